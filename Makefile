@@ -1,0 +1,42 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench templates demodata clean libreoffice
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/indsatstrappe demo --ud out
+
+# LibreOffice is the formula-truth oracle for the workbook tests; install it when missing (root here).
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installerer LibreOffice (libreoffice-calc-nogui) til formeltjek ..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui >/dev/null) || echo "LibreOffice kunne ikke installeres; de tests springes over uden for CI."; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check python tests benchmarks
+
+test: $(STAMP) libreoffice lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+templates: $(STAMP)
+	$(BIN)/indsatstrappe skabeloner --ud templates
+
+# Rebuild the bundled demo data package (deterministic: the same files every time).
+demodata: $(STAMP)
+	$(BIN)/python -m indsatstrappe.demo_generator
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -1,0 +1,249 @@
+"""The `indsatstrappe` command: thin wrappers that read options, call `queries`, and print or write.
+
+Exit codes: 0 ok, 2 bad input (a Danish message naming file, row and column), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, danish, municipalities, queries
+from .errors import InputError, Problem
+from .io.contracts import TABLES
+from .io.datafolder import DataFolder
+from .io.output import CSV_FORMATS, write_csv
+
+# When piped (CI, a log file) rich would fold tables at 80 columns; step names need more room.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+
+DEMO_KOMMUNER = (101, 751, 825)  # København, Aarhus, Læsø: big, big city, small island
+
+# -- options shared by the commands -------------------------------------------------------------
+
+data_option = click.option(
+    "--data", "data", type=click.Path(path_type=Path), default=None,
+    help="Datamappe (CSV-filer eller én .xlsx med et ark pr. tabel). Standard: de medfølgende demodata.")
+mapping_option = click.option(
+    "--indsatskort", type=click.Path(path_type=Path), default=None,
+    help="Din egen fil med indsatskoder og trin (samme kolonner som det medfølgende indsatser.csv).")
+trappe_option = click.option("--trappe", required=True, help="Trappen: boern eller voksne.")
+format_option = click.option(
+    "--format", "fmt", default="csv", show_default=True,
+    help="csv: kontraktens format (komma, punktum). excel: semikolon og decimalkomma, åbner direkte i dansk Excel.")
+
+
+def _folder(data: Path | None, indsatskort: Path | None) -> DataFolder:
+    folder = DataFolder(data, indsatskort)
+    if folder.is_demo:
+        err.print("[yellow]Bemærk: DEMODATA – tallene er syntetiske, ikke virkelige kommuners tal. "
+                  "Brug --data for egne data.[/yellow]")
+    return folder
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in CSV_FORMATS:
+        raise InputError.single("--format", f"ukendt format '{fmt}'.", "Skriv 'csv' eller 'excel'.")
+
+
+def _print_warnings(warnings: list[Problem]) -> None:
+    for w in warnings:
+        err.print(w.tekst(), markup=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="indsatstrappe", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Indsatstrappen: fordelinger, bevægelser, nøgletal og udgifter for børne- og voksentrappen."""
+
+
+# -- fordeling ----------------------------------------------------------------------------------
+
+@cli.command()
+@trappe_option
+@click.option("--kommune", required=True, help="Kommunekode eller navn; flere adskilt af komma, eller 'alle'.")
+@click.option("--aar", type=str, default=None, help="Kun dette år (standard: alle år).")
+@click.option("--gruppe", default=None,
+              help="Tilføj rækker for en sammenligningsgruppe og hele landet (fx kommunegruppe, region, G3).")
+@data_option
+@mapping_option
+@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@format_option
+def fordeling(trappe, kommune, aar, gruppe, data, indsatskort, ud, fmt) -> None:
+    """Borgere pr. trin: antal, andel og pr. 1.000 indbyggere i aldersgruppen."""
+    _check_format(fmt)
+    year = _parse_year(aar)
+    folder = _folder(data, indsatskort)
+    kommuner = queries.parse_kommuner(kommune)
+    result = queries.distribution_for(folder, trappe, kommuner, year, gruppe)
+    _print_warnings(folder.warnings)
+    if ud is not None:
+        write_csv(result, ud, fmt)
+        out.print(f"Skrev {len(result)} rækker til {ud}")
+        return
+    shown_year = year or int(result["aar"].max())
+    for k in kommuner:
+        _print_distribution(folder, trappe, k, shown_year, gruppe)
+
+
+def _parse_year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.strip().isdigit() or not 1990 <= int(text) <= 2100:
+        raise InputError.single("--aar", f"'{text}' er ikke et årstal.", "Skriv fx --aar 2023.")
+    return int(text)
+
+
+def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int, gruppe: str | None) -> None:
+    rows = queries.distribution_for(folder, trappe, [kommune], aar, gruppe or "kommunegruppe")
+    own = rows[rows["kommune_kode"] == kommune]
+    group_code = next(k for k in rows["kommune_kode"].unique() if k not in (kommune, municipalities.COUNTRY_CODE))
+    group = rows[rows["kommune_kode"] == group_code].set_index("trin")
+    land = rows[rows["kommune_kode"] == municipalities.COUNTRY_CODE].set_index("trin")
+    staircase = folder.staircases[trappe]
+    table = Table(title=f"{staircase.navn} – {municipalities.name_of(kommune)} ({kommune}), {aar}",
+                  title_justify="left")
+    for name, justify in (("Trin", "right"), ("Navn", "left"), ("Antal", "right"), ("Andel", "right"),
+                          ("Pr. 1.000", "right"), ("Gruppe", "right"), ("Landet", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)
+    table.caption = "Gruppe og Landet: pr. 1.000 indbyggere i aldersgruppen " + staircase.aldersgruppe
+    table.caption_justify = "left"
+    for r in own.itertuples():
+        table.add_row(str(r.trin), r.trin_navn, danish.integer(r.antal), danish.percent(r.andel),
+                      danish.decimal(r.pr_1000), danish.decimal(group.loc[r.trin, "pr_1000"]),
+                      danish.decimal(land.loc[r.trin, "pr_1000"]))
+    table.add_row("", "I alt", danish.integer(own["antal"].sum()), danish.percent(own["andel"].sum()),
+                  danish.decimal(own["pr_1000"].sum()), "", "", style="bold")
+    out.print(table)
+    unplaced = queries.unplaced_for(folder, trappe, [kommune])
+    unplaced = unplaced[unplaced["aar"] == aar]
+    for r in unplaced.itertuples():
+        label = "uoplyst (står ikke på et trin)" if r.uden_trin == "uoplyst" else "uden for trappen"
+        out.print(f"  + {danish.integer(r.antal)} {label}")
+    group_name = municipalities.comparison_group(gruppe, kommune).navn
+    out.print(f"  Gruppe: {group_name} (gennemsnit af kommunernes tal); landet: samlet tal.\n")
+
+
+# -- valider ------------------------------------------------------------------------------------
+
+@cli.command()
+@data_option
+@mapping_option
+def valider(data, indsatskort) -> None:
+    """Tjek en datamappe og vis alle fejl på én gang."""
+    folder = _folder(data, indsatskort)
+    problems = folder.validate()
+    errors = [p for p in problems if not p.advarsel]
+    for p in problems:
+        (err if not p.advarsel else out).print(p.tekst(), markup=False)
+    present = folder.available()
+    missing = [t for t in TABLES if t not in present]
+    out.print(f"Tabeller fundet: {', '.join(present) or 'ingen'}"
+              + (f"; ikke med: {', '.join(missing)}" if missing else ""))
+    if errors:
+        err.print(f"Fandt {len(errors)} fejl og {len(problems) - len(errors)} advarsler. Ret fejlene og kør "
+                  "'indsatstrappe valider' igen.")
+        sys.exit(2)
+    rows = sum(len(folder.table(t)) for t in present)
+    out.print(f"Ingen fejl ({len(problems)} advarsler). {len(present)} tabeller, {danish.integer(rows)} rækker.")
+
+
+# -- demo ---------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--ud", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Mappe til resultaterne.")
+def demo(ud: Path) -> None:
+    """Kør hovedjobbet på de medfølgende demodata og skriv resultaterne i en mappe."""
+    folder = _folder(None, None)
+    ud.mkdir(parents=True, exist_ok=True)
+    written = []
+    for trappe in ("boern", "voksne"):
+        dist = queries.distributions(folder, trappe)
+        target = ud / f"fordeling_{trappe}.csv"
+        write_csv(dist, target)
+        written.append((target, len(dist)))
+        latest = int(dist["aar"].max())
+        for kommune in DEMO_KOMMUNER:
+            _print_distribution(folder, trappe, kommune, latest, None)
+    (ud / "DEMODATA_LAES_MIG.txt").write_text(
+        "Filerne i denne mappe er lavet af 'indsatstrappe demo' på DEMODATA: syntetiske tal, ikke\n"
+        "virkelige kommuners tal. Kør kommandoerne med --data MAPPE for egne data.\n", encoding="utf-8")
+    out.print("[bold]Skrevet:[/bold]")
+    for target, n in written:
+        out.print(f"  {target} ({danish.integer(n)} rækker: alle 98 kommuner, alle år)")
+
+
+# -- entry point --------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; turn bad input into exit 2 and a Danish message, never a traceback."""
+    _use_danish_click_texts()
+    try:
+        cli.main(args=argv, prog_name="indsatstrappe", standalone_mode=False)
+    except InputError as exc:
+        _print_warnings(exc.warnings)
+        for p in exc.problems:
+            err.print(p.tekst(), markup=False)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        err.print(f"Fejl: {exc.format_message()}", markup=False)
+        err.print("Se 'indsatstrappe --help' eller 'indsatstrappe KOMMANDO --help'.", markup=False)
+        sys.exit(2)
+    except click.Abort:
+        err.print("Afbrudt.")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("Afbrudt.")
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("INDSATSTRAPPE_DEBUG"):
+            raise
+        err.print(f"Intern fejl: {type(exc).__name__}: {exc}", markup=False)
+        err.print("Det er en fejl i programmet, ikke i dine data. Kør igen med INDSATSTRAPPE_DEBUG=1 og "
+                  "send udskriften til udviklerne.", markup=False)
+        sys.exit(1)
+
+
+_CLICK_DANISH = {
+    "Usage:": "Brug:", "Options": "Tilvalg", "Commands": "Kommandoer",
+    "Show this message and exit.": "Vis denne hjælp og afslut.",
+    "Show the version and exit.": "Vis versionen og afslut.",
+    "Missing option {param_hint}": "Tilvalget {param_hint} mangler",
+    "Missing argument {param_hint}": "Argumentet {param_hint} mangler",
+    "Missing parameter {param_hint}": "Parameteren {param_hint} mangler",
+    "Missing option": "Tilvalg mangler", "Missing argument": "Argument mangler",
+    "No such option: {name}": "Ukendt tilvalg: {name}",
+    "No such command {name!r}.": "Ukendt kommando {name!r}.",
+    "Option {name!r} requires an argument.": "Tilvalget {name!r} skal have en værdi.",
+    "Got unexpected extra argument ({args})": "Uventet ekstra argument ({args})",
+    "Got unexpected extra arguments ({args})": "Uventede ekstra argumenter ({args})",
+    "Invalid value for {param_hint}: {message}": "Ugyldig værdi for {param_hint}: {message}",
+    "Try {command!r} for help.": "Prøv {command!r} for hjælp.",
+    "Error": "Fejl", "(default: {default})": "(standard: {default})", "default": "standard",
+    "required": "skal angives",
+    "Did you mean {possibility}?": "Mente du {possibility}?",
+}
+
+
+def _use_danish_click_texts() -> None:
+    """Click words its own help and errors via gettext; give it our Danish words instead."""
+    def translate(message: str) -> str:
+        return _CLICK_DANISH.get(message, message)
+
+    for module in ("core", "exceptions", "formatting", "decorators", "parser"):
+        mod = getattr(click, module, None) or sys.modules.get(f"click.{module}")
+        if mod is not None and hasattr(mod, "_"):
+            mod._ = translate
+
+
+if __name__ == "__main__":
+    main()

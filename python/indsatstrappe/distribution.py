@@ -1,0 +1,97 @@
+"""Step distributions: citizens per step per municipality and year, as counts, shares and per 1,000
+inhabitants of the staircase's age group; and the same for comparison groups and the country."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .municipalities import ComparisonGroup
+from .staircase import Staircase
+
+COLUMNS = ["kommune_kode", "aar", "trappe", "trin", "trin_navn", "antal", "andel", "pr_1000"]
+
+
+def _on_staircase(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+    rows = modtagere[modtagere["trappe"] == staircase.key]
+    return rows.assign(trin=rows["indsats"].map(staircase.step_map()).astype("Int64"))
+
+
+def step_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+    """kommune_kode, aar, trin, antal: every step for every municipality-year in the data, zeros included.
+
+    A step's count is the sum of its intervention codes' counts (aggregated data cannot tell a citizen
+    with two interventions on one step from two citizens).
+    """
+    rows = _on_staircase(modtagere, staircase)
+    cells = rows[["kommune_kode", "aar"]].drop_duplicates()
+    grid = cells.merge(pd.DataFrame({"trin": staircase.step_numbers}), how="cross")
+    placed = rows.dropna(subset=["trin"]).groupby(["kommune_kode", "aar", "trin"], as_index=False)["antal"].sum()
+    placed["trin"] = placed["trin"].astype(int)
+    out = grid.merge(placed, on=["kommune_kode", "aar", "trin"], how="left")
+    out["antal"] = out["antal"].fillna(0).astype(int)
+    return out.sort_values(["kommune_kode", "aar", "trin"]).reset_index(drop=True)
+
+
+def unplaced_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+    """kommune_kode, aar, uden_trin, antal: counts on known codes that stand on no step (uoplyst, udenfor)."""
+    rows = _on_staircase(modtagere, staircase)
+    rows = rows[rows["trin"].isna()]
+    kind = rows["indsats"].map(staircase.codes["uden_trin"])
+    return (rows.assign(uden_trin=kind).groupby(["kommune_kode", "aar", "uden_trin"], as_index=False)["antal"]
+            .sum())
+
+
+def age_group_population(befolkning: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+    """kommune_kode, aar, befolkning for the staircase's age group."""
+    pop = befolkning[befolkning["aldersgruppe"] == staircase.aldersgruppe]
+    return pop.groupby(["kommune_kode", "aar"], as_index=False)["antal"].sum().rename(
+        columns={"antal": "befolkning"})
+
+
+def step_distribution(modtagere: pd.DataFrame, befolkning: pd.DataFrame | None,
+                      staircase: Staircase) -> pd.DataFrame:
+    """The contract's distribution for every municipality and year in `modtagere`."""
+    counts = step_counts(modtagere, staircase)
+    total = counts.groupby(["kommune_kode", "aar"])["antal"].transform("sum")
+    counts["andel"] = np.where(total > 0, counts["antal"] / total.where(total > 0, 1), np.nan)
+    if befolkning is not None:
+        counts = counts.merge(age_group_population(befolkning, staircase), on=["kommune_kode", "aar"],
+                              how="left")
+        counts["pr_1000"] = counts["antal"] / counts["befolkning"].where(counts["befolkning"] > 0) * 1000
+    else:
+        counts["pr_1000"] = np.nan
+    return _finish(counts, staircase)
+
+
+def group_distribution(dist: pd.DataFrame, befolkning: pd.DataFrame | None, staircase: Staircase,
+                       group: ComparisonGroup) -> pd.DataFrame:
+    """A comparison group's distribution from its members' rows of `dist`.
+
+    Counts are summed. Shares and rates follow the key-figure convention: a group's is the unweighted
+    mean of its members' values, the whole country's is the weighted rate (sums over sums).
+    """
+    members = dist[dist["kommune_kode"].isin(group.members)]
+    by = ["aar", "trin"]
+    out = members.groupby(by, as_index=False).agg(antal=("antal", "sum"))
+    if group.weighted:
+        total = out.groupby("aar")["antal"].transform("sum")
+        out["andel"] = out["antal"] / total.where(total > 0)
+        if befolkning is not None:
+            # only the municipality-years that are counted, so numerator and denominator match
+            cells = members[["kommune_kode", "aar"]].drop_duplicates()
+            pop = age_group_population(befolkning, staircase).merge(cells, on=["kommune_kode", "aar"])
+            out = out.merge(pop.groupby("aar", as_index=False)["befolkning"].sum(), on="aar", how="left")
+            out["pr_1000"] = out["antal"] / out["befolkning"].where(out["befolkning"] > 0) * 1000
+        else:
+            out["pr_1000"] = np.nan
+    else:
+        means = members.groupby(by, as_index=False)[["andel", "pr_1000"]].mean()
+        out = out.merge(means, on=by)
+    out["kommune_kode"] = group.kode
+    return _finish(out, staircase)
+
+
+def _finish(df: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+    df = df.assign(trappe=staircase.key, trin_navn=df["trin"].map(staircase.step_names()))
+    return df[COLUMNS].reset_index(drop=True)

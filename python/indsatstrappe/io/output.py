@@ -1,0 +1,37 @@
+"""Write outputs so that a crash or Ctrl-C never leaves a half-written file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+CSV_FORMATS = ("csv", "excel")
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it into place only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_csv(df: pd.DataFrame, target: Path, fmt: str = "csv") -> None:
+    """`csv`: the contract's format (UTF-8, ',' and '.'); `excel`: what Danish Excel opens directly
+    (UTF-8 with BOM, ';' and decimal comma)."""
+    with atomic_path(target) as tmp:
+        if fmt == "excel":
+            df.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
+        else:
+            df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")

@@ -1,0 +1,68 @@
+"""What the CLI, the UDFs and the ribbon ask for: a data folder in, a core result out.
+
+Each function reads only the tables it needs and turns a user's choice (municipality, year, group)
+into clear Danish errors before the pure core runs.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import distribution, municipalities
+from .errors import InputError
+from .io.datafolder import DataFolder
+from .staircase import STAIRCASES, Staircase
+
+
+def staircase_of(folder: DataFolder, trappe: str) -> Staircase:
+    if trappe not in STAIRCASES:
+        raise InputError.single("--trappe", f"ukendt trappe '{trappe}'.", "Skriv 'boern' eller 'voksne'.")
+    return folder.staircases[trappe]
+
+
+def parse_kommuner(text: str) -> list[int]:
+    """One municipality, a comma-separated list, or 'alle'."""
+    if text.strip().lower() == "alle":
+        return municipalities.codes()
+    return [municipalities.parse_kommune(part) for part in text.split(",") if part.strip()]
+
+
+def distributions(folder: DataFolder, trappe: str) -> pd.DataFrame:
+    """Every municipality's distribution for every year in the data."""
+    staircase = staircase_of(folder, trappe)
+    befolkning = folder.table("befolkning") if folder.has("befolkning") else None
+    return distribution.step_distribution(folder.table("modtagere"), befolkning, staircase)
+
+
+def distribution_for(folder: DataFolder, trappe: str, kommuner: list[int], aar: int | None = None,
+                     gruppe: str | None = None) -> pd.DataFrame:
+    """The distribution of the chosen municipalities (and, with `gruppe`, the group's and the
+    country's rows, labelled G3/R84/L and 0 in kommune_kode)."""
+    dist = distributions(folder, trappe)
+    years = sorted(dist["aar"].unique())
+    if aar is not None and aar not in years:
+        raise InputError.single("--aar", f"året {aar} findes ikke i modtagere for trappen '{trappe}'.",
+                                f"Vælg et år fra {years[0]} til {years[-1]}." if years else "")
+    missing = [k for k in kommuner if k not in set(dist["kommune_kode"])]
+    if missing:
+        raise InputError.single(
+            "modtagere", f"ingen modtagere på trappen '{trappe}' for "
+            f"{', '.join(f'{k} {municipalities.name_of(k)}' for k in missing)}.",
+            "Tjek at tabellen modtagere har rækker for kommunen.")
+    parts = [dist[dist["kommune_kode"].isin(kommuner)]]
+    if gruppe is not None:
+        befolkning = folder.table("befolkning") if folder.has("befolkning") else None
+        staircase = folder.staircases[trappe]
+        chosen = {municipalities.comparison_group(gruppe, k) for k in kommuner}
+        for group in sorted(chosen, key=lambda g: g.kode) + [municipalities.country()]:
+            parts.append(distribution.group_distribution(dist, befolkning, staircase, group))
+    out = pd.concat(parts, ignore_index=True)
+    if aar is not None:
+        out = out[out["aar"] == aar]
+    return out.reset_index(drop=True)
+
+
+def unplaced_for(folder: DataFolder, trappe: str, kommuner: list[int]) -> pd.DataFrame:
+    staircase = staircase_of(folder, trappe)
+    rows = distribution.unplaced_counts(folder.table("modtagere"), staircase)
+    return rows[rows["kommune_kode"].isin(kommuner)]

@@ -1,0 +1,102 @@
+"""Shared helpers: small data folders written from readable text, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from indsatstrappe.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run `indsatstrappe ARGS` in this process; returns exit code, stdout and stderr."""
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+    return run
+
+
+def run_console_script(*args: str, cwd: Path | None = None) -> Run:
+    """The installed console script in a subprocess, exactly as a user runs it."""
+    exe = Path(sys.executable).with_name("indsatstrappe")
+    env = {k: v for k, v in os.environ.items() if k != "INDSATSTRAPPE_DEBUG"}
+    proc = subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def write_folder(path: Path, tables: dict[str, str]) -> Path:
+    """A data folder from {table: csv text}; text is dedented line by line."""
+    path.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        lines = [line.strip() for line in text.strip().splitlines()]
+        (path / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def folder_digest(path: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.iterdir()) if p.is_file()}
+
+
+SMALL_BEFOLKNING = """
+    kommune_kode,aar,aldersgruppe,antal
+    101,2023,0-17,1000
+    101,2023,18-64,3000
+    147,2023,0-17,500
+    147,2023,18-64,2000
+"""
+
+SMALL_MODTAGERE = """
+    kommune_kode,aar,trappe,indsats,antal
+    101,2023,boern,ISBU01:405,20
+    101,2023,boern,ISBU01:401,10
+    101,2023,boern,EGEN:HJEM-FAMBEH,15
+    101,2023,boern,ANBAAR12:1,2
+    101,2023,boern,ANBAAR12:21,3
+    101,2023,boern,ANBAAR12:9,4
+    101,2023,boern,ANBAAR12:27,6
+    101,2023,boern,ANBAAR12:99,1
+    147,2023,boern,ISBU01:405,5
+    147,2023,boern,ANBAAR12:24,5
+    101,2023,voksne,HAND07:30181,9
+    101,2023,voksne,HAND07:31202,30
+    101,2023,voksne,HAND07:30013,7
+"""
+
+
+@pytest.fixture
+def small_folder(tmp_path) -> Path:
+    return write_folder(tmp_path / "data", {"befolkning": SMALL_BEFOLKNING, "modtagere": SMALL_MODTAGERE})
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice for formula truth: skipped with a reason outside CI, a failure under CI=true."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) mangler under CI; 'make test' skal installere den.")
+        pytest.skip("LibreOffice (soffice) er ikke installeret; 'make test' installerer den.")
+    return exe

@@ -1,0 +1,50 @@
+import pytest
+
+from indsatstrappe import municipalities as m
+from indsatstrappe.errors import InputError
+
+
+def test_98_municipalities_without_christiansoe():
+    codes = m.codes()
+    assert len(codes) == 98 and len(set(codes)) == 98
+    assert 411 not in codes
+    assert m.name_of(101) == "København"
+
+
+def test_dst_groups_have_the_published_sizes():
+    sizes = {g: len(m.dst_group(g).members) for g in range(1, 6)}
+    assert sizes == {1: 24, 2: 3, 3: 16, 4: 24, 5: 31}
+
+
+def test_regions_partition_the_country():
+    members = [k for r in (81, 82, 83, 84, 85) for k in m.region(r).members]
+    assert sorted(members) == sorted(m.codes())
+    assert len(m.region(84).members) == 29
+
+
+@pytest.mark.parametrize(("spec", "kode", "expected"), [
+    (None, 751, "G2"), ("kommunegruppe", 253, "G1"), ("region", 253, "R85"), ("land", 101, "0"),
+    ("G5", 101, "G5"), ("r81", 101, "R81"), ("Provinsbykommuner", 101, "G3"), ("Region Sjælland", 101, "R85"),
+    ("Sjælland", 101, "R85"), ("101, 147", 101, "L"),
+])
+def test_comparison_group_choices(spec, kode, expected):
+    assert m.comparison_group(spec, kode).kode == expected
+
+
+def test_country_is_weighted_groups_are_not():
+    assert m.country().weighted and not m.dst_group(3).weighted
+
+
+def test_bad_group_gets_a_danish_explanation():
+    with pytest.raises(InputError) as info:
+        m.comparison_group("Jylland", 101)
+    assert "ikke en sammenligningsgruppe" in str(info.value)
+    with pytest.raises(InputError, match="ukendt kommunekode 999"):
+        m.comparison_group("101,999", 101)
+
+
+def test_municipality_by_name_or_code():
+    assert m.parse_kommune("læsø") == 825
+    assert m.parse_kommune("825") == 825
+    with pytest.raises(InputError):
+        m.parse_kommune("411")
