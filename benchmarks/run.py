@@ -7,8 +7,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
 from harness import Figure, measure, report  # noqa: E402
-from indsatstrappe import distribution  # noqa: E402
+from indsatstrappe import distribution, movements  # noqa: E402
 from indsatstrappe.io.datafolder import DataFolder  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -36,8 +39,41 @@ def distribution_figures() -> list[Figure]:
     ]
 
 
+def synthetic_episodes(n_rows: int, seed: int = 1) -> pd.DataFrame:
+    """A typed `forloeb` table of n_rows episodes over about n_rows / 3 citizens."""
+    rng = np.random.default_rng(seed)
+    staircase = DataFolder().staircases["boern"]
+    codes = staircase.codes.index.to_numpy()
+    start = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3650, n_rows), unit="D")
+    length = pd.to_timedelta(rng.exponential(400, n_rows).astype(int), unit="D")
+    slut = pd.Series(start + length).where(rng.random(n_rows) > 0.1)
+    return pd.DataFrame({
+        "borger_id": pd.Series(rng.integers(0, n_rows // 3, n_rows)).map("B{:07d}".format),
+        "trappe": "boern", "indsats": rng.choice(codes, n_rows), "start": start, "slut": slut,
+        "kommune_kode": rng.choice([101, 147, 751, 825], n_rows),
+    })
+
+
+def movement_figures() -> list[Figure]:
+    staircase = DataFolder().staircases["boern"]
+    table = synthetic_episodes(1_000_000)
+    fra, til = movements.day_number("2022-12-31"), movements.day_number("2023-12-31")
+
+    def rows_to_matrix():
+        eps = movements.prepare(table, staircase)
+        movements.transition_matrix(eps, staircase, fra, til)
+
+    eps = movements.prepare(table, staircase)
+    return [
+        measure("bevægelser: 1.000.000 forløbsrækker -> matrix", rows_to_matrix, goal_seconds=1.0,
+                note="prepare + matrix, ~333.000 borgere"),
+        measure("bevægelser: matrix alene (forberedte forløb)",
+                lambda: movements.transition_matrix(eps, staircase, fra, til), goal_seconds=1.0),
+    ]
+
+
 def main() -> None:
-    figures = distribution_figures()
+    figures = distribution_figures() + movement_figures()
     report(figures, RESULTS)
 
 

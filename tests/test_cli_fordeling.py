@@ -52,6 +52,11 @@ def test_demo_writes_both_staircases_for_all_municipalities(tmp_path, run_cli):
         assert df["kommune_kode"].nunique() == 98
         assert len(df) == 98 * 7 * steps
     assert "DEMODATA" in (tmp_path / "DEMODATA_LAES_MIG.txt").read_text(encoding="utf-8")
+    yearly = pd.read_csv(tmp_path / "bevaegelser_aarlig_boern.csv")
+    assert list(yearly.columns) == ["kommune_kode", "aar", "ned", "samme", "op", "ind", "ud"]
+    assert yearly["kommune_kode"].nunique() == 5
+    matrix = pd.read_csv(next(tmp_path.glob("bevaegelser_voksne_*_*.csv")))
+    assert len(matrix) == 9 * 9 - 1
     assert "København (101)" in result.out and "Læsø (825)" in result.out
 
 

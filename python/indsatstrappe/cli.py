@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, danish, municipalities, queries
+from . import __version__, danish, movements, municipalities, queries
 from .errors import InputError, Problem
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
@@ -130,6 +131,53 @@ def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int,
     out.print(f"  Gruppe: {group_name} (gennemsnit af kommunernes tal); landet: samlet tal.\n")
 
 
+# -- bevaegelser --------------------------------------------------------------------------------
+
+@cli.command()
+@trappe_option
+@click.option("--fra", "fra_text", required=True, help="Første dag (ÅÅÅÅ-MM-DD).")
+@click.option("--til", "til_text", required=True, help="Anden dag (ÅÅÅÅ-MM-DD).")
+@click.option("--kommune", default=None, help="Kun denne kommune (kode eller navn).")
+@data_option
+@mapping_option
+@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@format_option
+def bevaegelser(trappe, fra_text, til_text, kommune, data, indsatskort, ud, fmt) -> None:
+    """Borgernes bevægelser mellem trinene fra én dag til en anden (trin 0 = ingen indsats)."""
+    _check_format(fmt)
+    fra, til = queries.parse_day(fra_text, "--fra"), queries.parse_day(til_text, "--til")
+    k = municipalities.parse_kommune(kommune) if kommune else None
+    folder = _folder(data, indsatskort)
+    matrix = queries.movement_matrix(folder, trappe, fra, til, k)
+    _print_warnings(folder.warnings)
+    if ud is not None:
+        write_csv(matrix, ud, fmt)
+        out.print(f"Skrev {len(matrix)} rækker til {ud}")
+        return
+    where = f"{municipalities.name_of(k)} ({k})" if k else "alle kommuner i data"
+    _print_matrix(folder, trappe, matrix, f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {where}")
+
+
+def _print_matrix(folder: DataFolder, trappe: str, matrix, title: str) -> None:
+    staircase = folder.staircases[trappe]
+    names = {0: "Ingen indsats", **staircase.step_names()}
+    grid = matrix.pivot(index="fra_trin", columns="til_trin", values="antal").fillna(0).astype(int)
+    table = Table(title=f"Bevægelser på {staircase.navn}: {title}", title_justify="left",
+                  caption="Rækker: trin på første dag. Kolonner: trin på anden dag.", caption_justify="left")
+    table.add_column("Fra \\ til", no_wrap=True)
+    for t in grid.columns:
+        table.add_column(str(t), justify="right")
+    table.add_column("I alt", justify="right")
+    for f, row in grid.iterrows():
+        label = f"{f} {names[f]}"
+        cells = ["" if f == 0 and t == 0 else danish.integer(v) for t, v in row.items()]
+        table.add_row(label, *cells, danish.integer(row.sum()))
+    out.print(table)
+    summary = movements.summarise(matrix)
+    out.print("  " + " · ".join(f"{movements.SUMMARY_NAMES[k]}: {danish.integer(v)}" for k, v in summary.items()))
+    out.print()
+
+
 # -- valider ------------------------------------------------------------------------------------
 
 @cli.command()
@@ -172,12 +220,26 @@ def demo(ud: Path) -> None:
         latest = int(dist["aar"].max())
         for kommune in DEMO_KOMMUNER:
             _print_distribution(folder, trappe, kommune, latest, None)
+        if folder.has("forloeb"):
+            yearly = queries.movement_years(folder, trappe)
+            target = ud / f"bevaegelser_aarlig_{trappe}.csv"
+            write_csv(yearly, target)
+            written.append((target, len(yearly)))
+            kommune = int(yearly["kommune_kode"].iloc[0])
+            last = int(yearly["aar"].max())
+            fra, til = pd.Timestamp(f"{last - 1}-12-31"), pd.Timestamp(f"{last}-12-31")
+            matrix = queries.movement_matrix(folder, trappe, fra, til, kommune)
+            target = ud / f"bevaegelser_{trappe}_{kommune}_{last}.csv"
+            write_csv(matrix, target)
+            written.append((target, len(matrix)))
+            _print_matrix(folder, trappe, matrix,
+                          f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {municipalities.name_of(kommune)} ({kommune})")
     (ud / "DEMODATA_LAES_MIG.txt").write_text(
         "Filerne i denne mappe er lavet af 'indsatstrappe demo' på DEMODATA: syntetiske tal, ikke\n"
         "virkelige kommuners tal. Kør kommandoerne med --data MAPPE for egne data.\n", encoding="utf-8")
     out.print("[bold]Skrevet:[/bold]")
     for target, n in written:
-        out.print(f"  {target} ({danish.integer(n)} rækker: alle 98 kommuner, alle år)")
+        out.print(f"  {target} ({danish.integer(n)} rækker)")
 
 
 # -- entry point --------------------------------------------------------------------------------

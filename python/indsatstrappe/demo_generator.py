@@ -89,8 +89,8 @@ OWN_FIGURES = {  # noegletal_id: (taeller per naevner mean, naevner source)
     "B02": (420.0, "anbragte"),      # days per ended institution placement
     "B07": (0.35, "anbragte"),       # share of former institution placements now on a lower step
     "B12": (0.8, "sager"),           # share of cases followed up on time
-    "V01": (0.45, "voksne"), "V02": (0.55, "voksne"), "V03": (0.6, "voksne"),
-    "V04": (0.3, "voksne"), "V05": (0.5, "voksne"),
+    "V01": (0.45, "voksne"), "V02": (0.55, "voksne"), "V18": (0.3, "voksne"),
+    "V19": (0.5, "voksne"), "V20": (0.7, "voksne"),
 }
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import distribution, municipalities
+from . import distribution, movements, municipalities
 from .errors import InputError
+from .io.contracts import parse_dates
 from .io.datafolder import DataFolder
 from .staircase import STAIRCASES, Staircase
 
@@ -66,3 +67,40 @@ def unplaced_for(folder: DataFolder, trappe: str, kommuner: list[int]) -> pd.Dat
     staircase = staircase_of(folder, trappe)
     rows = distribution.unplaced_counts(folder.table("modtagere"), staircase)
     return rows[rows["kommune_kode"].isin(kommuner)]
+
+
+def parse_day(text: str, option: str) -> pd.Timestamp:
+    """A date given on the command line (2023-12-31, 31-12-2023 or 31.12.2023)."""
+    day = parse_dates(pd.Series([str(text).strip()])).iloc[0]
+    if pd.isna(day):
+        raise InputError.single(option, f"'{text}' er ikke en gyldig dato.",
+                                "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2023-12-31.")
+    return day
+
+
+def episodes(folder: DataFolder, trappe: str) -> movements.Episodes:
+    return movements.prepare(folder.table("forloeb"), staircase_of(folder, trappe))
+
+
+def movement_matrix(folder: DataFolder, trappe: str, fra: pd.Timestamp, til: pd.Timestamp,
+                    kommune: int | None = None) -> pd.DataFrame:
+    """The contract's transition matrix fra_trin, til_trin, antal between two days."""
+    if fra > til:
+        raise InputError.single("--fra", f"fra-datoen {fra:%Y-%m-%d} ligger efter til-datoen {til:%Y-%m-%d}.",
+                                "Byt om på datoerne.")
+    staircase = staircase_of(folder, trappe)
+    eps = episodes(folder, trappe)
+    if kommune is not None and kommune not in set(eps.kommune.tolist()):
+        raise InputError.single(
+            "forloeb", f"ingen forløb på trappen '{trappe}' for {kommune} {municipalities.name_of(kommune)}.",
+            "Tjek kommune_kode i forloeb, eller udelad --kommune.")
+    return movements.transition_matrix(eps, staircase, movements.day_number(fra), movements.day_number(til),
+                                       kommune)
+
+
+def movement_years(folder: DataFolder, trappe: str) -> pd.DataFrame:
+    """Yearly movements (31/12 to 31/12) for every municipality with episodes."""
+    forloeb = folder.table("forloeb")
+    first, last = int(forloeb["start"].dt.year.min()), int(forloeb["start"].dt.year.max())
+    return movements.yearly_summaries(episodes(folder, trappe), staircase_of(folder, trappe),
+                                      list(range(first + 1, last + 1)))

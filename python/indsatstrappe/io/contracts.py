@@ -13,6 +13,7 @@ import pandas as pd
 from .. import municipalities
 from ..errors import Problem
 from ..staircase import STAIRCASES, Staircase, mapping_location
+from . import privacy
 from .rawtable import RawTable
 
 MAX_PER_COLUMN = 10  # beyond this, one line says how many more rows have the same problem
@@ -110,9 +111,10 @@ class _Checker:
 
     def report(self, bad: pd.Series, column: str, what: Callable[[str], str], advice: str) -> None:
         rows = bad.index[bad.to_numpy()]
-        values = self.raw.data.loc[rows, column]
+        values = self.raw.data.loc[rows, column] if column in self.raw.data else pd.Series("", index=rows)
         for idx in rows[:MAX_PER_COLUMN]:
-            self.problems.append(Problem(self.raw.fil, what(values[idx]), advice, self.row_of(idx), column))
+            self.problems.append(Problem(self.raw.fil, what(privacy.mask(values[idx])), advice,
+                                         self.row_of(idx), column))
         if len(rows) > MAX_PER_COLUMN:
             self.problems.append(Problem(
                 self.raw.fil, f"{len(rows) - MAX_PER_COLUMN} rækker mere har samme fejl.", advice,
@@ -144,6 +146,7 @@ def check_table(name: str, raw: RawTable, staircases: dict[str, Staircase],
         values, bad = _typed_column(col, text, chk, staircases, out, mapping_file)
         out[col.name] = values
         bad_rows |= bad
+    bad_rows |= _check_rows(name, out, bad_rows, chk)
     out = out[~bad_rows]
     if spec.key and not out.empty:
         out = _check_keys(spec, out, chk)
@@ -269,3 +272,19 @@ def _check_keys(spec: TableSpec, df: pd.DataFrame, chk: _Checker) -> pd.DataFram
                 chk.raw.fil, f"rækkerne {rows} har samme nøgle ({label}) men forskellige værdier i "
                 f"{', '.join(values)}.", "Behold den rigtige række og slet de andre.", chk.row_of(group.index[0])))
     return keyed[~clash]
+
+
+def _check_rows(name: str, typed: pd.DataFrame, bad: pd.Series, chk: _Checker) -> pd.Series:
+    """Rules across the columns of one row."""
+    if name != "forloeb":
+        return pd.Series(False, index=typed.index)
+    backwards = ~bad & typed["slut"].notna() & (typed["slut"] < typed["start"])
+    for idx in typed.index[backwards.to_numpy()][:MAX_PER_COLUMN]:
+        chk.problems.append(Problem(
+            chk.raw.fil, f"slut ({typed.at[idx, 'slut']:%Y-%m-%d}) ligger før start "
+            f"({typed.at[idx, 'start']:%Y-%m-%d}).", "Ret datoerne; et forløb på én dag har start = slut.",
+            chk.row_of(idx), "slut"))
+    if backwards.sum() > MAX_PER_COLUMN:
+        chk.problems.append(Problem(chk.raw.fil, f"{int(backwards.sum()) - MAX_PER_COLUMN} rækker mere har slut "
+                                    "før start.", "", kolonne="slut"))
+    return backwards

@@ -13,6 +13,7 @@ import pandas as pd
 from ..datafiles import DEMO_DIR
 from ..errors import InputError, Problem
 from ..staircase import Staircase, default_staircases, staircases_with_mapping
+from . import privacy
 from .contracts import TABLES, check_table
 from .rawtable import RawTable, read_csv_table, read_xlsx_table, xlsx_sheets
 
@@ -44,6 +45,7 @@ class DataFolder:
         self.indsatskort = Path(indsatskort) if indsatskort is not None else None
         self.warnings: list[Problem] = []
         self._tables: dict[str, pd.DataFrame] = {}
+        self._salt = privacy.new_salt()
         if not self.path.exists():
             raise InputError.single(str(self.path), "findes ikke.",
                                     "Angiv en datamappe med --data (fx --data mine_data/).")
@@ -121,6 +123,11 @@ class DataFolder:
         self.warnings.extend(p for p in problems if p.advarsel)
         if any(not p.advarsel for p in problems):
             raise InputError(problems)
+        return self._store(name, df)
+
+    def _store(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
+        if name == "forloeb":  # CPR numbers never get further than this
+            df = df.assign(borger_id=privacy.pseudonymise(df["borger_id"], self._salt))
         self._tables[name] = df
         return df
 
@@ -144,7 +151,7 @@ class DataFolder:
                 continue
             problems.extend(found)
             if not any(not p.advarsel for p in found):
-                self._tables[name] = df
+                self._store(name, df)
         problems.extend(self._cross_checks())
         return problems
 
