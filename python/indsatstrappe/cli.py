@@ -14,8 +14,9 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, danish, movements, municipalities, queries
+from . import __version__, danish, keyfigures, movements, municipalities, queries, workbooks
 from .errors import InputError, Problem
+from .excel import reader
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
 from .io.output import CSV_FORMATS, write_csv
@@ -178,6 +179,67 @@ def _print_matrix(folder: DataFolder, trappe: str, matrix, title: str) -> None:
     out.print()
 
 
+# -- noegletal ----------------------------------------------------------------------------------
+
+@cli.command()
+@trappe_option
+@click.option("--kommune", required=True, help="Kommunekode eller navn.")
+@click.option("--gruppe", default=None, help="Sammenligningsgruppe (standard: kommunens DST-kommunegruppe).")
+@data_option
+@mapping_option
+@click.option("--egne-tal", "egne_tal", type=click.Path(path_type=Path), default=None,
+              help="Læs egne tal fra arket 'Egne tal' i en Nøgletal-projektmappe.")
+@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@format_option
+def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> None:
+    """Nøgletal for én kommune over årene ved siden af sammenligningsgruppen og hele landet."""
+    _check_format(fmt)
+    k = municipalities.parse_kommune(kommune)
+    group = municipalities.comparison_group(gruppe, k)
+    folder = _folder(data, indsatskort)
+    if egne_tal is not None:
+        entered = reader.read_own_figures(egne_tal)
+        existing = folder.table("egne_tal") if folder.has("egne_tal") else None
+        folder.replace_table("egne_tal", reader.merge_own_figures(existing, entered))
+        out.print(f"Læste {len(entered)} egne tal fra {egne_tal}")
+    result = queries.key_figure_comparison(folder, trappe, k, gruppe)
+    _print_warnings(folder.warnings)
+    if ud is not None:
+        write_csv(result, ud, fmt)
+        out.print(f"Skrev {len(result)} rækker til {ud}")
+        return
+    latest = result.dropna(subset=["vaerdi"])["aar"].max()
+    table = Table(title=f"Nøgletal – {municipalities.name_of(k)} ({k}), {latest}; gruppe: {group.navn}",
+                  title_justify="left")
+    for name, justify in (("Nr.", "right"), ("Nøgletal", "left"), ("Enhed", "left"), ("Kommune", "right"),
+                          ("Gruppe", "right"), ("Landet", "right")):
+        table.add_column(name, justify=justify)
+    catalogue = keyfigures.catalogue()
+    for fid, rows in result.groupby("noegletal_id", sort=False):
+        row = rows[rows["aar"] == latest]
+        entry = catalogue.loc[fid]
+        cells = [danish.decimal(row[c].iloc[0]) if len(row) else "–"
+                 for c in ("vaerdi", "gruppe_vaerdi", "land_vaerdi")]
+        table.add_row(str(entry["nr"]), entry["navn"], entry["enhed"], *cells)
+    out.print(table)
+
+
+# -- skabeloner ---------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--ud", type=click.Path(path_type=Path), default=Path("templates"), show_default=True,
+              help="Mappe til skabelonerne.")
+@data_option
+@click.option("--dato", default=None, help="Byggedato ÅÅÅÅ-MM-DD (standard: i dag); samme dato giver samme fil.")
+def skabeloner(ud: Path, data, dato) -> None:
+    """Byg analytikerens skabeloner: Noegletal.xlsm (med makroer) med alle kommuner."""
+    build_date = queries.parse_day(dato, "--dato").date() if dato else None
+    folder = _folder(data, None)
+    target = workbooks.write_noegletal(folder, ud / "Noegletal.xlsm", workbooks.TEMPLATE_KOMMUNE,
+                                       build_date=build_date, macros=True)
+    out.print(f"Skrev {target}")
+
+
 # -- valider ------------------------------------------------------------------------------------
 
 @cli.command()
@@ -234,12 +296,16 @@ def demo(ud: Path) -> None:
             written.append((target, len(matrix)))
             _print_matrix(folder, trappe, matrix,
                           f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {municipalities.name_of(kommune)} ({kommune})")
+    for kommune in DEMO_KOMMUNER:
+        target = ud / workbooks.noegletal_filename(kommune)
+        workbooks.write_noegletal(folder, target, kommune)
+        written.append((target, None))
     (ud / "DEMODATA_LAES_MIG.txt").write_text(
         "Filerne i denne mappe er lavet af 'indsatstrappe demo' på DEMODATA: syntetiske tal, ikke\n"
         "virkelige kommuners tal. Kør kommandoerne med --data MAPPE for egne data.\n", encoding="utf-8")
     out.print("[bold]Skrevet:[/bold]")
     for target, n in written:
-        out.print(f"  {target} ({danish.integer(n)} rækker)")
+        out.print(f"  {target}" + (f" ({danish.integer(n)} rækker)" if n is not None else ""))
 
 
 # -- entry point --------------------------------------------------------------------------------

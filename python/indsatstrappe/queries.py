@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import distribution, movements, municipalities
+from . import distribution, keyfigures, movements, municipalities
 from .errors import InputError
 from .io.contracts import parse_dates
 from .io.datafolder import DataFolder
@@ -104,3 +104,22 @@ def movement_years(folder: DataFolder, trappe: str) -> pd.DataFrame:
     first, last = int(forloeb["start"].dt.year.min()), int(forloeb["start"].dt.year.max())
     return movements.yearly_summaries(episodes(folder, trappe), staircase_of(folder, trappe),
                                       list(range(first + 1, last + 1)))
+
+
+def key_figure_inputs(folder: DataFolder) -> keyfigures.Inputs:
+    """Every table key figures can use; only befolkning is required."""
+    optional = {name: folder.table(name) if folder.has(name) else None
+                for name in ("modtagere", "regnskab", "egne_tal", "forloeb")}
+    return keyfigures.Inputs(befolkning=folder.table("befolkning"), **optional)
+
+
+def key_figures(folder: DataFolder, trappe: str) -> pd.DataFrame:
+    staircase_of(folder, trappe)
+    return keyfigures.compute(key_figure_inputs(folder), folder.staircases, trappe)
+
+
+def key_figure_comparison(folder: DataFolder, trappe: str, kommune: int, gruppe: str | None) -> pd.DataFrame:
+    """The contract's comparison for one municipality (default group: its DST kommunegruppe)."""
+    group = municipalities.comparison_group(gruppe, kommune)
+    values = key_figures(folder, trappe)
+    return keyfigures.comparison(values, kommune, group)

@@ -46,6 +46,7 @@ class DataFolder:
         self.warnings: list[Problem] = []
         self._tables: dict[str, pd.DataFrame] = {}
         self._salt = privacy.new_salt()
+        self._replaced: set[str] = set()
         if not self.path.exists():
             raise InputError.single(str(self.path), "findes ikke.",
                                     "Angiv en datamappe med --data (fx --data mine_data/).")
@@ -98,7 +99,7 @@ class DataFolder:
         return [t for t in TABLES if (self.path / f"{t}.csv").exists()]
 
     def has(self, name: str) -> bool:
-        return name in self.available()
+        return name in self._replaced or name in self.available()
 
     def _raw(self, name: str) -> RawTable:
         if self.xlsx is not None:
@@ -124,6 +125,11 @@ class DataFolder:
         if any(not p.advarsel for p in problems):
             raise InputError(problems)
         return self._store(name, df)
+
+    def replace_table(self, name: str, df: pd.DataFrame) -> None:
+        """Use `df` for a table (e.g. own figures typed into a workbook) instead of the folder's file."""
+        self._store(name, df)
+        self._replaced.add(name)
 
     def _store(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         if name == "forloeb":  # CPR numbers never get further than this

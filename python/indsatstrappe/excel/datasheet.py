@@ -1,0 +1,162 @@
+"""The hidden *Data* and *Lister* sheets that native formulas read, and Python twins of those
+formulas so every formula cell can be written with its cached value.
+
+Data is wide: one row per (figure id, municipality), one column per year for the numerator (T),
+the denominator (N) and the value (V = factor x T / N, a formula). Years are fixed when the workbook
+is built. A municipality-year without a denominator is left blank in T, N and V, so SUMIFS and
+COUNTIFS(N, ">0") see exactly the rows that have a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .. import municipalities
+from . import formulas as fx
+from .scaffold import Book
+
+DATA_SHEET = "Data"
+LIST_SHEET = "Lister"
+OWN_GROUP = "Kommunens kommunegruppe"
+COUNTRY = "Hele landet"
+
+
+@dataclass
+class DataTable:
+    """Rows (id, kommune_kode, aar, taeller, naevner, faktor) laid out wide, with formula twins."""
+
+    long: pd.DataFrame
+    years: list[int]
+
+    def __post_init__(self) -> None:
+        ok = self.long[self.long["naevner"] > 0]
+        self.faktor = self.long.groupby("id")["faktor"].first().to_dict()
+        keys = self.long[["id", "kommune_kode"]].drop_duplicates().sort_values(["id", "kommune_kode"])
+        self.keys = keys.reset_index(drop=True)
+        self.t = ok.pivot_table(index=["id", "kommune_kode"], columns="aar", values="taeller", aggfunc="sum")
+        self.n = ok.pivot_table(index=["id", "kommune_kode"], columns="aar", values="naevner", aggfunc="sum")
+        idx = pd.MultiIndex.from_frame(self.keys)
+        self.t = self.t.reindex(index=idx, columns=self.years).astype(float)
+        self.n = self.n.reindex(index=idx, columns=self.years).astype(float)
+        f = self.keys["id"].map(self.faktor).to_numpy()[:, None]
+        self.v = pd.DataFrame(f * self.t.to_numpy() / self.n.to_numpy(), index=idx, columns=self.years)
+        info = municipalities.municipalities()
+        self.gruppe = self.keys["kommune_kode"].map(info["kommunegruppe"]).to_numpy()
+        self.region = self.keys["kommune_kode"].map(info["region"]).to_numpy()
+
+    # -- layout --------------------------------------------------------------------------------
+    @property
+    def last_row(self) -> int:
+        return len(self.keys)  # header in row 0
+
+    def col(self, block: str, year: int) -> int:
+        return 4 + {"T": 0, "N": 1, "V": 2}[block] * len(self.years) + self.years.index(year)
+
+    @staticmethod
+    def name(block: str, year: int | None = None) -> str:
+        return f"D_{block}{year}" if year is not None else f"D_{block}"
+
+    # -- Python twins of the formulas -------------------------------------------------------------
+    def own(self, fid: str, kommune: int, year: int) -> float | None:
+        try:
+            t, n = self.t.at[(fid, kommune), year], self.n.at[(fid, kommune), year]
+        except KeyError:
+            return None
+        return None if not n > 0 else self.faktor[fid] * t / n
+
+    def group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
+        rows = (self.keys["id"] == fid).to_numpy() & ((self.region if kind == "region" else self.gruppe) == name)
+        values = self.v[year].to_numpy()[rows]
+        values = values[~np.isnan(values)]
+        return float(values.mean()) if len(values) else None
+
+    def country(self, fid: str, year: int) -> float | None:
+        rows = (self.keys["id"] == fid).to_numpy()
+        n = np.nansum(self.n[year].to_numpy()[rows])
+        return None if not n > 0 else self.faktor[fid] * np.nansum(self.t[year].to_numpy()[rows]) / n
+
+    # -- formulas --------------------------------------------------------------------------------
+    def own_formula(self, fid: str, year: int, kode_cell: str = "ValgtKode") -> str:
+        crit = ((self.name("id"), fx.text(fid)), (self.name("kode"), kode_cell))
+        return fx.blank_on_error(f"{_num(self.faktor[fid])}*{fx.sumifs(self.name('T', year), *crit)}/"
+                                 f"{fx.sumifs(self.name('N', year), *crit)}")
+
+    def group_formula(self, fid: str, year: int, name_cell: str, type_cell: str | None) -> str:
+        def mean(attr: str) -> str:
+            crit = ((self.name("id"), fx.text(fid)), (self.name(attr), name_cell))
+            counted = fx.countifs((self.name("N", year), fx.text(">0")), *crit)
+            return f"{fx.sumifs(self.name('V', year), *crit)}/{counted}"
+        if type_cell is None:  # always a region
+            return fx.blank_on_error(mean("region"))
+        return fx.blank_on_error(f'IF({type_cell}="region",{mean("region")},{mean("gruppe")})')
+
+    def country_formula(self, fid: str, year: int) -> str:
+        crit = ((self.name("id"), fx.text(fid)),)
+        return fx.blank_on_error(f"{_num(self.faktor[fid])}*{fx.sumifs(self.name('T', year), *crit)}/"
+                                 f"{fx.sumifs(self.name('N', year), *crit)}")
+
+    # -- writing ---------------------------------------------------------------------------------
+    def write(self, book: Book) -> Worksheet:
+        ws = book.wb.add_worksheet(DATA_SHEET)
+        s = book.styles
+        headers = ["id", "kommune_kode", "kommunegruppe", "region"]
+        for block in ("T", "N", "V"):
+            headers += [f"{block}{y}" for y in self.years]
+        ws.write_row(0, 0, headers, s.header)
+        ids, kommuner = self.keys["id"].tolist(), self.keys["kommune_kode"].tolist()
+        t, n, v = self.t.to_numpy(), self.n.to_numpy(), self.v.to_numpy()
+        ny = len(self.years)
+        for i in range(len(ids)):
+            r = i + 1
+            ws.write_string(r, 0, ids[i])
+            ws.write_number(r, 1, kommuner[i])
+            ws.write_string(r, 2, self.gruppe[i])
+            ws.write_string(r, 3, self.region[i])
+            f = _num(self.faktor[ids[i]])
+            for j in range(ny):
+                if n[i, j] > 0:
+                    ws.write_number(r, 4 + j, t[i, j])
+                    ws.write_number(r, 4 + ny + j, n[i, j])
+                    tc, nc = fx.cell(r, 4 + j), fx.cell(r, 4 + ny + j)
+                    ws.write_formula(r, 4 + 2 * ny + j, f"=IF({nc}>0,{f}*{tc}/{nc},\"\")", None, v[i, j])
+        for col, key in enumerate(("id", "kode", "gruppe", "region")):
+            book.wb.define_name(self.name(key), "=" + fx.column_range(DATA_SHEET, col, 1, self.last_row))
+        for block in ("T", "N", "V"):
+            for y in self.years:
+                book.wb.define_name(self.name(block, y),
+                                    "=" + fx.column_range(DATA_SHEET, self.col(block, y), 1, self.last_row))
+        ws.hide()
+        book.protect(ws)
+        return ws
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def write_lists(book: Book, years: list[int]) -> dict[str, list]:
+    """The hidden *Lister* sheet: municipalities with group and region, group choices, years."""
+    ws = book.wb.add_worksheet(LIST_SHEET)
+    s = book.styles
+    info = municipalities.municipalities().sort_values("navn")
+    groups = sorted(set(info["kommunegruppe"]), key=lambda g: int(info[info["kommunegruppe"] == g]
+                                                                    ["kommunegruppe_kode"].iloc[0]))
+    regions = sorted(set(info["region"]))
+    choices = [OWN_GROUP, *groups, *regions]
+    columns = {
+        "L_navn": info["navn"].tolist(), "L_kode": info["kode"].astype(int).tolist(),
+        "L_gruppe": info["kommunegruppe"].tolist(), "L_region": info["region"].tolist(),
+        "L_grupper": choices, "L_regioner": regions, "L_aar": years,
+    }
+    for col, (name, values) in enumerate(columns.items()):
+        ws.write_string(0, col, name, s.header)
+        for r, value in enumerate(values, start=1):
+            (ws.write_number if isinstance(value, int | float) else ws.write_string)(r, col, value)
+        book.wb.define_name(name, "=" + fx.column_range(LIST_SHEET, col, 1, len(values)))
+    ws.hide()
+    book.protect(ws)
+    return columns

@@ -1,0 +1,41 @@
+"""Small helpers that write Excel formulas as text (only functions Excel 2010 and LibreOffice 7.4
+both know: SUMIFS, COUNTIFS, INDEX, MATCH, IF, IFERROR, SUM, ROUND)."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def xl_col(col: int) -> str:
+    return xl_col_to_name(col)
+
+
+def column_range(sheet: str, col: int, first_row: int, last_row: int) -> str:
+    """An absolute, bounded column range such as 'Data'!$E$2:$E$4500 (rows are 0-based)."""
+    name = xl_col_to_name(col)
+    return f"{quote_sheet(sheet)}!${name}${first_row + 1}:${name}${last_row + 1}"
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def text(value: str) -> str:
+    """A string literal inside a formula."""
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def sumifs(sum_range: str, *criteria: tuple[str, str]) -> str:
+    return f"SUMIFS({sum_range},{','.join(f'{r},{c}' for r, c in criteria)})"
+
+
+def countifs(*criteria: tuple[str, str]) -> str:
+    return f"COUNTIFS({','.join(f'{r},{c}' for r, c in criteria)})"
+
+
+def blank_on_error(expr: str) -> str:
+    return f'IFERROR({expr},"")'

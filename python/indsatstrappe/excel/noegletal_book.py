@@ -1,0 +1,475 @@
+"""The Nøgletal workbook: both staircases and all key figures for every municipality, with the
+municipality and comparison group chosen in dropdowns and every number a native formula (with its
+cached value) over the hidden *Data* sheet, so it works in plain Excel without Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .. import keyfigures, municipalities
+from ..datafiles import packaged
+from ..staircase import Staircase
+from . import formulas as fx
+from .datasheet import COUNTRY, OWN_GROUP, DataTable, write_lists
+from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
+from .styles import GREY, LIGHT_GREY, MUNICIPALITY
+
+TITLE = "Nøgletal for indsatstrapperne"
+EGNE_SHEET = "Egne tal"
+
+
+@dataclass
+class NoegletalInput:
+    """Everything the workbook shows, computed by the core before the workbook is written."""
+
+    values: pd.DataFrame  # keyfigures.VALUE_COLUMNS for both staircases
+    counts: pd.DataFrame  # kommune_kode, aar, trappe, trin, antal, befolkning
+    staircases: dict[str, Staircase]
+    years: list[int]
+    kommune: int  # preselected
+    gruppe: str = OWN_GROUP  # preselected choice in the group dropdown
+
+
+@dataclass
+class Selection:
+    """The Forside choices and what the formulas derive from them, as Python values for caching."""
+
+    kommune: int
+    choice: str
+
+    @property
+    def navn(self) -> str:
+        return municipalities.name_of(self.kommune)
+
+    @property
+    def kommunegruppe(self) -> str:
+        return str(municipalities.municipalities().loc[self.kommune, "kommunegruppe"])
+
+    @property
+    def region(self) -> str:
+        return str(municipalities.municipalities().loc[self.kommune, "region"])
+
+    @property
+    def group_name(self) -> str:
+        return self.kommunegruppe if self.choice == OWN_GROUP else self.choice
+
+    @property
+    def group_type(self) -> str:
+        regions = set(municipalities.municipalities()["region"])
+        return "region" if self.group_name in regions else "kommunegruppe"
+
+
+def data_rows(data: NoegletalInput) -> pd.DataFrame:
+    """The long rows behind the Data sheet: key figures (id B01...) and step counts (id boern:3 ...)."""
+    cat = keyfigures.catalogue()
+    figs = data.values.rename(columns={"noegletal_id": "id"})
+    figs = figs.assign(faktor=figs["id"].map(cat["faktor"]))[["id", "kommune_kode", "aar", "taeller", "naevner",
+                                                             "faktor"]]
+    steps = data.counts.assign(id=data.counts["trappe"] + ":" + data.counts["trin"].astype(str),
+                               taeller=data.counts["antal"], naevner=data.counts["befolkning"], faktor=1000.0)
+    return pd.concat([figs, steps[figs.columns]], ignore_index=True)
+
+
+def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[str, str] | None = None) -> None:
+    """Write the workbook to `path` (the caller makes that atomic). With `vba_modules` (name -> VBA
+    source) it becomes a macro-enabled workbook carrying those modules."""
+    book = Book(path, info, macros=vba_modules is not None)
+    sel = Selection(data.kommune, data.gruppe)
+    table = DataTable(data_rows(data), data.years)
+    front = book.sheet("Forside", TITLE, "")
+    for staircase in data.staircases.values():
+        _staircase_sheet(book, table, staircase, sel, data.years)
+    themes = pd.read_csv(packaged("temaer.csv"), dtype=str)
+    for _, theme in themes.iterrows():
+        _theme_sheet(book, table, theme, sel, data.years)
+    _own_figures_sheet(book, table, sel, data.years)
+    _definitions_sheet(book, data.staircases)
+    book.about_sheet(_about_rows())
+    table.write(book)
+    write_lists(book, data.years)
+    _front_sheet(book, front, sel, data.years)
+    if vba_modules is not None:
+        embed_vba(book, vba_modules)
+    book.close()
+
+
+# -- Forside ------------------------------------------------------------------------------------
+
+FRONT_INPUTS = {"ValgtKommune": 5, "ValgtGruppe": 6, "ValgtAar": 7}  # name -> row (column C)
+
+
+def _front_sheet(book: Book, ws: Worksheet, sel: Selection, years: list[int]) -> None:
+    s = book.styles
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 2, 34)
+    ws.set_column(3, 3, 4)
+    ws.set_column(4, 4, 70)
+    r0 = TITLE_ROWS + 1
+    ws.write_string(r0, 1, "Vælg kommune og sammenligning", s.h1)
+    inputs = {"ValgtKommune": ("Kommune", sel.navn, "=L_navn"),
+              "ValgtGruppe": ("Sammenlign med", sel.choice, "=L_grupper"),
+              "ValgtAar": ("År på trappe-arkene", years[-1], "=L_aar")}
+    for name, (label, value, source) in inputs.items():
+        r = FRONT_INPUTS[name]
+        ws.write_string(r, 1, label, s.label)
+        if isinstance(value, int):
+            ws.write_number(r, 2, value, s.input("year"))
+        else:
+            ws.write_string(r, 2, value, s.input())
+        ws.data_validation(r, 2, r, 2, {"validate": "list", "source": source, "error_title": "Ugyldigt valg",
+                                        "error_message": "Vælg en værdi fra listen."})
+        book.wb.define_name(name, f"=Forside!$C${r + 1}")
+    derived = [
+        ("ValgtKode", "Kommunekode", "=INDEX(L_kode,MATCH(ValgtKommune,L_navn,0))", sel.kommune),
+        ("KommuneGruppe", "Kommunens kommunegruppe", "=INDEX(L_gruppe,MATCH(ValgtKommune,L_navn,0))",
+         sel.kommunegruppe),
+        ("KommuneRegion", "Kommunens region", "=INDEX(L_region,MATCH(ValgtKommune,L_navn,0))", sel.region),
+        ("GruppeNavn", "Sammenligningsgruppe", f'=IF(ValgtGruppe="{OWN_GROUP}",KommuneGruppe,ValgtGruppe)',
+         sel.group_name),
+        ("GruppeType", "Gruppens type", '=IF(ISNUMBER(MATCH(GruppeNavn,L_regioner,0)),"region","kommunegruppe")',
+         sel.group_type),
+    ]
+    r = FRONT_INPUTS["ValgtAar"] + 2
+    for name, label, formula, value in derived:
+        ws.write_string(r, 1, label, s.label)
+        ws.write_formula(r, 2, formula, s.number("year") if isinstance(value, int) else s.text, value)
+        book.wb.define_name(name, f"=Forside!$C${r + 1}")
+        r += 1
+    help_lines = [
+        "Sådan bruger du projektmappen",
+        "1. Vælg kommune, sammenligningsgruppe og år i de gule felter til venstre.",
+        "2. Alle ark regner om med det samme – i Excel, Excel på nettet og LibreOffice, uden makroer og uden Python.",
+        "3. Grupper (kommunegruppe eller region) er gennemsnittet af kommunernes tal; hele landet er det samlede tal.",
+        "4. Egne tal (fx varighed og opfølgning) skriver du på arket 'Egne tal'.",
+        "5. Definitionerne står på arket 'Definitioner'; kilder og licens på 'Om'.",
+    ]
+    for i, line in enumerate(help_lines):
+        ws.write_string(r0 + i, 4, line, s.h2 if i == 0 else s.wrap)
+    r = max(r, r0 + len(help_lines)) + 1
+    ws.write_string(r, 1, "Data", s.h2)
+    ws.write_string(r + 1, 1, "Periode", s.label)
+    ws.write_string(r + 1, 2, book.info.period, s.text)
+    ws.write_string(r + 2, 1, "Kilde", s.label)
+    ws.write_string(r + 2, 2, book.info.data_label, s.text)
+    book.front_links(ws, r + 4)
+    ws.activate()
+    book.protect(ws)
+
+
+# -- Trappen ------------------------------------------------------------------------------------
+
+def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Selection, years: list[int]) -> None:
+    s = book.styles
+    label = "børn og unge" if staircase.key == "boern" else "voksne"
+    ws = book.sheet(f"Trappen {label}"[:31], staircase.navn,
+                    f"{staircase.navn}: borgere pr. trin for den valgte kommune og udviklingen over årene")
+    steps = staircase.step_numbers
+    ws.set_column(1, 1, 10)
+    ws.set_column(2, 2, 46)
+    ws.set_column(3, 3 + len(steps), 12)
+    r = TITLE_ROWS + 1
+    ws.write_formula(r, 1, '="Kommune: "&ValgtKommune&" · år "&ValgtAar&" · sammenlignet med "&GruppeNavn', s.h1,
+                     f"Kommune: {sel.navn} · år {years[-1]} · sammenlignet med {sel.group_name}")
+    # Development tables first (they feed the chosen-year table): antal, kommune/gruppe/landet pr. 1.000.
+    dev_top = r + len(steps) + 22
+    blocks = {}
+    for b, (title, kind) in enumerate((("Antal borgere pr. trin", "antal"), ("Pr. 1.000 indbyggere – kommunen", "own"),
+                                       ("Pr. 1.000 indbyggere – sammenligningsgruppen", "group"),
+                                       ("Pr. 1.000 indbyggere – hele landet", "country"))):
+        top = dev_top + b * (len(years) + 4)
+        blocks[kind] = top + 2
+        ws.write_string(top, 1, title, s.h2)
+        ws.write_string(top + 1, 1, "År", s.header)
+        ws.write_string(top + 1, 2, "", s.header)
+        for j, t in enumerate(steps):
+            ws.write_string(top + 1, 3 + j, f"Trin {t}", s.header)
+        for i, y in enumerate(years):
+            rr = top + 2 + i
+            ws.write_number(rr, 1, y, s.number("year"))
+            for j, t in enumerate(steps):
+                fid = f"{staircase.key}:{t}"
+                if kind == "antal":
+                    crit = ((table.name("id"), fx.text(fid)), (table.name("kode"), "ValgtKode"))
+                    f = fx.sumifs(table.name("T", y), *crit)
+                    ws.write_formula(rr, 3 + j, "=" + f, s.number("antal"), _count(table, fid, sel.kommune, y))
+                elif kind == "own":
+                    ws.write_formula(rr, 3 + j, "=" + table.own_formula(fid, y), s.number("rate"),
+                                     _cached(table.own(fid, sel.kommune, y)))
+                elif kind == "group":
+                    ws.write_formula(rr, 3 + j, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"),
+                                     s.number("rate"),
+                                     _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)))
+                else:
+                    ws.write_formula(rr, 3 + j, "=" + table.country_formula(fid, y), s.number("rate"),
+                                     _cached(table.country(fid, y)))
+    # Chosen year: one row per step, picked from the development tables with INDEX/MATCH.
+    head = r + 2
+    ws.write_string(head - 1, 1, "Valgt år", s.h2)
+    ws.set_row(head, 28)
+    for j, h in enumerate(["Trin", "Navn", "Antal", "Andel", "Pr. 1.000", "Gruppe pr. 1.000", "Landet pr. 1.000"]):
+        ws.write_string(head, 1 + j, h, s.header)
+    year_range = f"$B${blocks['antal'] + 1}:$B${blocks['antal'] + len(years)}"
+    chosen = years[-1]
+    counts = {t: _count(table, f"{staircase.key}:{t}", sel.kommune, chosen) for t in steps}
+    total = sum(counts.values())
+    for j, t in enumerate(steps):
+        rr = head + 1 + j
+        col = fx.xl_col(3 + j)
+        fid = f"{staircase.key}:{t}"
+        ws.write_number(rr, 1, t, s.number("year"))
+        ws.write_string(rr, 2, staircase.step_name(t), s.text)
+
+        def pick(kind: str, col: str = col) -> str:
+            top = blocks[kind]
+            return f"INDEX(${col}${top + 1}:${col}${top + len(years)},MATCH(ValgtAar,{year_range},0))"
+        ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal"), counts[t])
+        ws.write_formula(rr, 4, f'=IFERROR({fx.cell(rr, 3)}/SUM({fx.cell(head + 1, 3, True)}:'
+                                f'{fx.cell(head + len(steps), 3, True)}),"")', s.number("pct"),
+                         counts[t] / total if total else "")
+        ws.write_formula(rr, 5, f'=IFERROR({pick("own")}+0,"")', s.number("rate"),
+                         _cached(table.own(fid, sel.kommune, chosen)))
+        ws.write_formula(rr, 6, f'=IFERROR({pick("group")}+0,"")', s.number("rate"),
+                         _cached(table.group_mean(fid, chosen, sel.group_type, sel.group_name)))
+        ws.write_formula(rr, 7, f'=IFERROR({pick("country")}+0,"")', s.number("rate"),
+                         _cached(table.country(fid, chosen)))
+    rt = head + 1 + len(steps)
+    ws.write_string(rt, 2, "I alt på trappen", s.bold)
+    ws.write_formula(rt, 3, f"=SUM({fx.cell(head + 1, 3)}:{fx.cell(rt - 1, 3)})", s.number("antal", bold=True), total)
+    ws.merge_range(rt + 1, 2, rt + 1, 7, "Antal er summen af indsatskodernes modtagere (se Definitioner). Andel: af "
+                   "alle på trappen. Pr. 1.000: pr. 1.000 indbyggere " + staircase.aldersgruppe + " år.", s.note)
+    ws.set_row(rt + 1, 26)
+    # The staircase as a bar chart: step 1 at the bottom, the top step at the top.
+    chart = book.wb.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": "Antal borgere", "categories": [ws.name, head + 1, 2, head + len(steps), 2],
+        "values": [ws.name, head + 1, 3, head + len(steps), 3], "fill": {"color": MUNICIPALITY}, "gap": 30,
+        "data_labels": {"value": True, "num_format": "#,##0"},
+    })
+    chart.set_title({"name": "Borgere pr. trin (valgt år)", "name_font": {"size": 11}})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_size({"width": 620, "height": 330})
+    ws.insert_chart(head - 1, 9, chart, {"x_offset": 10})
+    # Development over the years: stacked columns of counts.
+    dev = book.wb.add_chart({"type": "column", "subtype": "stacked"})
+    palette = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
+    for j, t in enumerate(steps):
+        top = blocks["antal"]
+        dev.add_series({"name": f"Trin {t}", "categories": [ws.name, top, 1, top + len(years) - 1, 1],
+                        "values": [ws.name, top, 3 + j, top + len(years) - 1, 3 + j],
+                        "fill": {"color": palette[j % len(palette)]}, "gap": 60})
+    dev.set_title({"name": "Udvikling: borgere pr. trin", "name_font": {"size": 11}})
+    dev.set_legend({"position": "right"})
+    dev.set_size({"width": 620, "height": 300})
+    ws.insert_chart(head + len(steps) + 4, 1, dev)
+    ws.print_area(0, 0, dev_top + 4 * (len(years) + 4), 19)
+    ws.set_h_pagebreaks([dev_top + 2 * (len(years) + 4)])
+    book.protect(ws)
+
+
+def _count(table: DataTable, fid: str, kommune: int, year: int) -> int:
+    if (fid, kommune) not in table.t.index or pd.isna(table.t.at[(fid, kommune), year]):
+        return 0
+    return int(table.t.at[(fid, kommune), year])
+
+
+def _cached(value: float | None):
+    return "" if value is None or pd.isna(value) else float(value)
+
+
+# -- theme sheets -------------------------------------------------------------------------------
+
+BLOCK_ROWS_EXTRA = 8
+
+
+def _theme_sheet(book: Book, table: DataTable, theme: pd.Series, sel: Selection, years: list[int]) -> None:
+    s = book.styles
+    figures = keyfigures.for_staircase(theme["trappe"])
+    figures = figures[figures["tema"] == theme["tema"]]
+    ws = book.sheet(theme["ark"], theme["tema"], theme["beskrivelse"])
+    ws.set_column(1, 1, 8)
+    ws.set_column(2, 5, 16)
+    ws.set_column(6, 6, 3)
+    ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, theme["beskrivelse"], s.wrap)
+    ws.set_row(TITLE_ROWS + 1, 28)
+    r = TITLE_ROWS + 3
+    breaks = []
+    for n, (_, fig) in enumerate(figures.iterrows()):
+        if n and n % 2 == 0:  # two figures to a printed page, never one cut in half
+            breaks.append(r)
+        r = _figure_block(book, ws, table, fig, sel, years, r)
+    ws.set_h_pagebreaks(breaks)
+    ws.print_area(0, 0, r, 16)
+    book.protect(ws)
+
+
+def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: pd.Series, sel: Selection,
+                  years: list[int], r: int) -> int:
+    s = book.styles
+    fid = fig["id"]
+    ws.write_string(r, 1, f"{fid}  {fig['navn']}", s.h1)
+    direction = {"op": "op (højere er bedre)", "ned": "ned (lavere er bedre)", "ingen": "ingen"}[fig["retning"]]
+    definition = (f"Tæller: {fig['taeller']}. Nævner: {fig['naevner']}. Enhed: {fig['enhed']}. Kilde: {fig['kilde']}. "
+                  f"Ønsket retning: {direction}."
+                  + (" Vores egen definition." if fig["egen_definition"] == "ja" else ""))
+    ws.merge_range(r + 1, 1, r + 1, 5, definition, s.note)
+    ws.set_row(r + 1, 54)
+    head = r + 2
+    ws.set_row(head, 28)
+    ws.write_string(head, 1, "År", s.header)
+    ws.write_formula(head, 2, "=ValgtKommune", s.header, sel.navn)
+    ws.write_formula(head, 3, "=GruppeNavn", s.header, sel.group_name)
+    ws.write_formula(head, 4, "=KommuneRegion", s.header, sel.region)
+    ws.write_string(head, 5, COUNTRY, s.header)
+    num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+    own_data = fig["beregning"] == "egne_tal"
+    for i, y in enumerate(years):
+        rr = head + 1 + i
+        ws.write_number(rr, 1, y, s.number("year"))
+        own_formula = table.own_formula(fid, y)
+        if own_data:
+            own_formula = _with_own_entries(own_formula, fid, y, table.faktor[fid])
+        ws.write_formula(rr, 2, "=" + own_formula, num, _cached(table.own(fid, sel.kommune, y)))
+        ws.write_formula(rr, 3, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"), num,
+                         _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)))
+        ws.write_formula(rr, 4, "=" + table.group_formula(fid, y, "KommuneRegion", None), num,
+                         _cached(table.group_mean(fid, y, "region", sel.region)))
+        ws.write_formula(rr, 5, "=" + table.country_formula(fid, y), num, _cached(table.country(fid, y)))
+    last = head + len(years)
+    chart = book.wb.add_chart({"type": "line"})
+    styles = {2: {"color": MUNICIPALITY, "width": 3.0}, 3: {"color": GREY, "width": 1.75},
+              4: {"color": LIGHT_GREY, "width": 1.5, "dash_type": "dash"}, 5: {"color": "black", "width": 1.0}}
+    for col, line in styles.items():
+        chart.add_series({"name": [ws.name, head, col], "categories": [ws.name, head + 1, 1, last, 1],
+                          "values": [ws.name, head + 1, col, last, col], "line": line,
+                          "marker": {"type": "circle", "size": 5 if col == 2 else 3,
+                                     "fill": {"color": line["color"]}, "border": {"color": line["color"]}}})
+    chart.set_title({"name": f"{fid} {fig['navn']}", "name_font": {"size": 10}})
+    chart.set_y_axis({"name": fig["enhed"], "name_font": {"size": 9}, "num_format": "#,##0.0",
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 560, "height": 250})
+    ws.insert_chart(r, 7, chart)
+    return max(last + 3, r + 14)
+
+
+def _with_own_entries(fallback: str, fid: str, year: int, faktor: float) -> str:
+    """Own-data figures take the user's entries on 'Egne tal' when they are for the chosen municipality."""
+    crit = (("E_id", fx.text(fid)), ("E_aar", str(year)))
+    entered = f"AND(EgneKode=ValgtKode,{fx.sumifs('E_n', *crit)}>0)"
+    own = f"{_fmt(faktor)}*{fx.sumifs('E_t', *crit)}/{fx.sumifs('E_n', *crit)}"
+    inner = fallback[len("IFERROR("):-len(',"")')]
+    return f'IFERROR(IF({entered},{own},{inner}),"")'
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+# -- Egne tal -----------------------------------------------------------------------------------
+
+def _own_figures_sheet(book: Book, table: DataTable, sel: Selection, years: list[int]) -> None:
+    s = book.styles
+    ws = book.sheet(EGNE_SHEET, "Egne tal", "Skriv kommunens egne tal til nøgletal uden registerdata")
+    ws.set_column(1, 1, 8)
+    ws.set_column(2, 2, 48)
+    ws.set_column(3, 3, 20)
+    ws.set_column(4, 4, 8)
+    ws.set_column(5, 7, 14)
+    r = TITLE_ROWS + 1
+    ws.write_string(r, 1, "Skriv tæller og nævner i de gule felter. Tallene bruges for den kommune, der står "
+                    "herunder, når den også er valgt på forsiden. Kommandoen 'indsatstrappe noegletal "
+                    "--egne-tal DENNE_FIL' læser dem tilbage.", s.wrap)
+    ws.set_row(r, 30)
+    ws.write_string(r + 2, 1, "Egne tal for", s.label)
+    ws.write_string(r + 2, 2, sel.navn, s.input())
+    ws.data_validation(r + 2, 2, r + 2, 2, {"validate": "list", "source": "=L_navn"})
+    book.wb.define_name("EgneKommune", f"='{EGNE_SHEET}'!$C${r + 3}")
+    ws.write_string(r + 3, 1, "Kode", s.label)
+    ws.write_formula(r + 3, 2, "=INDEX(L_kode,MATCH(EgneKommune,L_navn,0))", s.number("year"), sel.kommune)
+    book.wb.define_name("EgneKode", f"='{EGNE_SHEET}'!$C${r + 4}")
+    head = r + 5
+    for j, h in enumerate(["id", "Nøgletal", "Enhed", "År", "Tæller", "Nævner", "Værdi"]):
+        ws.write_string(head, 1 + j, h, s.header)
+    cat = keyfigures.catalogue()
+    own = cat[cat["beregning"] == "egne_tal"].sort_values(["trappe", "nr"])
+    rr = head + 1
+    for _, fig in own.iterrows():
+        for y in years:
+            fid = fig["id"]
+            ws.write_string(rr, 1, fid, s.text)
+            ws.write_string(rr, 2, fig["navn"], s.text)
+            ws.write_string(rr, 3, fig["enhed"], s.text)
+            ws.write_number(rr, 4, y, s.number("year"))
+            t = table.t.at[(fid, sel.kommune), y] if (fid, sel.kommune) in table.t.index else None
+            n = table.n.at[(fid, sel.kommune), y] if (fid, sel.kommune) in table.n.index else None
+            for col, value in ((5, t), (6, n)):
+                if value is not None and not pd.isna(value):
+                    ws.write_number(rr, col, float(value), s.input("rate"))
+                else:
+                    ws.write_blank(rr, col, None, s.input("rate"))
+            value = _fmt(fig["faktor"])
+            cached = float(fig["faktor"]) * t / n if t is not None and n is not None and n > 0 else ""
+            ws.write_formula(rr, 7, f'=IFERROR({value}*{fx.cell(rr, 5)}/{fx.cell(rr, 6)},"")', s.number("rate"),
+                             cached)
+            rr += 1
+    for name, col in (("E_id", 1), ("E_aar", 4), ("E_t", 5), ("E_n", 6)):
+        book.wb.define_name(name, "=" + fx.column_range(EGNE_SHEET, col, head + 1, rr - 1))
+    book.protect(ws)
+
+
+# -- Definitioner -------------------------------------------------------------------------------
+
+def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
+    s = book.styles
+    ws = book.sheet("Definitioner", "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet")
+    widths = [8, 40, 26, 50, 40, 20, 16, 10, 10]
+    for j, w in enumerate(widths):
+        ws.set_column(1 + j, 1 + j, w)
+    r = TITLE_ROWS + 1
+    ws.write_string(r, 1, "Nøgletal", s.h1)
+    cols = ["id", "navn", "tema", "taeller", "naevner", "enhed", "kilde", "retning", "egen_definition"]
+    heads = ["Id", "Navn", "Tema", "Tæller", "Nævner", "Enhed", "Kilde", "Retning", "Egen def."]
+    ws.write_row(r + 1, 1, heads, s.header)
+    r += 2
+    for _, fig in keyfigures.catalogue().iterrows():
+        ws.write_row(r, 1, [str(fig[c]) for c in cols], s.wrap)
+        r += 1
+    for staircase in staircases.values():
+        r += 1
+        ws.write_string(r, 1, staircase.navn, s.h1)
+        ws.write_row(r + 1, 1, ["Trin", "Navn", "Officielt navn", "Lovgrundlag"], s.header)
+        r += 2
+        for _, step in staircase.steps.iterrows():
+            ws.write_row(r, 1, [int(step["trin"]), step["navn"], step["officielt_navn"], step["lovgrundlag"]], s.wrap)
+            r += 1
+        r += 1
+        ws.write_row(r, 1, ["Trin", "Indsatskode", "", "Indsats", "Bemærkning"], s.header)
+        r += 1
+        for code, row in staircase.codes.sort_values("trin").iterrows():
+            step = "" if pd.isna(row["trin"]) else int(row["trin"])
+            ws.write_row(r, 1, [step if step != "" else row["uden_trin"], code, "", row["navn"], row["bemaerkning"]],
+                         s.wrap)
+            r += 1
+    book.protect(ws)
+
+
+def _about_rows() -> list[tuple[str, str]]:
+    return [
+        ("Egne definitioner", "De officielle formler for nøgletallene er ikke offentlige. Alle nøgletal her er "
+                              "defineret præcist af os (se 'Definitioner') og markeret som egen definition."),
+        ("Sammenligning", "En gruppe (kommunegruppe eller region) er det uvægtede gennemsnit af kommunernes tal; "
+                          "hele landet er det vægtede tal (summen af tællere delt med summen af nævnere)."),
+        ("Voksentrappen", "Socialpsykiatriens Indsatstrappe har 8 officielle trin; trinnavnene er vores standard. "
+                          "Registertal (HAND07) dækker voksne med handicap og udsatte voksne, ikke kun borgere "
+                          "med sindslidelse. Egne data kan erstatte dem."),
+        ("Antal pr. trin", "Fra aggregerede registertal er et trins antal summen af dets indsatskoders modtagere; "
+                           "en borger med to indsatser på samme trin kan tælle to gange. Fra borgerdata står en "
+                           "borger på sit højeste trin."),
+        ("Licens", "Projektmappen er bygget af det åbne værktøj indsatstrappe (MIT-licens)."),
+    ]
+

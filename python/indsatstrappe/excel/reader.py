@@ -1,0 +1,67 @@
+"""Read what a user typed into one of our workbooks back out (openpyxl; reading only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from .. import municipalities
+from ..errors import InputError, Problem
+from .noegletal_book import EGNE_SHEET
+
+
+def _named_cell(book, name: str):
+    defined = book.defined_names.get(name)
+    if defined is None:
+        return None
+    sheet, ref = next(iter(defined.destinations))
+    return book[sheet][ref.replace("$", "")]
+
+
+def read_own_figures(path: Path) -> pd.DataFrame:
+    """egne_tal rows (noegletal_id, kommune_kode, aar, taeller, naevner) from a Nøgletal workbook's
+    'Egne tal' sheet; rows without a denominator are skipped."""
+    fil = Path(path).name
+    try:
+        book = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
+        raise InputError.single(fil, "kan ikke åbnes som Excel-projektmappe.",
+                                "Angiv en Nøgletal-projektmappe (.xlsx eller .xlsm).") from None
+    if EGNE_SHEET not in book.sheetnames:
+        raise InputError.single(fil, f"har intet ark '{EGNE_SHEET}'.", "Angiv en Nøgletal-projektmappe.")
+    kommune_cell = _named_cell(book, "EgneKommune")
+    kommune = municipalities.parse_kommune(str(kommune_cell.value or ""), f"{fil}, ark '{EGNE_SHEET}'")
+    ws = book[EGNE_SHEET]
+    header_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "id")
+    rows, problems = [], []
+    for r in range(header_row + 1, ws.max_row + 1):
+        fid = ws.cell(r, 2).value
+        if not fid:
+            continue
+        year, t, n = ws.cell(r, 5).value, ws.cell(r, 6).value, ws.cell(r, 7).value
+        if n in (None, ""):
+            continue
+        bad = [(col, v) for col, v in (("Tæller", t), ("Nævner", n)) if not isinstance(v, int | float)]
+        for col, v in bad:
+            problems.append(Problem(f"{fil}, ark '{EGNE_SHEET}'", f"'{v}' er ikke et tal.",
+                                    "Skriv et tal eller lad cellen stå tom.", r, col))
+        if not bad and n <= 0:
+            problems.append(Problem(f"{fil}, ark '{EGNE_SHEET}'", "nævneren skal være større end 0.", "", r,
+                                    "Nævner"))
+        if not bad and n > 0:
+            rows.append((str(fid), kommune, int(year), float(t), float(n)))
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(rows, columns=["noegletal_id", "kommune_kode", "aar", "taeller", "naevner"])
+
+
+def merge_own_figures(existing: pd.DataFrame | None, entered: pd.DataFrame) -> pd.DataFrame:
+    """The data folder's egne_tal with the workbook's entries replacing rows with the same key."""
+    if existing is None or existing.empty:
+        return entered.reset_index(drop=True)
+    key = ["noegletal_id", "kommune_kode", "aar"]
+    kept = existing.merge(entered[key], on=key, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
+    return pd.concat([kept, entered], ignore_index=True)

@@ -1,0 +1,143 @@
+"""Sheet scaffolding shared by the Nøgletal and Udgiftsmodel workbooks: the title band, the demo
+mark, print set-up, protection, navigation and the *Om* sheet."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from .. import __version__
+from .styles import Styles
+
+TITLE_ROWS = 3  # band (2 rows) + the demo mark or a spacer
+DST_ATTRIBUTION = ("Kilde: Danmarks Statistik (statistikbanken.dk), licens CC BY 4.0. Tal fra Danmarks Statistik "
+                   "må bruges frit med kildeangivelse.")
+
+
+@dataclass
+class BookInfo:
+    """What every sheet says about the workbook: its title, whose it is, and where the data come from."""
+
+    title: str
+    kommune_navn: str  # the preselected municipality (print headers)
+    data_label: str  # e.g. "DEMODATA – syntetiske tal ..." or "Danmarks Statistik, hentet 2026-11-01"
+    is_demo: bool
+    period: str  # e.g. "2018-2024"
+    build_date: date = field(default_factory=date.today)
+    sources: list[str] = field(default_factory=list)
+
+
+class Book:
+    """An XlsxWriter workbook with our styles and scaffolding; `close()` writes the file."""
+
+    def __init__(self, path: Path, info: BookInfo, macros: bool = False):
+        self.path = path
+        self.info = info
+        self.wb = Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+        self.styles = Styles(self.wb)
+        created = datetime.combine(info.build_date, datetime.min.time())
+        self.wb.set_properties({"title": info.title, "author": "Indsatstrappe", "company": "Indsatstrappe",
+                                "comments": info.data_label, "created": created})
+        self.wb.set_size(1400, 900)
+        self.macros = macros
+        self.sheets: list[tuple[Worksheet, str]] = []  # (sheet, one-line description) for the front page
+
+    def sheet(self, name: str, title: str, description: str = "", hidden: bool = False,
+              landscape: bool = True) -> Worksheet:
+        ws = self.wb.add_worksheet(name)
+        ws.hide_gridlines(2)
+        ws.set_column(0, 0, 2)
+        s = self.styles
+        ws.set_row(0, 28)
+        for col in range(0, 20):
+            ws.write_blank(0, col, None, s.band)
+            ws.write_blank(1, col, None, s.band_sub)
+        ws.write_string(0, 1, title, s.band)
+        ws.write_string(1, 1, f"{self.info.title} · {self.info.data_label}", s.band_sub)
+        if self.info.is_demo:
+            for col in range(0, 20):
+                ws.write_blank(2, col, None, s.demo)
+            ws.write_string(2, 1, "DEMODATA – syntetiske tal. Tallene beskriver ingen virkelig kommune.", s.demo)
+        if name != "Forside":
+            ws.write_url(2 if not self.info.is_demo else 3, 12, "internal:'Forside'!A1", s.link,
+                         string="← Til forsiden")
+        self._print_setup(ws, title, landscape)
+        if hidden:
+            ws.hide()
+        else:
+            self.sheets.append((ws, description))
+        return ws
+
+    def _print_setup(self, ws: Worksheet, title: str, landscape: bool) -> None:
+        if landscape:
+            ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        header_name = self.info.kommune_navn.replace("&", "&&")
+        ws.set_header(f'&L&"Calibri,Bold"{title.replace("&", "&&")}&R{header_name}')
+        ws.set_footer(f"&L{self.info.title.replace('&', '&&')}&RSide &P af &N")
+
+    def protect(self, ws: Worksheet) -> None:
+        """Protect against accidental edits; input cells are unlocked by their format. No password."""
+        ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
+                        "format_rows": True})
+
+    def about_sheet(self, extra: list[tuple[str, str]]) -> Worksheet:
+        """*Om*: version, build date, sources and what is our own definition."""
+        ws = self.sheet("Om", "Om projektmappen", "Version, kilder, licens og definitioner")
+        s = self.styles
+        ws.set_column(1, 1, 28)
+        ws.set_column(2, 2, 110)
+        rows = [
+            ("Projektmappe", self.info.title),
+            ("Version", f"indsatstrappe {__version__}"),
+            ("Bygget", self.info.build_date.isoformat()),
+            ("Data", self.info.data_label),
+            ("Periode", self.info.period),
+            *[("Kilde", src) for src in self.info.sources],
+            *extra,
+        ]
+        r = TITLE_ROWS + 1
+        for label, value in rows:
+            ws.write_string(r, 1, label, s.bold)
+            ws.write_string(r, 2, value, s.wrap)
+            r += 1
+        self.protect(ws)
+        return ws
+
+    def front_links(self, ws: Worksheet, first_row: int) -> int:
+        """A link to every visible sheet with its description; returns the next free row."""
+        s = self.styles
+        ws.write_string(first_row, 1, "Indhold", s.h2)
+        r = first_row + 1
+        for sheet, description in self.sheets:
+            if sheet is ws:
+                continue
+            ws.write_url(r, 1, f"internal:{_quoted(sheet.name)}!A1", s.link, string=sheet.name)
+            ws.write_string(r, 2, description, s.text)
+            r += 1
+        return r + 1
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def embed_vba(book: Book, modules: dict[str, str]) -> None:
+    """Give the workbook a VBA project: ThisWorkbook, one document module per sheet, and `modules`."""
+    from .vba import build_project
+
+    sheets = book.wb.worksheets()
+    book.wb.add_vba_project(io.BytesIO(build_project(modules, len(sheets))), is_stream=True)
+    book.wb.set_vba_name("ThisWorkbook")
+    for n, ws in enumerate(sheets, start=1):
+        ws.set_vba_name(f"Sheet{n}")
+
+
+def _quoted(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"

@@ -1,0 +1,98 @@
+"""One look for every workbook we build: colours, fonts and number formats in one place."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+
+# A sober public-sector palette: dark blue band, light blue headers, yellow inputs.
+BLUE = "#1F3864"
+LIGHT_BLUE = "#D9E2F3"
+INPUT_YELLOW = "#FFF2CC"
+GREY = "#808080"
+LIGHT_GREY = "#BFBFBF"
+RED = "#C00000"
+MUNICIPALITY = "#2E75B6"  # the chosen municipality in every chart
+FONT = "Calibri"
+
+NUMBER_FORMATS = {
+    "antal": "#,##0",
+    "rate": "#,##0.0",
+    "pct": "0.0%",
+    "kr": '#,##0 "kr."',
+    "year": "0",
+    "text": "@",
+}
+
+
+class Styles:
+    """Formats for one workbook (XlsxWriter formats belong to the workbook that made them)."""
+
+    def __init__(self, workbook: Workbook):
+        self.wb = workbook
+        self._cache: dict[tuple, Format] = {}
+
+    def fmt(self, **props) -> Format:
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": 10, **props})
+        return self._cache[key]
+
+    def number(self, kind: str, **extra) -> Format:
+        return self.fmt(num_format=NUMBER_FORMATS[kind], **extra)
+
+    def input(self, kind: str = "text") -> Format:
+        """Cells the user may change: yellow, boxed and unlocked."""
+        return self.fmt(num_format=NUMBER_FORMATS[kind], bg_color=INPUT_YELLOW, border=1,
+                        border_color=GREY, locked=False)
+
+    @cached_property
+    def band(self) -> Format:
+        return self.fmt(bold=True, font_size=16, font_color="white", bg_color=BLUE, valign="vcenter")
+
+    @cached_property
+    def band_sub(self) -> Format:
+        return self.fmt(font_size=10, font_color="white", bg_color=BLUE, valign="vcenter")
+
+    @cached_property
+    def demo(self) -> Format:
+        return self.fmt(bold=True, font_size=11, font_color="white", bg_color=RED, valign="vcenter")
+
+    @cached_property
+    def h1(self) -> Format:
+        return self.fmt(bold=True, font_size=13, font_color=BLUE)
+
+    @cached_property
+    def h2(self) -> Format:
+        return self.fmt(bold=True, font_size=11, font_color=BLUE)
+
+    @cached_property
+    def header(self) -> Format:
+        return self.fmt(bold=True, bg_color=LIGHT_BLUE, border=1, border_color=LIGHT_GREY, text_wrap=True,
+                        valign="top")
+
+    @cached_property
+    def text(self) -> Format:
+        return self.fmt(valign="top")
+
+    @cached_property
+    def wrap(self) -> Format:
+        return self.fmt(text_wrap=True, valign="top")
+
+    @cached_property
+    def note(self) -> Format:
+        return self.fmt(italic=True, font_color=GREY, text_wrap=True, valign="top")
+
+    @cached_property
+    def bold(self) -> Format:
+        return self.fmt(bold=True)
+
+    @cached_property
+    def link(self) -> Format:
+        return self.fmt(font_color="#0563C1", underline=1)
+
+    @cached_property
+    def label(self) -> Format:
+        return self.fmt(bold=True, align="right")

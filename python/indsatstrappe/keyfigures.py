@@ -1,0 +1,166 @@
+"""Key figures (nøgletal): a catalogue of definitions (data), computed for every municipality and
+year as numerator, denominator and value, and compared with a group and the whole country.
+
+Convention (as ECO Nøgletal): a group's value is the unweighted mean of its members' values; the whole
+country's is the weighted rate, factor x sum of numerators / sum of denominators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from . import distribution, movements
+from .datafiles import packaged
+from .municipalities import ComparisonGroup, country
+from .staircase import Staircase
+
+VALUE_COLUMNS = ["noegletal_id", "kommune_kode", "aar", "taeller", "naevner", "vaerdi"]
+COMPARISON_COLUMNS = ["noegletal_id", "navn", "kommune_kode", "aar", "vaerdi", "gruppe_vaerdi", "land_vaerdi"]
+KINDS = ("trin", "koder", "andel_trin", "udvikling", "udgift", "egne_tal", "bevaegelse")
+
+
+@cache
+def catalogue() -> pd.DataFrame:
+    """The key-figure catalogue (data/noegletal.csv), indexed by id."""
+    df = pd.read_csv(packaged("noegletal.csv"), dtype=str, keep_default_na=False)
+    df["faktor"] = df["faktor"].astype(float)
+    df["nr"] = df["nr"].astype(int)
+    unknown = set(df["beregning"]) - set(KINDS)
+    if unknown:  # a broken shipped catalogue is our bug, not the user's
+        raise ValueError(f"noegletal.csv: unknown beregning {unknown}")
+    return df.set_index("id", drop=False)
+
+
+def for_staircase(trappe: str) -> pd.DataFrame:
+    cat = catalogue()
+    return cat[cat["trappe"] == trappe].sort_values("nr")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The tables key figures are computed from; any but `befolkning` may be missing (None)."""
+
+    befolkning: pd.DataFrame
+    modtagere: pd.DataFrame | None = None
+    regnskab: pd.DataFrame | None = None
+    egne_tal: pd.DataFrame | None = None
+    forloeb: pd.DataFrame | None = None
+
+
+def _population(inputs: Inputs, staircase: Staircase) -> pd.DataFrame:
+    return distribution.age_group_population(inputs.befolkning, staircase).rename(columns={"befolkning": "naevner"})
+
+
+def _cells(inputs: Inputs, staircase: Staircase) -> pd.DataFrame:
+    rows = inputs.modtagere[inputs.modtagere["trappe"] == staircase.key]
+    return rows[["kommune_kode", "aar"]].drop_duplicates()
+
+
+def _on_steps(inputs: Inputs, staircase: Staircase, steps: set[int]) -> pd.DataFrame:
+    counts = distribution.step_counts(inputs.modtagere, staircase)
+    chosen = counts[counts["trin"].isin(steps)]
+    return chosen.groupby(["kommune_kode", "aar"], as_index=False)["antal"].sum().rename(columns={"antal": "taeller"})
+
+
+def _per_population(inputs: Inputs, staircase: Staircase, numerator: pd.DataFrame) -> pd.DataFrame:
+    return numerator.merge(_population(inputs, staircase), on=["kommune_kode", "aar"], how="left")
+
+
+def _figure(row: pd.Series, inputs: Inputs, staircase: Staircase) -> pd.DataFrame:
+    """kommune_kode, aar, taeller, naevner for one catalogue entry (empty when its table is missing)."""
+    kind, params = row["beregning"], row["parametre"]
+    empty = pd.DataFrame(columns=["kommune_kode", "aar", "taeller", "naevner"])
+    if kind in ("trin", "koder", "andel_trin", "udvikling") and inputs.modtagere is None:
+        return empty
+    if kind == "trin":
+        return _per_population(inputs, staircase, _on_steps(inputs, staircase, movements.parse_steps(params)))
+    if kind == "koder":
+        codes = params.split(";")
+        rows = inputs.modtagere[(inputs.modtagere["trappe"] == staircase.key) & inputs.modtagere["indsats"].isin(codes)]
+        summed = rows.groupby(["kommune_kode", "aar"], as_index=False)["antal"].sum()
+        numerator = _cells(inputs, staircase).merge(summed, how="left").fillna({"antal": 0})
+        return _per_population(inputs, staircase, numerator.rename(columns={"antal": "taeller"}))
+    if kind == "andel_trin":
+        part = _on_steps(inputs, staircase, movements.parse_steps(params))
+        total = _on_steps(inputs, staircase, set(staircase.step_numbers)).rename(columns={"taeller": "naevner"})
+        return part.merge(total, on=["kommune_kode", "aar"])
+    if kind == "udvikling":
+        now = _on_steps(inputs, staircase, movements.parse_steps(params))
+        before = now.assign(aar=now["aar"] + 1).rename(columns={"taeller": "naevner"})
+        both = now.merge(before, on=["kommune_kode", "aar"])
+        return both.assign(taeller=both["taeller"] - both["naevner"])
+    if kind == "udgift":
+        if inputs.regnskab is None:
+            return empty
+        prefixes = tuple(p.strip() for p in params.split(";"))
+        acc = inputs.regnskab
+        chosen = acc[acc["funktion"].map(lambda f: any(f == p or f.startswith(p + ".") for p in prefixes))]
+        summed = chosen.groupby(["kommune_kode", "aar"], as_index=False)["beloeb"].sum()
+        return _per_population(inputs, staircase, summed.rename(columns={"beloeb": "taeller"}))
+    if kind == "egne_tal":
+        if inputs.egne_tal is None:
+            return empty
+        own = inputs.egne_tal[inputs.egne_tal["noegletal_id"] == row["id"]]
+        return own[["kommune_kode", "aar", "taeller", "naevner"]]
+    if kind == "bevaegelse":
+        if inputs.forloeb is None or inputs.forloeb.empty:
+            return empty
+        fra, til = (part.split("=")[1] for part in params.split(";"))
+        eps = movements.prepare(inputs.forloeb, staircase)
+        if eps.n_citizens == 0:
+            return empty
+        first, last = int(inputs.forloeb["start"].dt.year.min()), int(inputs.forloeb["start"].dt.year.max())
+        return movements.movement_counts(eps, staircase, movements.parse_steps(fra), movements.parse_steps(til),
+                                         list(range(first + 1, last + 1)))
+    raise ValueError(kind)
+
+
+def compute(inputs: Inputs, staircases: dict[str, Staircase], trappe: str) -> pd.DataFrame:
+    """Every key figure of a staircase for every municipality and year: VALUE_COLUMNS."""
+    parts = []
+    for _, row in for_staircase(trappe).iterrows():
+        fig = _figure(row, inputs, staircases[trappe])
+        if fig.empty:
+            continue
+        fig = fig.assign(noegletal_id=row["id"])
+        fig["taeller"] = fig["taeller"].astype(float)
+        fig["naevner"] = fig["naevner"].astype(float)
+        fig["vaerdi"] = np.where(fig["naevner"] > 0, row["faktor"] * fig["taeller"] / fig["naevner"].where(
+            fig["naevner"] > 0, 1), np.nan)
+        parts.append(fig[VALUE_COLUMNS])
+    if not parts:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    out["kommune_kode"] = out["kommune_kode"].astype(int)
+    out["aar"] = out["aar"].astype(int)
+    return out.sort_values(["noegletal_id", "kommune_kode", "aar"]).reset_index(drop=True)
+
+
+def group_values(values: pd.DataFrame, group: ComparisonGroup) -> pd.DataFrame:
+    """noegletal_id, aar, vaerdi for a group: unweighted mean of members' values, or for the whole
+    country (group.weighted) factor x sum(taeller) / sum(naevner)."""
+    members = values[values["kommune_kode"].isin(group.members) & (values["naevner"] > 0)]
+    if group.weighted:
+        sums = members.groupby(["noegletal_id", "aar"], as_index=False)[["taeller", "naevner"]].sum()
+        factor = sums["noegletal_id"].map(catalogue()["faktor"])
+        sums["vaerdi"] = factor * sums["taeller"] / sums["naevner"]
+        return sums[["noegletal_id", "aar", "vaerdi"]]
+    return members.groupby(["noegletal_id", "aar"], as_index=False)["vaerdi"].mean()
+
+
+def comparison(values: pd.DataFrame, kommune: int, group: ComparisonGroup) -> pd.DataFrame:
+    """The CLI contract: one municipality's values beside its group's and the country's, every year
+    in which any municipality has the figure."""
+    keys = values[["noegletal_id", "aar"]].drop_duplicates()
+    own = values[values["kommune_kode"] == kommune][["noegletal_id", "aar", "vaerdi"]]
+    out = keys.merge(own, how="left")
+    out = out.merge(group_values(values, group).rename(columns={"vaerdi": "gruppe_vaerdi"}), how="left")
+    out = out.merge(group_values(values, country()).rename(columns={"vaerdi": "land_vaerdi"}), how="left")
+    out["kommune_kode"] = kommune
+    out["navn"] = out["noegletal_id"].map(catalogue()["navn"])
+    order = out["noegletal_id"].map(catalogue()["nr"]) + np.where(out["noegletal_id"].str.startswith("V"), 100, 0)
+    return out.assign(_o=order).sort_values(["_o", "aar"])[COMPARISON_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,88 @@
+"""Build workbooks from a data folder: gather the core results, describe the data, write atomically."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import distribution, municipalities, queries
+from .excel import noegletal_book
+from .excel.datasheet import OWN_GROUP
+from .excel.scaffold import DST_ATTRIBUTION, BookInfo
+from .io.datafolder import DataFolder
+from .io.output import atomic_path
+
+TEMPLATE_KOMMUNE = 101  # the templates open on København; every municipality is one dropdown away
+ADDIN_VBA = Path(__file__).resolve().parents[2] / "addin" / "vba"
+
+
+def file_slug(name: str) -> str:
+    """ASCII file names (Koebenhavn, Laesoe, Aeroe): safe in zip files, e-mail and every file system."""
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa", " ": "-", ".": ""})
+    return name.translate(table)
+
+
+def noegletal_filename(kommune: int) -> str:
+    return f"Noegletal_{kommune}_{file_slug(municipalities.name_of(kommune))}.xlsx"
+
+
+def template_vba_modules() -> dict[str, str]:
+    """The VBA modules of macro-enabled templates: the sources in addin/vba."""
+    from .excel import vba
+
+    return vba.sources(ADDIN_VBA)
+
+
+def book_info(folder: DataFolder, title: str, kommune: int, years: list[int], build_date: date | None) -> BookInfo:
+    meta = folder.meta
+    sources = []
+    if meta.syntetisk:
+        sources.append("Syntetiske demodata (indsatstrappe.demo_generator). Med rigtige data kommer tallene fra "
+                       "Danmarks Statistik og kommunens egne opgørelser.")
+    else:
+        if meta.kilde:
+            sources.append(meta.kilde + (f" (hentet {meta.hentet})" if meta.hentet else ""))
+        if "danmarks statistik" in meta.kilde.lower():
+            tables = ", ".join(meta.tabeller)
+            sources.append(DST_ATTRIBUTION + (f" Tabeller: {tables}." if tables else ""))
+        if not sources:
+            sources.append("Egne data (datamappe uden beskrivelse af kilden).")
+    return BookInfo(title=title, kommune_navn=municipalities.name_of(kommune), data_label=meta.label,
+                    is_demo=meta.syntetisk, period=f"{years[0]}-{years[-1]}" if years else "",
+                    build_date=build_date or date.today(), sources=sources)
+
+
+def noegletal_input(folder: DataFolder, kommune: int, gruppe: str | None = None) -> noegletal_book.NoegletalInput:
+    befolkning = folder.table("befolkning")
+    modtagere = folder.table("modtagere")
+    values, counts = [], []
+    for trappe, staircase in folder.staircases.items():
+        values.append(queries.key_figures(folder, trappe))
+        c = distribution.step_counts(modtagere, staircase).merge(
+            distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"], how="left")
+        counts.append(c.assign(trappe=trappe))
+    counts_df = pd.concat(counts, ignore_index=True)
+    years = sorted(int(y) for y in counts_df["aar"].unique())
+    return noegletal_book.NoegletalInput(
+        values=pd.concat(values, ignore_index=True), counts=counts_df, staircases=folder.staircases,
+        years=years, kommune=kommune, gruppe=_group_choice(gruppe, kommune))
+
+
+def _group_choice(gruppe: str | None, kommune: int) -> str:
+    """The dropdown value for a CLI group choice (lists of codes are not a dropdown choice)."""
+    if gruppe is None or gruppe.strip().lower() == "kommunegruppe":
+        return OWN_GROUP
+    group = municipalities.comparison_group(gruppe, kommune)
+    return group.navn if group.kode[0] in "GR" else OWN_GROUP
+
+
+def write_noegletal(folder: DataFolder, target: Path, kommune: int, gruppe: str | None = None,
+                    build_date: date | None = None, macros: bool = False) -> Path:
+    """A Nøgletal workbook (.xlsx, or .xlsm with `macros`) written atomically to `target`."""
+    data = noegletal_input(folder, kommune, gruppe)
+    info = book_info(folder, noegletal_book.TITLE, kommune, data.years, build_date)
+    with atomic_path(target) as tmp:
+        noegletal_book.build(tmp, data, info, template_vba_modules() if macros else None)
+    return target
