@@ -17,10 +17,10 @@ demo: $(STAMP)
 
 # LibreOffice is the formula-truth oracle for the workbook tests; install it when missing (root here).
 libreoffice:
-	@command -v soffice >/dev/null 2>&1 || { \
+	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || { \
 	  echo "Installerer LibreOffice (libreoffice-calc-nogui) til formeltjek ..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui >/dev/null) || echo "LibreOffice kunne ikke installeres; de tests springes over uden for CI."; }
+	    libreoffice-calc-nogui poppler-utils >/dev/null) || echo "LibreOffice kunne ikke installeres; de tests springes over uden for CI."; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests benchmarks

@@ -21,11 +21,25 @@ PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def recalculate(soffice: str, files: list[Path], outdir: Path, profile: Path) -> list[Path]:
-    """Open each file in LibreOffice with 'always recalculate' and save a copy as .xlsx in outdir."""
+def make_profile(profile: Path) -> Path:
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(PROFILE_XCU, encoding="utf-8")
+    return profile
+
+
+def to_pdf(soffice: str, file: Path, outdir: Path, profile: Path) -> Path:
+    """Print a workbook to PDF as LibreOffice lays it out (recalculating first)."""
+    make_profile(profile)
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(outdir), str(file)], check=True, capture_output=True,
+                   timeout=300)
+    return outdir / (file.stem + ".pdf")
+
+
+def recalculate(soffice: str, files: list[Path], outdir: Path, profile: Path) -> list[Path]:
+    """Open each file in LibreOffice with 'always recalculate' and save a copy as .xlsx in outdir."""
+    make_profile(profile)
     outdir.mkdir(parents=True, exist_ok=True)
     copies = []
     for f in files:  # LibreOffice writes <stem>.xlsx; keep inputs apart so names do not clash

@@ -1,0 +1,223 @@
+"""The Nøgletal workbook: structure, cached values equal to the core, formula truth in LibreOffice
+(also after choosing another municipality and group, and after typing own figures), and rendering."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from helpers.libreoffice import mismatches, recalculate, to_pdf
+
+from indsatstrappe import distribution, keyfigures, municipalities, queries, workbooks
+from indsatstrappe.io.datafolder import DataFolder
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+KOMMUNE = 147
+
+
+@pytest.fixture(scope="session")
+def folder():
+    return DataFolder()
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory, folder) -> Path:
+    return workbooks.write_noegletal(folder, tmp_path_factory.mktemp("nt") / "Noegletal_147.xlsx", KOMMUNE)
+
+
+def _edited_copy(src: Path, dst: Path, edits: dict[tuple[str, str], object]) -> Path:
+    wb = openpyxl.load_workbook(src)
+    for (sheet, ref), value in edits.items():
+        wb[sheet][ref] = value
+    wb.save(dst)
+    return dst
+
+
+def _egne_row(path: Path, fid: str, year: int) -> int:
+    ws = openpyxl.load_workbook(path)["Egne tal"]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == fid and ws.cell(r, 5).value == year)
+
+
+@pytest.fixture(scope="session")
+def recalculated(soffice, book, tmp_path_factory):
+    """One LibreOffice run: the book as built, with Læsø/Region Nordjylland/2022 chosen, and with an own figure."""
+    tmp = tmp_path_factory.mktemp("lo")
+    other = _edited_copy(book, tmp / "other.xlsx", {("Forside", "C6"): "Læsø", ("Forside", "C7"): "Region Nordjylland",
+                                                    ("Forside", "C8"): 2022})
+    row = _egne_row(book, "B12", 2024)
+    own = _edited_copy(book, tmp / "own.xlsx", {("Egne tal", f"F{row}"): 3, ("Egne tal", f"G{row}"): 4})
+    files = [book, other, own]
+    out = recalculate(soffice, files, tmp / "out", tmp / "profile")
+    return dict(zip(("built", "other", "own"), zip(files, out, strict=True), strict=True))
+
+
+def blocks(path: Path, data_only: bool = True) -> dict[tuple[str, int], tuple]:
+    """(figure id, year) -> (kommune, gruppe, region, landet) read from every theme sheet."""
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    found = {}
+    for ws in wb.worksheets:
+        if not re.match(r"^[BV] ", ws.title):
+            continue
+        for r in range(1, ws.max_row + 1):
+            m = re.match(r"^([BV]\d\d)  ", str(ws.cell(r, 2).value or ""))
+            if not m:
+                continue
+            row = r + 3
+            while isinstance(ws.cell(row, 2).value, int):
+                found[(m.group(1), ws.cell(row, 2).value)] = tuple(ws.cell(row, c).value for c in range(3, 7))
+                row += 1
+    return found
+
+
+def expected(folder, kommune: int, group_spec: str | None) -> dict[tuple[str, int], tuple]:
+    group = municipalities.comparison_group(group_spec, kommune)
+    region = municipalities.comparison_group("region", kommune)
+    out = {}
+    for trappe in ("boern", "voksne"):
+        values = queries.key_figures(folder, trappe)
+        comp = keyfigures.comparison(values, kommune, group)
+        reg = keyfigures.group_values(values, region).set_index(["noegletal_id", "aar"])["vaerdi"]
+        for row in comp.itertuples():
+            out[(row.noegletal_id, row.aar)] = (row.vaerdi, row.gruppe_vaerdi, reg.get((row.noegletal_id, row.aar)),
+                                                row.land_vaerdi)
+    return out
+
+
+def assert_same(got: dict, want: dict) -> None:
+    assert set(want) <= set(got)
+    for key in set(got) - set(want):  # years the workbook shows but no municipality has: blank
+        assert all(c in (None, "") for c in got[key]), key
+    for key, cells in ((k, got[k]) for k in want):
+        for g, w in zip(cells, want[key], strict=True):
+            if w is None or pd.isna(w):
+                assert g in (None, ""), (key, cells, want[key])
+            else:
+                assert g == pytest.approx(w, rel=1e-9), (key, cells, want[key])
+
+
+# -- structure ------------------------------------------------------------------------------------
+
+def test_sheets_names_validations_and_protection(book):
+    wb = openpyxl.load_workbook(book)
+    names = wb.sheetnames
+    for sheet in ("Forside", "Trappen børn og unge", "Trappen voksne", "B Trappen", "B Bevægelser", "V Sundhed",
+                  "Egne tal", "Definitioner", "Om", "Data", "Lister"):
+        assert sheet in names
+    assert wb["Data"].sheet_state == "hidden" and wb["Lister"].sheet_state == "hidden"  # hidden, not very hidden
+    for name in ("ValgtKommune", "ValgtGruppe", "ValgtAar", "ValgtKode", "GruppeNavn", "L_navn", "D_T2024", "E_t"):
+        assert name in wb.defined_names, name
+    sources = {str(dv.sqref): dv.formula1 for dv in wb["Forside"].data_validations.dataValidation}
+    assert sources == {"C6": "L_navn", "C7": "L_grupper", "C8": "L_aar"}
+    for ws in wb.worksheets:
+        assert ws.protection.sheet, ws.title
+    assert wb["Forside"]["C6"].protection.locked is False
+    assert wb["Forside"]["C9"].protection.locked is True  # the derived code is not an input
+    assert wb["Om"].page_setup.orientation == "landscape" and wb["Om"].page_setup.paperSize == 9
+    assert "Frederiksberg" in wb["B Trappen"].oddHeader.right.text
+
+
+def test_every_visible_sheet_carries_the_demo_mark(book):
+    wb = openpyxl.load_workbook(book)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            assert "DEMODATA" in str(ws["B3"].value), ws.title
+
+
+def test_charts_one_per_figure_and_two_per_staircase(book):
+    with zipfile.ZipFile(book) as z:
+        charts = [n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
+        assert len(charts) == len(keyfigures.catalogue()) + 2 * 2
+        line = z.read("xl/charts/chart5.xml").decode()
+        assert "<c:numCache>" in line  # cached series values, so charts draw before any recalculation
+
+
+def test_cached_values_equal_the_core(book, folder):
+    assert_same(blocks(book), expected(folder, KOMMUNE, None))
+
+
+def test_staircase_sheet_cached_counts_equal_the_distribution(book, folder):
+    ws = openpyxl.load_workbook(book, data_only=True)["Trappen voksne"]
+    head = next(r for r in range(1, 40) if ws.cell(r, 2).value == "Trin")
+    dist = queries.distribution_for(folder, "voksne", [KOMMUNE], 2024).set_index("trin")
+    for t in range(1, 9):
+        assert ws.cell(head + t, 4).value == dist.loc[t, "antal"]
+        assert ws.cell(head + t, 5).value == pytest.approx(dist.loc[t, "andel"])
+        assert ws.cell(head + t, 6).value == pytest.approx(dist.loc[t, "pr_1000"])
+
+
+# -- formula truth in LibreOffice -------------------------------------------------------------------
+
+def test_formula_truth_as_built(recalculated):
+    original, fresh = recalculated["built"]
+    assert mismatches(original, fresh) == []
+
+
+def test_other_municipality_and_group_recompute_natively(recalculated, folder):
+    _, fresh = recalculated["other"]
+    want = expected(folder, 825, "R81")
+    assert_same(blocks(fresh), want)
+    ws = openpyxl.load_workbook(fresh, data_only=True)["Trappen børn og unge"]
+    head = next(r for r in range(1, 40) if ws.cell(r, 2).value == "Trin")
+    dist = queries.distribution_for(folder, "boern", [825], 2022, "R81")
+    own = dist[dist["kommune_kode"] == 825].set_index("trin")
+    grp = dist[dist["kommune_kode"] == "R81"].set_index("trin")
+    for t in range(1, 7):
+        assert ws.cell(head + t, 4).value == own.loc[t, "antal"]
+        assert ws.cell(head + t, 6).value == pytest.approx(own.loc[t, "pr_1000"])
+        assert ws.cell(head + t, 7).value == pytest.approx(grp.loc[t, "pr_1000"])
+
+
+def test_own_figures_typed_into_the_workbook_are_used(recalculated, folder):
+    _, fresh = recalculated["own"]
+    got = blocks(fresh)
+    assert got[("B12", 2024)][0] == pytest.approx(75.0)  # 3 of 4 typed on 'Egne tal'
+    assert got[("B12", 2023)] == pytest.approx(expected(folder, KOMMUNE, None)[("B12", 2023)])
+
+
+def test_cli_reads_own_figures_back_from_the_workbook(recalculated, tmp_path, run_cli):
+    original, _ = recalculated["own"]
+    target = tmp_path / "n.csv"
+    result = run_cli("noegletal", "--trappe", "boern", "--kommune", str(KOMMUNE), "--egne-tal", original,
+                     "--ud", target)
+    assert result.code == 0, result.err
+    df = pd.read_csv(target).set_index(["noegletal_id", "aar"])
+    assert df.loc[("B12", 2024), "vaerdi"] == pytest.approx(75.0)
+
+
+def test_lo_oracle_catches_a_wrong_cached_value(soffice, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "wrong.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("A")
+    ws.write_number(0, 0, 2)
+    ws.write_formula(0, 1, "=A1*2", None, 5)  # deliberately wrong cache
+    wb.close()
+    fresh = recalculate(soffice, [path], tmp_path / "out", tmp_path / "profile")[0]
+    assert mismatches(path, fresh) == ["('A', 'B1'): =A1*2 cached 5, LibreOffice 4"]
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+def test_render_staircase_sheet_to_png(soffice, book, tmp_path):
+    """Print the workbook to PDF as LibreOffice lays it out, keep page 2 (the children's staircase) as PNG in
+    test-artifacts/ to look at, and check the printed text."""
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftoppm) mangler; 'make test' installerer det")
+    pdf = to_pdf(soffice, book, tmp_path, tmp_path / "profile")
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Indsatstrappen for udsatte børn og unge" in text and "Frederiksberg" in text
+    dist = distribution.step_counts(DataFolder().table("modtagere"), DataFolder().staircases["boern"])
+    n = dist[(dist["kommune_kode"] == KOMMUNE) & (dist["aar"] == 2024) & (dist["trin"] == 3)]["antal"].iloc[0]
+    assert str(n) in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "70", "-png", "-singlefile", str(pdf),
+                    str(ARTIFACTS / "noegletal_trappen_boern")], check=True)
+    assert (ARTIFACTS / "noegletal_trappen_boern.png").stat().st_size > 20_000

@@ -1,0 +1,68 @@
+"""The committed templates equal a rebuild (XML compared, timestamps ignored), and their VBA source read
+back with oletools equals the sources in addin/vba."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from oletools.olevba import VBA_Parser
+
+from indsatstrappe import workbooks
+from indsatstrappe.io.datafolder import DataFolder
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "templates" / "Noegletal.xlsm"
+TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>")
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: TIMESTAMPS.sub(b"", z.read(n)) for n in z.namelist() if n != "xl/vbaProject.bin"}
+
+
+def _build_date(path: Path):
+    from datetime import date
+
+    core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
+    return date.fromisoformat(re.search(r"<dcterms:created[^>]*>(\d{4}-\d{2}-\d{2})", core).group(1))
+
+
+def _body(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if not line.startswith("Attribute ")).strip()
+
+
+def _vba_modules(path: Path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    found = {Path(name).stem: _body(code.replace("\r\n", "\n")) for _, _, name, code in parser.extract_macros()}
+    parser.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("tpl") / "Noegletal.xlsm"
+    return workbooks.write_noegletal(DataFolder(), target, workbooks.TEMPLATE_KOMMUNE,
+                                     build_date=_build_date(TEMPLATE), macros=True)
+
+
+def test_noegletal_template_is_reproducible(rebuilt):
+    committed, fresh = _parts(TEMPLATE), _parts(rebuilt)
+    assert sorted(committed) == sorted(fresh)
+    different = [name for name in committed if committed[name] != fresh[name]]
+    assert different == [], "templates/Noegletal.xlsm er ikke bygget af den nuværende kode: kør 'make templates'"
+
+
+def test_template_is_a_macro_enabled_workbook_with_our_vba(rebuilt):
+    for path in (TEMPLATE, rebuilt):
+        with zipfile.ZipFile(path) as z:
+            assert b"macroEnabled.main+xml" in z.read("[Content_Types].xml")
+            assert "xl/vbaProject.bin" in z.namelist()
+        modules = _vba_modules(path)
+        for source in (ROOT / "addin" / "vba").glob("*.bas"):
+            text = source.read_text(encoding="utf-8")
+            name = re.search(r'Attribute VB_Name = "([^"]+)"', text).group(1)
+            assert modules[name] == _body(text), name
+        assert {"ThisWorkbook", "Sheet1"} <= set(modules)
