@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from harness import Figure, measure, report  # noqa: E402
-from indsatstrappe import distribution, movements  # noqa: E402
+from indsatstrappe import distribution, keyfigures, movements, queries  # noqa: E402
 from indsatstrappe.io.datafolder import DataFolder  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -72,8 +72,21 @@ def movement_figures() -> list[Figure]:
     ]
 
 
+def keyfigure_figures() -> list[Figure]:
+    folder = DataFolder()
+    inputs = queries.key_figure_inputs(folder)
+    staircases = folder.staircases
+
+    def all_key_figures():
+        for trappe in staircases:
+            keyfigures.compute(inputs, staircases, trappe)
+
+    return [measure("nøgletal: alle nøgletal, alle kommuner, alle år", all_key_figures, goal_seconds=0.2,
+                    note="32 nøgletal x 98 kommuner x 7 år")]
+
+
 def main() -> None:
-    figures = distribution_figures() + movement_figures()
+    figures = distribution_figures() + movement_figures() + keyfigure_figures()
     report(figures, RESULTS)
 
 

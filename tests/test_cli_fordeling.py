@@ -58,6 +58,11 @@ def test_demo_writes_both_staircases_for_all_municipalities(tmp_path, run_cli):
     matrix = pd.read_csv(next(tmp_path.glob("bevaegelser_voksne_*_*.csv")))
     assert len(matrix) == 9 * 9 - 1
     assert "København (101)" in result.out and "Læsø (825)" in result.out
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "Noegletal_825_Laesoe.xlsx", data_only=True)
+    assert book["Forside"]["C6"].value == "Læsø"
+    assert book["Forside"]["C10"].value == 825  # the cached code of the chosen municipality
 
 
 def test_help_is_danish(run_cli):

@@ -8,7 +8,7 @@ country's is the weighted rate, factor x sum of numerators / sum of denominators
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
@@ -51,79 +51,96 @@ class Inputs:
     forloeb: pd.DataFrame | None = None
 
 
-def _population(inputs: Inputs, staircase: Staircase) -> pd.DataFrame:
-    return distribution.age_group_population(inputs.befolkning, staircase).rename(columns={"befolkning": "naevner"})
+class _Context:
+    """What several figures of one staircase share, computed once."""
+
+    def __init__(self, inputs: Inputs, staircase: Staircase):
+        self.inputs = inputs
+        self.staircase = staircase
+
+    @cached_property
+    def population(self) -> pd.DataFrame:
+        return distribution.age_group_population(self.inputs.befolkning, self.staircase).rename(
+            columns={"befolkning": "naevner"})
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        """(kommune_kode, aar) x trin, counts on each step."""
+        counts = distribution.step_counts(self.inputs.modtagere, self.staircase)
+        return counts.pivot(index=["kommune_kode", "aar"], columns="trin", values="antal")
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        rows = self.inputs.modtagere[self.inputs.modtagere["trappe"] == self.staircase.key]
+        return rows[["kommune_kode", "aar"]].drop_duplicates()
+
+    @cached_property
+    def yearly_matrices(self) -> list[tuple[int, int, pd.DataFrame]]:
+        forloeb = self.inputs.forloeb
+        eps = movements.prepare(forloeb, self.staircase)
+        if eps.n_citizens == 0:
+            return []
+        first, last = int(forloeb["start"].dt.year.min()), int(forloeb["start"].dt.year.max())
+        return list(movements.yearly_matrices(eps, self.staircase, list(range(first + 1, last + 1))))
+
+    def on_steps(self, steps: set[int]) -> pd.DataFrame:
+        return self.counts[sorted(steps)].sum(axis=1).rename("taeller").reset_index()
+
+    def per_population(self, numerator: pd.DataFrame) -> pd.DataFrame:
+        return numerator.merge(self.population, on=["kommune_kode", "aar"], how="left")
 
 
-def _cells(inputs: Inputs, staircase: Staircase) -> pd.DataFrame:
-    rows = inputs.modtagere[inputs.modtagere["trappe"] == staircase.key]
-    return rows[["kommune_kode", "aar"]].drop_duplicates()
-
-
-def _on_steps(inputs: Inputs, staircase: Staircase, steps: set[int]) -> pd.DataFrame:
-    counts = distribution.step_counts(inputs.modtagere, staircase)
-    chosen = counts[counts["trin"].isin(steps)]
-    return chosen.groupby(["kommune_kode", "aar"], as_index=False)["antal"].sum().rename(columns={"antal": "taeller"})
-
-
-def _per_population(inputs: Inputs, staircase: Staircase, numerator: pd.DataFrame) -> pd.DataFrame:
-    return numerator.merge(_population(inputs, staircase), on=["kommune_kode", "aar"], how="left")
-
-
-def _figure(row: pd.Series, inputs: Inputs, staircase: Staircase) -> pd.DataFrame:
+def _figure(row: pd.Series, ctx: _Context) -> pd.DataFrame:
     """kommune_kode, aar, taeller, naevner for one catalogue entry (empty when its table is missing)."""
-    kind, params = row["beregning"], row["parametre"]
+    kind, params, inputs, staircase = row["beregning"], row["parametre"], ctx.inputs, ctx.staircase
     empty = pd.DataFrame(columns=["kommune_kode", "aar", "taeller", "naevner"])
     if kind in ("trin", "koder", "andel_trin", "udvikling") and inputs.modtagere is None:
         return empty
     if kind == "trin":
-        return _per_population(inputs, staircase, _on_steps(inputs, staircase, movements.parse_steps(params)))
+        return ctx.per_population(ctx.on_steps(movements.parse_steps(params)))
     if kind == "koder":
         codes = params.split(";")
         rows = inputs.modtagere[(inputs.modtagere["trappe"] == staircase.key) & inputs.modtagere["indsats"].isin(codes)]
         summed = rows.groupby(["kommune_kode", "aar"], as_index=False)["antal"].sum()
-        numerator = _cells(inputs, staircase).merge(summed, how="left").fillna({"antal": 0})
-        return _per_population(inputs, staircase, numerator.rename(columns={"antal": "taeller"}))
+        numerator = ctx.cells.merge(summed, how="left").fillna({"antal": 0})
+        return ctx.per_population(numerator.rename(columns={"antal": "taeller"}))
     if kind == "andel_trin":
-        part = _on_steps(inputs, staircase, movements.parse_steps(params))
-        total = _on_steps(inputs, staircase, set(staircase.step_numbers)).rename(columns={"taeller": "naevner"})
+        part = ctx.on_steps(movements.parse_steps(params))
+        total = ctx.on_steps(set(staircase.step_numbers)).rename(columns={"taeller": "naevner"})
         return part.merge(total, on=["kommune_kode", "aar"])
     if kind == "udvikling":
-        now = _on_steps(inputs, staircase, movements.parse_steps(params))
+        now = ctx.on_steps(movements.parse_steps(params))
         before = now.assign(aar=now["aar"] + 1).rename(columns={"taeller": "naevner"})
         both = now.merge(before, on=["kommune_kode", "aar"])
         return both.assign(taeller=both["taeller"] - both["naevner"])
     if kind == "udgift":
         if inputs.regnskab is None:
             return empty
-        prefixes = tuple(p.strip() for p in params.split(";"))
-        acc = inputs.regnskab
-        chosen = acc[acc["funktion"].map(lambda f: any(f == p or f.startswith(p + ".") for p in prefixes))]
+        prefixes = [p.strip() for p in params.split(";")]
+        funktion = inputs.regnskab["funktion"]
+        chosen = inputs.regnskab[funktion.isin(prefixes) | funktion.str.startswith(tuple(p + "." for p in prefixes))]
         summed = chosen.groupby(["kommune_kode", "aar"], as_index=False)["beloeb"].sum()
-        return _per_population(inputs, staircase, summed.rename(columns={"beloeb": "taeller"}))
+        return ctx.per_population(summed.rename(columns={"beloeb": "taeller"}))
     if kind == "egne_tal":
         if inputs.egne_tal is None:
             return empty
         own = inputs.egne_tal[inputs.egne_tal["noegletal_id"] == row["id"]]
         return own[["kommune_kode", "aar", "taeller", "naevner"]]
     if kind == "bevaegelse":
-        if inputs.forloeb is None or inputs.forloeb.empty:
+        if inputs.forloeb is None or inputs.forloeb.empty or not ctx.yearly_matrices:
             return empty
-        fra, til = (part.split("=")[1] for part in params.split(";"))
-        eps = movements.prepare(inputs.forloeb, staircase)
-        if eps.n_citizens == 0:
-            return empty
-        first, last = int(inputs.forloeb["start"].dt.year.min()), int(inputs.forloeb["start"].dt.year.max())
-        return movements.movement_counts(eps, staircase, movements.parse_steps(fra), movements.parse_steps(til),
-                                         list(range(first + 1, last + 1)))
+        fra, til = (movements.parse_steps(part.split("=")[1]) for part in params.split(";"))
+        rows = [(k, y, *movements.movement_share(m, fra, til)) for k, y, m in ctx.yearly_matrices]
+        return pd.DataFrame(rows, columns=["kommune_kode", "aar", "taeller", "naevner"])
     raise ValueError(kind)
 
 
 def compute(inputs: Inputs, staircases: dict[str, Staircase], trappe: str) -> pd.DataFrame:
     """Every key figure of a staircase for every municipality and year: VALUE_COLUMNS."""
     parts = []
+    ctx = _Context(inputs, staircases[trappe])
     for _, row in for_staircase(trappe).iterrows():
-        fig = _figure(row, inputs, staircases[trappe])
+        fig = _figure(row, ctx)
         if fig.empty:
             continue
         fig = fig.assign(noegletal_id=row["id"])

@@ -77,10 +77,11 @@ def transition_matrix(episodes: Episodes, staircase: Staircase, fra: int, til: i
     (citizens on no step on either day) is left out because it counts nobody on the staircase."""
     if kommune is not None:
         episodes = episodes.subset(episodes.kommune == kommune)
-    size = staircase.n_steps + 1
-    a = steps_on(episodes, fra).astype(np.int64)
-    b = steps_on(episodes, til).astype(np.int64)
-    counts = np.bincount(a * size + b, minlength=size * size)
+    return _matrix(steps_on(episodes, fra), steps_on(episodes, til), staircase.n_steps + 1)
+
+
+def _matrix(a: np.ndarray, b: np.ndarray, size: int) -> pd.DataFrame:
+    counts = np.bincount(a.astype(np.int64) * size + b.astype(np.int64), minlength=size * size)
     fra_trin, til_trin = np.divmod(np.arange(size * size), size)
     out = pd.DataFrame({"fra_trin": fra_trin, "til_trin": til_trin, "antal": counts})
     return out[(out["fra_trin"] != 0) | (out["til_trin"] != 0)].reset_index(drop=True)
@@ -105,19 +106,22 @@ def summarise(matrix: pd.DataFrame) -> dict[str, int]:
 def movement_share(matrix: pd.DataFrame, fra_steps: set[int], til_steps: set[int]) -> tuple[int, int]:
     """(numerator, denominator) of a movement key figure: of the citizens on `fra_steps` on the first
     day, how many stand on `til_steps` on the second."""
-    start = matrix[matrix["fra_trin"].isin(fra_steps)]
-    return int(start[start["til_trin"].isin(til_steps)]["antal"].sum()), int(start["antal"].sum())
+    counts = matrix["antal"].to_numpy()
+    start = np.isin(matrix["fra_trin"].to_numpy(), list(fra_steps))
+    arrived = start & np.isin(matrix["til_trin"].to_numpy(), list(til_steps))
+    return int(counts[arrived].sum()), int(counts[start].sum())
 
 
 def yearly_matrices(episodes: Episodes, staircase: Staircase, years: list[int]):
     """(kommune, year, matrix) from 31 December of the year before to 31 December of the year, for
     every municipality in the episodes."""
+    size = staircase.n_steps + 1
     for kommune in np.unique(episodes.kommune):
         local = episodes.subset(episodes.kommune == kommune)
+        # each year's end is the next year's start: one pass over the episodes per day
+        steps = {y: steps_on(local, day_number(f"{y}-12-31")) for y in [years[0] - 1, *years]} if years else {}
         for year in years:
-            matrix = transition_matrix(local, staircase, day_number(f"{year - 1}-12-31"),
-                                       day_number(f"{year}-12-31"))
-            yield int(kommune), year, matrix
+            yield int(kommune), year, _matrix(steps[year - 1], steps[year], size)
 
 
 def yearly_summaries(episodes: Episodes, staircase: Staircase, years: list[int]) -> pd.DataFrame:
