@@ -14,16 +14,17 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, danish, keyfigures, movements, municipalities, queries, workbooks
+from . import __version__, danish, expenses, keyfigures, movements, municipalities, queries, workbooks
 from .errors import InputError, Problem
 from .excel import reader
+from .io import accounts as account_export
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
 from .io.output import CSV_FORMATS, write_csv
 
 # When piped (CI, a log file) rich would fold tables at 80 columns; step names need more room.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 120)
 
 DEMO_KOMMUNER = (101, 751, 825)  # København, Aarhus, Læsø: big, big city, small island
 
@@ -221,6 +222,60 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
         cells = [danish.decimal(row[c].iloc[0]) if len(row) else "–"
                  for c in ("vaerdi", "gruppe_vaerdi", "land_vaerdi")]
         table.add_row(str(entry["nr"]), entry["navn"], entry["enhed"], *cells)
+    out.print(table)
+
+
+# -- udgifter -----------------------------------------------------------------------------------
+
+@cli.command()
+@trappe_option
+@click.option("--kommune", required=True, help="Kommunekode eller navn.")
+@data_option
+@mapping_option
+@click.option("--fordelingsnoegle", type=click.Path(path_type=Path), default=None,
+              help="Din egen fordelingsnøgle (samme kolonner som den medfølgende fordelingsnoegle.csv).")
+@click.option("--regnskab", "export", type=click.Path(path_type=Path), default=None,
+              help="Et regnskabsudtræk (kontostreng + beløb, CSV eller xlsx) for kommunen; kræver --aar.")
+@click.option("--aar", type=str, default=None, help="Året for --regnskab.")
+@click.option("--faste-priser", "basisaar", type=str, default=None,
+              help="Vis beløb i faste priser for dette år (kræver tabellen prisindeks). Standard: løbende priser.")
+@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@format_option
+def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, basisaar, ud, fmt) -> None:
+    """Udgifter fordelt på trin: beløb, andel og enhedspris pr. borger, år for år."""
+    _check_format(fmt)
+    k = municipalities.parse_kommune(kommune)
+    base = _parse_year(basisaar)
+    folder = _folder(data, indsatskort)
+    if export is not None:
+        year = _parse_year(aar)
+        if year is None:
+            raise InputError.single("--aar", "mangler.", "Et regnskabsudtræk gælder ét år: angiv --aar.")
+        imported = account_export.read_account_export(export, k, year)
+        existing = folder.table("regnskab") if folder.has("regnskab") else imported.iloc[0:0]
+        keep = existing[~((existing["kommune_kode"] == k) & (existing["aar"] == year))]
+        folder.replace_table("regnskab", pd.concat([keep, imported], ignore_index=True))
+        out.print(f"Læste {len(imported)} konti fra {export}")
+    result = queries.expense_table(folder, trappe, k, fordelingsnoegle, base)
+    _print_warnings(folder.warnings)
+    if ud is not None:
+        write_csv(result, ud, fmt)
+        out.print(f"Skrev {len(result)} rækker til {ud}")
+        return
+    latest = int(result["aar"].max())
+    rows = result[result["aar"] == latest]
+    prices = f"faste {base}-priser" if base else "løbende priser"
+    table = Table(title=f"Udgifter pr. trin – {municipalities.name_of(k)} ({k}), {latest}, {prices}",
+                  title_justify="left")
+    for name, justify in (("Trin", "right"), ("Navn", "left"), ("Netto, kr.", "right"), ("Andel", "right"),
+                          ("Kr. pr. borger", "right"), ("Heraf refusion", "right")):
+        table.add_column(name, justify=justify, no_wrap=name != "Navn")
+    for r in rows.itertuples():
+        label = "–" if r.trin == expenses.UNPLACED_LABEL else str(r.trin)
+        table.add_row(label, r.trin_navn, danish.integer(r.beloeb), danish.percent(r.andel),
+                      danish.integer(r.enhedspris), danish.integer(r.refusion))
+    table.add_row("", "I alt", danish.integer(rows["beloeb"].sum()), danish.percent(rows["andel"].sum()), "",
+                  danish.integer(rows["refusion"].sum()), style="bold")
     out.print(table)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import distribution, keyfigures, movements, municipalities
+from . import distribution, expenses, keyfigures, movements, municipalities
 from .errors import InputError
 from .io.contracts import parse_dates
 from .io.datafolder import DataFolder
+from .io.rawtable import read_csv_table
 from .staircase import STAIRCASES, Staircase
 
 
@@ -123,3 +124,43 @@ def key_figure_comparison(folder: DataFolder, trappe: str, kommune: int, gruppe:
     group = municipalities.comparison_group(gruppe, kommune)
     values = key_figures(folder, trappe)
     return keyfigures.comparison(values, kommune, group)
+
+
+def rules_of(folder: DataFolder, rules_file=None) -> pd.DataFrame:
+    """The allocation rules: the packaged defaults, or the user's own file."""
+    if rules_file is None:
+        return expenses.default_rules(folder.staircases)
+    raw = read_csv_table(rules_file, str(rules_file))
+    return expenses.check_rules(raw.data.reset_index(drop=True), str(rules_file), folder.staircases)
+
+
+def accounts(folder: DataFolder, basisaar: int | None = None) -> pd.DataFrame:
+    """regnskab, in fixed prices of `basisaar` when given (needs prisindeks)."""
+    regnskab = folder.table("regnskab")
+    if basisaar is None:
+        return regnskab
+    index = folder.table("prisindeks")
+    missing = sorted(set(regnskab["aar"]) - set(index["aar"]) | ({basisaar} - set(index["aar"])))
+    if missing:
+        raise InputError.single("prisindeks", f"mangler indeks for {', '.join(map(str, missing))}.",
+                                "Tilføj årene til prisindeks, eller brug løbende priser.")
+    return expenses.to_fixed_prices(regnskab, index, basisaar)
+
+
+def allocation(folder: DataFolder, trappe: str, rules_file=None, basisaar: int | None = None):
+    """(allocation rows, citizens per step) for a staircase's area."""
+    staircase = staircase_of(folder, trappe)
+    counts = expenses.citizens(folder.table("modtagere") if folder.has("modtagere") else None, staircase)
+    rows = expenses.allocate(accounts(folder, basisaar), rules_of(folder, rules_file), staircase, counts)
+    return rows, counts
+
+
+def expense_table(folder: DataFolder, trappe: str, kommune: int, rules_file=None,
+                  basisaar: int | None = None) -> pd.DataFrame:
+    """The contract's udgifter table for one municipality, all years."""
+    rows, counts = allocation(folder, trappe, rules_file, basisaar)
+    rows = rows[rows["kommune_kode"] == kommune]
+    if rows.empty:
+        raise InputError.single("regnskab", f"ingen konti under {expenses.AREAS[trappe]} for {kommune} "
+                                f"{municipalities.name_of(kommune)}.", "Tjek tabellen regnskab.")
+    return expenses.step_table(rows, folder.staircases[trappe], counts)

@@ -1,0 +1,98 @@
+"""Account exports as municipal finance systems write them: one account-string column plus an amount.
+
+`528211002` is funktion 5.28.21, dranst 1, gruppering 002 (FFFFFDGGG); `5.28.21.1.002` is the same
+written with dots; `52821` / `5.28.21` (no dranst) is taken as dranst 1 with no grouping. Amounts may
+be Danish (`1.234.567,89`, minus as `-` or in parentheses).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem, raise_if_errors
+from . import privacy
+from .contracts import MAX_PER_COLUMN, parse_numbers
+from .rawtable import RawTable, read_csv_table, read_xlsx_table, xlsx_sheets
+
+ACCOUNT_HEADERS = ("konto", "kontonummer", "kontostreng", "konto_nr", "kontonr", "account")
+AMOUNT_HEADERS = ("beloeb", "beløb", "regnskab", "amount", "bogført", "bogfoert", "netto")
+_COMPACT = re.compile(r"^(\d)(\d{2})(\d{2})(?:(\d)(\d{3})?)?$")
+_DOTTED = re.compile(r"^(\d)\.(\d{2})\.(\d{2})(?:\.(\d)(?:\.(\d{3}))?)?$")
+
+
+def parse_account(text: str) -> tuple[str, str, str] | None:
+    """(funktion, dranst, gruppering) from an account string, or None if it is not one."""
+    value = str(text).strip().replace(" ", "")
+    m = _COMPACT.match(value) or _DOTTED.match(value)
+    if not m:
+        return None
+    hk, hf, fn, dranst, grp = m.groups()
+    return f"{hk}.{hf}.{fn}", dranst or "1", grp or ""
+
+
+def _find_column(raw: RawTable, names: tuple[str, ...], what: str) -> str:
+    for col in raw.data.columns:
+        if col in names or any(col.startswith(n) for n in names):
+            return col
+    raise InputError.single(raw.fil, f"finder ingen kolonne med {what}.",
+                            f"Giv kolonnen en overskrift som {', '.join(names[:3])}. "
+                            f"Fundne kolonner: {', '.join(raw.data.columns)}.")
+
+
+def read_account_export(path: Path, kommune: int, aar: int) -> pd.DataFrame:
+    """The contract's `regnskab` rows from an export of one municipality's accounts for one year."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError.single(str(path), "findes ikke.", "Angiv stien til regnskabsudtrækket.")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raw = read_xlsx_table(path, xlsx_sheets(path)[0])
+    else:
+        raw = read_csv_table(path)
+    account_col = _find_column(raw, ACCOUNT_HEADERS, "kontonumre")
+    amount_col = _find_column(raw, AMOUNT_HEADERS, "beløb")
+    df = raw.data
+    problems: list[Problem] = []
+    parsed = df[account_col].map(parse_account)
+    amounts = parse_numbers(df[amount_col], raw.danish_numbers or "," in "".join(df[amount_col].head(50)))
+    bad_account = parsed.isna()
+    for n, idx in enumerate(df.index[bad_account]):
+        if n == MAX_PER_COLUMN:
+            problems.append(Problem(raw.fil, f"{int(bad_account.sum()) - n} rækker mere har ukendte kontonumre.",
+                                    kolonne=account_col))
+            break
+        problems.append(Problem(
+            raw.fil, f"'{privacy.mask(df.at[idx, account_col])}' er ikke et kontonummer i den autoriserede "
+            "kontoplan.", "Skriv kontoen som 528211002 (funktion 5.28.21, dranst 1, gruppering 002) eller "
+            "5.28.21.1.002.", int(idx) + raw.first_row, account_col))
+    bad_amount = amounts.isna()
+    for n, idx in enumerate(df.index[bad_amount]):
+        if n == MAX_PER_COLUMN:
+            break
+        problems.append(Problem(raw.fil, f"'{df.at[idx, amount_col]}' er ikke et beløb.",
+                                "Skriv beløbet som tal, fx 1.234.567,89 eller (1.234,00).", int(idx) + raw.first_row,
+                                amount_col))
+    bad_dranst = parsed.map(lambda p: p is not None and p[1] not in ("1", "2"))
+    for idx in df.index[bad_dranst][:MAX_PER_COLUMN]:
+        problems.append(Problem(raw.fil, f"ukendt dranst '{parsed[idx][1]}' i kontoen '{df.at[idx, account_col]}'.",
+                                "Brug dranst 1 (drift) eller 2 (statsrefusion).", int(idx) + raw.first_row,
+                                account_col))
+    ok = ~(bad_account | bad_amount | bad_dranst)
+    rows = pd.DataFrame({
+        "kommune_kode": kommune, "aar": aar,
+        "funktion": parsed[ok].map(lambda p: p[0]), "gruppering": parsed[ok].map(lambda p: p[2]),
+        "dranst": parsed[ok].map(lambda p: p[1]), "beloeb": amounts[ok], "_row": df.index[ok] + raw.first_row,
+    })
+    key = ["funktion", "gruppering", "dranst"]
+    clash = rows.drop_duplicates(key + ["beloeb"]).duplicated(key, keep=False)
+    for _, group in rows.drop_duplicates(key + ["beloeb"])[clash].groupby(key):
+        problems.append(Problem(
+            raw.fil, f"kontoen {group['funktion'].iloc[0]} dranst {group['dranst'].iloc[0]} gruppering "
+            f"{group['gruppering'].iloc[0] or '(ingen)'} står flere gange med forskellige beløb (rækkerne "
+            f"{', '.join(str(r) for r in group['_row'])}).", "Behold én række pr. konto, eller læg beløbene sammen.",
+            int(group["_row"].iloc[0])))
+    raise_if_errors(problems)
+    rows = rows.drop_duplicates(key + ["beloeb"]).drop(columns="_row")
+    return rows.reset_index(drop=True)
