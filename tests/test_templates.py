@@ -66,3 +66,14 @@ def test_template_is_a_macro_enabled_workbook_with_our_vba(rebuilt):
             name = re.search(r'Attribute VB_Name = "([^"]+)"', text).group(1)
             assert modules[name] == _body(text), name
         assert {"ThisWorkbook", "Sheet1"} <= set(modules)
+
+
+def test_udgiftsmodel_template_is_reproducible(tmp_path):
+    committed = ROOT / "templates" / "Udgiftsmodel.xlsx"
+    fresh = workbooks.write_udgiftsmodel(DataFolder(), tmp_path / "Udgiftsmodel.xlsx", workbooks.TEMPLATE_KOMMUNE,
+                                         build_date=_build_date(committed))
+    old, new = _parts(committed), _parts(fresh)
+    assert sorted(old) == sorted(new)
+    assert [n for n in old if old[n] != new[n]] == [], "kør 'make templates'"
+    with zipfile.ZipFile(committed) as z:
+        assert "xl/vbaProject.bin" not in z.namelist()  # the analyst's Udgiftsmodel has no macros

@@ -287,12 +287,14 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
 @data_option
 @click.option("--dato", default=None, help="Byggedato ÅÅÅÅ-MM-DD (standard: i dag); samme dato giver samme fil.")
 def skabeloner(ud: Path, data, dato) -> None:
-    """Byg analytikerens skabeloner: Noegletal.xlsm (med makroer) med alle kommuner."""
+    """Byg analytikerens skabeloner med alle kommuner: Noegletal.xlsm (med makroer) og Udgiftsmodel.xlsx."""
     build_date = queries.parse_day(dato, "--dato").date() if dato else None
     folder = _folder(data, None)
-    target = workbooks.write_noegletal(folder, ud / "Noegletal.xlsm", workbooks.TEMPLATE_KOMMUNE,
-                                       build_date=build_date, macros=True)
-    out.print(f"Skrev {target}")
+    for target in (workbooks.write_noegletal(folder, ud / "Noegletal.xlsm", workbooks.TEMPLATE_KOMMUNE,
+                                             build_date=build_date, macros=True),
+                   workbooks.write_udgiftsmodel(folder, ud / "Udgiftsmodel.xlsx", workbooks.TEMPLATE_KOMMUNE,
+                                                build_date=build_date)):
+        out.print(f"Skrev {target}")
 
 
 # -- valider ------------------------------------------------------------------------------------
@@ -352,9 +354,9 @@ def demo(ud: Path) -> None:
             _print_matrix(folder, trappe, matrix,
                           f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {municipalities.name_of(kommune)} ({kommune})")
     for kommune in DEMO_KOMMUNER:
-        target = ud / workbooks.noegletal_filename(kommune)
-        workbooks.write_noegletal(folder, target, kommune)
-        written.append((target, None))
+        for target in (workbooks.write_noegletal(folder, ud / workbooks.noegletal_filename(kommune), kommune),
+                       workbooks.write_udgiftsmodel(folder, ud / workbooks.udgiftsmodel_filename(kommune), kommune)):
+            written.append((target, None))
     (ud / "DEMODATA_LAES_MIG.txt").write_text(
         "Filerne i denne mappe er lavet af 'indsatstrappe demo' på DEMODATA: syntetiske tal, ikke\n"
         "virkelige kommuners tal. Kør kommandoerne med --data MAPPE for egne data.\n", encoding="utf-8")

@@ -164,3 +164,9 @@ def expense_table(folder: DataFolder, trappe: str, kommune: int, rules_file=None
         raise InputError.single("regnskab", f"ingen konti under {expenses.AREAS[trappe]} for {kommune} "
                                 f"{municipalities.name_of(kommune)}.", "Tjek tabellen regnskab.")
     return expenses.step_table(rows, folder.staircases[trappe], counts)
+
+
+def expense_table_all(folder: DataFolder, trappe: str) -> pd.DataFrame:
+    """The udgifter table for every municipality (default rules, current prices)."""
+    rows, counts = allocation(folder, trappe)
+    return expenses.step_table(rows, folder.staircases[trappe], counts)

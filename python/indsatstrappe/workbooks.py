@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import distribution, municipalities, queries
-from .excel import noegletal_book
+from . import distribution, expenses, municipalities, queries
+from .excel import noegletal_book, udgiftsmodel_book
 from .excel.datasheet import OWN_GROUP
 from .excel.scaffold import DST_ATTRIBUTION, BookInfo
 from .io.datafolder import DataFolder
@@ -85,4 +85,42 @@ def write_noegletal(folder: DataFolder, target: Path, kommune: int, gruppe: str 
     info = book_info(folder, noegletal_book.TITLE, kommune, data.years, build_date)
     with atomic_path(target) as tmp:
         noegletal_book.build(tmp, data, info, template_vba_modules() if macros else None)
+    return target
+
+
+def udgiftsmodel_filename(kommune: int) -> str:
+    return f"Udgiftsmodel_{kommune}_{file_slug(municipalities.name_of(kommune))}.xlsx"
+
+
+def udgiftsmodel_input(folder: DataFolder, kommune: int,
+                       trappe: str = "boern") -> udgiftsmodel_book.UdgiftsmodelInput:
+    befolkning = folder.table("befolkning")
+    modtagere = folder.table("modtagere")
+    counts, expense_rows = [], []
+    for key, staircase in folder.staircases.items():
+        c = distribution.step_counts(modtagere, staircase).merge(
+            distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"], how="left")
+        counts.append(c.assign(trappe=key))
+        table = queries.expense_table_all(folder, key)
+        pop = distribution.age_group_population(befolkning, staircase)
+        rows = table.merge(pop, on=["kommune_kode", "aar"], how="left")
+        step = rows["trin"].map(lambda t: 0 if t == expenses.UNPLACED_LABEL else int(t))
+        expense_rows.append(pd.DataFrame({
+            "id": f"udgift:{key}:" + step.astype(str), "kommune_kode": rows["kommune_kode"], "aar": rows["aar"],
+            "taeller": rows["beloeb"], "naevner": rows["befolkning"], "faktor": 1.0}))
+    counts_df = pd.concat(counts, ignore_index=True)
+    return udgiftsmodel_book.UdgiftsmodelInput(
+        accounts=folder.table("regnskab"), rules=queries.rules_of(folder), counts=counts_df,
+        expense_rows=pd.concat(expense_rows, ignore_index=True),
+        prisindeks=folder.table("prisindeks") if folder.has("prisindeks") else None,
+        staircases=folder.staircases, years=sorted(int(y) for y in counts_df["aar"].unique()), kommune=kommune,
+        trappe=trappe)
+
+
+def write_udgiftsmodel(folder: DataFolder, target: Path, kommune: int, build_date: date | None = None) -> Path:
+    """An Udgiftsmodel workbook written atomically to `target`."""
+    data = udgiftsmodel_input(folder, kommune)
+    info = book_info(folder, udgiftsmodel_book.TITLE, kommune, data.years, build_date)
+    with atomic_path(target) as tmp:
+        udgiftsmodel_book.build(tmp, data, info)
     return target

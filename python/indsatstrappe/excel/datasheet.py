@@ -80,23 +80,30 @@ class DataTable:
         return None if not n > 0 else self.faktor[fid] * np.nansum(self.t[year].to_numpy()[rows]) / n
 
     # -- formulas --------------------------------------------------------------------------------
-    def own_formula(self, fid: str, year: int, kode_cell: str = "ValgtKode") -> str:
-        crit = ((self.name("id"), fx.text(fid)), (self.name("kode"), kode_cell))
-        return fx.blank_on_error(f"{_num(self.faktor[fid])}*{fx.sumifs(self.name('T', year), *crit)}/"
+    def own_formula(self, fid: str, year: int, kode_cell: str = "ValgtKode", fid_expr: str | None = None) -> str:
+        """fid_expr: a formula expression for the id when it depends on a choice (default: the literal)."""
+        crit = ((self.name("id"), fid_expr or fx.text(fid)), (self.name("kode"), kode_cell))
+        return fx.blank_on_error(f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
                                  f"{fx.sumifs(self.name('N', year), *crit)}")
 
-    def group_formula(self, fid: str, year: int, name_cell: str, type_cell: str | None) -> str:
+    def count_formula(self, fid: str, year: int, fid_expr: str | None = None, kode_cell: str = "ValgtKode") -> str:
+        """The numerator alone (e.g. citizens on a step) for the chosen municipality."""
+        return fx.sumifs(self.name("T", year), (self.name("id"), fid_expr or fx.text(fid)),
+                         (self.name("kode"), kode_cell))
+
+    def group_formula(self, fid: str, year: int, name_cell: str, type_cell: str | None,
+                      fid_expr: str | None = None) -> str:
         def mean(attr: str) -> str:
-            crit = ((self.name("id"), fx.text(fid)), (self.name(attr), name_cell))
+            crit = ((self.name("id"), fid_expr or fx.text(fid)), (self.name(attr), name_cell))
             counted = fx.countifs((self.name("N", year), fx.text(">0")), *crit)
             return f"{fx.sumifs(self.name('V', year), *crit)}/{counted}"
         if type_cell is None:  # always a region
             return fx.blank_on_error(mean("region"))
         return fx.blank_on_error(f'IF({type_cell}="region",{mean("region")},{mean("gruppe")})')
 
-    def country_formula(self, fid: str, year: int) -> str:
-        crit = ((self.name("id"), fx.text(fid)),)
-        return fx.blank_on_error(f"{_num(self.faktor[fid])}*{fx.sumifs(self.name('T', year), *crit)}/"
+    def country_formula(self, fid: str, year: int, fid_expr: str | None = None) -> str:
+        crit = ((self.name("id"), fid_expr or fx.text(fid)),)
+        return fx.blank_on_error(f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
                                  f"{fx.sumifs(self.name('N', year), *crit)}")
 
     # -- writing ---------------------------------------------------------------------------------
@@ -138,8 +145,9 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def write_lists(book: Book, years: list[int]) -> dict[str, list]:
-    """The hidden *Lister* sheet: municipalities with group and region, group choices, years."""
+def write_lists(book: Book, years: list[int], extra: dict[str, list] | None = None) -> dict[str, list]:
+    """The hidden *Lister* sheet: municipalities with group and region, group choices, years, and any
+    `extra` lists (name -> values) a workbook needs for its dropdowns."""
     ws = book.wb.add_worksheet(LIST_SHEET)
     s = book.styles
     info = municipalities.municipalities().sort_values("navn")
@@ -150,7 +158,7 @@ def write_lists(book: Book, years: list[int]) -> dict[str, list]:
     columns = {
         "L_navn": info["navn"].tolist(), "L_kode": info["kode"].astype(int).tolist(),
         "L_gruppe": info["kommunegruppe"].tolist(), "L_region": info["region"].tolist(),
-        "L_grupper": choices, "L_regioner": regions, "L_aar": years,
+        "L_grupper": choices, "L_regioner": regions, "L_aar": years, **(extra or {}),
     }
     for col, (name, values) in enumerate(columns.items()):
         ws.write_string(0, col, name, s.header)

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import keyfigures, municipalities
+from .. import keyfigures
 from ..datafiles import packaged
 from ..staircase import Staircase
 from . import formulas as fx
 from .datasheet import COUNTRY, OWN_GROUP, DataTable, write_lists
+from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
 from .styles import GREY, LIGHT_GREY, MUNICIPALITY
 
@@ -32,35 +33,6 @@ class NoegletalInput:
     years: list[int]
     kommune: int  # preselected
     gruppe: str = OWN_GROUP  # preselected choice in the group dropdown
-
-
-@dataclass
-class Selection:
-    """The Forside choices and what the formulas derive from them, as Python values for caching."""
-
-    kommune: int
-    choice: str
-
-    @property
-    def navn(self) -> str:
-        return municipalities.name_of(self.kommune)
-
-    @property
-    def kommunegruppe(self) -> str:
-        return str(municipalities.municipalities().loc[self.kommune, "kommunegruppe"])
-
-    @property
-    def region(self) -> str:
-        return str(municipalities.municipalities().loc[self.kommune, "region"])
-
-    @property
-    def group_name(self) -> str:
-        return self.kommunegruppe if self.choice == OWN_GROUP else self.choice
-
-    @property
-    def group_type(self) -> str:
-        regions = set(municipalities.municipalities()["region"])
-        return "region" if self.group_name in regions else "kommunegruppe"
 
 
 def data_rows(data: NoegletalInput) -> pd.DataFrame:
@@ -99,65 +71,20 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
 
 # -- Forside ------------------------------------------------------------------------------------
 
-FRONT_INPUTS = {"ValgtKommune": 5, "ValgtGruppe": 6, "ValgtAar": 7}  # name -> row (column C)
+HELP = [
+    "Sådan bruger du projektmappen",
+    "1. Vælg kommune, sammenligningsgruppe og år i de gule felter til venstre.",
+    "2. Alle ark regner om med det samme – i Excel, Excel på nettet og LibreOffice, uden makroer og uden Python.",
+    "3. Grupper (kommunegruppe eller region) er gennemsnittet af kommunernes tal; hele landet er det samlede tal.",
+    "4. Egne tal (fx varighed og opfølgning) skriver du på arket 'Egne tal'.",
+    "5. Definitionerne står på arket 'Definitioner'; kilder og licens på 'Om'.",
+]
 
 
 def _front_sheet(book: Book, ws: Worksheet, sel: Selection, years: list[int]) -> None:
-    s = book.styles
-    ws.set_column(1, 1, 30)
-    ws.set_column(2, 2, 34)
-    ws.set_column(3, 3, 4)
-    ws.set_column(4, 4, 70)
-    r0 = TITLE_ROWS + 1
-    ws.write_string(r0, 1, "Vælg kommune og sammenligning", s.h1)
-    inputs = {"ValgtKommune": ("Kommune", sel.navn, "=L_navn"),
-              "ValgtGruppe": ("Sammenlign med", sel.choice, "=L_grupper"),
-              "ValgtAar": ("År på trappe-arkene", years[-1], "=L_aar")}
-    for name, (label, value, source) in inputs.items():
-        r = FRONT_INPUTS[name]
-        ws.write_string(r, 1, label, s.label)
-        if isinstance(value, int):
-            ws.write_number(r, 2, value, s.input("year"))
-        else:
-            ws.write_string(r, 2, value, s.input())
-        ws.data_validation(r, 2, r, 2, {"validate": "list", "source": source, "error_title": "Ugyldigt valg",
-                                        "error_message": "Vælg en værdi fra listen."})
-        book.wb.define_name(name, f"=Forside!$C${r + 1}")
-    derived = [
-        ("ValgtKode", "Kommunekode", "=INDEX(L_kode,MATCH(ValgtKommune,L_navn,0))", sel.kommune),
-        ("KommuneGruppe", "Kommunens kommunegruppe", "=INDEX(L_gruppe,MATCH(ValgtKommune,L_navn,0))",
-         sel.kommunegruppe),
-        ("KommuneRegion", "Kommunens region", "=INDEX(L_region,MATCH(ValgtKommune,L_navn,0))", sel.region),
-        ("GruppeNavn", "Sammenligningsgruppe", f'=IF(ValgtGruppe="{OWN_GROUP}",KommuneGruppe,ValgtGruppe)',
-         sel.group_name),
-        ("GruppeType", "Gruppens type", '=IF(ISNUMBER(MATCH(GruppeNavn,L_regioner,0)),"region","kommunegruppe")',
-         sel.group_type),
-    ]
-    r = FRONT_INPUTS["ValgtAar"] + 2
-    for name, label, formula, value in derived:
-        ws.write_string(r, 1, label, s.label)
-        ws.write_formula(r, 2, formula, s.number("year") if isinstance(value, int) else s.text, value)
-        book.wb.define_name(name, f"=Forside!$C${r + 1}")
-        r += 1
-    help_lines = [
-        "Sådan bruger du projektmappen",
-        "1. Vælg kommune, sammenligningsgruppe og år i de gule felter til venstre.",
-        "2. Alle ark regner om med det samme – i Excel, Excel på nettet og LibreOffice, uden makroer og uden Python.",
-        "3. Grupper (kommunegruppe eller region) er gennemsnittet af kommunernes tal; hele landet er det samlede tal.",
-        "4. Egne tal (fx varighed og opfølgning) skriver du på arket 'Egne tal'.",
-        "5. Definitionerne står på arket 'Definitioner'; kilder og licens på 'Om'.",
-    ]
-    for i, line in enumerate(help_lines):
-        ws.write_string(r0 + i, 4, line, s.h2 if i == 0 else s.wrap)
-    r = max(r, r0 + len(help_lines)) + 1
-    ws.write_string(r, 1, "Data", s.h2)
-    ws.write_string(r + 1, 1, "Periode", s.label)
-    ws.write_string(r + 1, 2, book.info.period, s.text)
-    ws.write_string(r + 2, 1, "Kilde", s.label)
-    ws.write_string(r + 2, 2, book.info.data_label, s.text)
-    book.front_links(ws, r + 4)
-    ws.activate()
-    book.protect(ws)
+    choices, derived = municipality_choices(sel)
+    choices.append(Choice("ValgtAar", "År på trappe-arkene", years[-1], "=L_aar"))
+    write_front(book, ws, "Vælg kommune og sammenligning", choices, derived, HELP)
 
 
 # -- Trappen ------------------------------------------------------------------------------------

@@ -1,0 +1,674 @@
+"""The Udgiftsmodel workbook: a municipality's accounts allocated to the steps by an editable rule
+table, with native formulas (and cached values) all the way, so editing a rule, pasting an account
+export or choosing another municipality recomputes in plain Excel.
+
+How the formulas allocate (the same rules as `expenses`, in exact fractions rather than øre):
+1. every account line on *Konti* finds its rule: the most specific key that exists, tried in order
+   trappe|funktion|gruppering|dranst, ...|gruppering|, ...||dranst, ...||, then the same with the main
+   function (5.28); 0 when none matches;
+2. *Beregning* sums the chosen municipality's lines per rule and year, and spreads each rule's sum on
+   the steps: wholly to one step, or split by citizens on the key's steps;
+3. what no step receives is "ikke fordelt": the area's total minus the steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .. import expenses
+from ..staircase import Staircase
+from . import formulas as fx
+from .datasheet import COUNTRY, DataTable, write_lists
+from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
+from .scaffold import TITLE_ROWS, Book, BookInfo
+
+TITLE = "Udgiftsmodel for indsatstrapperne"
+AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
+PRICE_CHOICES = ["Løbende priser", "Faste priser"]
+MAX_STEPS = 8
+SPARE_RULES = 20  # empty rows on Fordelingsnøgle for the user's own rules
+EXPORT_ROWS = 300
+ACCOUNTS_SHEET = "Konti"
+RULES_SHEET = "Fordelingsnøgle"
+CALC_SHEET = "Beregning"
+
+
+@dataclass
+class UdgiftsmodelInput:
+    accounts: pd.DataFrame  # regnskab (all municipalities, both areas)
+    rules: pd.DataFrame  # checked rules (expenses.check_rules), in their file order
+    counts: pd.DataFrame  # kommune_kode, aar, trappe, trin, antal, befolkning
+    expense_rows: pd.DataFrame  # long rows for comparisons: id udgift:<trappe>:<trin>, kommune, aar, t, n
+    prisindeks: pd.DataFrame | None
+    staircases: dict[str, Staircase]
+    years: list[int]
+    kommune: int
+    trappe: str = "boern"
+
+
+def _rule_key(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
+    return f"{trappe}|{funktion}|{gruppering}|{dranst}"
+
+
+def _match_formula(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
+    """The 8-step most-specific-first lookup of a line's rule position in R_key (0 if none)."""
+    main = f"LEFT({funktion},4)"
+    tries = [(funktion, gruppering, dranst), (funktion, gruppering, '""'), (funktion, '""', dranst),
+             (funktion, '""', '""'), (main, gruppering, dranst), (main, gruppering, '""'), (main, '""', dranst),
+             (main, '""', '""')]
+    expr = "0"
+    for f, g, d in reversed(tries):
+        expr = f'IFERROR(MATCH({trappe}&"|"&{f}&"|"&{g}&"|"&{d},R_key,0),{expr})'
+    return f'=IF({trappe}="",0,{expr})'
+
+
+class Model:
+    """Python twin of the workbook's allocation for the preselected choices (for cached values)."""
+
+    def __init__(self, data: UdgiftsmodelInput, sel: Selection, trappe: str, price: str, base: int):
+        self.data, self.sel, self.trappe, self.price, self.base = data, sel, trappe, price, base
+        self.staircase = data.staircases[trappe]
+        rules = data.rules
+        self.rule_pos = {int(r): i + 1 for i, r in enumerate(rules["regel"])}  # rule number -> row position
+        lines = expenses.match_rules(data.accounts, rules, trappe)
+        lines = lines[lines["kommune_kode"] == sel.kommune]
+        self.amount = lines.groupby(["regel", "aar"])["beloeb"].sum()
+        self.total = lines.groupby("aar")["beloeb"].sum()
+        c = data.counts[(data.counts["trappe"] == trappe) & (data.counts["kommune_kode"] == sel.kommune)]
+        self.citizens = c.set_index(["aar", "trin"])["antal"]
+
+    def factor(self, year: int) -> float:
+        if self.price != "Faste priser" or self.data.prisindeks is None:
+            return 1.0
+        index = self.data.prisindeks.set_index("aar")["indeks"]
+        return float(index[self.base] / index[year])
+
+    def cit(self, year: int, step: int) -> float:
+        return float(self.citizens.get((year, step), 0))
+
+    def rule_amount(self, regel: int, year: int) -> float:
+        return float(self.amount.get((regel, year), 0.0))
+
+    def alloc(self, rule: pd.Series, step: int, year: int) -> float | str:
+        if step > self.staircase.n_steps:
+            return ""
+        amount = self.rule_amount(int(rule["regel"]), year)
+        if rule["fordeling"] == "trin":
+            share = 1.0 if str(rule["trin"]) == str(step) else 0.0
+        elif rule["fordeling"] == "noegle":
+            key = expenses._steps(rule["trin"])
+            total = sum(self.cit(year, s) for s in key if s <= MAX_STEPS)
+            share = self.cit(year, step) / total if step in key and total else 0.0
+        else:
+            share = 0.0
+        return amount * share
+
+    def steps(self, year: int, step: int) -> float | str:
+        if step > self.staircase.n_steps:
+            return ""
+        return sum(self.alloc(r, step, year) for _, r in self.data.rules.iterrows())
+
+    def total_of(self, year: int) -> float:
+        return float(self.total.get(year, 0.0))
+
+    def unplaced(self, year: int) -> float:
+        return self.total_of(year) - sum(self.steps(year, t) for t in self.staircase.step_numbers)
+
+
+def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> None:
+    book = Book(path, info)
+    sel = Selection(data.kommune)
+    years = data.years
+    price = PRICE_CHOICES[0]
+    model = Model(data, sel, data.trappe, price, years[-1])
+    table = DataTable(pd.concat([_citizen_rows(data), data.expense_rows], ignore_index=True), years)
+    front = book.sheet("Forside", TITLE, "")
+    layout = _Layout(years, len(data.rules) + SPARE_RULES)
+    _expenses_sheet(book, model, table, layout)
+    _shares_sheet(book, model, layout)
+    _extra_sheet(book, model, layout)
+    _unit_cost_sheet(book, model, layout)
+    _unplaced_sheet(book, model, layout)
+    _rules_sheet(book, data)
+    _calc_sheet(book, model, table, layout)
+    _accounts_sheet(book, data, model)
+    book.about_sheet(_about_rows())
+    _account_lines(book, data)
+    table.write(book)
+    extra = {"L_omraader": list(AREA_LABELS.values()), "L_priser": PRICE_CHOICES}
+    if data.prisindeks is not None:
+        extra |= {"P_aar": data.prisindeks["aar"].astype(int).tolist(),
+                  "P_indeks": data.prisindeks["indeks"].astype(float).tolist()}
+    write_lists(book, years, extra)
+    _front(book, front, sel, data, years)
+    book.close()
+
+
+def _citizen_rows(data: UdgiftsmodelInput) -> pd.DataFrame:
+    c = data.counts
+    return pd.DataFrame({"id": c["trappe"] + ":" + c["trin"].astype(str), "kommune_kode": c["kommune_kode"],
+                         "aar": c["aar"], "taeller": c["antal"], "naevner": c["befolkning"], "faktor": 1000.0})
+
+
+# -- layout of the Beregning sheet, which every analysis sheet reads ---------------------------------
+
+class _Layout:
+    def __init__(self, years: list[int], n_rules: int):
+        self.years = years
+        self.n_rules = n_rules
+        self.head = TITLE_ROWS + 2  # years header row
+        self.factor_row = self.head + 1
+        self.total_row = self.head + 2
+        self.cit_head = self.head + 4  # citizens: years down, steps across
+        self.cit_top = self.cit_head + 1
+        self.rules_head = self.cit_top + len(years) + 2
+        self.rules_top = self.rules_head + 1  # one row per rule, aligned with Fordelingsnøgle
+        self.step_head = self.rules_top + n_rules + 2  # U[y, t]: years down, steps across
+        self.step_top = self.step_head + 1
+
+    def year_col(self, i: int) -> int:
+        return 2 + i  # columns C.. for per-year rows
+
+    def alloc_col(self, i: int, step: int) -> int:
+        return 2 + len(self.years) + 1 + i * (MAX_STEPS + 1) + (step - 1)
+
+    def ref(self, row: int, col: int) -> str:
+        return f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(row, col, True)}"
+
+    def factor(self, i: int) -> str:
+        return self.ref(self.factor_row, self.year_col(i))
+
+    def total(self, i: int) -> str:
+        return self.ref(self.total_row, self.year_col(i))
+
+    def steps_amount(self, i: int, step: int) -> str:
+        return self.ref(self.step_top + i, 1 + step)
+
+    def cit(self, i: int, step: int) -> str:
+        return self.ref(self.cit_top + i, 1 + step)
+
+
+def _step_header(step: int) -> str:
+    return f'=IF({step}<=AntalTrin,"Trin {step}","")'
+
+
+def _write_step_headers(book: Book, ws: Worksheet, row: int, first_col: int, n_steps: int) -> None:
+    s = book.styles
+    for t in range(1, MAX_STEPS + 1):
+        ws.write_formula(row, first_col + t - 1, _step_header(t), s.header, f"Trin {t}" if t <= n_steps else "")
+
+
+def _num(value) -> float | str:
+    return "" if value == "" or value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
+
+
+# -- Beregning ------------------------------------------------------------------------------------
+
+def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> None:
+    s = book.styles
+    ws = book.sheet(CALC_SHEET, "Beregning", "Mellemregningerne: konti pr. regel og fordelingen på trin")
+    years = lay.years
+    n = model.staircase.n_steps
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, 2 + len(years) + len(years) * (MAX_STEPS + 1), 13)
+    ws.write_string(lay.head - 1, 1, "Alle beløb i kr., løbende priser, for den valgte kommune og det valgte område.",
+                    s.note)
+    ws.write_string(lay.head, 1, "År", s.header)
+    for i, y in enumerate(years):
+        ws.write_number(lay.head, lay.year_col(i), y, s.header)
+        f = (f'=IF(Prisniveau="Faste priser",INDEX(P_indeks,MATCH(Basisaar,P_aar,0))/INDEX(P_indeks,MATCH({y},'
+             f'P_aar,0)),1)') if model.data.prisindeks is not None else "=1"
+        ws.write_formula(lay.factor_row, lay.year_col(i), f, s.number("rate"), model.factor(y))
+        own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
+        total = (f"=IF({own},SUMIFS(X_beloeb,X_trappe,TrappeKode),"
+                 f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_trappe,TrappeKode))")
+        ws.write_formula(lay.total_row, lay.year_col(i), total, s.number("kr"), model.total_of(y))
+    ws.write_string(lay.factor_row, 1, "Prisfaktor (til valgt prisniveau)", s.label)
+    ws.write_string(lay.total_row, 1, "Områdets udgift i alt", s.label)
+    # citizens per step: the split key and the unit-cost denominator
+    ws.write_string(lay.cit_head, 1, "Borgere pr. trin (nøgle)", s.header)
+    _write_step_headers(book, ws, lay.cit_head, 2, n)
+    for i, y in enumerate(years):
+        ws.write_number(lay.cit_top + i, 1, y, s.number("year"))
+        for t in range(1, MAX_STEPS + 1):
+            count = table.count_formula(f"x:{t}", y, "TrappeKode&" + fx.text(f":{t}"))
+            f = f'=IF({t}<=AntalTrin,{count},"")'
+            ws.write_formula(lay.cit_top + i, 1 + t, f, s.number("antal"),
+                             model.cit(y, t) if t <= n else "")
+    # per rule: the chosen municipality's sum per year, then its spread on the steps per year
+    ws.write_string(lay.rules_head, 1, "Regel (række på Fordelingsnøgle)", s.header)
+    for i, y in enumerate(years):
+        ws.write_number(lay.rules_head, lay.year_col(i), y, s.header)
+        for t in range(1, MAX_STEPS + 1):
+            ws.write_formula(lay.rules_head, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,"{y} trin {t}","")', s.header,
+                             f"{y} trin {t}" if t <= n else "")
+    rules = model.data.rules.reset_index(drop=True)
+    for r in range(lay.n_rules):
+        row = lay.rules_top + r
+        rule_ref = f"INDEX(R_key,{r + 1})"
+        ws.write_formula(row, 1, f"={rule_ref}&\"\"", s.text,
+                         _rule_key(*rules.loc[r, ["trappe", "funktion", "gruppering", "dranst"]])
+                         if r < len(rules) else "")
+        for i, y in enumerate(years):
+            own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
+            f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
+                 f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_regel,{r + 1},A_trappe,TrappeKode))")
+            value = model.rule_amount(int(rules.loc[r, "regel"]), y) if r < len(rules) else 0.0
+            amount_ref = fx.cell(row, lay.year_col(i), True)
+            ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
+            cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
+            for t in range(1, MAX_STEPS + 1):
+                kind, steps = f"INDEX(R_fordeling,{r + 1})", f"INDEX(R_trin,{r + 1})"
+                cit = fx.cell(lay.cit_top + i, 1 + t, True)
+                key_total = (f'SUMPRODUCT(--ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";")),'
+                             f"{cit_row})")
+                share = (f'IF({kind}="trin",IF({steps}&""="{t}",1,0),IF({kind}="noegle",'
+                         f'IF(ISNUMBER(SEARCH(";{t};",";"&{steps}&";")),IFERROR({cit}/{key_total},0),0),0))')
+                cached = model.alloc(rules.loc[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
+                ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
+                                 s.number("kr"), cached)
+    # U[y, t]: what each step receives
+    ws.write_string(lay.step_head, 1, "Udgift pr. trin (løbende priser)", s.header)
+    _write_step_headers(book, ws, lay.step_head, 2, n)
+    for i, y in enumerate(years):
+        ws.write_number(lay.step_top + i, 1, y, s.number("year"))
+        for t in range(1, MAX_STEPS + 1):
+            col = fx.xl_col(lay.alloc_col(i, t))
+            rng = f"{col}{lay.rules_top + 1}:{col}{lay.rules_top + lay.n_rules}"
+            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,SUM({rng}),"")', s.number("kr"),
+                             _num(model.steps(y, t)))
+    book.protect(ws)
+
+
+# -- analysis sheets ------------------------------------------------------------------------------
+
+def _years_by_steps(book: Book, ws: Worksheet, model: Model, lay: _Layout, top: int, fmt_kind: str,
+                    cell_formula, cell_value, extra_cols: list[tuple[str, object, object]]) -> int:
+    """A years x steps table (plus extra columns); returns the last row written."""
+    s = book.styles
+    n = model.staircase.n_steps
+    ws.set_row(top, 28)
+    ws.write_string(top, 1, "År", s.header)
+    _write_step_headers(book, ws, top, 2, n)
+    for j, (title, _, _) in enumerate(extra_cols):
+        ws.write_string(top, 2 + MAX_STEPS + j, title, s.header)
+    for i, y in enumerate(lay.years):
+        r = top + 1 + i
+        ws.write_number(r, 1, y, s.number("year"))
+        for t in range(1, MAX_STEPS + 1):
+            ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{cell_formula(i, t)},"")', s.number(fmt_kind),
+                             _num(cell_value(y, t)) if t <= n else "")
+        for j, (_, formula, value) in enumerate(extra_cols):
+            ws.write_formula(r, 2 + MAX_STEPS + j, "=" + formula(i, r), s.number(fmt_kind), _num(value(y)))
+    return top + len(lay.years)
+
+
+def _stacked_chart(book: Book, ws: Worksheet, top: int, n_years: int, n_steps: int, title: str, kind: str,
+                   at: tuple[int, int], num_format: str) -> None:
+    chart = book.wb.add_chart({"type": "column", "subtype": kind})
+    palette = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
+    for t in range(1, MAX_STEPS + 1):
+        chart.add_series({"name": [ws.name, top, 1 + t], "categories": [ws.name, top + 1, 1, top + n_years, 1],
+                          "values": [ws.name, top + 1, 1 + t, top + n_years, 1 + t],
+                          "fill": {"color": palette[t - 1]}, "gap": 60})
+    chart.add_series({"name": [ws.name, top, 2 + MAX_STEPS], "categories": [ws.name, top + 1, 1, top + n_years, 1],
+                      "values": [ws.name, top + 1, 2 + MAX_STEPS, top + n_years, 2 + MAX_STEPS],
+                      "fill": {"color": "#BFBFBF"}, "gap": 60})
+    chart.set_title({"name": title, "name_font": {"size": 11}})
+    chart.set_y_axis({"num_format": num_format, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "right"})
+    chart.set_size({"width": 760, "height": 320})
+    ws.insert_chart(at[0], at[1], chart)
+
+
+def _analysis_sheet(book: Book, model: Model, name: str, title: str, description: str, note: str) -> Worksheet:
+    s = book.styles
+    ws = book.sheet(name, title, description)
+    ws.set_column(1, 1, 8)
+    ws.set_column(2, 2 + MAX_STEPS + 2, 14)
+    sel = model.sel
+    ws.write_formula(TITLE_ROWS + 1, 1, '=ValgtKommune&" · "&ValgtOmraade&" · "&Prisniveau&'
+                     'IF(Prisniveau="Faste priser"," ("&Basisaar&")","")', s.h1,
+                     f"{sel.navn} · {AREA_LABELS[model.trappe]} · {model.price}")
+    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 11, note, s.note)
+    ws.set_row(TITLE_ROWS + 2, 30)
+    return ws
+
+
+def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> None:
+    ws = _analysis_sheet(book, model, "Udgifter pr. trin", "Udgifter pr. trin",
+                         "Nettoudgift pr. trin år for år, og pr. indbygger mod gruppe, region og land",
+                         "Nettodriftsudgifter (dranst 1 og 2) fordelt på trin med fordelingsnøglen. 'Ikke fordelt' er "
+                         "det, ingen regel placerer på et trin (se arket Ikke fordelt).")
+    top = TITLE_ROWS + 4
+    f = model.factor
+    last = _years_by_steps(
+        book, ws, model, lay, top, "kr", lambda i, t: f"{lay.steps_amount(i, t)}*{lay.factor(i)}",
+        lambda y, t: model.steps(y, t) * f(y) if model.steps(y, t) != "" else "",
+        [("Ikke fordelt", lambda i, r: f"({lay.total(i)}-SUM({fx.cell(r, 2)}:{fx.cell(r, 9)})/{lay.factor(i)})*"
+                                        f"{lay.factor(i)}", lambda y: model.unplaced(y) * f(y)),
+         ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y))])
+    _stacked_chart(book, ws, top, len(lay.years), model.staircase.n_steps, "Udgifter pr. trin", "stacked",
+                   (last + 2, 1), '#,##0 "kr."')
+    # comparison per inhabitant of the age group, latest year, default rules for everyone
+    s = book.styles
+    y = lay.years[-1]
+    c0 = last + 20
+    ws.write_string(c0, 1, f"Kr. pr. indbygger i aldersgruppen, {y}: kommunen mod gruppe, region og landet", s.h2)
+    ws.merge_range(c0 + 1, 1, c0 + 1, 11, "Sammenligningen bruger den medfølgende standardnøgle for alle kommuner "
+                   "(også den valgte), så tallene er sammenlignelige; ændrer du reglerne, ændres tabellen ovenfor, "
+                   "ikke denne.", s.note)
+    ws.set_row(c0 + 1, 30)
+    for j, h in enumerate(["Trin", "Kommunen", "Gruppen", "Regionen", COUNTRY]):
+        ws.write_string(c0 + 2, 1 + j, h, s.header)
+    sel = model.sel
+    for t in [*range(1, MAX_STEPS + 1), 0]:
+        r = c0 + 3 + (t - 1 if t else MAX_STEPS)
+        fid = f"udgift:{model.trappe}:{t}"
+        expr = f'"udgift:"&TrappeKode&":{t}"'
+        label = f'=IF({t}<=AntalTrin,"Trin {t}","")' if t else '="Ikke fordelt"'
+        show = t == 0 or t <= model.staircase.n_steps
+        ws.write_formula(r, 1, label, s.text, (f"Trin {t}" if t else "Ikke fordelt") if show else "")
+        cells = [
+            (table.own_formula(fid, y, fid_expr=expr), table.own(fid, sel.kommune, y)),
+            (table.group_formula(fid, y, "GruppeNavn", "GruppeType", fid_expr=expr),
+             table.group_mean(fid, y, sel.group_type, sel.group_name)),
+            (table.group_formula(fid, y, "KommuneRegion", None, fid_expr=expr),
+             table.group_mean(fid, y, "region", sel.region)),
+            (table.country_formula(fid, y, fid_expr=expr), table.country(fid, y)),
+        ]
+        for j, (formula, value) in enumerate(cells):
+            guard = f'=IF({t}<=AntalTrin,{formula},"")' if t else "=" + formula
+            ws.write_formula(r, 2 + j, guard, s.number("kr"), _num(value) if show and value is not None else "")
+    book.protect(ws)
+
+
+def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
+    ws = _analysis_sheet(book, model, "Andele", "Fordelingen af udgifterne på trin",
+                         "Hvor stor en andel af områdets udgift hvert trin får, år for år",
+                         "Andel af områdets samlede nettoudgift (trinene og 'ikke fordelt' giver tilsammen 100 %).")
+    top = TITLE_ROWS + 4
+
+    def share(y, t):
+        total = model.total_of(y)
+        v = model.steps(y, t)
+        return v / total if total and v != "" else ""
+    last = _years_by_steps(
+        book, ws, model, lay, top, "pct", lambda i, t: f"IFERROR({lay.steps_amount(i, t)}/{lay.total(i)},\"\")", share,
+        [("Ikke fordelt", lambda i, r: f'IF({lay.total(i)}=0,"",1-SUM({fx.cell(r, 2)}:{fx.cell(r, 9)}))',
+          lambda y: 1 - sum(share(y, t) for t in model.staircase.step_numbers) if model.total_of(y) else "")])
+    _stacked_chart(book, ws, top, len(lay.years), model.staircase.n_steps, "Andel pr. trin", "percent_stacked",
+                   (last + 2, 1), "0%")
+    book.protect(ws)
+
+
+def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
+    ws = _analysis_sheet(book, model, "Merudgifter", "Merudgiftsanalyse",
+                         "Ændringen pr. trin i forhold til et basisår (vælg basisår på forsiden)",
+                         "Udgiften pr. trin i året minus udgiften i basisåret, i det valgte prisniveau. "
+                         "Positive tal er merudgifter, negative mindreudgifter.")
+    top = TITLE_ROWS + 4
+    base_i = "MATCH(Basisaar,L_aar,0)"
+    f = model.factor
+    base = model.base
+
+    def extra(y, t):
+        now, then = model.steps(y, t), model.steps(base, t)
+        return now * f(y) - then * f(base) if now != "" else ""
+    factors = f"{fx.quote_sheet(CALC_SHEET)}!${fx.xl_col(lay.year_col(0))}${lay.factor_row + 1}:" \
+              f"${fx.xl_col(lay.year_col(len(lay.years) - 1))}${lay.factor_row + 1}"
+
+    def base_of(t: int) -> str:
+        col = fx.xl_col(1 + t)
+        amounts = f"{fx.quote_sheet(CALC_SHEET)}!${col}${lay.step_top + 1}:${col}${lay.step_top + len(lay.years)}"
+        return f"INDEX({amounts},{base_i})*INDEX({factors},1,{base_i})"
+    _years_by_steps(
+        book, ws, model, lay, top, "kr",
+        lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)},"")', extra, [])
+    book.protect(ws)
+
+
+def _unit_cost_sheet(book: Book, model: Model, lay: _Layout) -> None:
+    ws = _analysis_sheet(book, model, "Enhedspriser", "Enhedspriser pr. trin",
+                         "Nettoudgift pr. borger på hvert trin, år for år",
+                         "Udgiften på trinet delt med antallet af borgere på trinet (samme trindefinitioner for "
+                         "borgere og kroner). Tom, hvor ingen borgere står på trinet.")
+    top = TITLE_ROWS + 4
+    f = model.factor
+
+    def unit(y, t):
+        v, n = model.steps(y, t), model.cit(y, t)
+        return v * f(y) / n if v != "" and n > 0 else ""
+    _years_by_steps(book, ws, model, lay, top, "kr",
+                    lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)},"")', unit, [])
+    book.protect(ws)
+
+
+def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
+    s = book.styles
+    ws = _analysis_sheet(book, model, "Ikke fordelt", "Ikke fordelt på trin",
+                         "Hvad der ikke kunne placeres på et trin, og hvorfor",
+                         "Pr. regel: den del af reglens beløb, som ikke lander på et trin (regler med 'ikke_fordelt', "
+                         "og nøgler hvor ingen borgere står på nøglens trin). Løbende priser.")
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, 2, 60)
+    top = TITLE_ROWS + 4
+    ws.write_string(top, 1, "Regel", s.header)
+    ws.write_string(top, 2, "Hvorfor", s.header)
+    for i, y in enumerate(lay.years):
+        ws.write_number(top, 3 + i, y, s.header)
+    ws.set_column(3, 3 + len(lay.years), 14)
+    rules = model.data.rules.reset_index(drop=True)
+    for r in range(lay.n_rules):
+        row = top + 1 + r
+        calc_row = lay.rules_top + r
+        key = lay.ref(calc_row, 1)
+        ws.write_formula(row, 1, f"={key}", s.text, _rule_key(*rules.loc[r, ["trappe", "funktion", "gruppering",
+                                                                              "dranst"]]) if r < len(rules) else "")
+        why = f'=IF(INDEX(R_fordeling,{r + 1})="noegle","Fordelingsnøglen er 0 (ingen borgere på nøglens trin)",' \
+              f'INDEX(R_bem,{r + 1})&"")'
+        cached_why = ("" if r >= len(rules) else
+                      "Fordelingsnøglen er 0 (ingen borgere på nøglens trin)" if rules.loc[r, "fordeling"] == "noegle"
+                      else rules.loc[r, "bemaerkning"])
+        ws.write_formula(row, 2, why, s.wrap, cached_why)
+        for i, y in enumerate(lay.years):
+            first, last = lay.alloc_col(i, 1), lay.alloc_col(i, MAX_STEPS)
+            rng = f"{lay.ref(calc_row, first)}:{fx.cell(calc_row, last, True)}"
+            f = f"={lay.ref(calc_row, lay.year_col(i))}-SUM({rng})"
+            if r < len(rules):
+                amount = model.rule_amount(int(rules.loc[r, "regel"]), y)
+                placed = sum(v for t in range(1, MAX_STEPS + 1)
+                             if (v := model.alloc(rules.loc[r], t, y)) != "")
+                value = amount - placed
+            else:
+                value = 0.0
+            ws.write_formula(row, 3 + i, f, s.number("kr"), value)
+    row = top + 1 + lay.n_rules
+    ws.write_string(row, 1, "Konti uden regel", s.bold)
+    ws.write_string(row, 2, "Ingen regel i fordelingsnøglen passer på kontoen.", s.wrap)
+    for i, y in enumerate(lay.years):
+        own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
+        f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,0,X_trappe,TrappeKode),"
+             f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_regel,0,A_trappe,TrappeKode))")
+        ws.write_formula(row, 3 + i, f, s.number("kr"), model.rule_amount(0, y))
+    ws.write_string(row + 1, 1, "I alt ikke fordelt", s.bold)
+    for i, y in enumerate(lay.years):
+        col = fx.xl_col(3 + i)
+        ws.write_formula(row + 1, 3 + i, f"=SUM({col}{top + 2}:{col}{row + 1})", s.number("kr", bold=True),
+                         model.unplaced(y))
+    book.protect(ws)
+
+
+# -- Fordelingsnøgle, Regnskab, Konti -------------------------------------------------------------
+
+def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
+    s = book.styles
+    ws = book.sheet(RULES_SHEET, "Fordelingsnøgle", "Reglerne der fordeler konti på trin – ret dem i de gule felter")
+    widths = [10, 10, 11, 8, 13, 10, 80, 32]
+    for j, w in enumerate(widths):
+        ws.set_column(1 + j, 1 + j, w)
+    top = TITLE_ROWS + 1
+    ws.merge_range(top, 1, top, 8, "En regel sender en konto (funktion, evt. gruppering og dranst) til ét trin "
+                   "(fordeling 'trin'), fordeler den på flere trin efter antal borgere (fordeling 'noegle', trin "
+                   "skrives fx 2;3), eller lader den stå som 'ikke_fordelt'. Den mest specifikke regel vinder: "
+                   "funktion før hovedfunktion (5.28), gruppering før alle grupperinger, dranst før begge. Tomme "
+                   "rækker nederst er til egne regler.", s.wrap)
+    ws.set_row(top, 58)
+    head = top + 2
+    for j, h in enumerate(["Trappe", "Funktion", "Gruppering", "Dranst", "Fordeling", "Trin", "Bemærkning",
+                           "Nøgle (beregnet)"]):
+        ws.write_string(head, 1 + j, h, s.header)
+    rules = data.rules.reset_index(drop=True)
+    n = len(rules) + SPARE_RULES
+    for r in range(n):
+        row = head + 1 + r
+        values = (rules.loc[r, ["trappe", "funktion", "gruppering", "dranst", "fordeling", "trin", "bemaerkning"]]
+                  .tolist() if r < len(rules) else [""] * 7)
+        for j, v in enumerate(values):
+            ws.write_string(row, 1 + j, str(v), s.input("text"))
+        key = _rule_key(*values[:4]) if r < len(rules) else ""
+        ws.write_formula(row, 8, f'=IF({fx.cell(row, 1)}="","",{fx.cell(row, 1)}&"|"&{fx.cell(row, 2)}&"|"&'
+                                 f'{fx.cell(row, 3)}&"|"&{fx.cell(row, 4)})', s.text, key)
+    first, last = head + 1, head + n
+    ws.data_validation(first, 1, last, 1, {"validate": "list", "source": ["boern", "voksne"]})
+    ws.data_validation(first, 4, last, 4, {"validate": "list", "source": ["1", "2"], "ignore_blank": True})
+    ws.data_validation(first, 5, last, 5, {"validate": "list", "source": list(expenses.KINDS)})
+    for name, col in (("R_key", 8), ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
+        book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
+    book.protect(ws)
+
+
+def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
+    """The hidden *Konti* sheet: every account line with its rule found by formula."""
+    s = book.styles
+    ws = book.wb.add_worksheet(ACCOUNTS_SHEET)
+    ws.write_row(0, 0, ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"],
+                 s.header)
+    acc = data.accounts.assign(trappe=expenses.area_of(data.accounts["funktion"]))
+    acc = acc[acc["trappe"] != ""].reset_index(drop=True)
+    positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
+    matched = pd.concat([expenses.match_rules(data.accounts, data.rules, t) for t in AREA_LABELS], ignore_index=True)
+    lookup = matched.set_index(["kommune_kode", "aar", "funktion", "gruppering", "dranst"])["regel"]
+    for i, row in enumerate(acc.itertuples(index=False)):
+        r = i + 1
+        ws.write_number(r, 0, int(row.kommune_kode))
+        ws.write_number(r, 1, int(row.aar))
+        ws.write_string(r, 2, row.funktion)
+        ws.write_string(r, 3, row.gruppering)
+        ws.write_string(r, 4, row.dranst)
+        ws.write_number(r, 5, float(row.beloeb))
+        ws.write_string(r, 6, row.trappe)
+        regel = int(lookup[(row.kommune_kode, row.aar, row.funktion, row.gruppering, row.dranst)])
+        ws.write_formula(r, 7, _match_formula(f"G{r + 1}", f"C{r + 1}", f"D{r + 1}", f"E{r + 1}"), None,
+                         positions.get(regel, 0))
+    last = len(acc)
+    for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_beloeb", 5),
+                      ("A_trappe", 6), ("A_regel", 7)):
+        book.wb.define_name(name, "=" + fx.column_range(ACCOUNTS_SHEET, col, 1, max(last, 1)))
+    ws.hide()
+    book.protect(ws)
+
+
+def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
+    """*Regnskab*: the chosen municipality's accounts by function and grouping, and an area for an export."""
+    s = book.styles
+    ws = book.sheet("Regnskab", "Regnskab", "Kommunens konti år for år, og plads til at indsætte eget udtræk")
+    ws.set_column(1, 3, 11)
+    ws.set_column(4, 4 + len(model.data.years), 14)
+    top = TITLE_ROWS + 1
+    ws.write_formula(top, 1, '="Konti for "&ValgtKommune&" (netto, dranst 1 og 2, kr.)"', s.h1,
+                     f"Konti for {model.sel.navn} (netto, dranst 1 og 2, kr.)")
+    head = top + 2
+    for j, h in enumerate(["Trappe", "Funktion", "Gruppering"]):
+        ws.write_string(head, 1 + j, h, s.header)
+    years = data.years
+    for i, y in enumerate(years):
+        ws.write_number(head, 4 + i, y, s.header)
+    acc = data.accounts.assign(trappe=expenses.area_of(data.accounts["funktion"]))
+    acc = acc[acc["trappe"] != ""]
+    keys = acc[["trappe", "funktion", "gruppering"]].drop_duplicates().sort_values(["trappe", "funktion",
+                                                                                    "gruppering"])
+    mine = acc[acc["kommune_kode"] == model.sel.kommune].groupby(["funktion", "gruppering", "aar"])["beloeb"].sum()
+    row = head
+    for row, key in enumerate(keys.itertuples(index=False), start=head + 1):
+        ws.write_string(row, 1, key.trappe)
+        ws.write_string(row, 2, key.funktion)
+        ws.write_string(row, 3, key.gruppering)
+        for i, y in enumerate(years):
+            crit = f"A_funktion,{fx.text(key.funktion)},A_gruppering,{fx.text(key.gruppering)}"
+            ws.write_formula(row, 4 + i, f"=SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},{crit})",
+                             s.number("kr"), float(mine.get((key.funktion, key.gruppering, y), 0.0)))
+    # the export area
+    r0 = row + 3
+    ws.write_string(r0, 1, "Indsæt eget regnskabsudtræk", s.h1)
+    ws.merge_range(r0 + 1, 1, r0 + 1, 10, "Indsæt kontonumre (fx 528211002 eller 5.28.21.1.002) og beløb i de gule "
+                   "felter og skriv året. Så bruger alle ark udtrækket for den valgte kommune i det år i stedet for "
+                   "data-arket. Tøm felterne for at vende tilbage.", s.wrap)
+    ws.set_row(r0 + 1, 30)
+    ws.write_string(r0 + 2, 1, "År for udtrækket", s.label)
+    ws.write_blank(r0 + 2, 3, None, s.input("year"))
+    book.wb.define_name("EgetAar", f"=Regnskab!$D${r0 + 3}")
+    h = r0 + 4
+    for j, t in enumerate(["Konto", "Beløb", "Funktion", "Gruppering", "Dranst", "Trappe", "Regel"]):
+        ws.write_string(h, 1 + j, t, s.header)
+    for k in range(EXPORT_ROWS):
+        r = h + 1 + k
+        ws.write_blank(r, 1, None, s.input("text"))
+        ws.write_blank(r, 2, None, s.input("rate"))
+        digits = f'SUBSTITUTE({fx.cell(r, 1)}&"",".","")'
+        funktion = f'MID({digits},1,1)&"."&MID({digits},2,2)&"."&MID({digits},4,2)'
+        ws.write_formula(r, 3, f'=IF({fx.cell(r, 1)}="","",{funktion})', s.text, "")
+        ws.write_formula(r, 4, f'=IF({fx.cell(r, 1)}="","",MID({digits},7,3))', s.text, "")
+        ws.write_formula(r, 5, f'=IF({fx.cell(r, 1)}="","",IF(MID({digits},6,1)="","1",MID({digits},6,1)))', s.text,
+                         "")
+        ws.write_formula(r, 6, f'=IF({fx.cell(r, 1)}="","",IF(LEFT({fx.cell(r, 3)},4)="5.28","boern",'
+                                f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, "")
+        ws.write_formula(r, 7, _match_formula(fx.cell(r, 6), fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5)), s.text,
+                         0)
+    for name, col in (("X_beloeb", 2), ("X_trappe", 6), ("X_regel", 7)):
+        book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
+    book.protect(ws)
+
+
+# -- Forside and Om -------------------------------------------------------------------------------
+
+HELP = [
+    "Sådan bruger du udgiftsmodellen",
+    "1. Vælg kommune, område, prisniveau og basisår i de gule felter.",
+    "2. Fordelingsnøglen bestemmer, hvilke konti der hører til hvilket trin; ret den på arket 'Fordelingsnøgle'.",
+    "3. Indsæt kommunens eget regnskabsudtræk på arket 'Regnskab' for at bruge det i stedet for data-arket.",
+    "4. Alle ark regner om med det samme – uden makroer og uden Python.",
+    "5. 'Ikke fordelt' viser det, der ikke kan placeres på et trin, og hvorfor.",
+]
+
+
+def _front(book: Book, ws: Worksheet, sel: Selection, data: UdgiftsmodelInput, years: list[int]) -> None:
+    choices, derived = municipality_choices(sel)
+    n = data.staircases[data.trappe].n_steps
+    choices += [Choice("ValgtOmraade", "Område", AREA_LABELS[data.trappe], "=L_omraader"),
+                Choice("Prisniveau", "Prisniveau", PRICE_CHOICES[0], "=L_priser"),
+                Choice("Basisaar", "Basisår (faste priser og merudgifter)", years[-1], "=L_aar")]
+    derived += [
+        Derived("TrappeKode", "Trappe", f'=IF(ValgtOmraade="{AREA_LABELS["voksne"]}","voksne","boern")', data.trappe),
+        Derived("AntalTrin", "Antal trin", f'=IF(TrappeKode="voksne",{data.staircases["voksne"].n_steps},'
+                                           f'{data.staircases["boern"].n_steps})', n),
+    ]
+    write_front(book, ws, "Vælg kommune, område og priser", choices, derived, HELP)
+
+
+def _about_rows() -> list[tuple[str, str]]:
+    return [
+        ("Fordeling", "Kontoplanens funktioner og grupperinger (dranst 1 drift og 2 statsrefusion) fordeles på trin "
+                      "efter reglerne på 'Fordelingsnøgle'. Refusion følger sin konto. Summen af trin og 'ikke "
+                      "fordelt' er altid områdets samlede udgift."),
+        ("Enhedspriser", "Udgift på et trin delt med antal borgere på trinet, med samme trindefinitioner."),
+        ("Faste priser", "Beløb i basisårets priser: beløb x indeks(basisår) / indeks(år), med prisindekset fra "
+                         "datamappen (fx KL's pris- og lønindeks for området)."),
+        ("Voksne (5.38)", "Grupperingerne på 5.38.53 i demodata er vores egne; kontroller dem mod kommunens "
+                          "kontoplan, og ret fordelingsnøglen."),
+    ]

@@ -1,0 +1,130 @@
+"""The Udgiftsmodel workbook: structure, cached values equal to the core, and formula truth in
+LibreOffice as built, after editing a rule and choosing another municipality and area, and after
+pasting an account export."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from helpers.libreoffice import mismatches, recalculate
+from indsatstrappe import expenses, queries, workbooks
+from indsatstrappe.io.datafolder import DataFolder
+
+KOMMUNE = 147
+HEADER_ROW = 8  # 'Udgifter pr. trin': the years x steps table's header (1-based)
+
+
+@pytest.fixture(scope="session")
+def folder():
+    return DataFolder()
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory, folder):
+    return workbooks.write_udgiftsmodel(folder, tmp_path_factory.mktemp("um") / "Udgiftsmodel_147.xlsx", KOMMUNE)
+
+
+def _rule_row(ws, funktion: str, gruppering: str = "") -> int:
+    return next(r for r in range(1, ws.max_row + 1)
+                if ws.cell(r, 3).value == funktion and (ws.cell(r, 4).value or "") == gruppering)
+
+
+@pytest.fixture(scope="session")
+def recalculated(soffice, book, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("um_lo")
+    wb = openpyxl.load_workbook(book)
+    wb["Forside"]["C6"] = "Læsø"
+    wb["Forside"]["C8"] = "Voksne (5.38)"
+    wb["Fordelingsnøgle"].cell(_rule_row(wb["Fordelingsnøgle"], "5.38.50"), 7).value = "7"  # § 108 now on step 7
+    edited = tmp / "edited.xlsx"
+    wb.save(edited)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Regnskab"]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Konto")
+    ws.cell(head - 2, 4).value = 2024
+    ws.cell(head + 1, 2).value = "528231001"
+    ws.cell(head + 1, 3).value = 1_000_000
+    ws.cell(head + 2, 2).value = "5.28.21.1.017"
+    ws.cell(head + 2, 3).value = 250_000.5
+    pasted = tmp / "pasted.xlsx"
+    wb.save(pasted)
+    files = [book, edited, pasted]
+    return dict(zip(("built", "edited", "pasted"), zip(files, recalculate(soffice, files, tmp / "out", tmp / "p"),
+                                                        strict=True), strict=True))
+
+
+def expense_grid(path, data_only=True) -> pd.DataFrame:
+    ws = openpyxl.load_workbook(path, data_only=data_only)["Udgifter pr. trin"]
+    rows = []
+    r = HEADER_ROW + 1
+    while isinstance(ws.cell(r, 2).value, int):
+        rows.append([ws.cell(r, c).value for c in range(2, 13)])
+        r += 1
+    cols = ["aar", *range(1, 9), "ikke_fordelt", "i_alt"]
+    return pd.DataFrame(rows, columns=cols).set_index("aar")
+
+
+def core_grid(table: pd.DataFrame) -> pd.DataFrame:
+    wide = table.pivot(index="aar", columns="trin", values="beloeb")
+    wide.columns = [c if c == "ikke_fordelt" else int(c) for c in wide.columns]
+    return wide
+
+
+def assert_grid_matches(grid: pd.DataFrame, core: pd.DataFrame, n_steps: int) -> None:
+    for year, row in core.iterrows():
+        for step in [*range(1, n_steps + 1), "ikke_fordelt"]:
+            assert grid.loc[year, step] == pytest.approx(row[step], abs=0.05), (year, step)  # øre rounding only
+        assert grid.loc[year, "i_alt"] == pytest.approx(row.sum(), abs=0.01)
+        for step in range(n_steps + 1, 9):
+            assert grid.loc[year, step] in (None, "")
+
+
+def test_structure(book):
+    wb = openpyxl.load_workbook(book)
+    for sheet in ("Forside", "Udgifter pr. trin", "Andele", "Merudgifter", "Enhedspriser", "Ikke fordelt",
+                  "Fordelingsnøgle", "Beregning", "Regnskab", "Om", "Konti", "Data", "Lister"):
+        assert sheet in wb.sheetnames, sheet
+    for hidden in ("Konti", "Data", "Lister"):
+        assert wb[hidden].sheet_state == "hidden"
+    for name in ("ValgtKommune", "ValgtOmraade", "Prisniveau", "Basisaar", "TrappeKode", "R_key", "A_regel",
+                 "EgetAar", "X_beloeb"):
+        assert name in wb.defined_names, name
+    rules = wb["Fordelingsnøgle"]
+    row = _rule_row(rules, "5.28.22", "005")
+    assert rules.cell(row, 7).value == "4" and rules.cell(row, 7).protection.locked is False
+    assert all(ws.protection.sheet for ws in wb.worksheets)
+    sources = {dv.formula1 for dv in wb["Forside"].data_validations.dataValidation}
+    assert {"L_navn", "L_grupper", "L_omraader", "L_priser", "L_aar"} <= sources
+
+
+def test_cached_values_equal_the_core(book, folder):
+    assert_grid_matches(expense_grid(book), core_grid(queries.expense_table(folder, "boern", KOMMUNE)), 6)
+
+
+def test_formula_truth_as_built(recalculated):
+    original, fresh = recalculated["built"]
+    assert mismatches(original, fresh) == []
+
+
+def test_edited_rule_and_other_municipality_recompute_natively(recalculated, folder):
+    _, fresh = recalculated["edited"]
+    rules = expenses.default_rules(folder.staircases).copy()
+    rules.loc[rules["funktion"] == "5.38.50", "trin"] = "7"
+    staircase = folder.staircases["voksne"]
+    counts = expenses.citizens(folder.table("modtagere"), staircase)
+    alloc = expenses.allocate(folder.table("regnskab"), rules, staircase, counts)
+    table = expenses.step_table(alloc[alloc["kommune_kode"] == 825], staircase, counts)
+    core = core_grid(table)
+    assert core[8].sum() == 0 and core[7].sum() > 0
+    assert_grid_matches(expense_grid(fresh), core, 8)
+
+
+def test_pasted_export_replaces_that_year(recalculated):
+    _, fresh = recalculated["pasted"]
+    grid = expense_grid(fresh)
+    assert grid.loc[2024, 6] == pytest.approx(1_000_000)
+    assert grid.loc[2024, 2] == pytest.approx(250_000.5)
+    assert grid.loc[2024, "i_alt"] == pytest.approx(1_250_000.5)
+    assert grid.loc[2023, "i_alt"] > 10_000_000  # other years still from the data sheet
