@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -14,13 +15,14 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, danish, expenses, keyfigures, movements, municipalities, queries, workbooks
+from . import __version__, danish, expenses, fetch, keyfigures, movements, municipalities, queries, workbooks
 from .errors import InputError, Problem
 from .excel import reader
 from .io import accounts as account_export
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
 from .io.output import CSV_FORMATS, write_csv
+from .io.statbank import DEFAULT_URL, StatBankClient
 
 # When piped (CI, a log file) rich would fold tables at 80 columns; step names need more room.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
@@ -277,6 +279,42 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
     table.add_row("", "I alt", danish.integer(rows["beloeb"].sum()), danish.percent(rows["andel"].sum()), "",
                   danish.integer(rows["refusion"].sum()), style="bold")
     out.print(table)
+
+
+# -- hent ---------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--ud", type=click.Path(path_type=Path), required=True, help="Datamappen der skal skrives.")
+@click.option("--fra", "fra_aar", default="2018", show_default=True, help="Første år.")
+@click.option("--til", "til_aar", default=None, help="Sidste år (standard: sidste år).")
+@click.option("--api", default=None, help="StatBank-adressen (standard: api.statbank.dk/v1 eller "
+                                           "INDSATSTRAPPE_STATBANK_URL).")
+@click.option("--brug-cache", is_flag=True, help="Brug tidligere hentede svar i <ud>/.dst-cache, hvor de findes.")
+@mapping_option
+def hent(ud: Path, fra_aar, til_aar, api, brug_cache, indsatskort) -> None:
+    """Hent registertabellerne fra Danmarks Statistik til en datamappe (befolkning, modtagere, regnskab)."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    first = _parse_year(fra_aar)
+    last = _parse_year(til_aar) if til_aar else date.today().year - 1
+    if first > last:
+        raise InputError.single("--fra", f"{first} ligger efter --til {last}.", "Byt om på årene.")
+    client = StatBankClient(base_url=api or os.environ.get("INDSATSTRAPPE_STATBANK_URL", DEFAULT_URL),
+                            cache_dir=ud / ".dst-cache", use_cache=brug_cache)
+    staircases = DataFolder(indsatskort=indsatskort).staircases
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=err, transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(f"Henter {table}", total=total)
+            bar.update(tasks[table], completed=done, total=total)
+        result = fetch.fetch_folder(client, ud, staircases, list(range(first, last + 1)), progress)
+    for name, n in result.rows.items():
+        out.print(f"Skrev {ud / (name + '.csv')} ({danish.integer(n)} rækker)")
+    out.print(f"Kilde: Danmarks Statistik, tabellerne {', '.join(sorted(result.fetched))}; licens CC BY 4.0.")
+    out.print(f"Tjek mappen med: indsatstrappe valider --data {ud}")
 
 
 # -- skabeloner ---------------------------------------------------------------------------------

@@ -31,10 +31,11 @@ class DataTable:
 
     long: pd.DataFrame
     years: list[int]
+    factors: dict[str, float] | None = None  # ids that may have no rows still need their factor
 
     def __post_init__(self) -> None:
         ok = self.long[self.long["naevner"] > 0]
-        self.faktor = self.long.groupby("id")["faktor"].first().to_dict()
+        self.faktor = {**(self.factors or {}), **self.long.groupby("id")["faktor"].first().to_dict()}
         keys = self.long[["id", "kommune_kode"]].drop_duplicates().sort_values(["id", "kommune_kode"])
         self.keys = keys.reset_index(drop=True)
         self.t = ok.pivot_table(index=["id", "kommune_kode"], columns="aar", values="taeller", aggfunc="sum")

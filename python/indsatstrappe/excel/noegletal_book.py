@@ -51,7 +51,7 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
     source) it becomes a macro-enabled workbook carrying those modules."""
     book = Book(path, info, macros=vba_modules is not None)
     sel = Selection(data.kommune, data.gruppe)
-    table = DataTable(data_rows(data), data.years)
+    table = DataTable(data_rows(data), data.years, factors=keyfigures.catalogue()["faktor"].to_dict())
     front = book.sheet("Forside", TITLE, "")
     for staircase in data.staircases.values():
         _staircase_sheet(book, table, staircase, sel, data.years)
