@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import municipalities
 from . import formulas as fx
-from .scaffold import Book
+from .scaffold import Book, PlainFormulaWorksheet
 
 DATA_SHEET = "Data"
 LIST_SHEET = "Lister"
@@ -109,7 +109,7 @@ class DataTable:
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self, book: Book) -> Worksheet:
-        ws = book.wb.add_worksheet(DATA_SHEET)
+        ws = book.wb.add_worksheet(DATA_SHEET, worksheet_class=PlainFormulaWorksheet)
         s = book.styles
         headers = ["id", "kommune_kode", "kommunegruppe", "region"]
         for block in ("T", "N", "V"):
@@ -149,7 +149,7 @@ def _num(value: float) -> str:
 def write_lists(book: Book, years: list[int], extra: dict[str, list] | None = None) -> dict[str, list]:
     """The hidden *Lister* sheet: municipalities with group and region, group choices, years, and any
     `extra` lists (name -> values) a workbook needs for its dropdowns."""
-    ws = book.wb.add_worksheet(LIST_SHEET)
+    ws = book.wb.add_worksheet(LIST_SHEET, worksheet_class=PlainFormulaWorksheet)
     s = book.styles
     info = municipalities.municipalities().sort_values("navn")
     groups = sorted(set(info["kommunegruppe"]), key=lambda g: int(info[info["kommunegruppe"] == g]

@@ -25,7 +25,7 @@ from ..staircase import Staircase
 from . import formulas as fx
 from .datasheet import COUNTRY, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
-from .scaffold import TITLE_ROWS, Book, BookInfo
+from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
 AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
@@ -546,7 +546,7 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
 def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
     """The hidden *Konti* sheet: every account line with its rule found by formula."""
     s = book.styles
-    ws = book.wb.add_worksheet(ACCOUNTS_SHEET)
+    ws = book.wb.add_worksheet(ACCOUNTS_SHEET, worksheet_class=PlainFormulaWorksheet)
     ws.write_row(0, 0, ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"],
                  s.header)
     acc = data.accounts.assign(trappe=expenses.area_of(data.accounts["funktion"]))
