@@ -85,8 +85,25 @@ def keyfigure_figures() -> list[Figure]:
                     note="32 nøgletal x 98 kommuner x 7 år")]
 
 
+def udf_figures() -> list[Figure]:
+    from indsatstrappe.xl import udfs
+
+    def calls(n: int, fn):
+        def run():
+            for _ in range(n):
+                fn()
+        return run
+    n = 1000
+    return [
+        measure("UDF INDSATS_NOEGLETAL: 1.000 kald (mål pr. kald 1 ms)",
+                calls(n, lambda: udfs.INDSATS_NOEGLETAL("B01", 147, 2023)), goal_seconds=n * 0.001),
+        measure("UDF INDSATS_TRIN: 1.000 kald", calls(n, lambda: udfs.INDSATS_TRIN("ANBAAR12:21")),
+                goal_seconds=n * 0.001),
+    ]
+
+
 def main() -> None:
-    figures = distribution_figures() + movement_figures() + keyfigure_figures()
+    figures = distribution_figures() + movement_figures() + keyfigure_figures() + udf_figures()
     report(figures, RESULTS)
 
 

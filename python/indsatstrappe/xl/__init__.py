@@ -1,0 +1,1 @@
+"""The only package that imports xlwings: UDFs, ribbon handlers and the xlwings book port."""
