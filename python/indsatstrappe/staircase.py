@@ -65,7 +65,9 @@ def _default_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return read("trapper.csv"), read("trin.csv"), read(MAPPING_FILE)
 
 
+@cache
 def default_staircases() -> dict[str, Staircase]:
+    """The packaged staircases (built once per process; treat them as read-only)."""
     trapper, trin, indsatser = _default_tables()
     return build_staircases(trapper, trin, indsatser, MAPPING_FILE)
 
