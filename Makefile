@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench templates demodata clean libreoffice
+.PHONY: demo test lint bench templates addin demodata clean libreoffice
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench: $(STAMP)
 
 templates: $(STAMP)
 	$(BIN)/indsatstrappe skabeloner --ud templates
+
+addin: $(STAMP)
+	$(BIN)/indsatstrappe byg-addin --ud addin/Indsatstrappe.xlam
 
 # Rebuild the bundled demo data package (deterministic: the same files every time).
 demodata: $(STAMP)

@@ -335,6 +335,29 @@ def skabeloner(ud: Path, data, dato) -> None:
         out.print(f"Skrev {target}")
 
 
+@cli.command("byg-addin")
+@click.option("--ud", type=click.Path(path_type=Path), default=Path("addin/Indsatstrappe.xlam"), show_default=True)
+@click.option("--dato", default=None, help="Byggedato ÅÅÅÅ-MM-DD (standard: i dag).")
+def byg_addin(ud: Path, dato) -> None:
+    """Byg Excel-tilføjelsesprogrammet med fanen Indsatstrappen."""
+    build_date = queries.parse_day(dato, "--dato").date() if dato else None
+    out.print(f"Skrev {workbooks.write_addin(ud, build_date)}")
+
+
+# -- opdater ------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("projektmappe", type=click.Path(path_type=Path))
+@data_option
+@mapping_option
+def opdater(projektmappe: Path, data, indsatskort) -> None:
+    """Læg nye data ind i en Nøgletal- eller Udgiftsmodel-projektmappe og behold alle indtastninger."""
+    folder = _folder(data, indsatskort)
+    backup = workbooks.refresh(projektmappe, folder)
+    out.print(f"Opdaterede {projektmappe} med {folder.meta.label or folder.path}.")
+    out.print(f"Den forrige udgave ligger i {backup}")
+
+
 # -- valider ------------------------------------------------------------------------------------
 
 @cli.command()

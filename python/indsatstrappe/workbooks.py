@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from . import distribution, expenses, municipalities, queries
-from .excel import noegletal_book, udgiftsmodel_book
+from .errors import InputError
+from .excel import noegletal_book, package, udgiftsmodel_book
 from .excel.datasheet import OWN_GROUP
 from .excel.scaffold import DST_ATTRIBUTION, BookInfo
 from .io.datafolder import DataFolder
 from .io.output import atomic_path
 
 TEMPLATE_KOMMUNE = 101  # the templates open on København; every municipality is one dropdown away
-ADDIN_VBA = Path(__file__).resolve().parents[2] / "addin" / "vba"
+ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
+ADDIN_VBA = ADDIN_DIR / "vba"
+RIBBON_XML = ADDIN_DIR / "ribbon" / "customUI14.xml"
 
 
 def file_slug(name: str) -> str:
@@ -85,6 +89,22 @@ def write_noegletal(folder: DataFolder, target: Path, kommune: int, gruppe: str 
     info = book_info(folder, noegletal_book.TITLE, kommune, data.years, build_date)
     with atomic_path(target) as tmp:
         noegletal_book.build(tmp, data, info, template_vba_modules() if macros else None)
+        if macros:
+            package.add_ribbon(tmp, RIBBON_XML.read_bytes())
+    return target
+
+
+def write_addin(target: Path, build_date: date | None = None) -> Path:
+    """addin/Indsatstrappe.xlam: the ribbon, its VBA callbacks (addin/vba/Ribbon.bas) and xlwings.conf."""
+    from .excel import addin_book, vba
+
+    info = BookInfo(title=addin_book.TITLE, kommune_navn="", data_label="", is_demo=False, period="",
+                    build_date=build_date or date.today())
+    modules = {k: v for k, v in vba.sources(ADDIN_VBA).items() if k == "Ribbon"}
+    with atomic_path(target) as tmp:
+        addin_book.build(tmp, info, modules)
+        package.add_ribbon(tmp, RIBBON_XML.read_bytes())
+        package.make_addin(tmp)
     return target
 
 
@@ -124,3 +144,59 @@ def write_udgiftsmodel(folder: DataFolder, target: Path, kommune: int, build_dat
     with atomic_path(target) as tmp:
         udgiftsmodel_book.build(tmp, data, info)
     return target
+
+
+def refresh(path: Path, folder: DataFolder) -> Path:
+    """New data into an existing Nøgletal or Udgiftsmodel workbook, every user entry carried over.
+
+    The previous file is kept as a backup beside it; the new one is written to a temporary name and
+    renamed into place. Returns the backup's path."""
+    from datetime import datetime
+
+    from .entries import NoegletalEntries
+    from .excel import reader
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError.single(str(path), "findes ikke.", "Angiv projektmappen der skal opdateres.")
+    entries = reader.read_entries(path)
+    where = f"{path.name}, ark 'Forside'"
+    kommune = municipalities.parse_kommune(entries.kommune, where)
+    if isinstance(entries, NoegletalEntries):
+        data = noegletal_input(folder, kommune)
+        data.gruppe = _known_choice(entries.gruppe)
+        data.aar = entries.aar
+        data.egne_kommune = municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'")
+        data.egne = entries.egne
+        info = book_info(folder, noegletal_book.TITLE, kommune, data.years, None)
+        macros = path.suffix.lower() == ".xlsm"
+
+        def build(tmp: Path) -> None:
+            noegletal_book.build(tmp, data, info, template_vba_modules() if macros else None)
+            if macros:
+                package.add_ribbon(tmp, RIBBON_XML.read_bytes())
+    else:
+        trappe = "voksne" if entries.omraade == udgiftsmodel_book.AREA_LABELS["voksne"] else "boern"
+        data = udgiftsmodel_input(folder, kommune, trappe)
+        rules = pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS)
+        data.rules = expenses.check_rules(rules, f"{path.name}, ark 'Fordelingsnøgle'", folder.staircases)
+        data.gruppe = _known_choice(entries.gruppe)
+        data.price = entries.prisniveau if entries.prisniveau in udgiftsmodel_book.PRICE_CHOICES else \
+            udgiftsmodel_book.PRICE_CHOICES[0]
+        data.base = entries.basisaar
+        data.eget_aar = entries.eget_aar
+        data.export = entries.export
+        info = book_info(folder, udgiftsmodel_book.TITLE, kommune, data.years, None)
+
+        def build(tmp: Path) -> None:
+            udgiftsmodel_book.build(tmp, data, info)
+    backup = path.with_name(f"{path.stem}.backup-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
+    with atomic_path(path) as tmp:
+        build(tmp)
+        shutil.copy2(path, backup)  # only once the new file is complete
+    return backup
+
+
+def _known_choice(gruppe: str) -> str:
+    info = municipalities.municipalities()
+    return gruppe if gruppe in set(info["kommunegruppe"]) | set(info["region"]) else OWN_GROUP

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import keyfigures
+from .. import keyfigures, municipalities
 from ..datafiles import packaged
 from ..staircase import Staircase
 from . import formulas as fx
@@ -33,6 +33,25 @@ class NoegletalInput:
     years: list[int]
     kommune: int  # preselected
     gruppe: str = OWN_GROUP  # preselected choice in the group dropdown
+    aar: int | None = None  # chosen year on the staircase sheets (default: the latest)
+    egne_kommune: int | None = None  # whose own figures 'Egne tal' holds (default: the preselected)
+    egne: dict | None = None  # (id, year) -> (taeller, naevner) typed by the user; None: prefill from data
+
+    @property
+    def chosen_year(self) -> int:
+        return self.aar if self.aar in self.years else self.years[-1]
+
+    @property
+    def own_kommune(self) -> int:
+        return self.egne_kommune or self.kommune
+
+    def own_entry(self, fid: str, year: int) -> tuple[float | None, float | None] | None:
+        """What 'Egne tal' holds for a figure and year (typed entries, or the data when none were given)."""
+        if self.egne is not None:
+            return self.egne.get((fid, year))
+        row = self.values[(self.values["noegletal_id"] == fid) & (self.values["kommune_kode"] == self.own_kommune)
+                          & (self.values["aar"] == year)]
+        return None if row.empty else (float(row["taeller"].iloc[0]), float(row["naevner"].iloc[0]))
 
 
 def data_rows(data: NoegletalInput) -> pd.DataFrame:
@@ -54,16 +73,16 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
     table = DataTable(data_rows(data), data.years, factors=keyfigures.catalogue()["faktor"].to_dict())
     front = book.sheet("Forside", TITLE, "")
     for staircase in data.staircases.values():
-        _staircase_sheet(book, table, staircase, sel, data.years)
+        _staircase_sheet(book, table, staircase, sel, data.years, data.chosen_year)
     themes = pd.read_csv(packaged("temaer.csv"), dtype=str)
     for _, theme in themes.iterrows():
-        _theme_sheet(book, table, theme, sel, data.years)
-    _own_figures_sheet(book, table, sel, data.years)
+        _theme_sheet(book, table, theme, sel, data)
+    _own_figures_sheet(book, data)
     _definitions_sheet(book, data.staircases)
     book.about_sheet(_about_rows())
     table.write(book)
     write_lists(book, data.years)
-    _front_sheet(book, front, sel, data.years)
+    _front_sheet(book, front, sel, data.chosen_year)
     if vba_modules is not None:
         embed_vba(book, vba_modules)
     book.close()
@@ -81,15 +100,16 @@ HELP = [
 ]
 
 
-def _front_sheet(book: Book, ws: Worksheet, sel: Selection, years: list[int]) -> None:
+def _front_sheet(book: Book, ws: Worksheet, sel: Selection, chosen: int) -> None:
     choices, derived = municipality_choices(sel)
-    choices.append(Choice("ValgtAar", "År på trappe-arkene", years[-1], "=L_aar"))
+    choices.append(Choice("ValgtAar", "År på trappe-arkene", chosen, "=L_aar"))
     write_front(book, ws, "Vælg kommune og sammenligning", choices, derived, HELP)
 
 
 # -- Trappen ------------------------------------------------------------------------------------
 
-def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Selection, years: list[int]) -> None:
+def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Selection, years: list[int],
+                     chosen: int) -> None:
     s = book.styles
     label = "børn og unge" if staircase.key == "boern" else "voksne"
     ws = book.sheet(f"Trappen {label}"[:31], staircase.navn,
@@ -100,7 +120,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.set_column(3, 3 + len(steps), 12)
     r = TITLE_ROWS + 1
     ws.write_formula(r, 1, '="Kommune: "&ValgtKommune&" · år "&ValgtAar&" · sammenlignet med "&GruppeNavn', s.h1,
-                     f"Kommune: {sel.navn} · år {years[-1]} · sammenlignet med {sel.group_name}")
+                     f"Kommune: {sel.navn} · år {chosen} · sammenlignet med {sel.group_name}")
     # Development tables first (they feed the chosen-year table): antal, kommune/gruppe/landet pr. 1.000.
     dev_top = r + len(steps) + 22
     blocks = {}
@@ -140,7 +160,6 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     for j, h in enumerate(["Trin", "Navn", "Antal", "Andel", "Pr. 1.000", "Gruppe pr. 1.000", "Landet pr. 1.000"]):
         ws.write_string(head, 1 + j, h, s.header)
     year_range = f"$B${blocks['antal'] + 1}:$B${blocks['antal'] + len(years)}"
-    chosen = years[-1]
     counts = {t: _count(table, f"{staircase.key}:{t}", sel.kommune, chosen) for t in steps}
     total = sum(counts.values())
     for j, t in enumerate(steps):
@@ -213,7 +232,7 @@ def _cached(value: float | None):
 BLOCK_ROWS_EXTRA = 8
 
 
-def _theme_sheet(book: Book, table: DataTable, theme: pd.Series, sel: Selection, years: list[int]) -> None:
+def _theme_sheet(book: Book, table: DataTable, theme: pd.Series, sel: Selection, data: NoegletalInput) -> None:
     s = book.styles
     figures = keyfigures.for_staircase(theme["trappe"])
     figures = figures[figures["tema"] == theme["tema"]]
@@ -228,14 +247,15 @@ def _theme_sheet(book: Book, table: DataTable, theme: pd.Series, sel: Selection,
     for n, (_, fig) in enumerate(figures.iterrows()):
         if n and n % 2 == 0:  # two figures to a printed page, never one cut in half
             breaks.append(r)
-        r = _figure_block(book, ws, table, fig, sel, years, r)
+        r = _figure_block(book, ws, table, fig, sel, data, r)
     ws.set_h_pagebreaks(breaks)
     ws.print_area(0, 0, r, 16)
     book.protect(ws)
 
 
 def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: pd.Series, sel: Selection,
-                  years: list[int], r: int) -> int:
+                  data: NoegletalInput, r: int) -> int:
+    years = data.years
     s = book.styles
     fid = fig["id"]
     ws.write_string(r, 1, f"{fid}  {fig['navn']}", s.h1)
@@ -260,7 +280,12 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: pd.Series, s
         own_formula = table.own_formula(fid, y)
         if own_data:
             own_formula = _with_own_entries(own_formula, fid, y, table.faktor[fid])
-        ws.write_formula(rr, 2, "=" + own_formula, num, _cached(table.own(fid, sel.kommune, y)))
+        value = table.own(fid, sel.kommune, y)
+        if own_data and data.own_kommune == sel.kommune:
+            entry = data.own_entry(fid, y)
+            if entry is not None and isinstance(entry[1], int | float) and entry[1] > 0:
+                value = fig["faktor"] * float(entry[0] or 0) / float(entry[1])
+        ws.write_formula(rr, 2, "=" + own_formula, num, _cached(value))
         ws.write_formula(rr, 3, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"), num,
                          _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)))
         ws.write_formula(rr, 4, "=" + table.group_formula(fid, y, "KommuneRegion", None), num,
@@ -299,8 +324,10 @@ def _fmt(value: float) -> str:
 
 # -- Egne tal -----------------------------------------------------------------------------------
 
-def _own_figures_sheet(book: Book, table: DataTable, sel: Selection, years: list[int]) -> None:
+def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     s = book.styles
+    years = data.years
+    own_navn = municipalities.name_of(data.own_kommune)
     ws = book.sheet(EGNE_SHEET, "Egne tal", "Skriv kommunens egne tal til nøgletal uden registerdata")
     ws.set_column(1, 1, 8)
     ws.set_column(2, 2, 48)
@@ -313,11 +340,11 @@ def _own_figures_sheet(book: Book, table: DataTable, sel: Selection, years: list
                     "--egne-tal DENNE_FIL' læser dem tilbage.", s.wrap)
     ws.set_row(r, 30)
     ws.write_string(r + 2, 1, "Egne tal for", s.label)
-    ws.write_string(r + 2, 2, sel.navn, s.input())
+    ws.write_string(r + 2, 2, own_navn, s.input())
     ws.data_validation(r + 2, 2, r + 2, 2, {"validate": "list", "source": "=L_navn"})
     book.wb.define_name("EgneKommune", f"='{EGNE_SHEET}'!$C${r + 3}")
     ws.write_string(r + 3, 1, "Kode", s.label)
-    ws.write_formula(r + 3, 2, "=INDEX(L_kode,MATCH(EgneKommune,L_navn,0))", s.number("year"), sel.kommune)
+    ws.write_formula(r + 3, 2, "=INDEX(L_kode,MATCH(EgneKommune,L_navn,0))", s.number("year"), data.own_kommune)
     book.wb.define_name("EgneKode", f"='{EGNE_SHEET}'!$C${r + 4}")
     head = r + 5
     for j, h in enumerate(["id", "Nøgletal", "Enhed", "År", "Tæller", "Nævner", "Værdi"]):
@@ -332,17 +359,18 @@ def _own_figures_sheet(book: Book, table: DataTable, sel: Selection, years: list
             ws.write_string(rr, 2, fig["navn"], s.text)
             ws.write_string(rr, 3, fig["enhed"], s.text)
             ws.write_number(rr, 4, y, s.number("year"))
-            t = table.t.at[(fid, sel.kommune), y] if (fid, sel.kommune) in table.t.index else None
-            n = table.n.at[(fid, sel.kommune), y] if (fid, sel.kommune) in table.n.index else None
+            t, n = data.own_entry(fid, y) or (None, None)
             for col, value in ((5, t), (6, n)):
-                if value is not None and not pd.isna(value):
+                if isinstance(value, int | float) and not pd.isna(value):
                     ws.write_number(rr, col, float(value), s.input("rate"))
+                elif value not in (None, ""):
+                    ws.write_string(rr, col, str(value), s.input("rate"))  # kept as typed, even if not a number
                 else:
                     ws.write_blank(rr, col, None, s.input("rate"))
-            value = _fmt(fig["faktor"])
-            cached = float(fig["faktor"]) * t / n if t is not None and n is not None and n > 0 else ""
-            ws.write_formula(rr, 7, f'=IFERROR({value}*{fx.cell(rr, 5)}/{fx.cell(rr, 6)},"")', s.number("rate"),
-                             cached)
+            ok = isinstance(n, int | float) and n and isinstance(t, int | float | type(None))
+            cached = float(fig["faktor"]) * float(t or 0) / float(n) if ok else ""
+            ws.write_formula(rr, 7, f'=IFERROR({_fmt(fig["faktor"])}*{fx.cell(rr, 5)}/{fx.cell(rr, 6)},"")',
+                             s.number("rate"), cached)
             rr += 1
     for name, col in (("E_id", 1), ("E_aar", 4), ("E_t", 5), ("E_n", 6)):
         book.wb.define_name(name, "=" + fx.column_range(EGNE_SHEET, col, head + 1, rr - 1))

@@ -8,8 +8,10 @@ import openpyxl
 import pandas as pd
 
 from .. import municipalities
+from ..entries import NoegletalEntries, UdgiftsmodelEntries
 from ..errors import InputError, Problem
 from .noegletal_book import EGNE_SHEET
+from .udgiftsmodel_book import RULES_SHEET
 
 
 def _named_cell(book, name: str):
@@ -65,3 +67,56 @@ def merge_own_figures(existing: pd.DataFrame | None, entered: pd.DataFrame) -> p
     kept = existing.merge(entered[key], on=key, how="left", indicator=True)
     kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
     return pd.concat([kept, entered], ignore_index=True)
+
+
+def _value(book, name: str):
+    cell = _named_cell(book, name)
+    return None if cell is None else cell.value
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
+    """Every user entry of a Nøgletal or Udgiftsmodel workbook (choices, own figures, rules, pasted accounts)."""
+    fil = Path(path).name
+    try:
+        book = openpyxl.load_workbook(path, data_only=False)
+    except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
+        raise InputError.single(fil, "kan ikke åbnes som Excel-projektmappe.",
+                                "Angiv en Nøgletal- eller Udgiftsmodel-projektmappe.") from None
+    if EGNE_SHEET in book.sheetnames:
+        ws = book[EGNE_SHEET]
+        header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "id")
+        egne = {}
+        for r in range(header + 1, ws.max_row + 1):
+            fid, year = ws.cell(r, 2).value, ws.cell(r, 5).value
+            t, n = ws.cell(r, 6).value, ws.cell(r, 7).value
+            if fid and (t is not None or n is not None):
+                egne[(str(fid), int(year))] = (t, n)
+        return NoegletalEntries(kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
+                                aar=_int_or_none(_value(book, "ValgtAar")),
+                                egne_kommune=str(_value(book, "EgneKommune")), egne=egne)
+    if RULES_SHEET in book.sheetnames:
+        ws = book[RULES_SHEET]
+        header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Trappe")
+        rules = []
+        for r in range(header + 1, ws.max_row + 1):
+            row = tuple("" if ws.cell(r, c).value is None else str(ws.cell(r, c).value) for c in range(2, 9))
+            if any(row):
+                rules.append(row)
+        acc = book["Regnskab"]
+        head = next(r for r in range(1, acc.max_row + 1) if acc.cell(r, 2).value == "Konto")
+        export = [(acc.cell(r, 2).value, acc.cell(r, 3).value) for r in range(head + 1, acc.max_row + 1)
+                  if acc.cell(r, 2).value not in (None, "") or acc.cell(r, 3).value not in (None, "")]
+        return UdgiftsmodelEntries(
+            kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
+            omraade=str(_value(book, "ValgtOmraade")), prisniveau=str(_value(book, "Prisniveau")),
+            basisaar=_int_or_none(_value(book, "Basisaar")), rules=rules,
+            eget_aar=_int_or_none(_value(book, "EgetAar")), export=export)
+    raise InputError.single(fil, "er hverken en Nøgletal- eller en Udgiftsmodel-projektmappe.",
+                            "Angiv en projektmappe bygget af indsatstrappe.")

@@ -13,7 +13,7 @@ How the formulas allocate (the same rules as `expenses`, in exact fractions rath
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +21,10 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from .. import expenses
+from ..io.accounts import parse_account
 from ..staircase import Staircase
 from . import formulas as fx
-from .datasheet import COUNTRY, DataTable, write_lists
+from .datasheet import COUNTRY, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
 
@@ -49,6 +50,30 @@ class UdgiftsmodelInput:
     years: list[int]
     kommune: int
     trappe: str = "boern"
+    gruppe: str = OWN_GROUP
+    price: str = PRICE_CHOICES[0]
+    base: int | None = None
+    eget_aar: int | None = None  # the year of a pasted account export
+    export: list = field(default_factory=list)  # (konto, beløb) as typed on 'Regnskab'
+
+    @property
+    def base_year(self) -> int:
+        return self.base if self.base in self.years else self.years[-1]
+
+    def export_lines(self) -> pd.DataFrame:
+        """The pasted export as the workbook's formulas read it: parsable accounts with a numeric amount."""
+        rows = []
+        for konto, beloeb in self.export:
+            text = str(int(konto)) if isinstance(konto, float) and konto.is_integer() else str(konto or "")
+            parsed = parse_account(text)
+            if parsed is None or not isinstance(beloeb, int | float):
+                continue
+            rows.append((self.kommune, self.eget_aar, *parsed[:1], parsed[2], parsed[1], float(beloeb)))
+        return pd.DataFrame(rows, columns=["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb"])
+
+    @property
+    def uses_export(self) -> bool:
+        return self.eget_aar is not None and any(isinstance(b, int | float) for _, b in self.export)
 
 
 def _rule_key(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
@@ -77,6 +102,10 @@ class Model:
         self.rule_pos = {int(r): i + 1 for i, r in enumerate(rules["regel"])}  # rule number -> row position
         lines = expenses.match_rules(data.accounts, rules, trappe)
         lines = lines[lines["kommune_kode"] == sel.kommune]
+        if data.uses_export:  # the pasted export replaces the data sheet for its year
+            lines = lines[lines["aar"] != data.eget_aar]
+            pasted = expenses.match_rules(data.export_lines(), rules, trappe)
+            lines = pd.concat([lines, pasted], ignore_index=True)
         self.amount = lines.groupby(["regel", "aar"])["beloeb"].sum()
         self.total = lines.groupby("aar")["beloeb"].sum()
         c = data.counts[(data.counts["trappe"] == trappe) & (data.counts["kommune_kode"] == sel.kommune)]
@@ -122,10 +151,9 @@ class Model:
 
 def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> None:
     book = Book(path, info)
-    sel = Selection(data.kommune)
+    sel = Selection(data.kommune, data.gruppe)
     years = data.years
-    price = PRICE_CHOICES[0]
-    model = Model(data, sel, data.trappe, price, years[-1])
+    model = Model(data, sel, data.trappe, data.price, data.base_year)
     table = DataTable(pd.concat([_citizen_rows(data), data.expense_rows], ignore_index=True), years)
     front = book.sheet("Forside", TITLE, "")
     layout = _Layout(years, len(data.rules) + SPARE_RULES)
@@ -334,7 +362,8 @@ def _analysis_sheet(book: Book, model: Model, name: str, title: str, description
     sel = model.sel
     ws.write_formula(TITLE_ROWS + 1, 1, '=ValgtKommune&" · "&ValgtOmraade&" · "&Prisniveau&'
                      'IF(Prisniveau="Faste priser"," ("&Basisaar&")","")', s.h1,
-                     f"{sel.navn} · {AREA_LABELS[model.trappe]} · {model.price}")
+                     f"{sel.navn} · {AREA_LABELS[model.trappe]} · {model.price}"
+                     + (f" ({model.base})" if model.price == "Faste priser" else ""))
     ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 11, note, s.note)
     ws.set_row(TITLE_ROWS + 2, 30)
     return ws
@@ -611,28 +640,60 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
                    "data-arket. Tøm felterne for at vende tilbage.", s.wrap)
     ws.set_row(r0 + 1, 30)
     ws.write_string(r0 + 2, 1, "År for udtrækket", s.label)
-    ws.write_blank(r0 + 2, 3, None, s.input("year"))
+    if data.eget_aar is not None:
+        ws.write_number(r0 + 2, 3, data.eget_aar, s.input("year"))
+    else:
+        ws.write_blank(r0 + 2, 3, None, s.input("year"))
     book.wb.define_name("EgetAar", f"=Regnskab!$D${r0 + 3}")
     h = r0 + 4
     for j, t in enumerate(["Konto", "Beløb", "Funktion", "Gruppering", "Dranst", "Trappe", "Regel"]):
         ws.write_string(h, 1 + j, t, s.header)
+    positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
     for k in range(EXPORT_ROWS):
         r = h + 1 + k
-        ws.write_blank(r, 1, None, s.input("text"))
-        ws.write_blank(r, 2, None, s.input("rate"))
+        konto, beloeb = data.export[k] if k < len(data.export) else (None, None)
+        _write_input(ws, r, 1, konto, s.input("text"))
+        _write_input(ws, r, 2, beloeb, s.input("rate"))
+        cached = _export_cached(data, konto, positions)
         digits = f'SUBSTITUTE({fx.cell(r, 1)}&"",".","")'
         funktion = f'MID({digits},1,1)&"."&MID({digits},2,2)&"."&MID({digits},4,2)'
-        ws.write_formula(r, 3, f'=IF({fx.cell(r, 1)}="","",{funktion})', s.text, "")
-        ws.write_formula(r, 4, f'=IF({fx.cell(r, 1)}="","",MID({digits},7,3))', s.text, "")
+        ws.write_formula(r, 3, f'=IF({fx.cell(r, 1)}="","",{funktion})', s.text, cached[0])
+        ws.write_formula(r, 4, f'=IF({fx.cell(r, 1)}="","",MID({digits},7,3))', s.text, cached[1])
         ws.write_formula(r, 5, f'=IF({fx.cell(r, 1)}="","",IF(MID({digits},6,1)="","1",MID({digits},6,1)))', s.text,
-                         "")
+                         cached[2])
         ws.write_formula(r, 6, f'=IF({fx.cell(r, 1)}="","",IF(LEFT({fx.cell(r, 3)},4)="5.28","boern",'
-                                f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, "")
+                                f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, cached[3])
         ws.write_formula(r, 7, _match_formula(fx.cell(r, 6), fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5)), s.text,
-                         0)
+                         cached[4])
     for name, col in (("X_beloeb", 2), ("X_trappe", 6), ("X_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
     book.protect(ws)
+
+
+def _write_input(ws: Worksheet, row: int, col: int, value, fmt) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, float(value), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _export_cached(data: UdgiftsmodelInput, konto, positions: dict[int, int]) -> tuple:
+    """What the export row's parse formulas show: funktion, gruppering, dranst, trappe, regel."""
+    if konto in (None, ""):
+        return "", "", "", "", 0
+    text = str(int(konto)) if isinstance(konto, float) and konto.is_integer() else str(konto)
+    digits = text.replace(".", "")
+    funktion = f"{digits[0:1]}.{digits[1:3]}.{digits[3:5]}"
+    gruppering, dranst = digits[6:9], digits[5:6] or "1"
+    trappe = {"5.28": "boern", "5.38": "voksne"}.get(funktion[:4], "")
+    regel = 0
+    if trappe:
+        line = pd.DataFrame([(0, 0, funktion, gruppering, dranst, 0.0)],
+                            columns=["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb"])
+        regel = positions.get(int(expenses.match_rules(line, data.rules, trappe)["regel"].iloc[0]), 0)
+    return funktion, gruppering, dranst, trappe, regel
 
 
 # -- Forside and Om -------------------------------------------------------------------------------
@@ -651,8 +712,8 @@ def _front(book: Book, ws: Worksheet, sel: Selection, data: UdgiftsmodelInput, y
     choices, derived = municipality_choices(sel)
     n = data.staircases[data.trappe].n_steps
     choices += [Choice("ValgtOmraade", "Område", AREA_LABELS[data.trappe], "=L_omraader"),
-                Choice("Prisniveau", "Prisniveau", PRICE_CHOICES[0], "=L_priser"),
-                Choice("Basisaar", "Basisår (faste priser og merudgifter)", years[-1], "=L_aar")]
+                Choice("Prisniveau", "Prisniveau", data.price, "=L_priser"),
+                Choice("Basisaar", "Basisår (faste priser og merudgifter)", data.base_year, "=L_aar")]
     derived += [
         Derived("TrappeKode", "Trappe", f'=IF(ValgtOmraade="{AREA_LABELS["voksne"]}","voksne","boern")', data.trappe),
         Derived("AntalTrin", "Antal trin", f'=IF(TrappeKode="voksne",{data.staircases["voksne"].n_steps},'

@@ -1,0 +1,26 @@
+"""A user's entries in one of our workbooks: everything a refresh must carry over to the new file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class NoegletalEntries:
+    kommune: str  # names as the dropdowns show them
+    gruppe: str
+    aar: int | None
+    egne_kommune: str
+    egne: dict[tuple[str, int], tuple[float | None, float | None]] = field(default_factory=dict)  # (id, år)
+
+
+@dataclass
+class UdgiftsmodelEntries:
+    kommune: str
+    gruppe: str
+    omraade: str
+    prisniveau: str
+    basisaar: int | None
+    rules: list[tuple[str, ...]] = field(default_factory=list)  # 7 texts a row, blank rows left out
+    eget_aar: int | None = None
+    export: list[tuple[object, object]] = field(default_factory=list)  # (konto, beløb) as typed
