@@ -7,10 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers.libreoffice import mismatches, recalculate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers.libreoffice import mismatches, recalculate
 from indsatstrappe import keyfigures, municipalities, workbooks
 from indsatstrappe.entries import NoegletalEntries, UdgiftsmodelEntries
 from indsatstrappe.excel.reader import _named_cell, read_entries

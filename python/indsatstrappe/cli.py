@@ -358,6 +358,30 @@ def opdater(projektmappe: Path, data, indsatskort) -> None:
     out.print(f"Den forrige udgave ligger i {backup}")
 
 
+# -- udsend -------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--ud", type=click.Path(path_type=Path), required=True, help="Mappen til projektmapperne.")
+@click.option("--kommuner", default="alle", show_default=True, help="Kommunekoder eller navne adskilt af komma.")
+@data_option
+@click.option("--zip-regioner", is_flag=True, help="Lav også én zip-fil pr. region.")
+@click.option("--processer", type=int, default=2, show_default=True, help="Antal processer.")
+def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) -> None:
+    """Én Nøgletal- og én Udgiftsmodel-projektmappe pr. kommune (uden makroer, små tal skjult) og manifest.csv."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import distribute
+
+    codes = queries.parse_kommuner(kommuner)
+    folder = _folder(data, None)
+    with Progress(TextColumn("Kommuner"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err) as bar:
+        task = bar.add_task("udsend", total=len(codes))
+        result = distribute.distribute(folder, ud, codes, workers=max(1, processer), zip_regions=zip_regioner,
+                                       progress=lambda done, total: bar.update(task, completed=done))
+    out.print(f"Skrev {len(result.files)} projektmapper og {result.manifest}")
+
+
 # -- valider ------------------------------------------------------------------------------------
 
 @cli.command()

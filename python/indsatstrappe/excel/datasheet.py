@@ -34,7 +34,7 @@ class DataTable:
     factors: dict[str, float] | None = None  # ids that may have no rows still need their factor
 
     def __post_init__(self) -> None:
-        ok = self.long[self.long["naevner"] > 0]
+        ok = self.long[(self.long["naevner"] > 0) & self.long["taeller"].notna()]  # suppressed: no row
         self.faktor = {**(self.factors or {}), **self.long.groupby("id")["faktor"].first().to_dict()}
         keys = self.long[["id", "kommune_kode"]].drop_duplicates().sort_values(["id", "kommune_kode"])
         self.keys = keys.reset_index(drop=True)
@@ -91,6 +91,19 @@ class DataTable:
         """The numerator alone (e.g. citizens on a step) for the chosen municipality."""
         return fx.sumifs(self.name("T", year), (self.name("id"), fid_expr or fx.text(fid)),
                          (self.name("kode"), kode_cell))
+
+    def shown_count_formula(self, fid: str, year: int) -> str:
+        """The numerator, or empty where the data hold no row (suppressed or missing) rather than 0."""
+        crit = ((self.name("id"), fx.text(fid)), (self.name("kode"), "ValgtKode"))
+        present = fx.countifs((self.name("N", year), fx.text(">0")), *crit)
+        return f'IF({present}=0,"",{fx.sumifs(self.name("T", year), *crit)})'
+
+    def shown_count(self, fid: str, kommune: int, year: int) -> float | str:
+        try:
+            t = self.t.at[(fid, kommune), year]
+        except KeyError:
+            return ""
+        return "" if pd.isna(t) else float(t)
 
     def group_formula(self, fid: str, year: int, name_cell: str, type_cell: str | None,
                       fid_expr: str | None = None) -> str:

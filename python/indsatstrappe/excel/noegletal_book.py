@@ -51,7 +51,9 @@ class NoegletalInput:
             return self.egne.get((fid, year))
         row = self.values[(self.values["noegletal_id"] == fid) & (self.values["kommune_kode"] == self.own_kommune)
                           & (self.values["aar"] == year)]
-        return None if row.empty else (float(row["taeller"].iloc[0]), float(row["naevner"].iloc[0]))
+        if row.empty or row[["taeller", "naevner"]].isna().any(axis=None):
+            return None  # no data, or suppressed
+        return float(row["taeller"].iloc[0]), float(row["naevner"].iloc[0])
 
 
 def data_rows(data: NoegletalInput) -> pd.DataFrame:
@@ -140,9 +142,8 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
             for j, t in enumerate(steps):
                 fid = f"{staircase.key}:{t}"
                 if kind == "antal":
-                    crit = ((table.name("id"), fx.text(fid)), (table.name("kode"), "ValgtKode"))
-                    f = fx.sumifs(table.name("T", y), *crit)
-                    ws.write_formula(rr, 3 + j, "=" + f, s.number("antal"), _count(table, fid, sel.kommune, y))
+                    ws.write_formula(rr, 3 + j, "=" + table.shown_count_formula(fid, y), s.number("antal"),
+                                     table.shown_count(fid, sel.kommune, y))
                 elif kind == "own":
                     ws.write_formula(rr, 3 + j, "=" + table.own_formula(fid, y), s.number("rate"),
                                      _cached(table.own(fid, sel.kommune, y)))
@@ -160,8 +161,8 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     for j, h in enumerate(["Trin", "Navn", "Antal", "Andel", "Pr. 1.000", "Gruppe pr. 1.000", "Landet pr. 1.000"]):
         ws.write_string(head, 1 + j, h, s.header)
     year_range = f"$B${blocks['antal'] + 1}:$B${blocks['antal'] + len(years)}"
-    counts = {t: _count(table, f"{staircase.key}:{t}", sel.kommune, chosen) for t in steps}
-    total = sum(counts.values())
+    counts = {t: table.shown_count(f"{staircase.key}:{t}", sel.kommune, chosen) for t in steps}
+    total = sum(v for v in counts.values() if v != "")
     for j, t in enumerate(steps):
         rr = head + 1 + j
         col = fx.xl_col(3 + j)
@@ -175,7 +176,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal"), counts[t])
         ws.write_formula(rr, 4, f'=IFERROR({fx.cell(rr, 3)}/SUM({fx.cell(head + 1, 3, True)}:'
                                 f'{fx.cell(head + len(steps), 3, True)}),"")', s.number("pct"),
-                         counts[t] / total if total else "")
+                         counts[t] / total if total and counts[t] != "" else "")
         ws.write_formula(rr, 5, f'=IFERROR({pick("own")}+0,"")', s.number("rate"),
                          _cached(table.own(fid, sel.kommune, chosen)))
         ws.write_formula(rr, 6, f'=IFERROR({pick("group")}+0,"")', s.number("rate"),
@@ -215,12 +216,6 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.print_area(0, 0, dev_top + 4 * (len(years) + 4), 19)
     ws.set_h_pagebreaks([dev_top + 2 * (len(years) + 4)])
     book.protect(ws)
-
-
-def _count(table: DataTable, fid: str, kommune: int, year: int) -> int:
-    if (fid, kommune) not in table.t.index or pd.isna(table.t.at[(fid, kommune), year]):
-        return 0
-    return int(table.t.at[(fid, kommune), year])
 
 
 def _cached(value: float | None):
@@ -367,7 +362,8 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
                     ws.write_string(rr, col, str(value), s.input("rate"))  # kept as typed, even if not a number
                 else:
                     ws.write_blank(rr, col, None, s.input("rate"))
-            ok = isinstance(n, int | float) and n and isinstance(t, int | float | type(None))
+            ok = (isinstance(n, int | float) and not pd.isna(n) and n != 0
+                  and (t is None or (isinstance(t, int | float) and not pd.isna(t))))
             cached = float(fig["faktor"]) * float(t or 0) / float(n) if ok else ""
             ws.write_formula(rr, 7, f'=IFERROR({_fmt(fig["faktor"])}*{fx.cell(rr, 5)}/{fx.cell(rr, 6)},"")',
                              s.number("rate"), cached)

@@ -118,7 +118,8 @@ class Model:
         return float(index[self.base] / index[year])
 
     def cit(self, year: int, step: int) -> float:
-        return float(self.citizens.get((year, step), 0))
+        value = self.citizens.get((year, step), 0)
+        return 0.0 if pd.isna(value) else float(value)  # a suppressed count is a blank cell: 0 in SUMIFS
 
     def rule_amount(self, regel: int, year: int) -> float:
         return float(self.amount.get((regel, year), 0.0))

@@ -1,0 +1,120 @@
+"""What the ribbon buttons do, on any BookPort (the open workbook in Excel, or a file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, danish, expenses, municipalities, workbooks
+from .bookport import BookPort
+from .entries import UdgiftsmodelEntries
+from .errors import InputError
+from .excel import reader
+from .excel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelInput
+from .io.datafolder import DataFolder
+
+
+def _problems(exc: InputError) -> str:
+    lines = [p.tekst() for p in exc.problems[:15]]
+    if len(exc.problems) > 15:
+        lines.append(f"... og {len(exc.problems) - 15} fejl mere.")
+    return "\n".join(lines)
+
+
+def opdater_data(port: BookPort, data: str | Path | None = None) -> None:
+    """New data into the workbook; every entry is kept and the previous file stays as a backup."""
+    port.save()
+    port.close()
+    try:
+        folder = DataFolder(data)
+        backup = workbooks.refresh(port.path, folder)
+    except InputError as exc:
+        port.reopen()
+        port.message("Projektmappen blev ikke opdateret:\n" + _problems(exc))
+        return
+    port.reopen()
+    port.message(f"Opdateret med {folder.meta.label}.\nDen forrige udgave ligger i {backup.name}.")
+
+
+def valider(port: BookPort, data: str | Path | None = None) -> None:
+    try:
+        folder = DataFolder(data)
+        problems = folder.validate()
+    except InputError as exc:
+        port.message(_problems(exc))
+        return
+    errors = [p for p in problems if not p.advarsel]
+    if not errors:
+        port.message(f"Ingen fejl i {folder.path} ({len(problems)} advarsler).")
+        return
+    port.message(f"{len(errors)} fejl i {folder.path}:\n" + _problems(InputError(errors)))
+
+
+def hent_data(port: BookPort, ud: str | Path | None = None, api: str | None = None) -> None:
+    from . import fetch
+    from .io.statbank import DEFAULT_URL, StatBankClient
+
+    target = Path(ud) if ud else port.path.parent / "dst_data"
+    client = StatBankClient(base_url=api or DEFAULT_URL, cache_dir=target / ".dst-cache")
+    try:
+        last = pd.Timestamp.today().year - 1
+        result = fetch.fetch_folder(client, target, DataFolder().staircases, list(range(2018, last + 1)))
+    except InputError as exc:
+        port.message("Hentningen mislykkedes:\n" + _problems(exc))
+        return
+    port.message(f"Hentet til {result.folder}: {', '.join(sorted(result.fetched))}.\n"
+                 "Tryk 'Opdater data' og vælg mappen for at bruge dem.")
+
+
+def fordel_udgifter(port: BookPort, data: str | Path | None = None) -> None:
+    """Python's allocation (to the øre) of the workbook's accounts with the workbook's own rules, as a
+    check beside the workbook's formulas; written to the sheet 'Kontrol'."""
+    port.save()
+    entries = reader.read_entries(port.path)
+    if not isinstance(entries, UdgiftsmodelEntries):
+        port.message("'Fordel udgifter' virker i en Udgiftsmodel-projektmappe.")
+        return
+    folder = DataFolder(data)
+    try:
+        kommune = municipalities.parse_kommune(entries.kommune)
+        rules = expenses.check_rules(pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS),
+                                     "Fordelingsnøgle", folder.staircases)
+    except InputError as exc:
+        port.message(_problems(exc))
+        return
+    trappe = "voksne" if entries.omraade == AREA_LABELS["voksne"] else "boern"
+    staircase = folder.staircases[trappe]
+    accounts = folder.table("regnskab")
+    accounts = accounts[accounts["kommune_kode"] == kommune]
+    shell = UdgiftsmodelInput(accounts=accounts, rules=rules, counts=pd.DataFrame(), expense_rows=pd.DataFrame(),
+                              prisindeks=None, staircases=folder.staircases, years=[], kommune=kommune,
+                              eget_aar=entries.eget_aar, export=entries.export)
+    if shell.uses_export:
+        accounts = pd.concat([accounts[accounts["aar"] != entries.eget_aar], shell.export_lines()], ignore_index=True)
+    counts = expenses.citizens(folder.table("modtagere"), staircase)
+    table = expenses.step_table(expenses.allocate(accounts, rules, staircase, counts), staircase, counts)
+    rows = [["År", "Trin", "Navn", "Beløb (kr.)", "Heraf refusion"]] + [
+        [int(r.aar), r.trin, r.trin_navn, round(float(r.beloeb), 2), round(float(r.refusion), 2)]
+        for r in table.itertuples()]
+    port.write_table("Kontrol", "B2", rows)
+    latest = table[table["aar"] == table["aar"].max()]
+    port.message(f"Python-fordelingen for {entries.kommune} ({AREA_LABELS[trappe]}) står på arket 'Kontrol'. "
+                 f"I alt {int(latest['aar'].iloc[0])}: {danish.integer(latest['beloeb'].sum())} kr.")
+
+
+def udsend(port: BookPort, ud: str | Path | None = None, data: str | Path | None = None) -> None:
+    from . import distribute
+
+    target = Path(ud) if ud else port.path.parent / "udsendelse"
+    try:
+        result = distribute.distribute(DataFolder(data), target)
+    except InputError as exc:
+        port.message(_problems(exc))
+        return
+    port.message(f"{len(result.files)} projektmapper og manifest.csv skrevet til {target}.")
+
+
+def om(port: BookPort) -> None:
+    port.message(f"Indsatstrappe {__version__}\nProjektmappe: {port.path.name}\n"
+                 "Kilder, licens og definitioner står på arket 'Om'.")

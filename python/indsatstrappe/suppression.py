@@ -1,0 +1,61 @@
+"""Small-count suppression for workbooks handed to municipalities, the way DST does it.
+
+Primary: a count of 1-4 citizens is not shown. Numbers computed from such a count (a rate, a share, a
+development) are not shown either: a key figure is hidden when its numerator or denominator is a count
+of 1-4. Secondary: where a step count is hidden, every figure built from a sum of steps for that
+municipality and year (several steps, shares of the staircase, development) is hidden too, so the
+hidden count cannot be recovered as a total minus the other steps. The workbooks compute totals,
+group means and the country's figure from the shown numbers only, so no difference reveals a hidden
+count. Expenses are money, not counts, and are shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import keyfigures
+
+SMALL = (1, 4)
+COUNT_KINDS = ("trin", "koder", "andel_trin", "udvikling", "bevaegelse")
+
+
+def is_small(values: pd.Series) -> pd.Series:
+    v = pd.to_numeric(values, errors="coerce")
+    return (v >= SMALL[0]) & (v <= SMALL[1])
+
+
+def suppress_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Step counts (kommune_kode, aar, trappe, trin, antal, ...) with 1-4 replaced by NaN."""
+    return counts.assign(antal=counts["antal"].where(~is_small(counts["antal"])).astype(float))
+
+
+def suppress_values(values: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """Key-figure rows (keyfigures.VALUE_COLUMNS) with suppressed ones blanked (taeller, naevner, vaerdi)."""
+    cat = keyfigures.catalogue()
+    kind = values["noegletal_id"].map(cat["beregning"])
+    unit = values["noegletal_id"].map(cat["enhed"])
+    trappe = values["noegletal_id"].map(cat["trappe"])
+    hide = pd.Series(False, index=values.index)
+    counted = kind.isin(COUNT_KINDS)
+    hide |= counted & (is_small(values["taeller"]) | is_small(values["naevner"]))
+    # development: the year before is the denominator, this year's count is taeller + naevner
+    hide |= (kind == "udvikling") & is_small(values["taeller"] + values["naevner"])
+    own = kind == "egne_tal"
+    hide |= own & (is_small(values["naevner"]) | ((unit == "%") & is_small(values["taeller"])))
+    # secondary: sums over steps where a step is hidden
+    hidden_steps = counts[is_small(counts["antal"])][["kommune_kode", "aar", "trappe"]].drop_duplicates()
+    hidden_steps = hidden_steps.assign(_hidden=True)
+    keyed = values[["kommune_kode", "aar"]].assign(trappe=trappe.to_numpy())
+    touched = keyed.merge(hidden_steps, on=["kommune_kode", "aar", "trappe"], how="left")["_hidden"].fillna(False)
+    sums = kind.isin(["andel_trin", "udvikling"]) | ((kind == "trin") & values["noegletal_id"].map(
+        cat["parametre"]).str.contains("-"))
+    hide |= sums & touched.to_numpy().astype(bool)
+    if "udvikling" in set(kind):  # the year before's hidden steps matter for a development too
+        before = hidden_steps.assign(aar=hidden_steps["aar"] + 1)
+        touched_before = keyed.merge(before, on=["kommune_kode", "aar", "trappe"], how="left")["_hidden"]
+        hide |= (kind == "udvikling") & touched_before.fillna(False).to_numpy().astype(bool)
+    out = values.copy()
+    for col in ("taeller", "naevner", "vaerdi"):
+        out[col] = out[col].where(~hide, np.nan)
+    return out

@@ -1,0 +1,122 @@
+"""`udsend`: macro-free workbooks per municipality with small counts suppressed, a manifest, atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from helpers.libreoffice import mismatches, recalculate
+from indsatstrappe import distribute, keyfigures, suppression
+from indsatstrappe.io.datafolder import DataFolder
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNT_IDS = set(keyfigures.catalogue().query("beregning in @suppression.COUNT_KINDS")["id"])
+
+
+@pytest.fixture(scope="module")
+def sent(tmp_path_factory):
+    out = tmp_path_factory.mktemp("udsend")
+    foreign = out / "noter.txt"
+    foreign.write_text("mine noter", encoding="utf-8")
+    result = distribute.distribute(DataFolder(), out, [825, 147], workers=2, zip_regions=True)
+    return out, result, foreign
+
+
+def data_sheet(path: Path) -> pd.DataFrame:
+    ws = openpyxl.load_workbook(path, data_only=True)["Data"]
+    rows = list(ws.iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_unit_suppression_rules():
+    counts = pd.DataFrame({"kommune_kode": [1, 1, 1], "aar": [2023] * 3, "trappe": ["voksne"] * 3, "trin": [1, 2, 3],
+                           "antal": [3, 0, 50]})
+    assert suppression.suppress_counts(counts)["antal"].isna().tolist() == [True, False, False]
+    values = pd.DataFrame({"noegletal_id": ["V04", "V06", "V02", "V02"], "kommune_kode": [1] * 4, "aar": [2023] * 4,
+                           "taeller": [53.0, 40.0, 2.0, 30.0], "naevner": [1000.0, 1000.0, 10.0, 3.0],
+                           "vaerdi": [53.0, 40.0, 20.0, 1000.0]})
+    out = suppression.suppress_values(values, counts)
+    assert out["vaerdi"].isna().tolist() == [True, False, True, True]  # sum over a hidden step; small own counts
+
+
+def test_files_manifest_and_zips(sent):
+    out, result, foreign = sent
+    names = sorted(p.name for p in result.files)
+    assert names == ["Noegletal_147_Frederiksberg.xlsx", "Noegletal_825_Laesoe.xlsx",
+                     "Udgiftsmodel_147_Frederiksberg.xlsx", "Udgiftsmodel_825_Laesoe.xlsx"]
+    rows = list(csv.DictReader(open(out / "manifest.csv", encoding="utf-8")))
+    assert len(rows) == 4 and {r["periode"] for r in rows} == {"2018-2024"}
+    for r in rows:
+        f = out / r["fil"]
+        assert int(r["bytes"]) == f.stat().st_size
+        assert r["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+        with zipfile.ZipFile(f) as z:
+            assert "xl/vbaProject.bin" not in z.namelist()
+            assert not any("externalLink" in n for n in z.namelist())
+    assert foreign.read_text(encoding="utf-8") == "mine noter"
+    assert not list(out.glob(".*tmp*"))
+    with zipfile.ZipFile(out / "Region-Nordjylland.zip") as z:
+        assert sorted(z.namelist()) == ["Noegletal_825_Laesoe.xlsx", "Udgiftsmodel_825_Laesoe.xlsx"]
+
+
+def test_preselected_municipality_and_group(sent):
+    out, _, _ = sent
+    wb = openpyxl.load_workbook(out / "Noegletal_825_Laesoe.xlsx", data_only=True)
+    assert wb["Forside"]["C6"].value == "Læsø" and wb["Forside"]["C13"].value == "Landkommuner"
+    assert "Små tal" in " ".join(str(c.value) for row in wb["Om"].iter_rows() for c in row if c.value)
+
+
+def _small(values) -> np.ndarray:
+    v = pd.to_numeric(pd.Series(values), errors="coerce")
+    return ((v >= 1) & (v <= 4)).to_numpy()
+
+
+def test_no_count_1_to_4_is_visible_or_derivable_for_laesoe(sent):
+    out, _, _ = sent
+    data = data_sheet(out / "Noegletal_825_Laesoe.xlsx")
+    t_cols = [c for c in data.columns if str(c).startswith("T")]
+    counts = data[data["id"].str.contains(":") | data["id"].isin(COUNT_IDS)]
+    assert not _small(counts[t_cols].to_numpy().ravel()).any()
+    for sheet in ("Trappen børn og unge", "Trappen voksne"):
+        ws = openpyxl.load_workbook(out / "Noegletal_825_Laesoe.xlsx", data_only=True)[sheet]
+        head = next(r for r in range(1, 40) if ws.cell(r, 2).value == "Trin")
+        shown = [ws.cell(head + t, 4).value for t in range(1, 9) if ws.cell(head + t, 2).value]
+        assert not _small(shown).any()
+    # where a step of a municipality-year is hidden, sums over steps for it are hidden too
+    steps = counts[counts["id"].str.startswith("voksne:") & (counts["kommune_kode"] == 825)]
+    full = data_sheet(ROOT / "templates" / "Noegletal.xlsm")
+    hidden_years = [c for c in t_cols if steps[c].isna().any() and
+                    _small(full[full["id"].str.startswith("voksne:") & (full["kommune_kode"] == 825)][c]).any()]
+    assert hidden_years, "demo data should have a hidden adult step for Læsø"
+    v03 = data[(data["id"] == "V03") & (data["kommune_kode"] == 825)]
+    assert v03[hidden_years].isna().all(axis=None)
+
+
+def test_the_analysts_template_keeps_the_small_counts():
+    full = data_sheet(ROOT / "templates" / "Noegletal.xlsm")
+    laesoe = full[(full["kommune_kode"] == 825) & full["id"].str.contains(":")]
+    assert _small(laesoe[[c for c in full.columns if str(c).startswith("T")]].to_numpy().ravel()).any()
+
+
+def test_formula_truth_in_distributed_workbooks(soffice, sent, tmp_path):
+    out, _, _ = sent
+    files = [out / "Noegletal_825_Laesoe.xlsx", out / "Udgiftsmodel_825_Laesoe.xlsx"]
+    fresh = recalculate(soffice, files, tmp_path / "lo", tmp_path / "p")
+    for original, recalculated in zip(files, fresh, strict=True):
+        assert mismatches(original, recalculated) == [], original.name
+
+
+def test_rerun_replaces_files_atomically(sent):
+    out, result, _ = sent
+    before = {p: p.stat().st_mtime_ns for p in result.files}
+    again = distribute.distribute(DataFolder(), out, [825], workers=1)
+    for p in again.files:
+        assert p.stat().st_mtime_ns > before[p]
+    assert not list(out.glob(".*tmp*"))
