@@ -51,7 +51,8 @@ def test_files_manifest_and_zips(sent):
     names = sorted(p.name for p in result.files)
     assert names == ["Noegletal_147_Frederiksberg.xlsx", "Noegletal_825_Laesoe.xlsx",
                      "Udgiftsmodel_147_Frederiksberg.xlsx", "Udgiftsmodel_825_Laesoe.xlsx"]
-    rows = list(csv.DictReader(open(out / "manifest.csv", encoding="utf-8")))
+    with open(out / "manifest.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     assert len(rows) == 4 and {r["periode"] for r in rows} == {"2018-2024"}
     for r in rows:
         f = out / r["fil"]

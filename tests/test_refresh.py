@@ -47,7 +47,8 @@ entries_strategy = st.builds(
     NoegletalEntries, kommune=st.sampled_from(NAMES), gruppe=st.sampled_from(GROUPS), aar=st.sampled_from(YEARS),
     egne_kommune=st.sampled_from(NAMES),
     egne=st.dictionaries(st.tuples(st.sampled_from(OWN_IDS), st.sampled_from(YEARS)),
-                         st.tuples(st.one_of(st.none(), st.integers(0, 5000)), st.one_of(st.none(), st.integers(1, 5000))),
+                         st.tuples(st.one_of(st.none(), st.integers(0, 5000)),
+                                   st.one_of(st.none(), st.integers(1, 5000))),
                          max_size=12).map(lambda d: {k: v for k, v in d.items() if v != (None, None)}))
 
 
