@@ -103,12 +103,13 @@ def fordel_udgifter(port: BookPort, data: str | Path | None = None) -> None:
                  f"I alt {int(latest['aar'].iloc[0])}: {danish.integer(latest['beloeb'].sum())} kr.")
 
 
-def udsend(port: BookPort, ud: str | Path | None = None, data: str | Path | None = None) -> None:
+def udsend(port: BookPort, ud: str | Path | None = None, data: str | Path | None = None,
+           kommuner: list[int] | None = None) -> None:
     from . import distribute
 
     target = Path(ud) if ud else port.path.parent / "udsendelse"
     try:
-        result = distribute.distribute(DataFolder(data), target)
+        result = distribute.distribute(DataFolder(data), target, kommuner)
     except InputError as exc:
         port.message(_problems(exc))
         return
