@@ -102,8 +102,59 @@ def udf_figures() -> list[Figure]:
     ]
 
 
+def distribution_run_figures(n_kommuner: int = 10) -> list[Figure]:
+    """udsend for n municipalities in 2 processes, peak memory, and throughput against raw XlsxWriter
+    writing the same number of cells (values and formulas, no styles)."""
+    import resource
+    import tempfile
+    import time
+
+    import openpyxl
+    import xlsxwriter
+
+    from indsatstrappe import distribute, municipalities
+
+    folder = DataFolder()
+    codes = municipalities.codes()[:n_kommuner]
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        result = distribute.distribute(folder, Path(tmp), codes, workers=2)
+        seconds = time.perf_counter() - start
+        peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cells = formulas = 0
+        for f in result.files[:2]:  # one Nøgletal and one Udgiftsmodel
+            for ws in openpyxl.load_workbook(f).worksheets:
+                for row in ws.iter_rows():
+                    for c in row:
+                        if c.value is not None:
+                            cells += 1
+                            formulas += isinstance(c.value, str) and c.value.startswith("=")
+        start = time.perf_counter()
+        book = xlsxwriter.Workbook(str(Path(tmp) / "raw.xlsx"))
+        ws = book.add_worksheet()
+        for i in range(cells - formulas):
+            ws.write_number(i // 20, i % 20, i)
+        for i in range(formulas):
+            ws.write_formula(i // 20, 30 + i % 20, "=A1+B1", None, 1)
+        book.close()
+        raw_pair = time.perf_counter() - start
+    ours_pair = seconds / n_kommuner * 2  # two processes: wall time per pair on one core
+    ratio = raw_pair / ours_pair
+    all_98 = seconds / n_kommuner * 98
+    return [
+        Figure(f"udsend: {n_kommuner} kommuner = {2 * n_kommuner} projektmapper, 2 processer", seconds, peak_children,
+               f"top-RSS i en arbejdsproces (forælder {peak_self:.0f} MB); 98 kommuner anslået {all_98:.0f} s",
+               goal_seconds=10 * n_kommuner / 98),
+        Figure("udsend: rå XlsxWriter, samme celler som ét par projektmapper", raw_pair, 0.0,
+               f"{cells:,} celler heraf {formulas:,} formler; forhold rå/vores pr. par = {ratio:.2f} (mål >= 0,5)"
+               .replace(",", ".")),
+    ]
+
+
 def main() -> None:
-    figures = distribution_figures() + movement_figures() + keyfigure_figures() + udf_figures()
+    figures = (distribution_figures() + movement_figures() + keyfigure_figures() + udf_figures()
+               + distribution_run_figures())
     report(figures, RESULTS)
 
 
