@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,12 @@ from .errors import InputError
 from .excel import reader
 from .excel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelInput
 from .io.datafolder import DataFolder
+from .sheetfunctions import DATA_ENV
+
+
+def _folder(data: str | Path | None) -> DataFolder:
+    """The data folder a button uses: the one given, else INDSATSTRAPPE_DATA, else the demo data."""
+    return DataFolder(data or os.environ.get(DATA_ENV) or None)
 
 
 def _problems(exc: InputError) -> str:
@@ -27,7 +34,7 @@ def opdater_data(port: BookPort, data: str | Path | None = None) -> None:
     port.save()
     port.close()
     try:
-        folder = DataFolder(data)
+        folder = _folder(data)
         backup = workbooks.refresh(port.path, folder)
     except InputError as exc:
         port.reopen()
@@ -39,7 +46,7 @@ def opdater_data(port: BookPort, data: str | Path | None = None) -> None:
 
 def valider(port: BookPort, data: str | Path | None = None) -> None:
     try:
-        folder = DataFolder(data)
+        folder = _folder(data)
         problems = folder.validate()
     except InputError as exc:
         port.message(_problems(exc))
@@ -75,7 +82,7 @@ def fordel_udgifter(port: BookPort, data: str | Path | None = None) -> None:
     if not isinstance(entries, UdgiftsmodelEntries):
         port.message("'Fordel udgifter' virker i en Udgiftsmodel-projektmappe.")
         return
-    folder = DataFolder(data)
+    folder = _folder(data)
     try:
         kommune = municipalities.parse_kommune(entries.kommune)
         rules = expenses.check_rules(pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS),
@@ -109,7 +116,7 @@ def udsend(port: BookPort, ud: str | Path | None = None, data: str | Path | None
 
     target = Path(ud) if ud else port.path.parent / "udsendelse"
     try:
-        result = distribute.distribute(DataFolder(data), target, kommuner)
+        result = distribute.distribute(_folder(data), target, kommuner)
     except InputError as exc:
         port.message(_problems(exc))
         return
