@@ -39,6 +39,8 @@ mapping_option = click.option(
     "--indsatskort", type=click.Path(path_type=Path), default=None,
     help="Din egen fil med indsatskoder og trin (samme kolonner som det medfølgende indsatser.csv).")
 trappe_option = click.option("--trappe", required=True, help="Trappen: boern eller voksne.")
+ud_option = click.option("--ud", type=click.Path(path_type=Path), default=None,
+                         help="Skriv CSV hertil (ellers en tabel).")
 format_option = click.option(
     "--format", "fmt", default="csv", show_default=True,
     help="csv: kontraktens format (komma, punktum). excel: semikolon og decimalkomma, åbner direkte i dansk Excel.")
@@ -55,6 +57,15 @@ def _folder(data: Path | None, indsatskort: Path | None) -> DataFolder:
 def _check_format(fmt: str) -> None:
     if fmt not in CSV_FORMATS:
         raise InputError.single("--format", f"ukendt format '{fmt}'.", "Skriv 'csv' eller 'excel'.")
+
+
+def _written(table, ud: Path | None, fmt: str) -> bool:
+    """Write the contract's CSV when --ud is given (then there is no table to print)."""
+    if ud is None:
+        return False
+    write_csv(table, ud, fmt)
+    out.print(f"Skrev {len(table)} rækker til {ud}")
+    return True
 
 
 def _print_warnings(warnings: list[Problem]) -> None:
@@ -78,7 +89,7 @@ def cli() -> None:
               help="Tilføj rækker for en sammenligningsgruppe og hele landet (fx kommunegruppe, region, G3).")
 @data_option
 @mapping_option
-@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@ud_option
 @format_option
 def fordeling(trappe, kommune, aar, gruppe, data, indsatskort, ud, fmt) -> None:
     """Borgere pr. trin: antal, andel og pr. 1.000 indbyggere i aldersgruppen."""
@@ -88,9 +99,7 @@ def fordeling(trappe, kommune, aar, gruppe, data, indsatskort, ud, fmt) -> None:
     kommuner = queries.parse_kommuner(kommune)
     result = queries.distribution_for(folder, trappe, kommuner, year, gruppe)
     _print_warnings(folder.warnings)
-    if ud is not None:
-        write_csv(result, ud, fmt)
-        out.print(f"Skrev {len(result)} rækker til {ud}")
+    if _written(result, ud, fmt):
         return
     shown_year = year or int(result["aar"].max())
     for k in kommuner:
@@ -144,7 +153,7 @@ def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int,
 @click.option("--kommune", default=None, help="Kun denne kommune (kode eller navn).")
 @data_option
 @mapping_option
-@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@ud_option
 @format_option
 def bevaegelser(trappe, fra_text, til_text, kommune, data, indsatskort, ud, fmt) -> None:
     """Borgernes bevægelser mellem trinene fra én dag til en anden (trin 0 = ingen indsats)."""
@@ -154,9 +163,7 @@ def bevaegelser(trappe, fra_text, til_text, kommune, data, indsatskort, ud, fmt)
     folder = _folder(data, indsatskort)
     matrix = queries.movement_matrix(folder, trappe, fra, til, k)
     _print_warnings(folder.warnings)
-    if ud is not None:
-        write_csv(matrix, ud, fmt)
-        out.print(f"Skrev {len(matrix)} rækker til {ud}")
+    if _written(matrix, ud, fmt):
         return
     where = f"{municipalities.name_of(k)} ({k})" if k else "alle kommuner i data"
     _print_matrix(folder, trappe, matrix, f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {where}")
@@ -192,7 +199,7 @@ def _print_matrix(folder: DataFolder, trappe: str, matrix, title: str) -> None:
 @mapping_option
 @click.option("--egne-tal", "egne_tal", type=click.Path(path_type=Path), default=None,
               help="Læs egne tal fra arket 'Egne tal' i en Nøgletal-projektmappe.")
-@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@ud_option
 @format_option
 def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> None:
     """Nøgletal for én kommune over årene ved siden af sammenligningsgruppen og hele landet."""
@@ -207,9 +214,7 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
         out.print(f"Læste {len(entered)} egne tal fra {egne_tal}")
     result = queries.key_figure_comparison(folder, trappe, k, gruppe)
     _print_warnings(folder.warnings)
-    if ud is not None:
-        write_csv(result, ud, fmt)
-        out.print(f"Skrev {len(result)} rækker til {ud}")
+    if _written(result, ud, fmt):
         return
     latest = result.dropna(subset=["vaerdi"])["aar"].max()
     table = Table(title=f"Nøgletal – {municipalities.name_of(k)} ({k}), {latest}; gruppe: {group.navn}",
@@ -241,7 +246,7 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
 @click.option("--aar", type=str, default=None, help="Året for --regnskab.")
 @click.option("--faste-priser", "basisaar", type=str, default=None,
               help="Vis beløb i faste priser for dette år (kræver tabellen prisindeks). Standard: løbende priser.")
-@click.option("--ud", type=click.Path(path_type=Path), default=None, help="Skriv CSV hertil (ellers en tabel).")
+@ud_option
 @format_option
 def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, basisaar, ud, fmt) -> None:
     """Udgifter fordelt på trin: beløb, andel og enhedspris pr. borger, år for år."""
@@ -260,9 +265,7 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
         out.print(f"Læste {len(imported)} konti fra {export}")
     result = queries.expense_table(folder, trappe, k, fordelingsnoegle, base)
     _print_warnings(folder.warnings)
-    if ud is not None:
-        write_csv(result, ud, fmt)
-        out.print(f"Skrev {len(result)} rækker til {ud}")
+    if _written(result, ud, fmt):
         return
     latest = int(result["aar"].max())
     rows = result[result["aar"] == latest]
