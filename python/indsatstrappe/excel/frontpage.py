@@ -111,6 +111,7 @@ def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], 
     ws.write_string(r + 1, 2, book.info.period, s.text)
     ws.write_string(r + 2, 1, "Kilde", s.label)
     ws.write_string(r + 2, 2, book.info.data_label, s.text)
-    book.front_links(ws, r + 4)
+    end = book.front_links(ws, r + 4)
+    ws.print_area(0, 0, end, 4)  # the band runs wider than the page's content
     ws.activate()
     book.protect(ws)
