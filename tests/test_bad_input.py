@@ -120,3 +120,13 @@ def test_console_script_exit_code_and_no_traceback(tmp_path):
     assert result.code == 2
     assert "modtagere.csv, række 15" in result.err
     assert "Traceback" not in result.err
+
+
+def test_output_path_that_cannot_be_written(tmp_path, run_cli):
+    blocker = tmp_path / "fil.txt"
+    blocker.write_text("x", encoding="utf-8")
+    result = run_cli("fordeling", "--trappe", "boern", "--kommune", "101", "--ud", blocker / "ud.csv")
+    assert result.code == 2 and "kan ikke skrive" in result.err and "Traceback" not in result.err
+    result = run_cli("udsend", "--ud", blocker, "--kommuner", "825")
+    assert result.code == 2 and "fil.txt" in result.err
+    assert blocker.read_text(encoding="utf-8") == "x"

@@ -471,6 +471,10 @@ def main(argv: list[str] | None = None) -> None:
         err.print(f"Fejl: {exc.format_message()}", markup=False)
         err.print("Se 'indsatstrappe --help' eller 'indsatstrappe KOMMANDO --help'.", markup=False)
         sys.exit(2)
+    except (PermissionError, FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
+        err.print(f"Fejl: {exc.filename or ''}: kan ikke skrive eller læse her ({exc.strerror}).", markup=False)
+        err.print("Vælg en anden mappe eller fil med --ud, eller ret rettighederne.", markup=False)
+        sys.exit(2)
     except click.Abort:
         err.print("Afbrudt.")
         sys.exit(1)
