@@ -63,6 +63,9 @@ def test_demo_writes_both_staircases_for_all_municipalities(tmp_path, run_cli):
     book = openpyxl.load_workbook(tmp_path / "Noegletal_825_Laesoe.xlsx", data_only=True)
     assert book["Forside"]["C6"].value == "Læsø"
     assert book["Forside"]["C10"].value == 825  # the cached code of the chosen municipality
+    assert (tmp_path / "skabeloner" / "Noegletal.xlsm").stat().st_size > 100_000
+    template = openpyxl.load_workbook(tmp_path / "skabeloner" / "Udgiftsmodel.xlsx", data_only=True)
+    assert template["Forside"]["C6"].value == "København"
 
 
 def test_help_is_danish(run_cli):

@@ -445,12 +445,19 @@ def demo(ud: Path) -> None:
         for target in (workbooks.write_noegletal(folder, ud / workbooks.noegletal_filename(kommune), kommune),
                        workbooks.write_udgiftsmodel(folder, ud / workbooks.udgiftsmodel_filename(kommune), kommune)):
             written.append((target, None))
+    templates = ud / "skabeloner"  # the analyst's templates, all municipalities, macros in Nøgletal
+    written.append((workbooks.write_noegletal(folder, templates / "Noegletal.xlsm", workbooks.TEMPLATE_KOMMUNE,
+                                              macros=True), None))
+    written.append((workbooks.write_udgiftsmodel(folder, templates / "Udgiftsmodel.xlsx",
+                                                 workbooks.TEMPLATE_KOMMUNE), None))
     (ud / "DEMODATA_LAES_MIG.txt").write_text(
         "Filerne i denne mappe er lavet af 'indsatstrappe demo' på DEMODATA: syntetiske tal, ikke\n"
         "virkelige kommuners tal. Kør kommandoerne med --data MAPPE for egne data.\n", encoding="utf-8")
     out.print("[bold]Skrevet:[/bold]")
     for target, n in written:
         out.print(f"  {target}" + (f" ({danish.integer(n)} rækker)" if n is not None else ""))
+    out.print("[bold]Alt ovenfor er lavet af DEMODATA (syntetiske tal).[/bold] Egne data: se README, fx "
+              "'indsatstrappe hent --ud dst_data' og 'indsatstrappe fordeling --data dst_data ...'.")
 
 
 # -- entry point --------------------------------------------------------------------------------
