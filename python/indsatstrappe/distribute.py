@@ -49,6 +49,9 @@ def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
     n.values = suppression.suppress_values(n.values, raw_counts)
     u = workbooks.udgiftsmodel_input(folder, first)
     u.counts = suppression.suppress_counts(u.counts)
+    n.data_table()  # built once here, inherited by the worker processes
+    u.data_table()
+    u.matched_lines("boern")
     info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
     info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
     return Prepared(n, u, info_n, info_u)

@@ -180,6 +180,7 @@ def refresh(path: Path, folder: DataFolder) -> Path:
         data = udgiftsmodel_input(folder, kommune, trappe)
         rules = pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS)
         data.rules = expenses.check_rules(rules, f"{path.name}, ark 'Fordelingsnøgle'", folder.staircases)
+        data.matched = None  # the lines must find the user's rules
         data.gruppe = _known_choice(entries.gruppe)
         data.price = entries.prisniveau if entries.prisniveau in udgiftsmodel_book.PRICE_CHOICES else \
             udgiftsmodel_book.PRICE_CHOICES[0]

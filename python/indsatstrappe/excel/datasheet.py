@@ -46,6 +46,7 @@ class DataTable:
         f = self.keys["id"].map(self.faktor).to_numpy()[:, None]
         self.v = pd.DataFrame(f * self.t.to_numpy() / self.n.to_numpy(), index=idx, columns=self.years)
         info = municipalities.municipalities()
+        self._memo: dict[tuple, float | None] = {}
         self.gruppe = self.keys["kommune_kode"].map(info["kommunegruppe"]).to_numpy()
         self.region = self.keys["kommune_kode"].map(info["region"]).to_numpy()
 
@@ -70,12 +71,24 @@ class DataTable:
         return None if not n > 0 else self.faktor[fid] * t / n
 
     def group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
+        key = ("g", fid, year, kind, name)
+        if key not in self._memo:  # the same for every municipality in a group: compute once
+            self._memo[key] = self._group_mean(fid, year, kind, name)
+        return self._memo[key]
+
+    def _group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
         rows = (self.keys["id"] == fid).to_numpy() & ((self.region if kind == "region" else self.gruppe) == name)
         values = self.v[year].to_numpy()[rows]
         values = values[~np.isnan(values)]
         return float(values.mean()) if len(values) else None
 
     def country(self, fid: str, year: int) -> float | None:
+        key = ("c", fid, year)
+        if key not in self._memo:
+            self._memo[key] = self._country(fid, year)
+        return self._memo[key]
+
+    def _country(self, fid: str, year: int) -> float | None:
         rows = (self.keys["id"] == fid).to_numpy()
         n = np.nansum(self.n[year].to_numpy()[rows])
         return None if not n > 0 else self.faktor[fid] * np.nansum(self.t[year].to_numpy()[rows]) / n

@@ -36,6 +36,12 @@ class NoegletalInput:
     aar: int | None = None  # chosen year on the staircase sheets (default: the latest)
     egne_kommune: int | None = None  # whose own figures 'Egne tal' holds (default: the preselected)
     egne: dict | None = None  # (id, year) -> (taeller, naevner) typed by the user; None: prefill from data
+    table: DataTable | None = None  # the Data sheet; the same for every municipality, so built once
+
+    def data_table(self) -> DataTable:
+        if self.table is None:
+            self.table = DataTable(data_rows(self), self.years, factors=keyfigures.catalogue()["faktor"].to_dict())
+        return self.table
 
     @property
     def chosen_year(self) -> int:
@@ -72,7 +78,7 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
     source) it becomes a macro-enabled workbook carrying those modules."""
     book = Book(path, info, macros=vba_modules is not None)
     sel = Selection(data.kommune, data.gruppe)
-    table = DataTable(data_rows(data), data.years, factors=keyfigures.catalogue()["faktor"].to_dict())
+    table = data.data_table()
     front = book.sheet("Forside", TITLE, "")
     for staircase in data.staircases.values():
         _staircase_sheet(book, table, staircase, sel, data.years, data.chosen_year)

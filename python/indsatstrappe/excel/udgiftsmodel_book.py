@@ -55,6 +55,18 @@ class UdgiftsmodelInput:
     base: int | None = None
     eget_aar: int | None = None  # the year of a pasted account export
     export: list = field(default_factory=list)  # (konto, beløb) as typed on 'Regnskab'
+    table: DataTable | None = None  # shared by every municipality: built once
+    matched: dict[str, pd.DataFrame] | None = None  # account lines with their rule, per area
+
+    def data_table(self) -> DataTable:
+        if self.table is None:
+            self.table = DataTable(pd.concat([_citizen_rows(self), self.expense_rows], ignore_index=True), self.years)
+        return self.table
+
+    def matched_lines(self, trappe: str) -> pd.DataFrame:
+        if self.matched is None:
+            self.matched = {t: expenses.match_rules(self.accounts, self.rules, t) for t in AREA_LABELS}
+        return self.matched[trappe]
 
     @property
     def base_year(self) -> int:
@@ -100,7 +112,7 @@ class Model:
         self.staircase = data.staircases[trappe]
         rules = data.rules
         self.rule_pos = {int(r): i + 1 for i, r in enumerate(rules["regel"])}  # rule number -> row position
-        lines = expenses.match_rules(data.accounts, rules, trappe)
+        lines = data.matched_lines(trappe)
         lines = lines[lines["kommune_kode"] == sel.kommune]
         if data.uses_export:  # the pasted export replaces the data sheet for its year
             lines = lines[lines["aar"] != data.eget_aar]
@@ -155,7 +167,7 @@ def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> None:
     sel = Selection(data.kommune, data.gruppe)
     years = data.years
     model = Model(data, sel, data.trappe, data.price, data.base_year)
-    table = DataTable(pd.concat([_citizen_rows(data), data.expense_rows], ignore_index=True), years)
+    table = data.data_table()
     front = book.sheet("Forside", TITLE, "")
     layout = _Layout(years, len(data.rules) + SPARE_RULES)
     _expenses_sheet(book, model, table, layout)
@@ -579,11 +591,13 @@ def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
     ws = book.wb.add_worksheet(ACCOUNTS_SHEET, worksheet_class=PlainFormulaWorksheet)
     ws.write_row(0, 0, ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"],
                  s.header)
+    positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
+    # the area's lines in the data's order, each with the rule the formula will find (for its cached value)
     acc = data.accounts.assign(trappe=expenses.area_of(data.accounts["funktion"]))
     acc = acc[acc["trappe"] != ""].reset_index(drop=True)
-    positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
-    matched = pd.concat([expenses.match_rules(data.accounts, data.rules, t) for t in AREA_LABELS], ignore_index=True)
-    lookup = matched.set_index(["kommune_kode", "aar", "funktion", "gruppering", "dranst"])["regel"]
+    keys = ["kommune_kode", "aar", "funktion", "gruppering", "dranst"]
+    matched = pd.concat([data.matched_lines(t) for t in AREA_LABELS], ignore_index=True)
+    acc = acc.merge(matched[[*keys, "regel"]].drop_duplicates(keys), on=keys, how="left")
     for i, row in enumerate(acc.itertuples(index=False)):
         r = i + 1
         ws.write_number(r, 0, int(row.kommune_kode))
@@ -593,9 +607,8 @@ def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
         ws.write_string(r, 4, row.dranst)
         ws.write_number(r, 5, float(row.beloeb))
         ws.write_string(r, 6, row.trappe)
-        regel = int(lookup[(row.kommune_kode, row.aar, row.funktion, row.gruppering, row.dranst)])
         ws.write_formula(r, 7, _match_formula(f"G{r + 1}", f"C{r + 1}", f"D{r + 1}", f"E{r + 1}"), None,
-                         positions.get(regel, 0))
+                         positions.get(int(row.regel), 0))
     last = len(acc)
     for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_beloeb", 5),
                       ("A_trappe", 6), ("A_regel", 7)):
