@@ -73,15 +73,31 @@ def _print_warnings(warnings: list[Problem]) -> None:
         err.print(w.tekst(), markup=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="indsatstrappe", message="%(prog)s %(version)s")
+class _DanishCommand(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TILVALG]")
+        super().__init__(*args, **kwargs)
+
+
+class _DanishGroup(click.Group):
+    command_class = _DanishCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TILVALG]")
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENTER]...")
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=_DanishGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="indsatstrappe", message="%(prog)s %(version)s",
+                      help="Vis versionen og afslut.")
 def cli() -> None:
     """Indsatstrappen: fordelinger, bevægelser, nøgletal og udgifter for børne- og voksentrappen."""
 
 
 # -- fordeling ----------------------------------------------------------------------------------
 
-@cli.command()
+@cli.command(short_help="Borgere pr. trin: antal, andel og pr. 1.000 indbyggere.")
 @trappe_option
 @click.option("--kommune", required=True, help="Kommunekode eller navn; flere adskilt af komma, eller 'alle'.")
 @click.option("--aar", type=str, default=None, help="Kun dette år (standard: alle år).")
@@ -513,7 +529,7 @@ _CLICK_DANISH = {
     "Invalid value for {param_hint}: {message}": "Ugyldig værdi for {param_hint}: {message}",
     "Try {command!r} for help.": "Prøv {command!r} for hjælp.",
     "Error": "Fejl", "(default: {default})": "(standard: {default})", "default": "standard",
-    "required": "skal angives",
+    "required": "skal angives", "default: {default}": "standard: {default}",
     "Did you mean {possibility}?": "Mente du {possibility}?",
 }
 
