@@ -430,18 +430,25 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
     book.protect(ws)
 
 
-def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
-    ws = _analysis_sheet(book, model, "Andele", "Fordelingen af udgifterne på trin",
-                         "Hvor stor en andel af områdets udgift hvert trin får, år for år",
-                         "Andel af områdets samlede nettoudgift (trinene og 'ikke fordelt' giver tilsammen 100 %).")
+def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, str, str], kind: str,
+                 cell_formula, cell_value, extra_cols: list | None = None) -> tuple[Worksheet, int, int]:
+    """An analysis sheet that is one years x steps table: (sheet, table top, last row)."""
+    ws = _analysis_sheet(book, model, *texts)
     top = TITLE_ROWS + 4
+    last = _years_by_steps(book, ws, model, lay, top, kind, cell_formula, cell_value, extra_cols or [])
+    return ws, top, last
 
+
+def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
     def share(y, t):
         total = model.total_of(y)
         v = model.steps(y, t)
         return v / total if total and v != "" else ""
-    last = _years_by_steps(
-        book, ws, model, lay, top, "pct", lambda i, t: f"IFERROR({lay.steps_amount(i, t)}/{lay.total(i)},\"\")", share,
+    ws, top, last = _table_sheet(
+        book, model, lay, ("Andele", "Fordelingen af udgifterne på trin",
+                           "Hvor stor en andel af områdets udgift hvert trin får, år for år",
+                           "Andel af områdets samlede nettoudgift (trinene og 'ikke fordelt' giver tilsammen 100 %)."),
+        "pct", lambda i, t: f"IFERROR({lay.steps_amount(i, t)}/{lay.total(i)},\"\")", share,
         [("Ikke fordelt", lambda i, r: f'IF({lay.total(i)}=0,"",1-SUM({fx.cell(r, 2)}:{fx.cell(r, 9)}))',
           lambda y: 1 - sum(share(y, t) for t in model.staircase.step_numbers) if model.total_of(y) else "")])
     _stacked_chart(book, ws, top, len(lay.years), model.staircase.n_steps, "Andel pr. trin", "percent_stacked",
@@ -450,18 +457,8 @@ def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
 
 
 def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
-    ws = _analysis_sheet(book, model, "Merudgifter", "Merudgiftsanalyse",
-                         "Ændringen pr. trin i forhold til et basisår (vælg basisår på forsiden)",
-                         "Udgiften pr. trin i året minus udgiften i basisåret, i det valgte prisniveau. "
-                         "Positive tal er merudgifter, negative mindreudgifter.")
-    top = TITLE_ROWS + 4
+    f, base = model.factor, model.base
     base_i = "MATCH(Basisaar,L_aar,0)"
-    f = model.factor
-    base = model.base
-
-    def extra(y, t):
-        now, then = model.steps(y, t), model.steps(base, t)
-        return now * f(y) - then * f(base) if now != "" else ""
     factors = f"{fx.quote_sheet(CALC_SHEET)}!${fx.xl_col(lay.year_col(0))}${lay.factor_row + 1}:" \
               f"${fx.xl_col(lay.year_col(len(lay.years) - 1))}${lay.factor_row + 1}"
 
@@ -469,25 +466,30 @@ def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
         col = fx.xl_col(1 + t)
         amounts = f"{fx.quote_sheet(CALC_SHEET)}!${col}${lay.step_top + 1}:${col}${lay.step_top + len(lay.years)}"
         return f"INDEX({amounts},{base_i})*INDEX({factors},1,{base_i})"
-    _years_by_steps(
-        book, ws, model, lay, top, "kr",
-        lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)},"")', extra, [])
+
+    def extra(y, t):
+        now, then = model.steps(y, t), model.steps(base, t)
+        return now * f(y) - then * f(base) if now != "" else ""
+    ws, _, _ = _table_sheet(
+        book, model, lay, ("Merudgifter", "Merudgiftsanalyse",
+                           "Ændringen pr. trin i forhold til et basisår (vælg basisår på forsiden)",
+                           "Udgiften pr. trin i året minus udgiften i basisåret, i det valgte prisniveau. "
+                           "Positive tal er merudgifter, negative mindreudgifter."),
+        "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)},"")', extra)
     book.protect(ws)
 
 
 def _unit_cost_sheet(book: Book, model: Model, lay: _Layout) -> None:
-    ws = _analysis_sheet(book, model, "Enhedspriser", "Enhedspriser pr. trin",
-                         "Nettoudgift pr. borger på hvert trin, år for år",
-                         "Udgiften på trinet delt med antallet af borgere på trinet (samme trindefinitioner for "
-                         "borgere og kroner). Tom, hvor ingen borgere står på trinet.")
-    top = TITLE_ROWS + 4
     f = model.factor
 
     def unit(y, t):
         v, n = model.steps(y, t), model.cit(y, t)
         return v * f(y) / n if v != "" and n > 0 else ""
-    _years_by_steps(book, ws, model, lay, top, "kr",
-                    lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)},"")', unit, [])
+    ws, _, _ = _table_sheet(
+        book, model, lay, ("Enhedspriser", "Enhedspriser pr. trin", "Nettoudgift pr. borger på hvert trin, år for år",
+                           "Udgiften på trinet delt med antallet af borgere på trinet (samme trindefinitioner for "
+                           "borgere og kroner). Tom, hvor ingen borgere står på trinet."),
+        "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)},"")', unit)
     book.protect(ws)
 
 
