@@ -102,9 +102,9 @@ def udf_figures() -> list[Figure]:
     ]
 
 
-def distribution_run_figures(n_kommuner: int = 10) -> list[Figure]:
-    """udsend for n municipalities in 2 processes, peak memory, and throughput against raw XlsxWriter
-    writing the same number of cells (values and formulas, no styles)."""
+def distribution_run_figures(n_kommuner: int = 98) -> list[Figure]:
+    """udsend for n municipalities (all 98: the goal's case) in 2 processes, peak memory, and throughput
+    against raw XlsxWriter writing the same number of cells (values and formulas, no styles)."""
     import resource
     import tempfile
     import time
@@ -141,10 +141,9 @@ def distribution_run_figures(n_kommuner: int = 10) -> list[Figure]:
         raw_pair = time.perf_counter() - start
     ours_pair = seconds / n_kommuner * 2  # two processes: wall time per pair on one core
     ratio = raw_pair / ours_pair
-    all_98 = seconds / n_kommuner * 98
     return [
         Figure(f"udsend: {n_kommuner} kommuner = {2 * n_kommuner} projektmapper, 2 processer", seconds, peak_children,
-               f"top-RSS i en arbejdsproces (forælder {peak_self:.0f} MB); 98 kommuner anslået {all_98:.0f} s",
+               f"top-RSS i en arbejdsproces (forælder {peak_self:.0f} MB); {ours_pair:.2f} s pr. par på én kerne",
                goal_seconds=10 * n_kommuner / 98),
         Figure("udsend: rå XlsxWriter, samme celler som ét par projektmapper", raw_pair, 0.0,
                f"{cells:,} celler heraf {formulas:,} formler; forhold rå/vores pr. par = {ratio:.2f} (mål >= 0,5)"

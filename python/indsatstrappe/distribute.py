@@ -12,14 +12,15 @@ import hashlib
 import multiprocessing
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from . import municipalities, suppression, workbooks
-from .excel import noegletal_book, udgiftsmodel_book
-from .excel.scaffold import BookInfo
+from .excel import noegletal_book, splice, udgiftsmodel_book
+from .excel.scaffold import Book, BookInfo
+from .excel.splice import SharedSheets
 from .io.datafolder import DataFolder
 from .io.output import atomic_path
 
@@ -35,9 +36,11 @@ class Prepared:
     udgiftsmodel: udgiftsmodel_book.UdgiftsmodelInput
     info_n: BookInfo
     info_u: BookInfo
+    shared: dict[str, SharedSheets] = field(default_factory=dict)  # kind -> the first workbook's shared sheets
 
 
 _PREPARED: Prepared | None = None  # set in the parent before the workers fork
+KINDS = ("noegletal", "udgiftsmodel")
 
 
 def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
@@ -52,6 +55,7 @@ def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
     n.data_table()  # built once here, inherited by the worker processes
     u.data_table()
     u.matched_lines("boern")
+    u.lines_of_areas()
     info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
     info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
     return Prepared(n, u, info_n, info_u)
@@ -62,15 +66,35 @@ def _about(info: BookInfo, kommune: int) -> BookInfo:
                    sources=[*info.sources, "Små tal: " + SUPPRESSION_NOTE])
 
 
-def build_for(kommune: int, out: Path) -> list[Path]:
-    """Both workbooks for one municipality, each written to a temporary name and renamed into place."""
+def target_of(kind: str, kommune: int, out: Path) -> Path:
+    name = workbooks.noegletal_filename if kind == "noegletal" else workbooks.udgiftsmodel_filename
+    return out / name(kommune)
+
+
+def build_one(kind: str, kommune: int, out: Path, shared: SharedSheets | None) -> tuple[Path, Book]:
+    """One workbook, written to a temporary name and renamed into place."""
     p = _PREPARED
-    targets = [out / workbooks.noegletal_filename(kommune), out / workbooks.udgiftsmodel_filename(kommune)]
-    with atomic_path(targets[0]) as tmp:
-        noegletal_book.build(tmp, replace(p.noegletal, kommune=kommune), _about(p.info_n, kommune))
-    with atomic_path(targets[1]) as tmp:
-        udgiftsmodel_book.build(tmp, replace(p.udgiftsmodel, kommune=kommune), _about(p.info_u, kommune))
-    return targets
+    target = target_of(kind, kommune, out)
+    with atomic_path(target) as tmp:
+        if kind == "noegletal":
+            book = noegletal_book.build(tmp, replace(p.noegletal, kommune=kommune), _about(p.info_n, kommune),
+                                        shared=shared)
+        else:
+            book = udgiftsmodel_book.build(tmp, replace(p.udgiftsmodel, kommune=kommune),
+                                           _about(p.info_u, kommune), shared=shared)
+    return target, book
+
+
+def build_first(kind: str, kommune: int, out: Path) -> tuple[Path, SharedSheets]:
+    """The first municipality's workbook in full; its shared sheets are copied into all the others."""
+    target, book = build_one(kind, kommune, out, None)
+    names = noegletal_book.SHARED_SHEETS if kind == "noegletal" else udgiftsmodel_book.SHARED_SHEETS
+    return target, splice.capture(book.wb, book.styles, target.read_bytes(), names)
+
+
+def build_for(kommune: int, out: Path) -> list[Path]:
+    """Both workbooks for one municipality, the shared sheets copied from the first municipality's."""
+    return [build_one(kind, kommune, out, _PREPARED.shared.get(kind))[0] for kind in KINDS]
 
 
 @dataclass
@@ -85,17 +109,20 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
     kommuner = kommuner or municipalities.codes()
     out.mkdir(parents=True, exist_ok=True)  # foreign files in the folder are left alone
     _PREPARED = prepare(folder)
+    first, rest = kommuner[0], kommuner[1:]
     files: list[Path] = []
-    if workers > 1 and len(kommuner) > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            jobs = [pool.submit(build_for, k, out) for k in kommuner]
-            for done, job in enumerate(as_completed(jobs), start=1):
-                files += job.result()
-                if progress:
-                    progress(done, len(kommuner))
-    else:
-        for done, k in enumerate(kommuner, start=1):
-            files += build_for(k, out)
+    # The first municipality's two workbooks side by side; the pool for the rest forks after, so its
+    # workers inherit the shared sheets instead of receiving them with every task.
+    with _pool(workers) as pool:
+        for kind, (target, shared) in zip(KINDS, pool.map(build_first, KINDS, [first] * 2, [out] * 2), strict=True):
+            files.append(target)
+            _PREPARED.shared[kind] = shared
+    if progress:
+        progress(1, len(kommuner))
+    with _pool(workers if len(rest) > 1 else 1) as pool:
+        jobs = [pool.submit(build_for, k, out) for k in rest]
+        for done, job in enumerate(as_completed(jobs), start=2):
+            files += job.result()
             if progress:
                 progress(done, len(kommuner))
     files.sort()
@@ -103,6 +130,12 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
     if zip_regions:
         _zip_regions(out, files)
     return Result(files, manifest)
+
+
+def _pool(workers: int) -> Executor:
+    if workers <= 1:
+        return _InProcess()
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
 def _code_of(path: Path) -> int:
@@ -132,3 +165,12 @@ def _zip_regions(out: Path, files: list[Path]) -> None:
         with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             for f in chosen:
                 z.write(f, f.name)
+
+
+class _InProcess(Executor):
+    """The pool's interface run in this process (one worker: no forking, easier to debug)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future

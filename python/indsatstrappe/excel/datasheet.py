@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import municipalities
 from . import formulas as fx
 from .scaffold import Book, PlainFormulaWorksheet
+from .styles import Styles
 
 DATA_SHEET = "Data"
 LIST_SHEET = "Lister"
@@ -47,6 +48,9 @@ class DataTable:
         self.v = pd.DataFrame(f * self.t.to_numpy() / self.n.to_numpy(), index=idx, columns=self.years)
         info = municipalities.municipalities()
         self._memo: dict[tuple, float | None] = {}
+        # plain lookups for the twins: they are asked once per formula cell of every sheet
+        self._positions = {key: i for i, key in enumerate(zip(self.keys["id"], self.keys["kommune_kode"], strict=True))}
+        self._t, self._n = self.t.to_numpy(), self.n.to_numpy()
         self.gruppe = self.keys["kommune_kode"].map(info["kommunegruppe"]).to_numpy()
         self.region = self.keys["kommune_kode"].map(info["region"]).to_numpy()
 
@@ -64,11 +68,12 @@ class DataTable:
 
     # -- Python twins of the formulas -------------------------------------------------------------
     def own(self, fid: str, kommune: int, year: int) -> float | None:
-        try:
-            t, n = self.t.at[(fid, kommune), year], self.n.at[(fid, kommune), year]
-        except KeyError:
+        i = self._positions.get((fid, kommune))
+        if i is None or year not in self.years:
             return None
-        return None if not n > 0 else self.faktor[fid] * t / n
+        j = self.years.index(year)
+        t, n = self._t[i, j], self._n[i, j]
+        return None if not n > 0 else self.faktor[fid] * float(t) / float(n)
 
     def group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
         key = ("g", fid, year, kind, name)
@@ -136,7 +141,19 @@ class DataTable:
     # -- writing ---------------------------------------------------------------------------------
     def write(self, book: Book) -> Worksheet:
         ws = book.wb.add_worksheet(DATA_SHEET, worksheet_class=PlainFormulaWorksheet)
-        s = book.styles
+        if not book.copies(DATA_SHEET):
+            self._write_cells(ws, book.styles)
+        for col, key in enumerate(("id", "kode", "gruppe", "region")):
+            book.wb.define_name(self.name(key), "=" + fx.column_range(DATA_SHEET, col, 1, self.last_row))
+        for block in ("T", "N", "V"):
+            for y in self.years:
+                book.wb.define_name(self.name(block, y),
+                                    "=" + fx.column_range(DATA_SHEET, self.col(block, y), 1, self.last_row))
+        ws.hide()
+        book.protect(ws)
+        return ws
+
+    def _write_cells(self, ws: Worksheet, s: Styles) -> None:
         headers = ["id", "kommune_kode", "kommunegruppe", "region"]
         for block in ("T", "N", "V"):
             headers += [f"{block}{y}" for y in self.years]
@@ -157,15 +174,6 @@ class DataTable:
                     ws.write_number(r, 4 + ny + j, n[i, j])
                     tc, nc = fx.cell(r, 4 + j), fx.cell(r, 4 + ny + j)
                     ws.write_formula(r, 4 + 2 * ny + j, f"=IF({nc}>0,{f}*{tc}/{nc},\"\")", None, v[i, j])
-        for col, key in enumerate(("id", "kode", "gruppe", "region")):
-            book.wb.define_name(self.name(key), "=" + fx.column_range(DATA_SHEET, col, 1, self.last_row))
-        for block in ("T", "N", "V"):
-            for y in self.years:
-                book.wb.define_name(self.name(block, y),
-                                    "=" + fx.column_range(DATA_SHEET, self.col(block, y), 1, self.last_row))
-        ws.hide()
-        book.protect(ws)
-        return ws
 
 
 def _num(value: float) -> str:

@@ -4,6 +4,7 @@ cells derived from them by formulas (with cached values), instructions, data per
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -14,7 +15,8 @@ from .scaffold import TITLE_ROWS, Book
 
 @dataclass
 class Selection:
-    """The chosen municipality and group choice, and what the formulas derive from them (for caching)."""
+    """The chosen municipality and group choice, and what the formulas derive from them (for caching).
+    Asked once per formula cell, so the derived names are computed once."""
 
     kommune: int
     choice: str = OWN_GROUP
@@ -23,19 +25,19 @@ class Selection:
     def navn(self) -> str:
         return municipalities.name_of(self.kommune)
 
-    @property
+    @cached_property
     def kommunegruppe(self) -> str:
         return str(municipalities.municipalities().loc[self.kommune, "kommunegruppe"])
 
-    @property
+    @cached_property
     def region(self) -> str:
         return str(municipalities.municipalities().loc[self.kommune, "region"])
 
-    @property
+    @cached_property
     def group_name(self) -> str:
         return self.kommunegruppe if self.choice == OWN_GROUP else self.choice
 
-    @property
+    @cached_property
     def group_type(self) -> str:
         regions = set(municipalities.municipalities()["region"])
         return "region" if self.group_name in regions else "kommunegruppe"

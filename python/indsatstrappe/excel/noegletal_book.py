@@ -4,7 +4,7 @@ cached value) over the hidden *Data* sheet, so it works in plain Excel without P
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +14,10 @@ from .. import keyfigures, municipalities
 from ..datafiles import packaged
 from ..staircase import Staircase
 from . import formulas as fx
-from .datasheet import COUNTRY, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, DATA_SHEET, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
+from .splice import SharedSheets
 from .styles import GREY, LIGHT_GREY, MUNICIPALITY
 
 TITLE = "Nøgletal for indsatstrapperne"
@@ -37,6 +38,7 @@ class NoegletalInput:
     egne_kommune: int | None = None  # whose own figures 'Egne tal' holds (default: the preselected)
     egne: dict | None = None  # (id, year) -> (taeller, naevner) typed by the user; None: prefill from data
     table: DataTable | None = None  # the Data sheet; the same for every municipality, so built once
+    _own: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (kommune, entries)
 
     def data_table(self) -> DataTable:
         if self.table is None:
@@ -55,11 +57,17 @@ class NoegletalInput:
         """What 'Egne tal' holds for a figure and year (typed entries, or the data when none were given)."""
         if self.egne is not None:
             return self.egne.get((fid, year))
-        row = self.values[(self.values["noegletal_id"] == fid) & (self.values["kommune_kode"] == self.own_kommune)
-                          & (self.values["aar"] == year)]
-        if row.empty or row[["taeller", "naevner"]].isna().any(axis=None):
-            return None  # no data, or suppressed
-        return float(row["taeller"].iloc[0]), float(row["naevner"].iloc[0])
+        return self._own_values().get((fid, year))
+
+    def _own_values(self) -> dict[tuple[str, int], tuple[float, float]]:
+        """(id, year) -> (taeller, naevner) of the own municipality; suppressed values left out."""
+        if self._own is None or self._own[0] != self.own_kommune:
+            v = self.values[(self.values["kommune_kode"] == self.own_kommune)
+                            & self.values["taeller"].notna() & self.values["naevner"].notna()]
+            entries = {(str(f), int(y)): (float(t), float(n)) for f, y, t, n in
+                       zip(v["noegletal_id"], v["aar"], v["taeller"], v["naevner"], strict=True)}
+            self._own = (self.own_kommune, entries)
+        return self._own[1]
 
 
 def data_rows(data: NoegletalInput) -> pd.DataFrame:
@@ -73,10 +81,15 @@ def data_rows(data: NoegletalInput) -> pd.DataFrame:
     return pd.concat([figs, steps[figs.columns]], ignore_index=True)
 
 
-def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[str, str] | None = None) -> None:
+SHARED_SHEETS = (DATA_SHEET,)  # the same in every distributed workbook
+
+
+def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[str, str] | None = None,
+          shared: SharedSheets | None = None) -> Book:
     """Write the workbook to `path` (the caller makes that atomic). With `vba_modules` (name -> VBA
-    source) it becomes a macro-enabled workbook carrying those modules."""
-    book = Book(path, info, macros=vba_modules is not None)
+    source) it becomes a macro-enabled workbook carrying those modules; `shared`: copy the shared sheets
+    from another build (see splice)."""
+    book = Book(path, info, macros=vba_modules is not None, shared=shared)
     sel = Selection(data.kommune, data.gruppe)
     table = data.data_table()
     front = book.sheet("Forside", TITLE, "")
@@ -94,6 +107,7 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
     if vba_modules is not None:
         embed_vba(book, vba_modules)
     book.close()
+    return book
 
 
 # -- Forside ------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
+from . import splice
+from .splice import SharedSheets
 from .styles import Styles
 
 TITLE_ROWS = 3  # band (2 rows) + the demo mark or a spacer
@@ -50,11 +52,19 @@ class PlainFormulaWorksheet(Worksheet):
 class Book:
     """An XlsxWriter workbook with our styles and scaffolding; `close()` writes the file."""
 
-    def __init__(self, path: Path, info: BookInfo, macros: bool = False):
+    def __init__(self, path: Path, info: BookInfo, macros: bool = False, shared: SharedSheets | None = None,
+                 copy_shared: bool = True):
+        """`shared`: number strings and formats like the workbook that holds the shared sheets and, with
+        `copy_shared`, leave those sheets empty here and copy that workbook's XML in when closing."""
         self.path = path
         self.info = info
-        self.wb = Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+        self.shared = shared
+        self._buffer = io.BytesIO() if shared is not None and copy_shared else None
+        self.wb = Workbook(self._buffer or str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                                       "in_memory": True})
         self.styles = Styles(self.wb)
+        if shared is not None:
+            splice.prime(self.wb, self.styles, shared)
         created = datetime.combine(info.build_date, datetime.min.time())
         self.wb.set_properties({"title": info.title, "author": "Indsatstrappe", "company": "Indsatstrappe",
                                 "comments": info.data_label, "created": created})
@@ -139,8 +149,17 @@ class Book:
             r += 1
         return r + 1
 
+    def copies(self, sheet_name: str) -> bool:
+        """True when the sheet's cells come from the shared copy: its writer writes only names and set-up."""
+        return self._buffer is not None and sheet_name in self.shared.sheets
+
     def close(self) -> None:
+        if self._buffer is None:
+            self.wb.close()
+            return
+        splice.account_for_copied_strings(self.wb, self.shared)
         self.wb.close()
+        splice.write_spliced(self._buffer.getvalue(), self.shared, self.path)
 
 
 def embed_vba(book: Book, modules: dict[str, str]) -> None:

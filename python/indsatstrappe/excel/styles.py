@@ -40,6 +40,10 @@ class Styles:
             self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": 10, **props})
         return self._cache[key]
 
+    def cached(self) -> list[tuple[tuple, Format]]:
+        """Every format made so far with its key (what `fmt` was called with)."""
+        return list(self._cache.items())
+
     def number(self, kind: str, **extra) -> Format:
         return self.fmt(num_format=NUMBER_FORMATS[kind], **extra)
 

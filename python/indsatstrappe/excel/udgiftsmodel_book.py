@@ -24,9 +24,11 @@ from .. import expenses
 from ..io.accounts import parse_account
 from ..staircase import Staircase
 from . import formulas as fx
-from .datasheet import COUNTRY, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, DATA_SHEET, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
+from .splice import SharedSheets
+from .styles import Styles
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
 AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
@@ -57,6 +59,7 @@ class UdgiftsmodelInput:
     export: list = field(default_factory=list)  # (konto, beløb) as typed on 'Regnskab'
     table: DataTable | None = None  # shared by every municipality: built once
     matched: dict[str, pd.DataFrame] | None = None  # account lines with their rule, per area
+    area_lines: pd.DataFrame | None = None  # the account lines of both areas, in the data's order
 
     def data_table(self) -> DataTable:
         if self.table is None:
@@ -67,6 +70,12 @@ class UdgiftsmodelInput:
         if self.matched is None:
             self.matched = {t: expenses.match_rules(self.accounts, self.rules, t) for t in AREA_LABELS}
         return self.matched[trappe]
+
+    def lines_of_areas(self) -> pd.DataFrame:
+        if self.area_lines is None:
+            acc = self.accounts.assign(trappe=expenses.area_of(self.accounts["funktion"]))
+            self.area_lines = acc[acc["trappe"] != ""].reset_index(drop=True)
+        return self.area_lines
 
     @property
     def base_year(self) -> int:
@@ -86,6 +95,9 @@ class UdgiftsmodelInput:
     @property
     def uses_export(self) -> bool:
         return self.eget_aar is not None and any(isinstance(b, int | float) for _, b in self.export)
+
+
+RULE_KEY = ("trappe", "funktion", "gruppering", "dranst")
 
 
 def _rule_key(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
@@ -118,10 +130,16 @@ class Model:
             lines = lines[lines["aar"] != data.eget_aar]
             pasted = expenses.match_rules(data.export_lines(), rules, trappe)
             lines = pd.concat([lines, pasted], ignore_index=True)
-        self.amount = lines.groupby(["regel", "aar"])["beloeb"].sum()
-        self.total = lines.groupby("aar")["beloeb"].sum()
+        # plain dicts, not pandas lookups: the twins are asked once per formula cell
+        amounts = lines.groupby(["regel", "aar"])["beloeb"].sum()
+        self.amount = {(int(r), int(y)): float(v) for (r, y), v in amounts.items()}
+        self.total = {int(y): float(v) for y, v in lines.groupby("aar")["beloeb"].sum().items()}
         c = data.counts[(data.counts["trappe"] == trappe) & (data.counts["kommune_kode"] == sel.kommune)]
-        self.citizens = c.set_index(["aar", "trin"])["antal"]
+        self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
+                         if not pd.isna(a)}  # a suppressed count is a blank cell: 0 in SUMIFS
+        self.rule_rows = [(int(r), str(f), str(t)) for r, f, t in
+                          zip(rules["regel"], rules["fordeling"], rules["trin"], strict=True)]
+        self._steps: dict[tuple[int, int], float | str] = {}
 
     def factor(self, year: int) -> float:
         if self.price != "Faste priser" or self.data.prisindeks is None:
@@ -130,20 +148,22 @@ class Model:
         return float(index[self.base] / index[year])
 
     def cit(self, year: int, step: int) -> float:
-        value = self.citizens.get((year, step), 0)
-        return 0.0 if pd.isna(value) else float(value)  # a suppressed count is a blank cell: 0 in SUMIFS
+        return self.citizens.get((year, step), 0.0)
 
     def rule_amount(self, regel: int, year: int) -> float:
-        return float(self.amount.get((regel, year), 0.0))
+        return self.amount.get((regel, year), 0.0)
 
-    def alloc(self, rule: pd.Series, step: int, year: int) -> float | str:
+    def alloc(self, rule: dict, step: int, year: int) -> float | str:
+        return self._alloc(int(rule["regel"]), str(rule["fordeling"]), str(rule["trin"]), step, year)
+
+    def _alloc(self, regel: int, fordeling: str, trin: str, step: int, year: int) -> float | str:
         if step > self.staircase.n_steps:
             return ""
-        amount = self.rule_amount(int(rule["regel"]), year)
-        if rule["fordeling"] == "trin":
-            share = 1.0 if str(rule["trin"]) == str(step) else 0.0
-        elif rule["fordeling"] == "noegle":
-            key = expenses._steps(rule["trin"])
+        amount = self.rule_amount(regel, year)
+        if fordeling == "trin":
+            share = 1.0 if trin == str(step) else 0.0
+        elif fordeling == "noegle":
+            key = expenses._steps(trin)
             total = sum(self.cit(year, s) for s in key if s <= MAX_STEPS)
             share = self.cit(year, step) / total if step in key and total else 0.0
         else:
@@ -151,19 +171,24 @@ class Model:
         return amount * share
 
     def steps(self, year: int, step: int) -> float | str:
-        if step > self.staircase.n_steps:
-            return ""
-        return sum(self.alloc(r, step, year) for _, r in self.data.rules.iterrows())
+        if (year, step) not in self._steps:  # asked by several sheets for the same year and step
+            self._steps[(year, step)] = ("" if step > self.staircase.n_steps else
+                                         sum(self._alloc(*r, step, year) for r in self.rule_rows))
+        return self._steps[(year, step)]
 
     def total_of(self, year: int) -> float:
-        return float(self.total.get(year, 0.0))
+        return self.total.get(year, 0.0)
 
     def unplaced(self, year: int) -> float:
         return self.total_of(year) - sum(self.steps(year, t) for t in self.staircase.step_numbers)
 
 
-def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> None:
-    book = Book(path, info)
+SHARED_SHEETS = (ACCOUNTS_SHEET, DATA_SHEET)  # the same in every distributed workbook
+
+
+def build(path: Path, data: UdgiftsmodelInput, info: BookInfo, shared: SharedSheets | None = None) -> Book:
+    """Write the workbook; `shared`: copy the shared sheets from another build (see splice)."""
+    book = Book(path, info, shared=shared)
     sel = Selection(data.kommune, data.gruppe)
     years = data.years
     model = Model(data, sel, data.trappe, data.price, data.base_year)
@@ -188,6 +213,7 @@ def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> None:
     write_lists(book, years, extra)
     _front(book, front, sel, data, years)
     book.close()
+    return book
 
 
 def _citizen_rows(data: UdgiftsmodelInput) -> pd.DataFrame:
@@ -288,18 +314,18 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
         for t in range(1, MAX_STEPS + 1):
             ws.write_formula(lay.rules_head, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,"{y} trin {t}","")', s.header,
                              f"{y} trin {t}" if t <= n else "")
-    rules = model.data.rules.reset_index(drop=True)
+    rules = model.data.rules.to_dict("records")  # plain rows: read once per formula cell
     for r in range(lay.n_rules):
         row = lay.rules_top + r
         rule_ref = f"INDEX(R_key,{r + 1})"
         ws.write_formula(row, 1, f"={rule_ref}&\"\"", s.text,
-                         _rule_key(*rules.loc[r, ["trappe", "funktion", "gruppering", "dranst"]])
+                         _rule_key(*(rules[r][k] for k in RULE_KEY))
                          if r < len(rules) else "")
         for i, y in enumerate(years):
             own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
             f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
                  f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_regel,{r + 1},A_trappe,TrappeKode))")
-            value = model.rule_amount(int(rules.loc[r, "regel"]), y) if r < len(rules) else 0.0
+            value = model.rule_amount(int(rules[r]["regel"]), y) if r < len(rules) else 0.0
             amount_ref = fx.cell(row, lay.year_col(i), True)
             ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
             cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
@@ -310,7 +336,7 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
                              f"{cit_row})")
                 share = (f'IF({kind}="trin",IF({steps}&""="{t}",1,0),IF({kind}="noegle",'
                          f'IF(ISNUMBER(SEARCH(";{t};",";"&{steps}&";")),IFERROR({cit}/{key_total},0),0),0))')
-                cached = model.alloc(rules.loc[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
+                cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
                 ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
                                  s.number("kr"), cached)
     # U[y, t]: what each step receives
@@ -507,27 +533,27 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
     for i, y in enumerate(lay.years):
         ws.write_number(top, 3 + i, y, s.header)
     ws.set_column(3, 3 + len(lay.years), 14)
-    rules = model.data.rules.reset_index(drop=True)
+    rules = model.data.rules.to_dict("records")  # plain rows: read once per formula cell
     for r in range(lay.n_rules):
         row = top + 1 + r
         calc_row = lay.rules_top + r
         key = lay.ref(calc_row, 1)
-        ws.write_formula(row, 1, f"={key}", s.text, _rule_key(*rules.loc[r, ["trappe", "funktion", "gruppering",
-                                                                              "dranst"]]) if r < len(rules) else "")
+        ws.write_formula(row, 1, f"={key}", s.text,
+                         _rule_key(*(rules[r][k] for k in RULE_KEY)) if r < len(rules) else "")
         why = f'=IF(INDEX(R_fordeling,{r + 1})="noegle","Fordelingsnøglen er 0 (ingen borgere på nøglens trin)",' \
               f'INDEX(R_bem,{r + 1})&"")'
         cached_why = ("" if r >= len(rules) else
-                      "Fordelingsnøglen er 0 (ingen borgere på nøglens trin)" if rules.loc[r, "fordeling"] == "noegle"
-                      else rules.loc[r, "bemaerkning"])
+                      "Fordelingsnøglen er 0 (ingen borgere på nøglens trin)" if rules[r]["fordeling"] == "noegle"
+                      else rules[r]["bemaerkning"])
         ws.write_formula(row, 2, why, s.wrap, cached_why)
         for i, y in enumerate(lay.years):
             first, last = lay.alloc_col(i, 1), lay.alloc_col(i, MAX_STEPS)
             rng = f"{lay.ref(calc_row, first)}:{fx.cell(calc_row, last, True)}"
             f = f"={lay.ref(calc_row, lay.year_col(i))}-SUM({rng})"
             if r < len(rules):
-                amount = model.rule_amount(int(rules.loc[r, "regel"]), y)
+                amount = model.rule_amount(int(rules[r]["regel"]), y)
                 placed = sum(v for t in range(1, MAX_STEPS + 1)
-                             if (v := model.alloc(rules.loc[r], t, y)) != "")
+                             if (v := model.alloc(rules[r], t, y)) != "")
                 value = amount - placed
             else:
                 value = 0.0
@@ -589,17 +615,25 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
 
 def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
     """The hidden *Konti* sheet: every account line with its rule found by formula."""
-    s = book.styles
     ws = book.wb.add_worksheet(ACCOUNTS_SHEET, worksheet_class=PlainFormulaWorksheet)
+    last = len(data.lines_of_areas())
+    if not book.copies(ACCOUNTS_SHEET):
+        _write_account_cells(ws, book.styles, data)
+    for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_beloeb", 5),
+                      ("A_trappe", 6), ("A_regel", 7)):
+        book.wb.define_name(name, "=" + fx.column_range(ACCOUNTS_SHEET, col, 1, max(last, 1)))
+    ws.hide()
+    book.protect(ws)
+
+
+def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> None:
     ws.write_row(0, 0, ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"],
                  s.header)
     positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
-    # the area's lines in the data's order, each with the rule the formula will find (for its cached value)
-    acc = data.accounts.assign(trappe=expenses.area_of(data.accounts["funktion"]))
-    acc = acc[acc["trappe"] != ""].reset_index(drop=True)
+    # each line with the rule the formula will find (for its cached value)
     keys = ["kommune_kode", "aar", "funktion", "gruppering", "dranst"]
     matched = pd.concat([data.matched_lines(t) for t in AREA_LABELS], ignore_index=True)
-    acc = acc.merge(matched[[*keys, "regel"]].drop_duplicates(keys), on=keys, how="left")
+    acc = data.lines_of_areas().merge(matched[[*keys, "regel"]].drop_duplicates(keys), on=keys, how="left")
     for i, row in enumerate(acc.itertuples(index=False)):
         r = i + 1
         ws.write_number(r, 0, int(row.kommune_kode))
@@ -611,12 +645,6 @@ def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
         ws.write_string(r, 6, row.trappe)
         ws.write_formula(r, 7, _match_formula(f"G{r + 1}", f"C{r + 1}", f"D{r + 1}", f"E{r + 1}"), None,
                          positions.get(int(row.regel), 0))
-    last = len(acc)
-    for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_beloeb", 5),
-                      ("A_trappe", 6), ("A_regel", 7)):
-        book.wb.define_name(name, "=" + fx.column_range(ACCOUNTS_SHEET, col, 1, max(last, 1)))
-    ws.hide()
-    book.protect(ws)
 
 
 def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:

@@ -1,0 +1,136 @@
+"""Sheets that are the same in every distributed workbook (the hidden *Data* and *Konti* sheets, nine
+tenths of the cells) are written once, by the first municipality's build, and copied as compressed bytes
+into every other municipality's workbook.
+
+Copied sheet XML refers to shared strings and cell formats by number, so a workbook that receives it
+must number them as the first one did: `prime` registers the first workbook's strings and formats, in its
+order, before anything else is written. tests/test_splice.py proves a spliced workbook is part for part
+the workbook a full build writes.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+
+from .styles import Styles
+
+_LOCAL = struct.Struct("<4s5H3L2H")  # local file header, 30 bytes
+_CENTRAL = struct.Struct("<4s6H3L5H2L")  # central directory entry, 46 bytes
+_END = struct.Struct("<4s4H2LH")  # end of central directory, 22 bytes
+
+
+@dataclass(frozen=True)
+class Member:
+    """One zip member as stored: compressed bytes and what the directory says about them."""
+
+    name: str
+    crc: int
+    size: int
+    method: int
+    date_time: tuple[int, int, int, int, int, int]
+    external_attr: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SharedSheets:
+    """What a workbook needs to take over the first workbook's copy of `sheets`."""
+
+    sheets: frozenset[str]
+    strings: list[str]  # the first workbook's shared strings, in its order
+    format_keys: list[tuple]  # Styles keys of its cell formats, in XF-index order
+    string_refs: int  # string cells in the shared sheets (the string table's reference count)
+    members: dict[str, Member]  # zip member name -> stored member
+
+
+def sheet_members(wb: Workbook, names: Iterable[str]) -> dict[str, str]:
+    """Zip member of each named worksheet (XlsxWriter numbers sheetN.xml by position)."""
+    position = {ws.name: i + 1 for i, ws in enumerate(wb.worksheets())}
+    return {name: f"xl/worksheets/sheet{position[name]}.xml" for name in names}
+
+
+def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str]) -> SharedSheets:
+    """After the first workbook is closed: its copy of the sheets `names` and its numbering."""
+    names = frozenset(names)
+    parts = sheet_members(wb, names)
+    stored = {m.name: m for m in read_members(written)}
+    members = {}
+    for part in parts.values():
+        members[part] = stored[part]
+        rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        if rels in stored:
+            members[rels] = stored[rels]
+    strings = list(wb.str_table.string_array)  # sorted by index when the workbook was closed
+    indexed = sorted(((f.xf_index, key) for key, f in styles.cached() if f.xf_index is not None))
+    if [i for i, _ in indexed] != list(range(1, len(indexed) + 1)):
+        raise RuntimeError("cell formats outside Styles got an XF index; the shared sheets cannot be copied")
+    refs = sum(type(cell).__name__ == "String" for ws in wb.worksheets() if ws.name in names
+               for row in ws.table.values() for cell in row.values())
+    return SharedSheets(names, strings, [key for _, key in indexed], refs, members)
+
+
+def prime(wb: Workbook, styles: Styles, shared: SharedSheets) -> None:
+    """Number strings and formats as the first workbook did, before anything else is written."""
+    for text in shared.strings:
+        wb.str_table._get_shared_string_index(text)
+    for key in shared.format_keys:
+        styles.fmt(**dict(key))._get_xf_index()
+
+
+def account_for_copied_strings(wb: Workbook, shared: SharedSheets) -> None:
+    """The copied sheets' string cells count in the string table's total, as if they had been written."""
+    wb.str_table.count += shared.string_refs
+
+
+def read_members(zipped: bytes) -> list[Member]:
+    """Every member of a zip as stored, without decompressing."""
+    members = []
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        for info in z.infolist():
+            name_len, extra_len = struct.unpack_from("<2H", zipped, info.header_offset + 26)
+            start = info.header_offset + _LOCAL.size + name_len + extra_len
+            members.append(Member(info.filename, info.CRC, info.file_size, info.compress_type, info.date_time,
+                                  info.external_attr, zipped[start:start + info.compress_size]))
+    return members
+
+
+def write_spliced(own: bytes, shared: SharedSheets, target: Path) -> None:
+    """Write `own` (a zipped workbook) to `target` with the shared sheets' members taken from `shared`."""
+    members = [shared.members.get(m.name, m) for m in read_members(own)]
+    missing = set(shared.members) - {m.name for m in members}
+    if missing:
+        raise RuntimeError(f"the workbook lacks the shared parts {sorted(missing)}")
+    write_zip(members, target)
+
+
+def write_zip(members: list[Member], target: Path) -> None:
+    """A plain zip (no zip64, no data descriptors) of already compressed members."""
+    central = []
+    with open(target, "wb") as fh:
+        for m in members:
+            offset = fh.tell()
+            name = m.name.encode("utf-8")
+            flags = 0 if m.name.isascii() else 0x800  # bit 11: the name is UTF-8
+            time, day = _dos_time(m.date_time)
+            fh.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, m.method, time, day, m.crc, len(m.data), m.size,
+                                 len(name), 0))
+            fh.write(name)
+            fh.write(m.data)
+            central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, m.method, time, day, m.crc, len(m.data), m.size,
+                                         len(name), 0, 0, 0, 0, m.external_attr, offset) + name)
+        start = fh.tell()
+        directory = b"".join(central)
+        fh.write(directory)
+        fh.write(_END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0))
+
+
+def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = dt
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day

@@ -1,0 +1,68 @@
+"""A distributed workbook whose shared sheets are copied from the first municipality's build is, part for
+part, the workbook a full build with the same numbering writes; and the zip it is written to is sound."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indsatstrappe import distribute
+from indsatstrappe.excel import noegletal_book, splice, udgiftsmodel_book
+from indsatstrappe.io.datafolder import DataFolder
+
+FIRST, OTHER = 825, 147  # Læsø (the smallest) holds the shared copy; Frederiksberg receives it
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    distribute._PREPARED = distribute.prepare(DataFolder())
+    return distribute._PREPARED
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None  # every member's CRC checks
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.mark.parametrize("kind", distribute.KINDS)
+def test_spliced_workbook_equals_a_full_build(prepared, kind, tmp_path):
+    first, shared = distribute.build_first(kind, FIRST, tmp_path / "first")  # noqa: F841 (first is on disk)
+    spliced, _ = distribute.build_one(kind, OTHER, tmp_path / "spliced", shared)
+    # the same numbering, every sheet written: what splicing must reproduce
+    numbering_only = replace(shared, sheets=frozenset(), members={}, string_refs=0)
+    full, _ = distribute.build_one(kind, OTHER, tmp_path / "full", numbering_only)
+    a, b = _parts(spliced), _parts(full)
+    assert sorted(a) == sorted(b)
+    assert [name for name in a if a[name] != b[name]] == []
+    names = noegletal_book.SHARED_SHEETS if kind == "noegletal" else udgiftsmodel_book.SHARED_SHEETS
+    assert len(shared.members) >= len(names)
+    copied = [name for name in shared.members if name.endswith(".xml")]
+    assert all(len(a[name]) > 100_000 for name in copied)  # the big sheets, not empty placeholders
+
+
+def test_spliced_workbook_differs_from_the_first_where_the_municipality_shows(prepared, tmp_path):
+    first, shared = distribute.build_first("noegletal", FIRST, tmp_path / "a")
+    other, _ = distribute.build_one("noegletal", OTHER, tmp_path / "b", shared)
+    a, b = _parts(first), _parts(other)
+    data = next(iter(shared.members))
+    assert a[data] == b[data]
+    assert a["xl/worksheets/sheet1.xml"] != b["xl/worksheets/sheet1.xml"]  # Forside: the chosen municipality
+
+
+def test_write_zip_round_trips_stored_members(tmp_path):
+    source = tmp_path / "source.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.xml", "<a>" + "x" * 5000 + "</a>")
+        z.writestr("æ/b.txt", "bøger")
+    members = splice.read_members(source.read_bytes())
+    copy = tmp_path / "copy.zip"
+    splice.write_zip(list(reversed(members)), copy)
+    with zipfile.ZipFile(copy) as z:
+        assert z.testzip() is None
+        assert z.namelist() == ["æ/b.txt", "a.xml"]
+        assert z.read("æ/b.txt").decode() == "bøger"
+        assert z.read("a.xml").startswith(b"<a>xxx")
