@@ -300,6 +300,54 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
     out.print(table)
 
 
+# -- scenarie -----------------------------------------------------------------------------------
+
+@cli.command()
+@trappe_option
+@click.option("--kommune", required=True, help="Kommunekode eller navn.")
+@click.option("--flyt", "moves", multiple=True, required=True, metavar="FRA>TIL:MÆNGDE[:ÅR[:FØRSTE]]",
+              help="En bevægelse, fx '6>5:10%:3' (10 % af borgerne på trin 6 flytter til trin 5, indfaset over "
+                   "3 år) eller '4>3:20' (20 borgere står på trin 3 i stedet for trin 4). Kan gentages.")
+@click.option("--basisaar", default=None, help="Året scenariet regner fra (standard: det seneste år i data).")
+@click.option("--aar-frem", "horizon", type=click.IntRange(1, 20), default=5, show_default=True,
+              help="Antal år scenariet fremskriver.")
+@click.option("--prisstigning", type=click.FloatRange(-10, 20), default=0.0, show_default=True,
+              help="Årlig pris- og lønstigning i procent (0: faste priser i basisårets priser).")
+@data_option
+@mapping_option
+@ud_option
+@format_option
+def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, indsatskort, ud, fmt) -> None:
+    """Hvad er det værd, når borgere flytter ned ad trappen? Borgere og udgifter med og uden ændring."""
+    from . import scenario as scenario_model
+
+    _check_format(fmt)
+    k = municipalities.parse_kommune(kommune)
+    base = _parse_year(basisaar)
+    folder = _folder(data, indsatskort)
+    staircase = queries.staircase_of(folder, trappe)
+    movements_ = [scenario_model.parse_movement(m, staircase) for m in moves]
+    result = queries.scenario(folder, trappe, k, movements_, base, horizon, prisstigning / 100)
+    _print_warnings(folder.warnings)
+    if _written(result, ud, fmt):
+        return
+    totals = result[result["trin"] == scenario_model.TOTAL]
+    first = int(totals["aar"].min()) - 1
+    prices = f"{first}-priser" if not prisstigning else f"løbende priser (+{danish.decimal(prisstigning)} % om året)"
+    table = Table(title=f"Scenarie – {municipalities.name_of(k)} ({k}), {staircase.navn}, fra {first}, {prices}",
+                  title_justify="left")
+    for name in ("År", "Borgere", "Udgift uden ændring, kr.", "Udgift med ændring, kr.", "Forskel, kr."):
+        table.add_column(name, justify="right")
+    for r in totals.itertuples():
+        table.add_row(str(r.aar), danish.integer(r.borgere_med), danish.integer(r.udgift_uden),
+                      danish.integer(r.udgift_med), danish.integer(r.forskel))
+    table.add_row("I alt", "", danish.integer(totals["udgift_uden"].sum()), danish.integer(totals["udgift_med"].sum()),
+                  danish.integer(totals["forskel"].sum()), style="bold")
+    out.print(table)
+    for line in scenario_model.ASSUMPTIONS:
+        out.print(f"[dim]• {line}[/dim]")
+
+
 # -- hent ---------------------------------------------------------------------------------------
 
 @cli.command()

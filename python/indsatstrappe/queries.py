@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import distribution, expenses, keyfigures, movements, municipalities
+from . import scenario as scenario_model
 from .errors import InputError
 from .io.contracts import parse_dates
 from .io.datafolder import DataFolder
@@ -170,3 +171,22 @@ def expense_table_all(folder: DataFolder, trappe: str) -> pd.DataFrame:
     """The udgifter table for every municipality (default rules, current prices)."""
     rows, counts = allocation(folder, trappe)
     return expenses.step_table(rows, folder.staircases[trappe], counts)
+
+
+def scenario(folder: DataFolder, trappe: str, kommune: int, movements: list[scenario_model.Movement],
+             base_year: int | None = None, horizon: int = 5, price_rise: float = 0.0) -> pd.DataFrame:
+    """The scenario table (scenario_model.OUTPUT_COLUMNS) for one municipality from its base year."""
+    staircase = staircase_of(folder, trappe)
+    table = expense_table_all(folder, trappe)
+    years = sorted(int(y) for y in table["aar"].unique())
+    base = years[-1] if base_year is None else base_year
+    if base not in years:
+        raise InputError.single("--basisaar", f"{base} findes ikke i data ({years[0]}-{years[-1]}).",
+                                "Vælg et år med regnskab og modtagere.")
+    counts = expenses.citizens(folder.table("modtagere"), staircase)
+    mine = counts[(counts["kommune_kode"] == kommune) & (counts["aar"] == base)]
+    base_counts = {int(t): float(a) for t, a in zip(mine["trin"], mine["antal"], strict=True)}
+    members = list(municipalities.comparison_group("kommunegruppe", kommune).members)
+    costs = scenario_model.unit_costs(table, kommune, base, members, staircase)
+    return scenario_model.project(base_counts, dict(zip(costs["trin"], costs["enhedspris"], strict=True)),
+                                  movements, base, horizon, staircase, price_rise)
