@@ -10,6 +10,7 @@ import pytest
 
 from helpers.libreoffice import mismatches, recalculate
 from indsatstrappe import expenses, queries, workbooks
+from indsatstrappe import scenario as scenario_model
 from indsatstrappe.io.datafolder import DataFolder
 
 KOMMUNE = 147
@@ -50,9 +51,57 @@ def recalculated(soffice, book, tmp_path_factory):
     ws.cell(head + 2, 3).value = 250_000.5
     pasted = tmp / "pasted.xlsx"
     wb.save(pasted)
-    files = [book, edited, pasted]
-    return dict(zip(("built", "edited", "pasted"), zip(files, recalculate(soffice, files, tmp / "out", tmp / "p"),
-                                                        strict=True), strict=True))
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Scenarie"]
+    first = _label_row(ws, "Bevægelse 1")
+    for col, value in zip("CDEFGH", (4, 3, None, 10, 2, 1), strict=True):  # 10 children 4 -> 3 over 2 years
+        ws[f"{col}{first}"] = value
+    for col, value in zip("CDEFGH", (6, 5, 20, None, 1, 2), strict=True):  # 20 % of step 6 -> 5 from year 2
+        ws[f"{col}{first + 1}"] = value
+    ws[f"C{_label_row(ws, 'Årlig pris- og lønstigning (%)')}"] = 10
+    scenario = tmp / "scenario.xlsx"
+    wb.save(scenario)
+    files = [book, edited, pasted, scenario]
+    return dict(zip(("built", "edited", "pasted", "scenario"),
+                    zip(files, recalculate(soffice, files, tmp / "out", tmp / "p"), strict=True), strict=True))
+
+
+def _label_row(ws, label: str) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == label)
+
+
+def _scenario_numbers(path) -> dict:
+    ws = openpyxl.load_workbook(path, data_only=True)["Scenarie"]
+    counts, units = _label_row(ws, "Borgere i basisåret"), _label_row(ws, "Enhedspris i beregningen (kr.)")
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "Udgift uden ændring (kr.)")
+    return {"count": {t: ws.cell(counts, 2 + t).value for t in range(1, 7)},
+            "unit": {t: ws.cell(units, 2 + t).value for t in range(1, 7)},
+            "years": {ws.cell(r, 2).value: (ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value)
+                      for r in range(head + 1, head + 6)}}
+
+
+def test_scenario_sheet_cached_values_equal_the_core(book, folder):
+    sheet = _scenario_numbers(book)
+    core = queries.scenario(folder, "boern", KOMMUNE, [scenario_model.Movement(6, 5, andel=0.10, over_aar=3)])
+    totals = core[core["trin"] == scenario_model.TOTAL].set_index("aar")
+    assert sorted(sheet["years"]) == sorted(totals.index)
+    for year, (without, with_, diff) in sheet["years"].items():
+        assert without == pytest.approx(totals.loc[year, "udgift_uden"], rel=1e-6)
+        assert with_ == pytest.approx(totals.loc[year, "udgift_med"], rel=1e-6)
+        assert diff == pytest.approx(totals.loc[year, "forskel"], rel=1e-6)
+    assert diff < 0  # step 6 costs more per child than step 5
+
+
+def test_scenario_inputs_recompute_natively_as_computed_by_hand(recalculated):
+    original, fresh = recalculated["scenario"]
+    n = _scenario_numbers(fresh)
+    u, c = n["unit"], n["count"]
+    (y1, y2) = sorted(n["years"])[:2]
+    # year 1: half of the 10 children have moved (phased over 2 years); the step-6 movement starts in year 2
+    assert n["years"][y1][2] == pytest.approx(5 * (u[3] - u[4]) * 1.10, rel=1e-9)
+    assert n["years"][y2][2] == pytest.approx((10 * (u[3] - u[4]) + 0.2 * c[6] * (u[5] - u[6])) * 1.10 ** 2,
+                                              rel=1e-9)
+    assert n["years"][y1][0] == pytest.approx(sum(c[t] * u[t] for t in range(1, 7)) * 1.10, rel=1e-9)
 
 
 def expense_grid(path, data_only=True) -> pd.DataFrame:

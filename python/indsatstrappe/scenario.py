@@ -104,9 +104,10 @@ def unit_costs(table_all: pd.DataFrame, kommune: int, aar: int, members: list[in
 
 
 def project(base_counts: dict[int, float], costs: dict[int, float], movements: list[Movement], base_year: int,
-            horizon: int, staircase: Staircase, price_rise: float = 0.0) -> pd.DataFrame:
+            horizon: int, staircase: Staircase, price_rise: float = 0.0, check: bool = True) -> pd.DataFrame:
     """Citizens and expenses per step and year, without and with the movements (OUTPUT_COLUMNS), plus one
-    'i_alt' row per year."""
+    'i_alt' row per year. A step without any unit cost counts 0 kr. With `check`, a movement that takes
+    more citizens from a step than stand there is refused (the workbook shows a warning instead)."""
     steps = staircase.step_numbers
     rows = []
     for k in range(1, horizon + 1):
@@ -119,10 +120,10 @@ def project(base_counts: dict[int, float], costs: dict[int, float], movements: l
         for s in steps:
             before = base_counts.get(s, 0.0)
             after = before + moved[s]
-            if after < -1e-9:
+            if check and after < -1e-9:
                 raise InputError.single("bevægelser", f"flere borgere flytter fra trin {s} end der står der "
                                         f"({before:g} i basisåret).", "Gør andelene eller antallene mindre.")
-            price = costs.get(s, np.nan) * factor
+            price = float(np.nan_to_num(costs.get(s, 0.0))) * factor
             cost_before = before * price if before else 0.0
             cost_after = after * price if after else 0.0
             rows.append((base_year + k, s, staircase.step_names()[s], price, before, after, cost_before, cost_after,

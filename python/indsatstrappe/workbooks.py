@@ -128,6 +128,12 @@ def udgiftsmodel_input(folder: DataFolder, kommune: int,
         expense_rows.append(pd.DataFrame({
             "id": f"udgift:{key}:" + step.astype(str), "kommune_kode": rows["kommune_kode"], "aar": rows["aar"],
             "taeller": rows["beloeb"], "naevner": rows["befolkning"], "faktor": 1.0}))
+        # unit costs (kr. per citizen on the step) for the Scenarie sheet's group fallback
+        on_step = rows[step > 0].assign(trin=step[step > 0]).merge(
+            c[["kommune_kode", "aar", "trin", "antal"]], on=["kommune_kode", "aar", "trin"], how="left")
+        expense_rows.append(pd.DataFrame({
+            "id": f"enhedspris:{key}:" + on_step["trin"].astype(str), "kommune_kode": on_step["kommune_kode"],
+            "aar": on_step["aar"], "taeller": on_step["beloeb"], "naevner": on_step["antal"], "faktor": 1.0}))
     counts_df = pd.concat(counts, ignore_index=True)
     return udgiftsmodel_book.UdgiftsmodelInput(
         accounts=folder.table("regnskab"), rules=queries.rules_of(folder), counts=counts_df,

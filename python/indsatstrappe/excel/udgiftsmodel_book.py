@@ -24,6 +24,7 @@ from .. import expenses
 from ..io.accounts import parse_account
 from ..staircase import Staircase
 from . import formulas as fx
+from . import scenario_sheet
 from .datasheet import COUNTRY, DATA_SHEET, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
@@ -60,6 +61,7 @@ class UdgiftsmodelInput:
     table: DataTable | None = None  # shared by every municipality: built once
     matched: dict[str, pd.DataFrame] | None = None  # account lines with their rule, per area
     area_lines: pd.DataFrame | None = None  # the account lines of both areas, in the data's order
+    scenarie: scenario_sheet.ScenarioInput | None = None  # the Scenarie sheet's inputs (None: the example)
 
     def data_table(self) -> DataTable:
         if self.table is None:
@@ -200,6 +202,9 @@ def build(path: Path, data: UdgiftsmodelInput, info: BookInfo, shared: SharedShe
     _extra_sheet(book, model, layout)
     _unit_cost_sheet(book, model, layout)
     _unplaced_sheet(book, model, layout)
+    inputs = data.scenarie or scenario_sheet.ScenarioInput([list(r) for r in scenario_sheet.EXAMPLE])
+    scenario_sheet.write(book, scenario_sheet.ScenarioTwin(model, table, inputs), table, layout, _step_header,
+                         MAX_STEPS, AREA_LABELS[data.trappe])
     _rules_sheet(book, data)
     _calc_sheet(book, model, table, layout)
     _accounts_sheet(book, data, model)

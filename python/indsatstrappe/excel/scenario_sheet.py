@@ -1,0 +1,270 @@
+"""The *Scenarie* sheet of the Udgiftsmodel workbook: the user states movements between steps and sees
+citizens and expenses per year with and without them. Native formulas over the Beregning sheet and the
+Data sheet; cached values from the core's scenario model fed with the workbook's own twins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xlsxwriter.worksheet import Worksheet
+
+from .. import scenario
+from . import formulas as fx
+from .datasheet import DataTable
+from .scaffold import TITLE_ROWS, Book
+from .styles import GREY, MUNICIPALITY
+
+SHEET = "Scenarie"
+HORIZON = 5  # projection years shown
+MOVEMENT_ROWS = 8
+EXAMPLE = [[6, 5, 10, None, 3, 1]]  # 10 % of step 6 to step 5 over 3 years: the issue's example
+WARNING = "Advarsel: bevægelserne flytter flere borgere fra et trin, end der står på det."
+FIELDS = ["Fra trin", "Til trin", "Andel af fra-trinnet (%)", "Eller antal borgere", "Indfases over år",
+          "Første år (1 = året efter basisåret)"]
+
+
+@dataclass
+class ScenarioInput:
+    rows: list[list]  # up to MOVEMENT_ROWS rows of the six FIELDS as typed (None = empty)
+    prisstigning: float = 0.0  # per cent a year
+
+
+def movements_of(rows: list[list], n_steps: int) -> list[scenario.Movement]:
+    """The typed rows the formulas will use (rows with a valid from- and to-step); the rest count as empty."""
+    out = []
+    for row in rows:
+        fra, til, andel, antal, over, first = (list(row) + [None] * 6)[:6]
+        if not all(isinstance(v, int | float) for v in (fra, til)) or not (1 <= fra <= n_steps and 1 <= til <= n_steps):
+            continue
+        out.append(scenario.Movement(int(fra), int(til), andel=andel / 100 if isinstance(andel, int | float) else None,
+                                     antal=float(antal) if isinstance(antal, int | float) else 0.0,
+                                     over_aar=max(1, over) if isinstance(over, int | float) else 1,
+                                     foerste=first if isinstance(first, int | float) and first != 0 else 1))
+    return out
+
+
+class ScenarioTwin:
+    """The sheet's numbers for the preselected choices: base counts and unit costs as the formulas find them."""
+
+    def __init__(self, model, table: DataTable, inputs: ScenarioInput):
+        self.model, self.inputs = model, inputs
+        sel, trappe, base = model.sel, model.trappe, model.base
+        self.n = model.staircase.n_steps
+        self.counts = {t: model.cit(base, t) for t in range(1, self.n + 1)}
+        self.own, self.group, self.used, self.source = {}, {}, {}, {}
+        for t in range(1, self.n + 1):
+            amount, cit = model.steps(base, t), self.counts[t]
+            self.own[t] = amount / cit if amount != "" and cit > 0 else ""
+            self.group[t] = table.group_mean(unit_cost_id(trappe, t), base, sel.group_type, sel.group_name)
+            has_own = self.own[t] != "" and self.own[t] != 0
+            self.used[t] = self.own[t] if has_own else (self.group[t] if self.group[t] is not None else 0.0)
+            self.source[t] = "kommunen" if has_own else ("gruppen" if self.group[t] is not None else "ingen")
+        self.movements = movements_of(inputs.rows, self.n)
+        self.result = scenario.project(self.counts, self.used, self.movements, base, HORIZON, model.staircase,
+                                       inputs.prisstigning / 100, check=False)
+
+    def moved(self, row: int, k: int) -> float:
+        fra, til, andel, antal, over, first = (list(self.inputs.rows[row]) + [None] * 6)[:6] \
+            if row < len(self.inputs.rows) else [None] * 6
+        ok = movements_of([[fra, til, andel, antal, over, first]], self.n)
+        return ok[0].phase(k) * ok[0].size(self.counts.get(ok[0].fra, 0.0)) if ok else 0.0
+
+    def full_size(self, row: int) -> float:
+        return self.moved(row, 10**6)
+
+    def with_change(self, k: int, t: int) -> float:
+        r = self.result
+        return float(r[(r["aar"] == self.model.base + k) & (r["trin"] == t)]["borgere_med"].iloc[0])
+
+    def total(self, k: int, column: str) -> float:
+        r = self.result
+        return float(r[(r["aar"] == self.model.base + k) & (r["trin"] == scenario.TOTAL)][column].iloc[0])
+
+
+def unit_cost_id(trappe: str, step: int) -> str:
+    return f"enhedspris:{trappe}:{step}"
+
+
+def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, max_steps: int,
+          area_label: str) -> Worksheet:
+    """`lay` is the Beregning layout (citizens and step amounts by year); `step_header(t)` its header formula."""
+    s = book.styles
+    ws = book.sheet(SHEET, "Scenarie: hvad er bevægelser ned ad trappen værd?",
+                    "Borgere og udgifter med og uden bevægelser mellem trinene, år for år")
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, 2 + max_steps, 13)
+    model, n, years = twin.model, twin.n, lay.years
+    ws.write_formula(TITLE_ROWS + 1, 1, '=ValgtKommune&" · "&ValgtOmraade&" · fra "&Basisaar', s.h1,
+                     f"{model.sel.navn} · {area_label} · fra {model.base}")
+    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 9,
+                   "Skriv bevægelserne i de gule felter. Enten en andel af borgerne på fra-trinnet eller et antal "
+                   "borgere. Bevægelsen indfases jævnt over de angivne år og holder derefter.", s.note)
+    ws.set_row(TITLE_ROWS + 2, 30)
+    r_base = TITLE_ROWS + 4
+    ws.write_string(r_base, 1, "Basisår (vælges på Forsiden)", s.bold)
+    ws.write_formula(r_base, 2, "=Basisaar", s.number("year"), model.base)
+    ws.write_string(r_base + 1, 1, "Årlig pris- og lønstigning (%)", s.bold)
+    ws.write_number(r_base + 1, 2, twin.inputs.prisstigning, s.input("rate"))
+    book.wb.define_name("ScenPris", "=" + _abs(SHEET, r_base + 1, 2))
+    ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.note)
+
+    # movements: six inputs per row, and the full size in citizens
+    r_mov = r_base + 3
+    ws.write_string(r_mov, 1, "Bevægelse", s.header)
+    for j, label in enumerate([*FIELDS, "Fuld størrelse (borgere)"]):
+        ws.write_string(r_mov, 2 + j, label, s.header)
+    ws.set_row(r_mov, 42)
+    r_units = r_mov + MOVEMENT_ROWS + 3
+    counts_row = r_units + 1
+    for i in range(MOVEMENT_ROWS):
+        r = r_mov + 1 + i
+        ws.write_string(r, 1, f"Bevægelse {i + 1}", s.text)
+        values = (list(twin.inputs.rows[i]) + [None] * 6)[:6] if i < len(twin.inputs.rows) else [None] * 6
+        for j, value in enumerate(values):
+            _input(ws, r, 2 + j, value, s.input("rate"))
+        c, e, f = (fx.cell(r, col, True) for col in (2, 4, 5))
+        base_count = f"INDEX(${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1},{c})"
+        d = fx.cell(r, 3, True)
+        valid = f'OR({c}="",{d}="",{c}>AntalTrin,{d}>AntalTrin,{c}<1,{d}<1)'
+        ws.write_formula(r, 8, f'=IF({valid},0,IF({e}<>"",{e}/100*{base_count},N({f})))',
+                         s.number("rate"), twin.full_size(i))
+
+    # unit costs in the base year
+    ws.write_string(r_units, 1, "Basisåret", s.header)
+    for t in range(1, max_steps + 1):
+        ws.write_formula(r_units, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
+    at = "MATCH(Basisaar,L_aar,0)"
+    group_top = r_units + 8 + HORIZON * 2 + 14  # the group's unit costs year by year, at the bottom
+    labels = ["Borgere i basisåret", "Enhedspris, kommunen (kr.)", "Enhedspris, gruppen (kr.)",
+              "Enhedspris i beregningen (kr.)", "Kilde"]
+    for j, label in enumerate(labels):
+        ws.write_string(r_units + 1 + j, 1, label, s.bold if j == 3 else s.text)
+    for t in range(1, max_steps + 1):
+        col = 1 + t
+        cit = f"INDEX({_col_range(lay, lay.cit_top, 1 + t)},{at})"
+        amount = f"INDEX({_col_range(lay, lay.step_top, 1 + t)},{at})"
+        own, grp = fx.cell(r_units + 2, col), fx.cell(r_units + 3, col)
+        has_own = f"AND(ISNUMBER({own}),{own}<>0)"
+        group_col = f"${fx.xl_col(col)}${group_top + 2}:${fx.xl_col(col)}${group_top + 1 + len(years)}"
+        cells = [
+            (cit, s.number("antal"), twin.counts.get(t, "")),
+            (f'IFERROR({amount}/{cit},"")', s.number("kr"), twin.own.get(t, "")),
+            (f"INDEX({group_col},{at})", s.number("kr"), _blank(twin.group.get(t))),
+            (f"IF({has_own},{own},IF(ISNUMBER({grp}),{grp},0))", s.number("kr", bold=True), twin.used.get(t, "")),
+            (f'IF({has_own},"kommunen",IF(ISNUMBER({grp}),"gruppen","ingen"))', s.text, twin.source.get(t, "")),
+        ]
+        for j, (formula, fmt, value) in enumerate(cells):
+            ws.write_formula(r_units + 1 + j, col, f'=IF({t}<=AntalTrin,{formula},"")', fmt,
+                             value if t <= n else "")
+
+    # moved citizens per movement and year, then citizens per step and year with the change
+    r_proj = r_units + 8
+    ws.write_string(r_proj, 1, "Borgere med ændring", s.header)
+    for t in range(1, max_steps + 1):
+        ws.write_formula(r_proj, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
+    moved_left = 2 + max_steps + 2  # helper: moved citizens, one column per year, beside the table
+    ws.write_string(r_mov, moved_left, "Flyttede borgere år 1-5 (hjælpetabel)", s.header)
+    fra_rng = f"${fx.xl_col(2)}${r_mov + 2}:${fx.xl_col(2)}${r_mov + 1 + MOVEMENT_ROWS}"
+    til_rng = f"${fx.xl_col(3)}${r_mov + 2}:${fx.xl_col(3)}${r_mov + 1 + MOVEMENT_ROWS}"
+    for k in range(1, HORIZON + 1):
+        col = moved_left + k - 1
+        ws.write_formula(r_mov, col, f'="År "&(Basisaar+{k})', s.header, f"År {model.base + k}")
+        for i in range(MOVEMENT_ROWS):
+            r = r_mov + 1 + i
+            g, h, full = (fx.cell(r, c, True) for c in (6, 7, 8))
+            phase = f'MIN(1,MAX(0,({k}-IF({h}="",1,{h})+1)/MAX(1,IF({g}="",1,{g}))))'
+            ws.write_formula(r, col, f"={phase}*{full}", s.number("rate"), twin.moved(i, k))
+    for k in range(1, HORIZON + 1):
+        r = r_proj + k
+        ws.write_formula(r, 1, f"=Basisaar+{k}", s.number("year"), model.base + k)
+        mc = fx.xl_col(moved_left + k - 1)
+        moved_col = f"${mc}${r_mov + 2}:${mc}${r_mov + 1 + MOVEMENT_ROWS}"
+        for t in range(1, max_steps + 1):
+            base_cell = fx.cell(counts_row, 1 + t, True)
+            f = f"{base_cell}-SUMIF({fra_rng},{t},{moved_col})+SUMIF({til_rng},{t},{moved_col})"
+            ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{f},"")', s.number("rate"),
+                             twin.with_change(k, t) if t <= n else "")
+
+    # expenses per year
+    r_exp = r_proj + HORIZON + 2
+    heads = ["År", "Udgift uden ændring (kr.)", "Udgift med ændring (kr.)", "Forskel (kr.)",
+             "Forskel akkumuleret (kr.)"]
+    for j, label in enumerate(heads):
+        ws.write_string(r_exp, 1 + j, label, s.header)
+    used_row = f"${fx.xl_col(2)}${r_units + 5}:${fx.xl_col(1 + max_steps)}${r_units + 5}"
+    count_row = f"${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1}"
+    cumulative = 0.0
+    for k in range(1, HORIZON + 1):
+        r = r_exp + k
+        rise = f"(1+ScenPris/100)^{k}"
+        with_row = f"${fx.xl_col(2)}${r_proj + k + 1}:${fx.xl_col(1 + max_steps)}${r_proj + k + 1}"
+        diff = twin.total(k, "forskel")
+        cumulative += diff
+        ws.write_formula(r, 1, f"=Basisaar+{k}", s.number("year"), model.base + k)
+        ws.write_formula(r, 2, f"=SUMPRODUCT({count_row},{used_row})*{rise}", s.number("kr"),
+                         twin.total(k, "udgift_uden"))
+        ws.write_formula(r, 3, f"=SUMPRODUCT({with_row},{used_row})*{rise}", s.number("kr"),
+                         twin.total(k, "udgift_med"))
+        ws.write_formula(r, 4, f"={fx.cell(r, 3)}-{fx.cell(r, 2)}", s.number("kr", bold=True), diff)
+        ws.write_formula(r, 5, f"=SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})", s.number("kr"), cumulative)
+    with_block = f"{fx.cell(r_proj + 1, 2, True)}:{fx.cell(r_proj + HORIZON, 1 + max_steps, True)}"
+    warn_row = r_exp + HORIZON + 1
+    negative = any(v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
+                   for v in [twin.with_change(k, t)])
+    ws.write_formula(warn_row, 1, f'=IF(COUNTIF({with_block},"<0")>0,{fx.text(WARNING)},"")', s.bold,
+                     WARNING if negative else "")
+
+    chart = book.wb.add_chart({"type": "line"})
+    for col, name, line in ((2, "Uden ændring", {"color": GREY, "width": 2.0, "dash_type": "dash"}),
+                            (3, "Med ændring", {"color": MUNICIPALITY, "width": 3.0})):
+        chart.add_series({"name": name, "categories": [ws.name, r_exp + 1, 1, r_exp + HORIZON, 1],
+                          "values": [ws.name, r_exp + 1, col, r_exp + HORIZON, col], "line": line,
+                          "marker": {"type": "circle", "size": 5, "fill": {"color": line["color"]},
+                                     "border": {"color": line["color"]}}})
+    chart.set_title({"name": "Udgift pr. år med og uden ændring", "name_font": {"size": 11}})
+    chart.set_y_axis({"num_format": '#,##0', "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 300})
+    ws.insert_chart(r_exp, 8, chart)
+
+    r_notes = warn_row + 2
+    ws.write_string(r_notes, 1, "Forudsætninger", s.h2)
+    for i, line in enumerate(scenario.ASSUMPTIONS):
+        ws.merge_range(r_notes + 1 + i, 1, r_notes + 1 + i, 9, "• " + line, s.wrap)
+
+    # the comparison group's unit costs year by year (Data sheet), read by the unit-cost table above
+    ws.write_string(group_top, 1, "Gruppens enhedspriser år for år (kr.)", s.h2)
+    for t in range(1, max_steps + 1):
+        ws.write_formula(group_top, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
+    for i, y in enumerate(years):
+        r = group_top + 1 + i
+        ws.write_number(r, 1, y, s.number("year"))
+        for t in range(1, max_steps + 1):
+            fid_expr = f'"enhedspris:"&TrappeKode&":{t}"'
+            value = table.group_mean(unit_cost_id(model.trappe, t), y, model.sel.group_type, model.sel.group_name)
+            ws.write_formula(r, 1 + t, "=" + table.group_formula(unit_cost_id(model.trappe, t), y, "GruppeNavn",
+                                                                 "GruppeType", fid_expr=fid_expr),
+                             s.number("kr"), _blank(value) if t <= n else _blank(value))
+    book.protect(ws)
+    return ws
+
+
+def _input(ws: Worksheet, row: int, col: int, value, fmt) -> None:
+    if isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    elif value not in (None, ""):
+        ws.write_string(row, col, str(value), fmt)
+    else:
+        ws.write_blank(row, col, None, fmt)
+
+
+def _blank(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def _abs(sheet: str, row: int, col: int) -> str:
+    return f"{fx.quote_sheet(sheet)}!{fx.cell(row, col, True)}"
+
+
+def _col_range(lay, top: int, col: int) -> str:
+    return f"{fx.quote_sheet('Beregning')}!{fx.cell(top, col, True)}:{fx.cell(top + len(lay.years) - 1, col, True)}"
