@@ -100,6 +100,18 @@ def test_no_count_1_to_4_is_visible_or_derivable_for_laesoe(sent):
     assert v03[hidden_years].isna().all(axis=None)
 
 
+def test_unit_costs_in_the_udgiftsmodel_reveal_no_small_count(sent):
+    out, _, _ = sent
+    data = data_sheet(out / "Udgiftsmodel_825_Laesoe.xlsx")
+    per_citizen = data[data["id"].str.startswith("enhedspris:")]
+    n_cols = [c for c in data.columns if str(c).startswith("N")]
+    assert len(per_citizen) > 0
+    assert not _small(per_citizen[n_cols].to_numpy().ravel()).any()
+    ws = openpyxl.load_workbook(out / "Udgiftsmodel_825_Laesoe.xlsx", data_only=True)["Scenarie"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Borgere i basisåret")
+    assert not _small([ws.cell(row, c).value for c in range(3, 11)]).any()
+
+
 def test_the_analysts_template_keeps_the_small_counts():
     full = data_sheet(ROOT / "templates" / "Noegletal.xlsm")
     laesoe = full[(full["kommune_kode"] == 825) & full["id"].str.contains(":")]

@@ -90,8 +90,14 @@ def test_udgiftsmodel_entries_survive_and_recompute(soffice, tmp_path):
     acc.cell(head + 1, 3).value = 123456.5
     acc.cell(head + 2, 2).value = 538501002
     acc.cell(head + 2, 3).value = -1000
+    scen = wb["Scenarie"]
+    first = next(r for r in range(1, scen.max_row + 1) if scen.cell(r, 2).value == "Bevægelse 1")
+    for c, v in enumerate([8, 6, None, 3, 2, 1], start=3):
+        scen.cell(first + 1, c).value = v  # a second movement: 3 citizens from step 8 to 6 over 2 years
+    _set(wb, "ScenPris", 2.5)
     wb.save(work)
     before = read_entries(work)
+    assert before.scenarie[1] == [8, 6, None, 3, 2, 1] and before.prisstigning == 2.5
     assert isinstance(before, UdgiftsmodelEntries) and len(before.export) == 2 and before.eget_aar == 2023
     backup = workbooks.refresh(work, DataFolder())
     assert read_entries(work) == before

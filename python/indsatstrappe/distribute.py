@@ -52,6 +52,7 @@ def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
     n.values = suppression.suppress_values(n.values, raw_counts)
     u = workbooks.udgiftsmodel_input(folder, first)
     u.counts = suppression.suppress_counts(u.counts)
+    u.expense_rows = suppression.suppress_per_citizen(u.expense_rows)
     n.data_table()  # built once here, inherited by the worker processes
     u.data_table()
     u.matched_lines("boern")

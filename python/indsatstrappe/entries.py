@@ -24,3 +24,5 @@ class UdgiftsmodelEntries:
     rules: list[tuple[str, ...]] = field(default_factory=list)  # 7 texts a row, blank rows left out
     eget_aar: int | None = None
     export: list[tuple[object, object]] = field(default_factory=list)  # (konto, beløb) as typed
+    scenarie: list[list] | None = None  # Scenarie: six cells a movement row, as typed
+    prisstigning: float = 0.0

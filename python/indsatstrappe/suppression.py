@@ -59,3 +59,10 @@ def suppress_values(values: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     for col in ("taeller", "naevner", "vaerdi"):
         out[col] = out[col].where(~hide, np.nan)
     return out
+
+
+def suppress_per_citizen(rows: pd.DataFrame) -> pd.DataFrame:
+    """Data rows whose denominator is citizens (unit costs, id 'enhedspris:...'): a denominator of 1-4
+    would be visible as taeller / vaerdi, so both are hidden."""
+    hide = rows["id"].str.startswith("enhedspris:") & is_small(rows["naevner"])
+    return rows.assign(taeller=rows["taeller"].mask(hide), naevner=rows["naevner"].mask(hide))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import distribution, expenses, municipalities, queries
 from .errors import InputError
-from .excel import noegletal_book, package, udgiftsmodel_book
+from .excel import noegletal_book, package, scenario_sheet, udgiftsmodel_book
 from .excel.datasheet import OWN_GROUP
 from .excel.scaffold import DST_ATTRIBUTION, BookInfo
 from .io.datafolder import DataFolder
@@ -193,6 +193,8 @@ def refresh(path: Path, folder: DataFolder) -> Path:
         data.base = entries.basisaar
         data.eget_aar = entries.eget_aar
         data.export = entries.export
+        if entries.scenarie is not None:
+            data.scenarie = scenario_sheet.ScenarioInput(entries.scenarie, entries.prisstigning)
         info = book_info(folder, udgiftsmodel_book.TITLE, kommune, data.years, None)
 
         def build(tmp: Path) -> None:

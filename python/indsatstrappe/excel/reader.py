@@ -81,6 +81,18 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+def _scenario_entries(book) -> dict:
+    """The Scenarie sheet's movements (six cells a row, as typed) and price rise; nothing if the workbook
+    predates the sheet."""
+    if "Scenarie" not in book.sheetnames:
+        return {}
+    ws = book["Scenarie"]
+    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Bevægelse 1")
+    rows = [[ws.cell(r, c).value for c in range(3, 9)] for r in range(first, first + 8)]
+    rise = _value(book, "ScenPris")
+    return {"scenarie": rows, "prisstigning": float(rise) if isinstance(rise, int | float) else 0.0}
+
+
 def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
     """Every user entry of a Nøgletal or Udgiftsmodel workbook (choices, own figures, rules, pasted accounts)."""
     fil = Path(path).name
@@ -117,6 +129,6 @@ def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
             kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
             omraade=str(_value(book, "ValgtOmraade")), prisniveau=str(_value(book, "Prisniveau")),
             basisaar=_int_or_none(_value(book, "Basisaar")), rules=rules,
-            eget_aar=_int_or_none(_value(book, "EgetAar")), export=export)
+            eget_aar=_int_or_none(_value(book, "EgetAar")), export=export, **_scenario_entries(book))
     raise InputError.single(fil, "er hverken en Nøgletal- eller en Udgiftsmodel-projektmappe.",
                             "Angiv en projektmappe bygget af indsatstrappe.")
