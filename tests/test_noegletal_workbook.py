@@ -221,3 +221,26 @@ def test_render_staircase_sheet_to_png(soffice, book, tmp_path):
     subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "70", "-png", "-singlefile", str(pdf),
                     str(ARTIFACTS / "noegletal_trappen_boern")], check=True)
     assert (ARTIFACTS / "noegletal_trappen_boern.png").stat().st_size > 20_000
+
+
+def test_principles_sheet_reads_the_principles_and_the_core_values(book, folder):
+    from indsatstrappe.excel import principles_sheet
+
+    ws = openpyxl.load_workbook(book, data_only=True)["Principper"]
+    rows = [[c.value for c in row[1:7]] for row in ws.iter_rows()]
+    heads = [r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Princip ")]
+    table = principles_sheet.principles()
+    assert heads == [f"Princip {p.nr}. {p.princip}" for p in table.itertuples()]
+    assert heads[4] == "Princip 5. Hjælp borgerne så tidligt som muligt"
+    want = expected(folder, KOMMUNE, None)
+    latest = max(y for _, y in want)
+    catalogue = keyfigures.catalogue()
+    figure_rows = [r for r in rows if isinstance(r[0], str) and r[0][:3] in catalogue.index]
+    assert len(figure_rows) == sum(len(p.noegletal.split(";")) for p in table.itertuples())
+    for name, own, group, before, versus, trend in figure_rows:
+        fid = name[:3]
+        own_want, group_want = want[(fid, latest)][:2]
+        assert (own == "" and pd.isna(own_want)) or own == pytest.approx(own_want)
+        assert (group == "" and pd.isna(group_want)) or group == pytest.approx(group_want)
+        assert versus == principles_sheet.compare(own, group, catalogue.loc[fid, "retning"])
+        assert trend == principles_sheet.trend(own, before)

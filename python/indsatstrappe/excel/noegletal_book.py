@@ -14,6 +14,7 @@ from .. import keyfigures, municipalities
 from ..datafiles import packaged
 from ..staircase import Staircase
 from . import formulas as fx
+from . import principles_sheet
 from .datasheet import COUNTRY, DATA_SHEET, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
@@ -98,6 +99,7 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
     themes = pd.read_csv(packaged("temaer.csv"), dtype=str)
     for _, theme in themes.iterrows():
         _theme_sheet(book, table, theme, sel, data)
+    principles_sheet.write(book, table, sel, data, own_cell)
     _own_figures_sheet(book, data)
     _definitions_sheet(book, data.staircases)
     book.about_sheet(_about_rows())
@@ -288,18 +290,10 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: pd.Series, s
     ws.write_formula(head, 4, "=KommuneRegion", s.header, sel.region)
     ws.write_string(head, 5, COUNTRY, s.header)
     num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
-    own_data = fig["beregning"] == "egne_tal"
     for i, y in enumerate(years):
         rr = head + 1 + i
         ws.write_number(rr, 1, y, s.number("year"))
-        own_formula = table.own_formula(fid, y)
-        if own_data:
-            own_formula = _with_own_entries(own_formula, fid, y, table.faktor[fid])
-        value = table.own(fid, sel.kommune, y)
-        if own_data and data.own_kommune == sel.kommune:
-            entry = data.own_entry(fid, y)
-            if entry is not None and isinstance(entry[1], int | float) and entry[1] > 0:
-                value = fig["faktor"] * float(entry[0] or 0) / float(entry[1])
+        own_formula, value = own_cell(table, fig, y, sel, data)
         ws.write_formula(rr, 2, "=" + own_formula, num, _cached(value))
         ws.write_formula(rr, 3, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"), num,
                          _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)))
@@ -322,6 +316,21 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: pd.Series, s
     chart.set_size({"width": 560, "height": 250})
     ws.insert_chart(r, 7, chart)
     return max(last + 3, r + 14)
+
+
+def own_cell(table: DataTable, fig: pd.Series, year: int, sel: Selection, data: NoegletalInput):
+    """(formula, cached value) of a figure for the chosen municipality; own-data figures take the
+    entries on 'Egne tal'."""
+    fid = fig["id"]
+    formula = table.own_formula(fid, year)
+    value = table.own(fid, sel.kommune, year)
+    if fig["beregning"] == "egne_tal":
+        formula = _with_own_entries(formula, fid, year, table.faktor[fid])
+        if data.own_kommune == sel.kommune:
+            entry = data.own_entry(fid, year)
+            if entry is not None and isinstance(entry[1], int | float) and entry[1] > 0:
+                value = fig["faktor"] * float(entry[0] or 0) / float(entry[1])
+    return formula, value
 
 
 def _with_own_entries(fallback: str, fid: str, year: int, faktor: float) -> str:

@@ -1,0 +1,96 @@
+"""The *Principper* sheet of the Nøgletal workbook: the eight principles of recovery-orienteret
+rehabilitering (Socialstyrelsen 2023), each with the key figures that follow it, the municipality's latest
+value, its group's, and the direction. The links between principles and figures are ours, as data in
+data/principper.csv."""
+
+from __future__ import annotations
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .. import keyfigures
+from ..datafiles import packaged
+from . import formulas as fx
+from .scaffold import TITLE_ROWS, Book
+
+SHEET = "Principper"
+SOURCE = ("Principperne: Socialstyrelsen (2023), Recovery-orienteret rehabilitering. Vejledning til praksis. "
+          "Koblingen til nøgletallene er vores.")
+
+
+def principles() -> pd.DataFrame:
+    return pd.read_csv(packaged("principper.csv"), dtype=str)
+
+
+def compare(own: float | None, group: float | None, direction: str) -> str:
+    """The words the sheet's formula shows for the municipality against its group."""
+    if own is None or group is None or own == "" or group == "":
+        return "–"
+    if own == group:
+        return "Som gruppen"
+    if direction == "ingen":
+        return "Over gruppen" if own > group else "Under gruppen"
+    return "Bedre end gruppen" if (own > group) == (direction == "op") else "Dårligere end gruppen"
+
+
+def trend(now: float | None, before: float | None) -> str:
+    if now is None or before is None or now == "" or before == "":
+        return "–"
+    return "↑ stigende" if now > before else "↓ faldende" if now < before else "→ uændret"
+
+
+def write(book: Book, table, sel, data, own_cell) -> Worksheet:
+    """`own_cell(table, fig, year, sel, data)` gives a figure's (formula, cached value) for the municipality."""
+    s = book.styles
+    ws = book.sheet(SHEET, "Principperne og nøgletallene",
+                    "De otte principper med kommunens seneste tal mod gruppen – til dialogmødet", landscape=True)
+    ws.set_column(1, 1, 58)
+    ws.set_column(2, 4, 14)
+    ws.set_column(5, 6, 22)
+    catalogue = keyfigures.catalogue()
+    latest, before = data.years[-1], data.years[-2] if len(data.years) > 1 else None
+    ws.write_formula(TITLE_ROWS + 1, 1, f'=ValgtKommune&" mod "&GruppeNavn&", {latest}"', s.h1,
+                     f"{sel.navn} mod {sel.group_name}, {latest}")
+    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 6, SOURCE + " 'Bedre' og 'dårligere' følger nøgletallets "
+                   "ønskede retning; hvor et nøgletal ikke har en ønsket retning, står der over eller under.", s.note)
+    ws.set_row(TITLE_ROWS + 2, 30)
+    r = TITLE_ROWS + 4
+    for p in principles().itertuples():
+        ws.merge_range(r, 1, r, 6, f"Princip {p.nr}. {p.princip}", s.h2)
+        ws.merge_range(r + 1, 1, r + 1, 6, p.i_tal, s.note)
+        head = r + 2
+        for j, label in enumerate(["Nøgletal", f"Kommunen {latest}", f"Gruppen {latest}", f"Kommunen {before}",
+                                   "Kommunen mod gruppen", "Udvikling fra året før"]):
+            ws.write_string(head, 1 + j, label, s.header)
+        r = head + 1
+        for fid in p.noegletal.split(";"):
+            fig = catalogue.loc[fid]
+            num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+            ws.write_string(r, 1, f"{fid}  {fig['navn']} ({fig['enhed']})", s.text)
+            own_f, own_v = own_cell(table, fig, latest, sel, data)
+            group_v = table.group_mean(fid, latest, sel.group_type, sel.group_name)
+            ws.write_formula(r, 2, "=" + own_f, num, _cached(own_v))
+            ws.write_formula(r, 3, "=" + table.group_formula(fid, latest, "GruppeNavn", "GruppeType"), num,
+                             _cached(group_v))
+            prev_v = None
+            if before is not None:
+                prev_f, prev_v = own_cell(table, fig, before, sel, data)
+                ws.write_formula(r, 4, "=" + prev_f, num, _cached(prev_v))
+            own, grp, prev = fx.cell(r, 2), fx.cell(r, 3), fx.cell(r, 4)
+            direction = fig["retning"]
+            better = f'IF(({own}>{grp})=("{direction}"="op"),"Bedre end gruppen","Dårligere end gruppen")'
+            if direction == "ingen":
+                better = f'IF({own}>{grp},"Over gruppen","Under gruppen")'
+            ws.write_formula(r, 5, f'=IF(OR({own}="",{grp}=""),"–",IF({own}={grp},"Som gruppen",{better}))',
+                             s.text, compare(own_v, group_v, direction))
+            ws.write_formula(r, 6, f'=IF(OR({own}="",{prev}=""),"–",IF({own}>{prev},"↑ stigende",'
+                             f'IF({own}<{prev},"↓ faldende","→ uændret")))', s.text, trend(own_v, prev_v))
+            r += 1
+        r += 1
+    ws.print_area(0, 0, r, 6)
+    book.protect(ws)
+    return ws
+
+
+def _cached(value):
+    return "" if value is None else value
