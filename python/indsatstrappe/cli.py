@@ -348,6 +348,28 @@ def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, inds
         out.print(f"[dim]• {line}[/dim]")
 
 
+# -- rapport -------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--kommune", required=True, help="Kommunekode eller navn.")
+@click.option("--gruppe", default=None, help="Sammenligningsgruppe: kommunegruppe (standard), region eller en "
+                                             "liste af kommunekoder.")
+@data_option
+@mapping_option
+@click.option("--ud", type=click.Path(path_type=Path), required=True, help="PDF-filen der skal skrives.")
+def rapport(kommune, gruppe, data, indsatskort, ud) -> None:
+    """Et par sider til udskrift: trapperne, nøgletallene mod gruppen og udgifterne på trinene (PDF)."""
+    from . import report
+
+    k = municipalities.parse_kommune(kommune)
+    if ud.suffix.lower() != ".pdf":
+        raise InputError.single("--ud", f"'{ud}' er ikke en PDF-fil.", "Giv filen endelsen .pdf.")
+    folder = _folder(data, indsatskort)
+    report.write_report(folder, k, ud, gruppe)
+    _print_warnings(folder.warnings)
+    out.print(f"Skrev {ud}")
+
+
 # -- hent ---------------------------------------------------------------------------------------
 
 @cli.command()
@@ -509,6 +531,21 @@ def demo(ud: Path) -> None:
         for target in (workbooks.write_noegletal(folder, ud / workbooks.noegletal_filename(kommune), kommune),
                        workbooks.write_udgiftsmodel(folder, ud / workbooks.udgiftsmodel_filename(kommune), kommune)):
             written.append((target, None))
+    from . import report
+    from . import scenario as scenario_model
+
+    kommune = DEMO_KOMMUNER[0]
+    boern = queries.staircase_of(folder, "boern")
+    example = [scenario_model.parse_movement("6>5:10%:3", boern), scenario_model.parse_movement("4>3:5:2", boern)]
+    result = queries.scenario(folder, "boern", kommune, example)
+    target = ud / f"scenarie_boern_{kommune}.csv"
+    write_csv(result, target)
+    written.append((target, len(result)))
+    saved = result[result["trin"] == scenario_model.TOTAL]["forskel"].sum()
+    out.print(f"Scenarie for {municipalities.name_of(kommune)}: 10 % af børnene på trin 6 til trin 5 over 3 år og "
+              f"5 børn fra trin 4 til trin 3 over 2 år ændrer udgiften med {danish.integer(saved)} kr. over 5 år.")
+    written.append((report.write_report(folder, kommune, ud / f"Rapport_{kommune}_"
+                                        f"{workbooks.file_slug(municipalities.name_of(kommune))}.pdf"), None))
     templates = ud / "skabeloner"  # the analyst's templates, all municipalities, macros in Nøgletal
     written.append((workbooks.write_noegletal(folder, templates / "Noegletal.xlsm", workbooks.TEMPLATE_KOMMUNE,
                                               macros=True), None))

@@ -1,0 +1,157 @@
+"""`rapport`: a few printable A4 pages for one municipality: both staircases, the key figures against the
+group and the country, and the expenses on the steps. Drawn with matplotlib from the same core results
+the workbooks show; the demo mark on every page when the data are synthetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display on servers
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+
+from . import danish, expenses, keyfigures, municipalities, queries  # noqa: E402
+from .io.datafolder import DataFolder  # noqa: E402
+from .io.output import atomic_path  # noqa: E402
+
+A4 = (8.27, 11.69)
+BLUE, RED, GREY = "#1F3864", "#C00000", "#808080"
+STEP_COLOURS = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
+
+
+@dataclass
+class Page:
+    fig: plt.Figure
+    title: str
+
+
+def write_report(folder: DataFolder, kommune: int, target: Path, gruppe: str | None = None) -> Path:
+    """Write the report to `target` (PDF, atomically)."""
+    navn = municipalities.name_of(kommune)
+    meta = folder.meta
+    dists = {t: queries.distribution_for(folder, t, [kommune], None, gruppe or "kommunegruppe")
+             for t in folder.staircases}
+    years = sorted({int(y) for d in dists.values() for y in d["aar"].unique()})
+    period = f"{years[0]}-{years[-1]}"
+    pages = [_staircase_page(folder, kommune, dists), *_key_figure_pages(folder, kommune, gruppe),
+             _expense_page(folder, kommune)]
+    sources = "Kilde: " + (meta.label if meta.label else "egne data")
+    with atomic_path(target) as tmp, PdfPages(tmp) as pdf:
+        info = pdf.infodict()
+        info["Title"] = f"Indsatstrappen – {navn}"
+        info["Author"] = "indsatstrappe"
+        for number, page in enumerate(pages, start=1):
+            _frame(page, f"Indsatstrappen · {navn} ({kommune}) · {period}", sources, meta.syntetisk, number,
+                   len(pages))
+            pdf.savefig(page.fig)
+            plt.close(page.fig)
+    return target
+
+
+def _frame(page: Page, heading: str, sources: str, demo: bool, number: int, total: int) -> None:
+    fig = page.fig
+    fig.patches.append(plt.Rectangle((0, 0.95), 1, 0.05, transform=fig.transFigure, color=BLUE, zorder=-1))
+    fig.text(0.05, 0.972, page.title, color="white", fontsize=15, fontweight="bold", va="center")
+    fig.text(0.05, 0.935, heading, color=BLUE, fontsize=10)
+    if demo:
+        fig.text(0.95, 0.935, "DEMODATA – syntetiske tal, ingen virkelig kommune", color="white", fontsize=9,
+                 fontweight="bold", ha="right", bbox={"facecolor": RED, "edgecolor": RED, "pad": 3})
+    fig.text(0.05, 0.02, sources, color=GREY, fontsize=7, wrap=True)
+    fig.text(0.95, 0.02, f"Side {number} af {total}", color=GREY, fontsize=8, ha="right")
+
+
+def _staircase_page(folder: DataFolder, kommune: int, dists: dict[str, pd.DataFrame]) -> Page:
+    fig = plt.figure(figsize=A4)
+    for i, (trappe, dist) in enumerate(dists.items()):
+        staircase = folder.staircases[trappe]
+        own = dist[dist["kommune_kode"] == kommune]
+        latest = int(own["aar"].max())
+        now = own[own["aar"] == latest].sort_values("trin")
+        ax = fig.add_axes([0.30, 0.55 - i * 0.45, 0.62, 0.32])
+        labels = [f"{int(t)}. {n}" for t, n in zip(now["trin"], now["trin_navn"], strict=True)]
+        ax.barh(range(len(now)), now["antal"].fillna(0), color=STEP_COLOURS[:len(now)], edgecolor=BLUE)
+        ax.set_yticks(range(len(now)), [_short(label, 42) for label in labels], fontsize=8)
+        for y, (count, rate) in enumerate(zip(now["antal"], now["pr_1000"], strict=True)):
+            ax.text(count if count == count else 0, y, f"  {danish.integer(count)} ({danish.decimal(rate)} pr. 1.000)",
+                    va="center", fontsize=7)
+        ax.set_title(f"{staircase.navn}, {latest}: borgere pr. trin", fontsize=11, loc="left", color=BLUE)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlim(0, max(float(now["antal"].max() or 0), 1) * 1.45)
+    return Page(fig, "Borgerne på trappen")
+
+
+def _key_figure_pages(folder: DataFolder, kommune: int, gruppe: str | None) -> list[Page]:
+    catalogue = keyfigures.catalogue()
+    pages = []
+    for trappe, title in (("boern", "Nøgletal: børn og unge"), ("voksne", "Nøgletal: voksne")):
+        comp = queries.key_figure_comparison(folder, trappe, kommune, gruppe)
+        latest = int(comp["aar"].max())
+        now = comp[comp["aar"] == latest]
+        rows = []
+        for r in now.itertuples():
+            entry = catalogue.loc[r.noegletal_id]
+            arrow = {"op": "↑", "ned": "↓"}.get(entry["retning"], "–")
+            rows.append([r.noegletal_id, _short(entry["navn"], 52), entry["enhed"], danish.decimal(r.vaerdi),
+                         danish.decimal(r.gruppe_vaerdi), danish.decimal(r.land_vaerdi), arrow])
+        fig = plt.figure(figsize=A4)
+        ax = fig.add_axes([0.05, 0.08, 0.9, 0.82])
+        ax.axis("off")
+        group = municipalities.comparison_group(gruppe, kommune).navn
+        ax.set_title(f"{latest}: kommunen, {group} og hele landet", fontsize=10, loc="left", color=BLUE)
+        table = ax.table(cellText=rows, colLabels=["Id", "Nøgletal", "Enhed", "Kommunen", "Gruppen", "Landet",
+                                                   "Ønsket"],
+                         colWidths=[0.06, 0.46, 0.16, 0.09, 0.09, 0.09, 0.06], loc="upper left", cellLoc="left")
+        table.auto_set_font_size(False)
+        table.set_fontsize(7)
+        table.scale(1, 1.5)
+        for (row, _), cell in table.get_celld().items():
+            cell.set_edgecolor("#BFBFBF")
+            if row == 0:
+                cell.set_facecolor("#D9E2F3")
+                cell.set_text_props(fontweight="bold")
+        pages.append(Page(fig, title))
+    return pages
+
+
+def _expense_page(folder: DataFolder, kommune: int) -> Page:
+    fig = plt.figure(figsize=A4)
+    for i, trappe in enumerate(("boern", "voksne")):
+        staircase = folder.staircases[trappe]
+        table = queries.expense_table(folder, trappe, kommune)
+        pivot = table.pivot_table(index="aar", columns="trin", values="beloeb", aggfunc="sum") / 1e6
+        ax = fig.add_axes([0.10, 0.58 - i * 0.45, 0.62, 0.30])
+        bottom = pd.Series(0.0, index=pivot.index)
+        for j, step in enumerate([*staircase.step_numbers, expenses.UNPLACED_LABEL]):
+            if step not in pivot.columns:
+                continue
+            label = "Ikke fordelt" if step == expenses.UNPLACED_LABEL else f"Trin {step}"
+            colour = GREY if step == expenses.UNPLACED_LABEL else STEP_COLOURS[j]
+            ax.bar(pivot.index, pivot[step], bottom=bottom, color=colour, edgecolor=BLUE, linewidth=0.3, label=label)
+            bottom += pivot[step].fillna(0)
+        ax.set_title(f"Udgifter pr. trin, {expenses.AREAS[trappe]} ({staircase.navn}), mio. kr., løbende priser",
+                     fontsize=9, loc="left", color=BLUE)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=8)
+        latest = table[table["aar"] == table["aar"].max()]
+        unit = latest[latest["trin"] != expenses.UNPLACED_LABEL]
+        text = "  ".join(f"Trin {t}: {danish.integer(u)} kr." for t, u in zip(unit["trin"], unit["enhedspris"],
+                                                                              strict=True) if u == u)
+        fig.text(0.10, 0.535 - i * 0.45, _wrap(f"Enhedspris pr. borger {int(table['aar'].max())}: {text}", 110),
+                 fontsize=7, va="top")
+    return Page(fig, "Udgifterne på trinene")
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))

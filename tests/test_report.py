@@ -1,0 +1,65 @@
+"""`rapport`: the PDF for a municipality has the pages, names, figures and demo mark it promises; the pages
+are rendered to PNG in test-artifacts/ to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from matplotlib import image
+
+from conftest import run_console_script
+from indsatstrappe import queries
+from indsatstrappe.io.datafolder import DataFolder
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def _poppler() -> None:
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("poppler-utils mangler under CI; 'make test' installerer det")
+        pytest.skip("poppler-utils (pdftoppm) mangler; 'make test' installerer det")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("rapport") / "Laesoe.pdf"
+    run = run_console_script("rapport", "--kommune", "Læsø", "--ud", target)
+    assert run.code == 0, run.err
+    return target
+
+
+def test_report_pages_carry_name_period_demo_mark_and_figures(report):
+    _poppler()
+    pages = subprocess.run(["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) == 4
+    for p in pages:
+        assert "Læsø (825)" in p and "2018-2024" in p and "DEMODATA" in p
+    assert "Anbringelse på institution" in pages[0] and "Længerevarende botilbud" in pages[0]
+    comp = queries.key_figure_comparison(DataFolder(), "voksne", 825, None)
+    v18 = comp[(comp["noegletal_id"] == "V18") & (comp["aar"] == 2024)]["vaerdi"].iloc[0]
+    assert f"{v18:.1f}".replace(".", ",") in pages[2]
+    assert "Udgifter pr. trin" in pages[3] and "Enhedspris pr. borger" in pages[3]
+
+
+def test_report_pages_render(report):
+    _poppler()
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(report), str(ARTIFACTS / "rapport_laesoe")], check=True)
+    for n in range(1, 5):
+        png = image.imread(ARTIFACTS / f"rapport_laesoe-{n}.png")
+        band = png[5:20, 50:-50, :3].mean(axis=(0, 1))  # the dark blue title band
+        assert band[2] > band[0] + 0.1 and band.mean() < 0.5
+        assert png[:, :, :3].std() > 0.05  # not an empty page
+
+
+def test_report_refuses_a_non_pdf_target(tmp_path):
+    run = run_console_script("rapport", "--kommune", "825", "--ud", tmp_path / "r.txt")
+    assert run.code == 2 and ".pdf" in run.err and "Traceback" not in run.err
+    assert not (tmp_path / "r.txt").exists()
