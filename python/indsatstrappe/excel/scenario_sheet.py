@@ -244,7 +244,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
             value = table.group_mean(unit_cost_id(model.trappe, t), y, model.sel.group_type, model.sel.group_name)
             ws.write_formula(r, 1 + t, "=" + table.group_formula(unit_cost_id(model.trappe, t), y, "GruppeNavn",
                                                                  "GruppeType", fid_expr=fid_expr),
-                             s.number("kr"), _blank(value) if t <= n else _blank(value))
+                             s.number("kr"), _blank(value))
     book.protect(ws)
     return ws
 
