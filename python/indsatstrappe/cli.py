@@ -122,12 +122,20 @@ def fordeling(trappe, kommune, aar, gruppe, data, indsatskort, ud, fmt) -> None:
         _print_distribution(folder, trappe, k, shown_year, gruppe)
 
 
-def _parse_year(text: str | None) -> int | None:
+def _parse_year(text: str | None, option: str = "--aar") -> int | None:
     if text is None:
         return None
     if not text.strip().isdigit() or not 1990 <= int(text) <= 2100:
-        raise InputError.single("--aar", f"'{text}' er ikke et årstal.", "Skriv fx --aar 2023.")
+        raise InputError.single(option, f"'{text}' er ikke et årstal.", f"Skriv fx {option} 2023.")
     return int(text)
+
+
+def _municipality_year_folder(fmt: str, kommune: str, year: str | None, year_option: str, data: Path | None,
+                              indsatskort: Path | None) -> tuple[int, int | None, DataFolder]:
+    """What the per-municipality money commands check first, in the order a user would fix it."""
+    _check_format(fmt)
+    k = municipalities.parse_kommune(kommune)
+    return k, _parse_year(year, year_option), _folder(data, indsatskort)
 
 
 def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int, gruppe: str | None) -> None:
@@ -266,10 +274,7 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
 @format_option
 def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, basisaar, ud, fmt) -> None:
     """Udgifter fordelt på trin: beløb, andel og enhedspris pr. borger, år for år."""
-    _check_format(fmt)
-    k = municipalities.parse_kommune(kommune)
-    base = _parse_year(basisaar)
-    folder = _folder(data, indsatskort)
+    k, base, folder = _municipality_year_folder(fmt, kommune, basisaar, "--faste-priser", data, indsatskort)
     if export is not None:
         year = _parse_year(aar)
         if year is None:
@@ -321,10 +326,7 @@ def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, inds
     """Hvad er det værd, når borgere flytter ned ad trappen? Borgere og udgifter med og uden ændring."""
     from . import scenario as scenario_model
 
-    _check_format(fmt)
-    k = municipalities.parse_kommune(kommune)
-    base = _parse_year(basisaar)
-    folder = _folder(data, indsatskort)
+    k, base, folder = _municipality_year_folder(fmt, kommune, basisaar, "--basisaar", data, indsatskort)
     staircase = queries.staircase_of(folder, trappe)
     movements_ = [scenario_model.parse_movement(m, staircase) for m in moves]
     result = queries.scenario(folder, trappe, k, movements_, base, horizon, prisstigning / 100)
