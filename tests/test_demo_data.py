@@ -62,3 +62,20 @@ def test_synthetic_label_in_folder_and_readme():
     assert "syntetisk = true" in (DEMO_DIR / "datapakke.toml").read_text(encoding="utf-8")
     assert "DEMODATA" in (DEMO_DIR / "LAES_MIG.md").read_text(encoding="utf-8")
     assert pd.read_csv(DEMO_DIR / "prisindeks.csv")["indeks"].iloc[0] == 100
+
+
+def test_botilbud_goals_for_every_municipality_and_tilbud_on_botilbud_episodes_only(demo):
+    goals = demo.table("botilbud")
+    assert sorted(goals["kommune_kode"].unique()) == sorted(municipalities.codes())
+    assert sorted(goals["aar"].unique()) == [2021, 2022, 2023, 2024]
+    per_row = goals.groupby(["kommune_kode", "botilbud", "aar"])["maal"].apply(sorted)
+    assert all(m == ["M1", "M2", "M3", "M4", "M5"] for m in per_row)
+    assert (goals["taeller"] <= goals["naevner"]).all()
+    forloeb = demo.table("forloeb")
+    step = forloeb["indsats"].map(demo.staircases["voksne"].step_map())
+    housed = (forloeb["trappe"] == "voksne") & step.isin([6, 7, 8])
+    assert (forloeb.loc[housed, "tilbud"] != "").all() and (forloeb.loc[~housed, "tilbud"] == "").all()
+    named = goals.drop_duplicates(["kommune_kode", "botilbud"])
+    used = forloeb.loc[housed, ["kommune_kode", "tilbud"]].drop_duplicates()
+    assert set(map(tuple, used.to_numpy().tolist())) <= set(map(tuple, named[["kommune_kode", "botilbud"]]
+                                                                .to_numpy().tolist()))

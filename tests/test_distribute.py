@@ -14,6 +14,7 @@ import pytest
 
 from helpers.libreoffice import mismatches, recalculate
 from indsatstrappe import distribute, keyfigures, suppression
+from indsatstrappe.excel.reader import read_entries
 from indsatstrappe.io.datafolder import DataFolder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,3 +134,21 @@ def test_rerun_replaces_files_atomically(sent):
     for p in again.files:
         assert p.stat().st_mtime_ns > before[p]
     assert not list(out.glob(".*tmp*"))
+
+
+def test_botilbud_sheet_shows_no_small_count_and_only_the_municipalitys_total_movements(sent):
+    out, _, _ = sent
+    for name in ("Noegletal_825_Laesoe.xlsx", "Noegletal_147_Frederiksberg.xlsx"):
+        rows = read_entries(out / name).botilbud
+        pairs = [(r[2 + 2 * i], r[3 + 2 * i]) for r in rows for i in range(5)]
+        shown = [(t, n) for t, n in pairs if t is not None]
+        assert shown and all(n is not None for t, n in shown)
+        assert not _small([x for t, n in shown for x in (t, n, n - t)]).any(), name
+    raw = DataFolder().table("botilbud").query("kommune_kode == 825")
+    assert _small(pd.concat([raw["taeller"], raw["naevner"] - raw["taeller"]])).any()  # there was something to hide
+    ws = openpyxl.load_workbook(out / "Noegletal_147_Frederiksberg.xlsx", data_only=True)["Botilbud"]
+    head = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 2).value).startswith("Beboernes")) + 2
+    names = {ws.cell(r, 2).value for r in range(head + 1, head + 8)}
+    assert names == {"Alle botilbud"}
+    counts = [ws.cell(r, c).value for r in range(head + 1, head + 8) for c in range(4, 10)]
+    assert not _small(counts).any() and any(isinstance(v, int | float) for v in counts)

@@ -52,9 +52,21 @@ def recalculated(soffice, book, tmp_path_factory):
                                                     ("Forside", "C8"): 2022})
     row = _egne_row(book, "B12", 2024)
     own = _edited_copy(book, tmp / "own.xlsx", {("Egne tal", f"F{row}"): 3, ("Egne tal", f"G{row}"): 4})
-    files = [book, other, own]
+    first = _botilbud_first_input_row(book)
+    # the first botilbud row becomes 2024 with M1 = 1 of 4; a new row adds a botilbud 'Nyt' with M1 = 9 of 16
+    bo = _edited_copy(book, tmp / "botilbud.xlsx", {
+        ("Botilbud", f"C{first}"): 2024, ("Botilbud", f"D{first}"): 1, ("Botilbud", f"E{first}"): 4,
+        ("Botilbud", f"B{first + 20}"): "Nyt", ("Botilbud", f"C{first + 20}"): 2024,
+        ("Botilbud", f"D{first + 20}"): 9, ("Botilbud", f"E{first + 20}"): 16})
+    files = [book, other, own, bo]
     out = recalculate(soffice, files, tmp / "out", tmp / "profile")
-    return dict(zip(("built", "other", "own"), zip(files, out, strict=True), strict=True))
+    return dict(zip(("built", "other", "own", "botilbud"), zip(files, out, strict=True), strict=True))
+
+
+def _botilbud_first_input_row(path: Path) -> int:
+    ws = openpyxl.load_workbook(path)["Botilbud"]
+    return next(r for r in range(2, ws.max_row + 1)
+                if ws.cell(r, 4).value == "Tæller" and ws.cell(r - 1, 2).value == "Botilbud") + 1
 
 
 def blocks(path: Path, data_only: bool = True) -> dict[tuple[str, int], tuple]:
@@ -129,10 +141,10 @@ def test_every_visible_sheet_carries_the_demo_mark(book):
             assert "DEMODATA" in str(ws["B3"].value), ws.title
 
 
-def test_charts_one_per_figure_and_two_per_staircase(book):
+def test_charts_one_per_figure_two_per_staircase_and_one_for_botilbud(book):
     with zipfile.ZipFile(book) as z:
         charts = [n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
-        assert len(charts) == len(keyfigures.catalogue()) + 2 * 2
+        assert len(charts) == len(keyfigures.catalogue()) + 2 * 2 + 1
         line = z.read("xl/charts/chart5.xml").decode()
         assert "<c:numCache>" in line  # cached series values, so charts draw before any recalculation
 
@@ -178,6 +190,20 @@ def test_own_figures_typed_into_the_workbook_are_used(recalculated, folder):
     got = blocks(fresh)
     assert got[("B12", 2024)][0] == pytest.approx(75.0)  # 3 of 4 typed on 'Egne tal'
     assert got[("B12", 2023)] == pytest.approx(expected(folder, KOMMUNE, None)[("B12", 2023)])
+
+
+def test_botilbud_entries_recompute_the_shares_and_the_total(recalculated, folder):
+    """Hand computation of M1 2024 over the typed rows, against LibreOffice's recalculation."""
+    original, fresh = recalculated["botilbud"]
+    first = _botilbud_first_input_row(original)
+    ws = openpyxl.load_workbook(fresh, data_only=True)["Botilbud"]
+    assert ws[f"F{first}"].value == pytest.approx(0.25)
+    raw = folder.table("botilbud").query("kommune_kode == @KOMMUNE and aar == 2024 and maal == 'M1'")
+    t, n = raw["taeller"].sum() + 1 + 9, raw["naevner"].sum() + 4 + 16
+    head = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 2).value).startswith("Kommunens botilbud"))
+    row = next(r for r in range(head + 2, head + 10) if ws.cell(r, 2).value == 2024)
+    assert ws.cell(row, 4).value == pytest.approx(t / n, rel=1e-12)
+    assert ws.cell(row, 3).value == 4  # the two demo botilbud, the edited row, and 'Nyt'
 
 
 def test_cli_reads_own_figures_back_from_the_workbook(recalculated, tmp_path, run_cli):

@@ -27,6 +27,18 @@ def _set(wb, name: str, value) -> None:
     _named_cell(wb, name).value = value
 
 
+def _write_botilbud(wb, rows: list[list]) -> None:
+    """Clear the Botilbud sheet's input rows and type `rows` (twelve cells each) from the top."""
+    ws = wb["Botilbud"]
+    head = next(r for r in range(2, ws.max_row + 1)
+                if ws.cell(r, 4).value == "Tæller" and ws.cell(r - 1, 2).value == "Botilbud")
+    columns = [2, 3] + [c for i in range(5) for c in (4 + 3 * i, 5 + 3 * i)]
+    for k, r in enumerate(range(head + 1, ws.max_row + 1)):
+        cells = rows[k] if k < len(rows) else [None] * len(columns)
+        for c, v in zip(columns, cells, strict=True):
+            ws.cell(r, c).value = v
+
+
 def _write_egne(wb, egne: dict) -> None:
     ws = wb["Egne tal"]
     header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "id")
@@ -49,7 +61,10 @@ entries_strategy = st.builds(
     egne=st.dictionaries(st.tuples(st.sampled_from(OWN_IDS), st.sampled_from(YEARS)),
                          st.tuples(st.one_of(st.none(), st.integers(0, 5000)),
                                    st.one_of(st.none(), st.integers(1, 5000))),
-                         max_size=12).map(lambda d: {k: v for k, v in d.items() if v != (None, None)}))
+                         max_size=12).map(lambda d: {k: v for k, v in d.items() if v != (None, None)}),
+    botilbud=st.lists(st.tuples(st.sampled_from(["Egely", "Bostedet Åbo", "Nyt 'hus'"]), st.sampled_from(YEARS),
+                                st.lists(st.one_of(st.none(), st.integers(0, 40)), min_size=10, max_size=10))
+                      .map(lambda t: [t[0], t[1], *t[2]]), max_size=6))
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -62,6 +77,7 @@ def test_random_entries_survive_a_refresh_exactly(entries, noegletal_template, t
     _set(wb, "ValgtAar", entries.aar)
     _set(wb, "EgneKommune", entries.egne_kommune)
     _write_egne(wb, entries.egne)
+    _write_botilbud(wb, entries.botilbud)
     wb.save(work)
     assert read_entries(work) == entries
     backup = workbooks.refresh(work, DataFolder())

@@ -372,6 +372,63 @@ def rapport(kommune, gruppe, data, indsatskort, ud) -> None:
     out.print(f"Skrev {ud}")
 
 
+# -- botilbud -----------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--kommune", required=True, help="Kommunekode eller navn.")
+@click.option("--visning", type=click.Choice(["maal", "bevaegelser"]), default="maal", show_default=True,
+              help="maal: de fem mål pr. botilbud (tabellen botilbud). bevaegelser: beboernes bevægelser på "
+                   "trappen (tabellen forloeb).")
+@click.option("--aar", default=None, help="Kun dette år (standard: alle år; tabellen viser det seneste).")
+@data_option
+@mapping_option
+@ud_option
+@format_option
+def botilbud(kommune, visning, aar, data, indsatskort, ud, fmt) -> None:
+    """Kvalitet i botilbud: de fem mål pr. botilbud og år, eller beboernes bevægelser ned ad trappen."""
+    from . import botilbud as model
+
+    k, year, folder = _municipality_year_folder(fmt, kommune, aar, "--aar", data, indsatskort)
+    if visning == "maal":
+        result = queries.botilbud_goals(folder, k, year)
+    else:
+        result = queries.botilbud_movements(folder, k)
+        if year is not None:
+            result = result[result["aar"] == year]
+    _print_warnings(folder.warnings)
+    if _written(result, ud, fmt):
+        return
+    if result.empty:
+        out.print("Ingen beboere på trin 6-8 i forløbene for det valgte år.")
+        return
+    if visning == "bevaegelser":
+        table = Table(title=f"Beboere på trin 6-8 og hvor de står et år efter – {municipalities.name_of(k)} ({k})",
+                      title_justify="left", caption="Flyttet ned: eget hjem (trin 1-5) eller et lavere botilbudstrin.",
+                      caption_justify="left")
+        for name in ("Botilbud", "År", "Beboere", *model.MOVEMENT_NAMES.values(), "Flyttet ned"):
+            table.add_column(name, justify="left" if name == "Botilbud" else "right")
+        for r in result.itertuples():
+            table.add_row(r.botilbud, str(r.aar), danish.integer(r.beboere),
+                          *(danish.integer(getattr(r, c)) for c in model.MOVEMENT_KINDS), danish.percent(r.andel_ned),
+                          style="bold" if r.botilbud == model.ALL else None)
+        out.print(table)
+        return
+    latest = int(result["aar"].max())
+    rows = result[result["aar"] == latest]
+    table = Table(title=f"De fem mål for kvalitet i botilbud – {municipalities.name_of(k)} ({k}), {latest}",
+                  title_justify="left", caption="Andel (tæller/nævner). " + model.GOALS_NOTE, caption_justify="left")
+    table.add_column("Botilbud")
+    goals = model.goals()
+    for goal in goals.itertuples():
+        table.add_column(f"{goal.id} {goal.navn}", justify="right")
+    for name, group in rows.groupby("botilbud", sort=False):
+        by_goal = {m: r for m, r in zip(group["maal"], group.itertuples(), strict=True)}
+        cells = [f"{danish.percent(by_goal[g].andel)} ({danish.integer(by_goal[g].taeller)}/"
+                 f"{danish.integer(by_goal[g].naevner)})" if g in by_goal else "–" for g in goals.index]
+        table.add_row(name, *cells, style="bold" if name == model.ALL else None)
+    out.print(table)
+
+
 # -- hent ---------------------------------------------------------------------------------------
 
 @cli.command()
@@ -546,6 +603,8 @@ def demo(ud: Path) -> None:
     saved = result[result["trin"] == scenario_model.TOTAL]["forskel"].sum()
     out.print(f"Scenarie for {municipalities.name_of(kommune)}: 10 % af børnene på trin 6 til trin 5 over 3 år og "
               f"5 børn fra trin 4 til trin 3 over 2 år ændrer udgiften med {danish.integer(saved)} kr. over 5 år.")
+    if folder.has("botilbud") and folder.has("forloeb"):
+        written += _demo_botilbud(folder, ud)
     written.append((report.write_report(folder, kommune, ud / f"Rapport_{kommune}_"
                                         f"{workbooks.file_slug(municipalities.name_of(kommune))}.pdf"), None))
     templates = ud / "skabeloner"  # the analyst's templates, all municipalities, macros in Nøgletal
@@ -561,6 +620,26 @@ def demo(ud: Path) -> None:
         out.print(f"  {target}" + (f" ({danish.integer(n)} rækker)" if n is not None else ""))
     out.print("[bold]Alt ovenfor er lavet af DEMODATA (syntetiske tal).[/bold] Egne data: se README, fx "
               "'indsatstrappe hent --ud dst_data' og 'indsatstrappe fordeling --data dst_data ...'.")
+
+
+def _demo_botilbud(folder: DataFolder, ud: Path) -> list[tuple[Path, int | None]]:
+    """The five goals, the residents' movements and a Nøgletal workbook (its Botilbud sheet) for a
+    municipality with episodes."""
+    from . import botilbud as model
+
+    kommune = int(folder.table("forloeb")["kommune_kode"].min())  # Frederiksberg in the demo: botilbud named
+    goals, moves = queries.botilbud_goals(folder, kommune), queries.botilbud_movements(folder, kommune)
+    written = [(workbooks.write_noegletal(folder, ud / workbooks.noegletal_filename(kommune), kommune), None)]
+    for name, table in (("maal", goals), ("bevaegelser", moves)):
+        target = ud / f"botilbud_{name}_{kommune}.csv"
+        write_csv(table, target)
+        written.append((target, len(table)))
+    every = moves[moves["botilbud"] == model.ALL].iloc[-1]
+    n = goals["botilbud"].nunique() - 1
+    out.print(f"Botilbud i {municipalities.name_of(kommune)}: {n} botilbud med tal for de fem mål. Af de "
+              f"{danish.integer(every['beboere'])} beboere på trin 6-8 ved udgangen af {every['aar'] - 1} var "
+              f"{danish.percent(every['andel_ned'])} flyttet ned ad trappen et år efter.")
+    return written
 
 
 # -- entry point --------------------------------------------------------------------------------

@@ -214,6 +214,64 @@ def _own_figures(rng: np.random.Generator, pop: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["noegletal_id", "kommune_kode", "aar", "taeller", "naevner"])
 
 
+BOTILBUD_SEED = SEED + 1  # its own generator: adding botilbud left every earlier demo table as it was
+BOTILBUD_YEARS = list(range(2021, 2025))
+BOTILBUD_WORDS = (["Bostedet", "Botilbuddet", "Bofællesskabet", "Bocentret"],
+                  ["Egely", "Solgården", "Kastanjen", "Lyngbo", "Fjordly", "Skovbo", "Engly", "Bakken",
+                   "Åbo", "Lindegården", "Møllen", "Havblik"])
+BOTILBUD_STEPS = (8, 7, 6, 8)  # the legal form of a municipality's 1st, 2nd, ... botilbud (trin 8, 7, 6)
+GOAL_MEANS = {"M1": 0.45, "M2": 0.40, "M3": 0.75, "M4": 0.18, "M5": 0.15}
+GOAL_TREND = {"M1": 0.01, "M2": 0.015, "M3": 0.0, "M4": -0.01, "M5": 0.01}  # a year, what the catalogue hopes
+
+
+def _botilbud_names(rng: np.random.Generator, pop: pd.DataFrame) -> dict[int, list[tuple[str, int]]]:
+    """(name, step) of each municipality's botilbud: bigger municipalities run more of them."""
+    adults = pop[(pop["aldersgruppe"] == "18-64") & (pop["aar"] == YEARS[-1])].set_index("kommune_kode")["antal"]
+    names = {}
+    for kode in municipalities.codes():
+        n = int(np.clip(adults[kode] // 40_000 + 1, 1, len(BOTILBUD_STEPS)))
+        first = rng.choice(BOTILBUD_WORDS[0], n)
+        second = rng.choice(BOTILBUD_WORDS[1], n, replace=False)
+        names[kode] = [(f"{a} {b}", BOTILBUD_STEPS[i]) for i, (a, b) in enumerate(zip(first, second, strict=True))]
+    return names
+
+
+def _botilbud_goals(rng: np.random.Generator, names: dict[int, list[tuple[str, int]]],
+                    pop: pd.DataFrame) -> pd.DataFrame:
+    adults = pop[(pop["aldersgruppe"] == "18-64") & (pop["aar"] == YEARS[-1])].set_index("kommune_kode")["antal"]
+    rows = []
+    for kode, offers in names.items():
+        for name, _ in offers:
+            places = int(rng.integers(4, 13)) if adults[kode] < 15_000 else int(rng.integers(8, 37))
+            level = {g: float(rng.normal(0, 0.06)) for g in GOAL_MEANS}
+            for i, year in enumerate(BOTILBUD_YEARS):
+                residents = max(3, places - int(rng.integers(0, 4)))
+                for goal, mean in GOAL_MEANS.items():
+                    asked = max(1, residents - int(rng.integers(0, 4))) if goal in ("M1", "M3") else residents
+                    p = float(np.clip(mean + level[goal] + GOAL_TREND[goal] * i, 0.02, 0.98))
+                    rows.append((kode, name, year, goal, int(rng.binomial(asked, p)), asked))
+    return pd.DataFrame(rows, columns=["kommune_kode", "botilbud", "aar", "maal", "taeller", "naevner"])
+
+
+def _with_botilbud(rng: np.random.Generator, episodes: pd.DataFrame,
+                   names: dict[int, list[tuple[str, int]]]) -> pd.DataFrame:
+    """episodes plus the column `tilbud`: the botilbud of each adult episode on steps 6-8, one per citizen
+    and step, chosen among the municipality's botilbud of that legal form when it runs one."""
+    step = episodes["indsats"].map(default_staircases()["voksne"].step_map()).fillna(0).astype(int)
+    living = (episodes["trappe"] == "voksne") & step.isin([6, 7, 8])
+    chosen: dict[tuple[str, int], str] = {}
+    tilbud = []
+    for borger, kode, s, here in zip(episodes["borger_id"], episodes["kommune_kode"], step, living, strict=True):
+        if not here:
+            tilbud.append("")
+            continue
+        if (borger, s) not in chosen:
+            offers = [n for n, form in names[int(kode)] if form == s] or [n for n, _ in names[int(kode)]]
+            chosen[(borger, s)] = str(offers[int(rng.integers(0, len(offers)))])
+        tilbud.append(chosen[(borger, s)])
+    return episodes.assign(tilbud=tilbud)
+
+
 def _price_index() -> pd.DataFrame:
     growth = {2019: 1.018, 2020: 1.016, 2021: 1.022, 2022: 1.045, 2023: 1.052, 2024: 1.031}
     index, rows = 100.0, [(2018, 100.0)]
@@ -228,7 +286,7 @@ navn = "Demodata"
 syntetisk = true
 kilde = "Syntetiske tal lavet af indsatstrappe.demo_generator (ikke virkelige kommuners tal)"
 hentet = ""
-tabeller = ["befolkning", "modtagere", "regnskab", "forloeb", "egne_tal", "prisindeks"]
+tabeller = ["befolkning", "modtagere", "regnskab", "forloeb", "egne_tal", "botilbud", "prisindeks"]
 """
 
 README = """# DEMODATA – syntetiske tal
@@ -239,7 +297,8 @@ forskellig størrelse, ca. 1 % af de 0-17-årige anbragt, flere i forebyggende o
 indsatser), men intet tal beskriver en virkelig kommune. Brug `--data MAPPE` for rigtige data.
 
 Regnskabets grupperinger på 5.38 er vores egne til demoen. Borger-id'er i `forloeb.csv` er
-opdigtede løbenumre, ikke CPR-numre.
+opdigtede løbenumre, ikke CPR-numre. Botilbuddenes navne og tal i `botilbud.csv` (og kolonnen
+`tilbud` i `forloeb.csv`) er også opdigtede.
 """
 
 
@@ -252,6 +311,10 @@ def generate(out: Path) -> None:
         "befolkning": pop, "modtagere": recipients, "regnskab": _accounts(rng, recipients),
         "forloeb": _episodes(rng, recipients), "egne_tal": _own_figures(rng, pop), "prisindeks": _price_index(),
     }
+    rng_botilbud = np.random.default_rng(BOTILBUD_SEED)
+    names = _botilbud_names(rng_botilbud, pop)
+    tables["botilbud"] = _botilbud_goals(rng_botilbud, names, pop)
+    tables["forloeb"] = _with_botilbud(rng_botilbud, tables["forloeb"], names)
     for name, df in tables.items():
         df.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     (out / "datapakke.toml").write_text(META, encoding="utf-8")

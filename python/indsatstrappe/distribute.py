@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import municipalities, suppression, workbooks
+from . import botilbud, municipalities, suppression, workbooks
 from .excel import noegletal_book, splice, udgiftsmodel_book
 from .excel.scaffold import Book, BookInfo
 from .excel.splice import SharedSheets
@@ -27,7 +27,10 @@ from .io.output import atomic_path
 SUPPRESSION_NOTE = ("Små tal er skjult som hos Danmarks Statistik: antal på 1-4 borgere vises ikke, heller ikke "
                     "andele, rater eller udviklinger beregnet af dem, og hvor et trin er skjult, skjules også tal "
                     "der er summer over trinene for samme kommune og år. Grupper og hele landet beregnes af de "
-                    "viste tal. Det skjulte data-ark er skjult på samme måde.")
+                    "viste tal. Det skjulte data-ark er skjult på samme måde. Botilbuddenes tal for et mål skjules, "
+                    "hvor tæller, nævner eller forskellen mellem dem er 1-4; beboernes bevægelser vises kun samlet "
+                    "for kommunen og skjules for et år, hvor blot ét af tallene er 1-4.")
+MOVEMENTS_NOTE = "I udsendte projektmapper vises kun kommunens samlede tal, og små tal er skjult."
 
 
 @dataclass
@@ -50,6 +53,11 @@ def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
     raw_counts = n.counts
     n.counts = suppression.suppress_counts(raw_counts)
     n.values = suppression.suppress_values(n.values, raw_counts)
+    if n.botilbud is not None:
+        n.botilbud = suppression.suppress_botilbud_goals(n.botilbud)
+    if n.beboere is not None:
+        n.beboere = suppression.suppress_resident_movements(n.beboere, botilbud.MOVEMENT_KINDS)
+        n.beboere_note = MOVEMENTS_NOTE
     u = workbooks.udgiftsmodel_input(folder, first)
     u.counts = suppression.suppress_counts(u.counts)
     u.expense_rows = suppression.suppress_per_citizen(u.expense_rows)

@@ -12,6 +12,7 @@ class NoegletalEntries:
     aar: int | None
     egne_kommune: str
     egne: dict[tuple[str, int], tuple[float | None, float | None]] = field(default_factory=dict)  # (id, år)
+    botilbud: list[list] | None = None  # Botilbud: a row's twelve input cells as typed; None: no such sheet
 
 
 @dataclass

@@ -190,3 +190,34 @@ def scenario(folder: DataFolder, trappe: str, kommune: int, movements: list[scen
     costs = scenario_model.unit_costs(table, kommune, base, members, staircase)
     return scenario_model.project(base_counts, dict(zip(costs["trin"], costs["enhedspris"], strict=True)),
                                   movements, base, horizon, staircase, price_rise)
+
+
+def botilbud_goals(folder: DataFolder, kommune: int, year: int | None = None) -> pd.DataFrame:
+    """The five goals per botilbud and year for one municipality, with its total over all botilbud."""
+    from . import botilbud
+
+    table = folder.table("botilbud")
+    own = table[table["kommune_kode"] == kommune]
+    if own.empty:
+        raise InputError.single("botilbud", f"ingen botilbud for {kommune} {municipalities.name_of(kommune)}.",
+                                "Tjek kommune_kode i botilbud, eller vælg en anden kommune.")
+    if year is not None:
+        own = own[own["aar"] == year]
+        if own.empty:
+            years = ", ".join(str(y) for y in sorted(table[table["kommune_kode"] == kommune]["aar"].unique()))
+            raise InputError.single("--aar", f"ingen botilbudstal for {year}.", f"Vælg et af årene {years}.")
+    return botilbud.goal_values(own)
+
+
+def botilbud_movements(folder: DataFolder, kommune: int) -> pd.DataFrame:
+    """Residents on steps 6-8 and where they stand a year later, per botilbud and in all, year by year."""
+    from . import botilbud
+
+    forloeb = folder.table("forloeb")
+    staircase = staircase_of(folder, "voksne")
+    own = forloeb[(forloeb["kommune_kode"] == kommune) & (forloeb["trappe"] == "voksne")]
+    if own.empty:
+        raise InputError.single("forloeb", f"ingen forløb på voksentrappen for {kommune} "
+                                f"{municipalities.name_of(kommune)}.", "Tjek kommune_kode i forloeb.")
+    first, last = int(forloeb["start"].dt.year.min()), int(forloeb["start"].dt.year.max())
+    return botilbud.resident_movements(own, staircase, list(range(first + 1, last + 1)))

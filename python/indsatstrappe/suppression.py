@@ -66,3 +66,30 @@ def suppress_per_citizen(rows: pd.DataFrame) -> pd.DataFrame:
     would be visible as taeller / vaerdi, so both are hidden."""
     hide = rows["id"].str.startswith("enhedspris:") & is_small(rows["naevner"])
     return rows.assign(taeller=rows["taeller"].mask(hide), naevner=rows["naevner"].mask(hide))
+
+
+def suppress_botilbud_goals(rows: pd.DataFrame) -> pd.DataFrame:
+    """Botilbud goal rows (kommune_kode, botilbud, aar, maal, taeller, naevner): a row is blanked when its
+    numerator, its denominator or the residents who did not reach the goal (naevner - taeller) are 1-4.
+    The workbook's totals sum the shown rows only, so a blanked row cannot be recovered from them."""
+    hide = is_small(rows["taeller"]) | is_small(rows["naevner"]) | is_small(rows["naevner"] - rows["taeller"])
+    return rows.assign(taeller=rows["taeller"].astype(float).mask(hide),
+                       naevner=rows["naevner"].astype(float).mask(hide))
+
+
+def suppress_resident_movements(rows: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
+    """Movement rows of botilbud residents (beboere = the sum of `kinds`) for a distributed workbook.
+
+    Only the municipality's total rows are kept: a botilbud's counts could otherwise be recovered as the
+    total minus the other botilbud. Where any count in a row is 1-4, the whole breakdown of that row is
+    hidden: with beboere and the key figure V11 (eget hjem + ude af trappen) shown elsewhere, hiding one
+    or two counts would leave them derivable. A row of 1-4 residents is hidden whole."""
+    from .botilbud import ALL
+
+    out = rows[rows["botilbud"] == ALL].copy()
+    counts = out[list(kinds)].astype(float)
+    hide = ((counts >= SMALL[0]) & (counts <= SMALL[1])).any(axis=1) | is_small(out["beboere"])
+    out[list(kinds)] = counts.mask(hide, axis=0)
+    out["andel_ned"] = out["andel_ned"].mask(hide)
+    out["beboere"] = out["beboere"].astype(float).mask(is_small(out["beboere"]))
+    return out.reset_index(drop=True)

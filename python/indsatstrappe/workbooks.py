@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import distribution, expenses, municipalities, queries
+from . import botilbud, distribution, expenses, municipalities, queries
 from .errors import InputError
 from .excel import noegletal_book, package, scenario_sheet, udgiftsmodel_book
 from .excel.datasheet import OWN_GROUP
@@ -71,7 +71,16 @@ def noegletal_input(folder: DataFolder, kommune: int, gruppe: str | None = None)
     years = sorted(int(y) for y in counts_df["aar"].unique())
     return noegletal_book.NoegletalInput(
         values=pd.concat(values, ignore_index=True), counts=counts_df, staircases=folder.staircases,
-        years=years, kommune=kommune, gruppe=_group_choice(gruppe, kommune))
+        years=years, kommune=kommune, gruppe=_group_choice(gruppe, kommune),
+        botilbud=folder.table("botilbud") if folder.has("botilbud") else None,
+        beboere=resident_movements(folder, years))
+
+
+def resident_movements(folder: DataFolder, years: list[int]) -> pd.DataFrame | None:
+    """Botilbud residents' movements for every municipality with episodes; None without citizen-level data."""
+    if not folder.has("forloeb") or "voksne" not in folder.staircases:
+        return None
+    return botilbud.resident_movements(folder.table("forloeb"), folder.staircases["voksne"], years)
 
 
 def _group_choice(gruppe: str | None, kommune: int) -> str:
@@ -174,6 +183,7 @@ def refresh(path: Path, folder: DataFolder) -> Path:
         data.aar = entries.aar
         data.egne_kommune = municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'")
         data.egne = entries.egne
+        data.botilbud_rows = entries.botilbud
         info = book_info(folder, noegletal_book.TITLE, kommune, data.years, None)
         macros = path.suffix.lower() == ".xlsm"
 

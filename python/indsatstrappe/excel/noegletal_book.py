@@ -13,8 +13,8 @@ from xlsxwriter.worksheet import Worksheet
 from .. import keyfigures, municipalities
 from ..datafiles import packaged
 from ..staircase import Staircase
+from . import botilbud_sheet, principles_sheet
 from . import formulas as fx
-from . import principles_sheet
 from .datasheet import COUNTRY, DATA_SHEET, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
@@ -39,6 +39,10 @@ class NoegletalInput:
     egne_kommune: int | None = None  # whose own figures 'Egne tal' holds (default: the preselected)
     egne: dict | None = None  # (id, year) -> (taeller, naevner) typed by the user; None: prefill from data
     table: DataTable | None = None  # the Data sheet; the same for every municipality, so built once
+    botilbud: pd.DataFrame | None = None  # the data's botilbud table (all municipalities); None: not in the data
+    beboere: pd.DataFrame | None = None  # botilbud.MOVEMENT_COLUMNS (all municipalities); None: no episodes
+    botilbud_rows: list[list] | None = None  # typed rows of 'Botilbud' (refresh); None: prefill from the data
+    beboere_note: str = ""
     _own: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (kommune, entries)
 
     def data_table(self) -> DataTable:
@@ -71,6 +75,14 @@ class NoegletalInput:
         return self._own[1]
 
 
+    def botilbud_input(self) -> botilbud_sheet.BotilbudInput:
+        kommune = self.own_kommune
+        rows = self.botilbud_rows if self.botilbud_rows is not None else \
+            botilbud_sheet.rows_from_table(self.botilbud, kommune)
+        moves = None if self.beboere is None else self.beboere[self.beboere["kommune_kode"] == kommune]
+        return botilbud_sheet.BotilbudInput(rows, moves, self.beboere_note)
+
+
 def data_rows(data: NoegletalInput) -> pd.DataFrame:
     """The long rows behind the Data sheet: key figures (id B01...) and step counts (id boern:3 ...)."""
     cat = keyfigures.catalogue()
@@ -101,6 +113,7 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
         _theme_sheet(book, table, theme, sel, data)
     principles_sheet.write(book, table, sel, data, own_cell)
     _own_figures_sheet(book, data)
+    botilbud_sheet.write(book, data.botilbud_input(), municipalities.name_of(data.own_kommune))
     _definitions_sheet(book, data.staircases)
     book.about_sheet(_about_rows())
     table.write(book)
@@ -120,7 +133,8 @@ HELP = [
     "2. Alle ark regner om med det samme – i Excel, Excel på nettet og LibreOffice, uden makroer og uden Python.",
     "3. Grupper (kommunegruppe eller region) er gennemsnittet af kommunernes tal; hele landet er det samlede tal.",
     "4. Egne tal (fx varighed og opfølgning) skriver du på arket 'Egne tal'.",
-    "5. Definitionerne står på arket 'Definitioner'; kilder og licens på 'Om'.",
+    "5. Botilbuddenes tal for de fem mål for kvalitet skriver du på arket 'Botilbud'.",
+    "6. Definitionerne står på arket 'Definitioner'; kilder og licens på 'Om'.",
 ]
 
 
@@ -450,6 +464,9 @@ def _about_rows() -> list[tuple[str, str]]:
         ("Antal pr. trin", "Fra aggregerede registertal er et trins antal summen af dets indsatskoders modtagere; "
                            "en borger med to indsatser på samme trin kan tælle to gange. Fra borgerdata står en "
                            "borger på sit højeste trin."),
+        ("Botilbud", "De fem mål er målene i kataloget for kvalitet i socialpsykiatriske botilbud; tæller og "
+                     "nævner pr. mål er vores forslag (se arket 'Botilbud'). Beboernes bevægelser er beregnet af "
+                     "forløb, som bevægelsesnøgletallene."),
         ("Licens", "Projektmappen er bygget af det åbne værktøj indsatstrappe (MIT-licens)."),
     ]
 

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import municipalities
 from ..entries import NoegletalEntries, UdgiftsmodelEntries
 from ..errors import InputError, Problem
+from . import botilbud_sheet
 from .noegletal_book import EGNE_SHEET
 from .udgiftsmodel_book import RULES_SHEET
 
@@ -93,6 +94,23 @@ def _scenario_entries(book) -> dict:
     return {"scenarie": rows, "prisstigning": float(rise) if isinstance(rise, int | float) else 0.0}
 
 
+def _botilbud_entries(book) -> list[list] | None:
+    """The Botilbud sheet's input rows (twelve cells each, as typed; empty rows left out); None if the
+    workbook predates the sheet."""
+    if botilbud_sheet.SHEET not in book.sheetnames:
+        return None
+    ws = book[botilbud_sheet.SHEET]
+    head = next(r for r in range(2, ws.max_row + 1)
+                if ws.cell(r, 4).value == "Tæller" and ws.cell(r - 1, 2).value == "Botilbud")
+    columns = [2, 3] + [c for i in range(5) for c in (4 + 3 * i, 5 + 3 * i)]
+    rows = []
+    for r in range(head + 1, ws.max_row + 1):
+        cells = [ws.cell(r, c).value for c in columns]
+        if any(v not in (None, "") for v in cells):
+            rows.append(cells)
+    return rows
+
+
 def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
     """Every user entry of a Nøgletal or Udgiftsmodel workbook (choices, own figures, rules, pasted accounts)."""
     fil = Path(path).name
@@ -112,7 +130,8 @@ def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
                 egne[(str(fid), int(year))] = (t, n)
         return NoegletalEntries(kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
                                 aar=_int_or_none(_value(book, "ValgtAar")),
-                                egne_kommune=str(_value(book, "EgneKommune")), egne=egne)
+                                egne_kommune=str(_value(book, "EgneKommune")), egne=egne,
+                                botilbud=_botilbud_entries(book))
     if RULES_SHEET in book.sheetnames:
         ws = book[RULES_SHEET]
         header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Trappe")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import municipalities
+from .. import botilbud, municipalities
 from ..errors import Problem
 from ..staircase import STAIRCASES, Staircase, mapping_location
 from . import privacy
@@ -57,11 +57,16 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("forloeb", (
             Column("borger_id", "tekst"), Column("trappe", "trappe"), Column("indsats", "indsats"),
             Column("start", "dato"), Column("slut", "dato_tom"), Column("kommune_kode", "kommune"),
+            Column("tilbud", "tekst", required=False),  # the botilbud of a step 6-8 episode, if known
         ), (), "Forløb pr. borger (egne data)"),
         TableSpec("egne_tal", (
             Column("noegletal_id", "tekst"), Column("kommune_kode", "kommune"), Column("aar", "aar"),
             Column("taeller", "tal"), Column("naevner", "naevner"),
         ), ("noegletal_id", "kommune_kode", "aar"), "Kommunens egne tal til nøgletal"),
+        TableSpec("botilbud", (
+            Column("kommune_kode", "kommune"), Column("botilbud", "tekst"), Column("aar", "aar"),
+            Column("maal", "maal"), Column("taeller", "antal"), Column("naevner", "naevner"),
+        ), ("kommune_kode", "botilbud", "aar", "maal"), "Botilbuddenes egne tal for de fem mål (valgfri)"),
         TableSpec("prisindeks", (
             Column("aar", "aar"), Column("indeks", "naevner"),
         ), ("aar",), "Prisindeks (valgfri)"),
@@ -200,6 +205,12 @@ def _typed_column(col: Column, text: pd.Series, chk: _Checker, staircases, typed
         if kind in ("antal", "aar", "kommune"):
             return num.where(~bad).astype("Int64"), bad
         return num, bad
+    if kind == "maal":
+        goals = list(botilbud.goals().index)
+        unknown = ~empty & ~text.str.upper().isin(goals)
+        chk.report(unknown, name, lambda v: f"ukendt mål '{v}'.",
+                   f"Skriv et af de fem mål for kvalitet i botilbud: {', '.join(goals)}.")
+        return text.str.upper(), check_empty | unknown
     if kind == "trappe":
         unknown = ~empty & ~text.isin(STAIRCASES)
         chk.report(unknown, name, lambda v: f"ukendt trappe '{v}'.", "Skriv 'boern' eller 'voksne'.")
@@ -276,6 +287,8 @@ def _check_keys(spec: TableSpec, df: pd.DataFrame, chk: _Checker) -> pd.DataFram
 
 def _check_rows(name: str, typed: pd.DataFrame, bad: pd.Series, chk: _Checker) -> pd.Series:
     """Rules across the columns of one row."""
+    if name == "botilbud":
+        return _more_than_all(typed, bad, chk)
     if name != "forloeb":
         return pd.Series(False, index=typed.index)
     backwards = ~bad & typed["slut"].notna() & (typed["slut"] < typed["start"])
@@ -288,3 +301,17 @@ def _check_rows(name: str, typed: pd.DataFrame, bad: pd.Series, chk: _Checker) -
         chk.problems.append(Problem(chk.raw.fil, f"{int(backwards.sum()) - MAX_PER_COLUMN} rækker mere har slut "
                                     "før start.", "", kolonne="slut"))
     return backwards
+
+
+def _more_than_all(typed: pd.DataFrame, bad: pd.Series, chk: _Checker) -> pd.Series:
+    """A goal's numerator counts some of the denominator's residents, never more."""
+    over = ~bad & (typed["taeller"] > typed["naevner"])
+    for idx in typed.index[over.to_numpy()][:MAX_PER_COLUMN]:
+        chk.problems.append(Problem(
+            chk.raw.fil, f"tælleren ({typed.at[idx, 'taeller']:g}) er større end nævneren "
+            f"({typed.at[idx, 'naevner']:g}).", "Tælleren er de beboere af nævnerens, der når målet; ret tallene.",
+            chk.row_of(idx), "taeller"))
+    if over.sum() > MAX_PER_COLUMN:
+        chk.problems.append(Problem(chk.raw.fil, f"{int(over.sum()) - MAX_PER_COLUMN} rækker mere har tæller over "
+                                    "nævner.", "", kolonne="taeller"))
+    return over

@@ -1,0 +1,267 @@
+"""The *Botilbud* sheet of the Nøgletal workbook: the five goals for quality in socialpsykiatriske
+botilbud as own data (one input row per botilbud and year, numerator and denominator per goal, the
+share a formula), the municipality's total per year with a chart, and the register-based movement of the
+residents (steps 6-8) from citizen-level episodes.
+
+The goals are the catalogue's; their indicators (what is counted) are ours, as data in
+data/botilbudsmaal.csv. The municipality is the one on 'Egne tal' (EgneKommune)."""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .. import botilbud
+from . import formulas as fx
+from .scaffold import TITLE_ROWS, Book
+from .styles import GREY
+
+SHEET = "Botilbud"
+SPARE_ROWS = 40  # empty input rows below the prefilled ones
+MIN_ROWS = 60
+ROW_CELLS = 2 + 2 * 5  # botilbud, år, then tæller and nævner for M1..M5: what a user types in a row
+DIRECTION = {"op": "↑ højere er bedre", "ned": "↓ lavere er bedre"}
+SOURCE = ("De fem mål er målene i kataloget for kvalitet i socialpsykiatriske botilbud; hvad der tælles "
+          "(tæller og nævner) er vores forslag – skriv jeres egne opgørelser, hvis de er defineret anderledes.")
+COLOURS = ["#2E75B6", "#C55A11", "#548235", "#7030A0", "#BF9000"]
+
+
+@dataclass
+class BotilbudInput:
+    """What the sheet shows for one municipality."""
+
+    rows: list[list]  # ROW_CELLS a row: botilbud, år, t1, n1, ... t5, n5 (as typed, or from the data)
+    movements: pd.DataFrame | None  # botilbud.MOVEMENT_COLUMNS for the municipality; None: no episodes
+    movements_note: str = ""
+
+
+def rows_from_table(table: pd.DataFrame | None, kommune: int) -> list[list]:
+    """The data's botilbud table for one municipality as the sheet's input rows (one per botilbud and year)."""
+    if table is None or table.empty:
+        return []
+    own = table[table["kommune_kode"] == kommune]
+    goal_ids = list(botilbud.goals().index)
+    rows = []
+    for (name, year), group in own.groupby(["botilbud", "aar"], sort=True):
+        by_goal = {m: (t, n) for m, t, n in zip(group["maal"], group["taeller"], group["naevner"], strict=True)}
+        cells: list = [str(name), int(year)]
+        for m in goal_ids:
+            t, n = by_goal.get(m, (None, None))
+            cells += [_number_or_none(t), _number_or_none(n)]
+        rows.append(cells)
+    return rows
+
+
+def table_from_rows(rows: list[list], kommune: int) -> pd.DataFrame:
+    """The sheet's rows back as the contract's long table (rows without a number pair are left out)."""
+    goal_ids = list(botilbud.goals().index)
+    out = []
+    for cells in rows:
+        name, year = cells[0], cells[1]
+        for i, m in enumerate(goal_ids):
+            t, n = cells[2 + 2 * i], cells[3 + 2 * i]
+            if _is_number(t) and _is_number(n):
+                out.append((kommune, str(name), int(year), m, float(t), float(n)))
+    return pd.DataFrame(out, columns=botilbud.TABLE_COLUMNS)
+
+
+def _number_or_none(value):
+    return float(value) if _is_number(value) else None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and not pd.isna(value)
+
+
+def write(book: Book, data: BotilbudInput, kommune_navn: str) -> Worksheet:
+    s = book.styles
+    goals = botilbud.goals()
+    ws = book.sheet(SHEET, "Kvalitet i botilbud", "De fem mål for socialpsykiatriske botilbud og beboernes "
+                    "bevægelser på trappen", landscape=True)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 2, 10)
+    ws.set_column(3, 17, 11)
+    r = TITLE_ROWS + 1
+    ws.write_formula(r, 1, '="Botilbud i "&EgneKommune', s.h1, f"Botilbud i {kommune_navn}")
+    ws.merge_range(r + 1, 1, r + 1, 14, "Skriv hvert botilbuds tal pr. år i de gule felter nederst (én række pr. "
+                   "botilbud og år). Andelene og kommunens samlede tal regner med det samme. Kommunen er den, der "
+                   "står på arket 'Egne tal'. " + SOURCE, s.note)
+    ws.set_row(r + 1, 42)
+
+    r += 3
+    ws.write_string(r, 1, "De fem mål", s.h2)
+    for j, h in enumerate(["Mål", "Id", "Hvad der tælles (tæller af nævner)", "", "", "", "", "", "Ønsket retning"]):
+        ws.write_string(r + 1, 1 + j, h, s.header)
+    ws.merge_range(r + 1, 3, r + 1, 8, "Hvad der tælles (tæller af nævner)", s.header)
+    for i, goal in enumerate(goals.itertuples()):
+        rr = r + 2 + i
+        ws.write_string(rr, 1, goal.navn, s.wrap)
+        ws.write_string(rr, 2, goal.id, s.text)
+        ws.merge_range(rr, 3, rr, 8, f"{goal.indikator}. Tæller: {goal.taeller.lower()}; nævner: "
+                       f"{goal.naevner.lower()}.", s.wrap)
+        ws.write_string(rr, 9, DIRECTION[goal.retning], s.text)
+        ws.set_row(rr, 30)
+
+    capacity = max(len(data.rows) + SPARE_ROWS, MIN_ROWS)
+    years = _summary_years(data.rows)
+    r_sum = r + 2 + len(goals) + 1
+    r_mov = r_sum + max(len(years) + 4, 18)  # below the chart beside the totals
+    n_mov = 0 if data.movements is None else len(data.movements)
+    r_in = r_mov + max(n_mov, 1) + 5
+    head_in = r_in + 2
+    first_in, last_in = head_in + 1, head_in + capacity
+    names = _define_input_names(book, first_in, last_in)
+
+    _summary(book, ws, r_sum, years, data.rows, names)
+    _movements(book, ws, r_mov, data)
+    _inputs(book, ws, r_in, data.rows, capacity)
+    ws.print_area(0, 0, last_in, 2 + 3 * len(goals))
+    ws.fit_to_pages(1, 0)
+    book.protect(ws)
+    return ws
+
+
+def _summary_years(rows: list[list]) -> list[int]:
+    """The years with entries, and the year after the last for next year's entries."""
+    typed = sorted({int(c[1]) for c in rows if _is_number(c[1])})
+    if not typed:
+        return []
+    return [*typed, typed[-1] + 1]
+
+
+def _define_input_names(book: Book, first: int, last: int) -> dict[str, str]:
+    names = {"navn": "Bo_navn", "aar": "Bo_aar"}
+    book.wb.define_name("Bo_navn", "=" + fx.column_range(SHEET, 1, first, last))
+    book.wb.define_name("Bo_aar", "=" + fx.column_range(SHEET, 2, first, last))
+    for i, goal in enumerate(botilbud.goals().index):
+        for part, offset in (("t", 0), ("n", 1)):
+            name = f"Bo_{part}{goal[1:]}"
+            book.wb.define_name(name, "=" + fx.column_range(SHEET, 3 + 3 * i + offset, first, last))
+            names[f"{part}{goal}"] = name
+    return names
+
+
+def summary_share(rows: list[list], year: int, goal_index: int) -> float | str:
+    """The sheet's total for one year and goal: sum of numerators over sum of denominators of the rows
+    that have both."""
+    pairs = [(c[2 + 2 * goal_index], c[3 + 2 * goal_index]) for c in rows
+             if _is_number(c[1]) and int(c[1]) == year]
+    pairs = [(t, n) for t, n in pairs if _is_number(t) and _is_number(n) and n > 0 and t >= 0]
+    total_n = sum(n for _, n in pairs)
+    return sum(t for t, _ in pairs) / total_n if total_n else ""
+
+
+def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[list], names: dict[str, str]) -> None:
+    s = book.styles
+    goals = botilbud.goals()
+    ws.write_string(r, 1, "Kommunens botilbud i alt (summen af tællerne over summen af nævnerne)", s.h2)
+    head = r + 1
+    ws.write_string(head, 1, "År", s.header)
+    ws.write_string(head, 2, "Botilbud", s.header)
+    for i, goal in enumerate(goals.itertuples()):
+        ws.write_string(head, 3 + i, f"{goal.id} {goal.navn}", s.header)
+    ws.set_row(head, 54)
+    pct = s.number("pct")
+    for k, year in enumerate(years):
+        rr = head + 1 + k
+        ws.write_number(rr, 1, year, s.number("year"))
+        named = sum(1 for c in rows if _is_number(c[1]) and int(c[1]) == year and c[0] not in (None, ""))
+        ws.write_formula(rr, 2, f'=SUMPRODUCT(({names["aar"]}={fx.cell(rr, 1)})*({names["navn"]}<>""))',
+                         s.number("antal"), named)
+        for i, goal in enumerate(goals.index):
+            t, n = names[f"t{goal}"], names[f"n{goal}"]
+            y = fx.cell(rr, 1)
+            both = f'{names["aar"]},{y},{n},">0",{t},">=0"'  # only rows with a number pair, on both sides
+            formula = f'=IFERROR(SUMIFS({t},{both})/SUMIFS({n},{both}),"")'
+            ws.write_formula(rr, 3 + i, formula, pct, summary_share(rows, year, i))
+    if not years:
+        ws.write_string(head + 1, 1, "Ingen tal endnu – skriv dem i tabellen nederst.", s.note)
+        return
+    chart = book.wb.add_chart({"type": "line"})
+    last = head + len(years) - 1  # the spare year for next year's entries stays out of the chart until typed
+    for i, goal in enumerate(goals.itertuples()):
+        chart.add_series({"name": f"{goal.id} {goal.navn}", "categories": [ws.name, head + 1, 1, last, 1],
+                          "values": [ws.name, head + 1, 3 + i, last, 3 + i],
+                          "line": {"color": COLOURS[i], "width": 2.25}, "marker": {"type": "circle", "size": 5,
+                          "fill": {"color": COLOURS[i]}, "border": {"color": COLOURS[i]}}})
+    chart.set_title({"name": "De fem mål, alle kommunens botilbud", "name_font": {"size": 11}})
+    chart.set_y_axis({"num_format": "0%", "min": 0, "major_gridlines": {"visible": True,
+                      "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"line": {"color": GREY}})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_size({"width": 620, "height": 300})
+    ws.insert_chart(r, 9, chart)
+
+
+def _movements(book: Book, ws: Worksheet, r: int, data: BotilbudInput) -> None:
+    s = book.styles
+    ws.write_string(r, 1, "Beboernes bevægelser på trappen (registerdata fra forløb)", s.h2)
+    ws.merge_range(r + 1, 1, r + 1, 10, "Beboere på trin 6-8 (botilbudslignende, midlertidigt og "
+                   "længerevarende botilbud) den 31. december året før, og hvor de står den 31. december. "
+                   "'Flyttet ned' er eget hjem (trin 1-5) eller et lavere botilbudstrin. Pr. botilbud, når "
+                   "forløbene har kolonnen 'tilbud'. " + data.movements_note, s.note)
+    ws.set_row(r + 1, 42)
+    head = r + 2
+    labels = ["Botilbud", "År", "Beboere", *botilbud.MOVEMENT_NAMES.values(), "Andel flyttet ned"]
+    for j, h in enumerate(labels):
+        ws.write_string(head, 1 + j, h, s.header)
+    ws.set_row(head, 42)
+    if data.movements is None or data.movements.empty:
+        ws.merge_range(head + 1, 1, head + 1, 9, "Ingen forløbsdata for kommunen. Læg forloeb.csv (gerne med "
+                       "kolonnen tilbud) i datamappen og kør 'indsatstrappe opdater'.", s.note)
+        return
+    number = s.number("antal")
+    for k, row in enumerate(data.movements.itertuples(index=False)):
+        rr = head + 1 + k
+        ws.write_string(rr, 1, row.botilbud, s.bold if row.botilbud == botilbud.ALL else s.text)
+        ws.write_number(rr, 2, row.aar, s.number("year"))
+        for j, col in enumerate(["beboere", *botilbud.MOVEMENT_KINDS]):
+            value = getattr(row, col)
+            if pd.isna(value):
+                ws.write_blank(rr, 3 + j, None, number)
+            else:
+                ws.write_number(rr, 3 + j, float(value), number)
+        b, home, lower = fx.cell(rr, 3), fx.cell(rr, 4), fx.cell(rr, 5)
+        cached = "" if pd.isna(row.andel_ned) else float(row.andel_ned)
+        ws.write_formula(rr, 9, f'=IF(OR({home}="",{lower}="",N({b})=0),"",({home}+{lower})/{b})',
+                         s.number("pct"), cached)
+
+
+def _inputs(book: Book, ws: Worksheet, r: int, rows: list[list], capacity: int) -> None:
+    s = book.styles
+    goals = botilbud.goals()
+    ws.write_string(r, 1, "Botilbuddenes tal (én række pr. botilbud og år)", s.h2)
+    top, head = r + 1, r + 2
+    ws.merge_range(top, 1, head, 1, "Botilbud", s.header)
+    ws.merge_range(top, 2, head, 2, "År", s.header)
+    for i, goal in enumerate(goals.itertuples()):
+        ws.merge_range(top, 3 + 3 * i, top, 5 + 3 * i, f"{goal.id} {goal.navn}", s.header)
+        for j, h in enumerate(["Tæller", "Nævner", "Andel"]):
+            ws.write_string(head, 3 + 3 * i + j, h, s.header)
+    ws.set_row(top, 30)
+    text_in, year_in, count_in, pct = s.input("text"), s.input("year"), s.input("antal"), s.number("pct")
+    for k in range(capacity):
+        rr = head + 1 + k
+        cells = rows[k] if k < len(rows) else [None] * ROW_CELLS
+        _input_cell(ws, rr, 1, cells[0], text_in)
+        _input_cell(ws, rr, 2, cells[1], year_in)
+        for i in range(len(goals)):
+            t, n = cells[2 + 2 * i], cells[3 + 2 * i]
+            tc, nc = 3 + 3 * i, 4 + 3 * i
+            _input_cell(ws, rr, tc, t, count_in)
+            _input_cell(ws, rr, nc, n, count_in)
+            cached = t / n if _is_number(t) and _is_number(n) and n else ""
+            ws.write_formula(rr, 5 + 3 * i, f'=IF(OR({fx.cell(rr, tc)}="",{fx.cell(rr, nc)}=""),"",'
+                             f'IFERROR({fx.cell(rr, tc)}/{fx.cell(rr, nc)},""))', pct, cached)
+
+
+def _input_cell(ws: Worksheet, row: int, col: int, value, fmt) -> None:
+    if _is_number(value):
+        ws.write_number(row, col, float(value), fmt)
+    elif value not in (None, ""):
+        ws.write_string(row, col, str(value), fmt)  # kept as typed, even when it is not a number
+    else:
+        ws.write_blank(row, col, None, fmt)
