@@ -76,27 +76,33 @@ class DataTable:
         return None if not n > 0 else self.faktor[fid] * float(t) / float(n)
 
     def group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
-        key = ("g", fid, year, kind, name)
-        if key not in self._memo:  # the same for every municipality in a group: compute once
-            self._memo[key] = self._group_mean(fid, year, kind, name)
-        return self._memo[key]
-
-    def _group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
-        rows = (self.keys["id"] == fid).to_numpy() & ((self.region if kind == "region" else self.gruppe) == name)
-        values = self.v[year].to_numpy()[rows]
-        values = values[~np.isnan(values)]
-        return float(values.mean()) if len(values) else None
+        return self._twins()[0].get((fid, year, kind == "region", name))
 
     def country(self, fid: str, year: int) -> float | None:
-        key = ("c", fid, year)
-        if key not in self._memo:
-            self._memo[key] = self._country(fid, year)
-        return self._memo[key]
+        return self._twins()[1].get((fid, year))
 
-    def _country(self, fid: str, year: int) -> float | None:
-        rows = (self.keys["id"] == fid).to_numpy()
-        n = np.nansum(self.n[year].to_numpy()[rows])
-        return None if not n > 0 else self.faktor[fid] * np.nansum(self.t[year].to_numpy()[rows]) / n
+    def _twins(self) -> tuple[dict, dict]:
+        """Every group's mean and the country's figure for every id and year, computed in one vectorised
+        pass: they are the same for every municipality, and asked for thousands of times per workbook."""
+        if "twins" not in self._memo:
+            means: dict[tuple, float] = {}
+            country: dict[tuple, float] = {}
+            ids = self.keys["id"].to_numpy()
+            factor = np.array([self.faktor[i] for i in ids])
+            for j, year in enumerate(self.years):
+                v = self.v[year].to_numpy()
+                for is_region, groups in ((False, self.gruppe), (True, self.region)):
+                    frame = pd.DataFrame({"id": ids, "g": groups, "v": v}).dropna(subset=["v"])
+                    for (fid, name), mean in frame.groupby(["id", "g"], sort=False)["v"].mean().items():
+                        means[(fid, year, is_region, name)] = float(mean)
+                t, n = self._t[:, j], self._n[:, j]
+                sums = pd.DataFrame({"id": ids, "t": np.nan_to_num(t), "n": np.nan_to_num(n), "f": factor})
+                for fid, row in sums.groupby("id", sort=False).agg(t=("t", "sum"), n=("n", "sum"),
+                                                                   f=("f", "first")).iterrows():
+                    if row["n"] > 0:
+                        country[(fid, year)] = float(row["f"] * row["t"] / row["n"])
+            self._memo["twins"] = (means, country)
+        return self._memo["twins"]
 
     # -- formulas --------------------------------------------------------------------------------
     def own_formula(self, fid: str, year: int, kode_cell: str = "ValgtKode", fid_expr: str | None = None) -> str:
