@@ -222,3 +222,36 @@ def test_sheet_without_episodes_says_so(tmp_path, demo):
     head = _section(ws, "Beboernes bevægelser") + 2
     assert ws.cell(head + 1, 2).value.startswith("Ingen forløbsdata for kommunen")
     assert len(read_entries(path).botilbud) == 16  # København: 4 botilbud x 4 years in the demo
+
+
+def _typed_copy(book: Path, target: Path, edits: dict[tuple[int, int], object]) -> Path:
+    """A copy of the workbook with cells of the Botilbud input table typed; keys (row offset, column)."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Botilbud"]
+    head = next(r for r in range(2, ws.max_row + 1)
+                if ws.cell(r, 4).value == "Tæller" and ws.cell(r - 1, 2).value == "Botilbud")
+    for (offset, col), value in edits.items():
+        ws.cell(head + offset, col).value = value
+    wb.save(target)
+    return target
+
+
+def test_cli_reads_the_typed_botilbud_rows_back(book, run_cli, tmp_path):
+    typed = _typed_copy(book, tmp_path / "typed.xlsx", {(20, 2): "Nyt Bosted", (20, 3): 2024, (20, 4): 7,
+                                                         (20, 5): 10})
+    run = run_cli("botilbud", "--kommune", "147", "--egne-tal", typed, "--aar", "2024", "--ud", tmp_path / "m.csv")
+    assert run.code == 0, run.err
+    assert "Læste 41 tal for botilbud" in run.out
+    got = pd.read_csv(tmp_path / "m.csv").set_index(["botilbud", "maal"])
+    assert got.loc[("Nyt Bosted", "M1"), "andel"] == pytest.approx(0.7)
+    assert ("Nyt Bosted", "M2") not in got.index  # only the typed goal
+
+
+def test_cli_names_bad_typed_cells_with_sheet_row_and_column(book, run_cli, tmp_path):
+    typed = _typed_copy(book, tmp_path / "bad.xlsx", {(1, 4): "mange", (2, 4): 40, (20, 4): 3})
+    run = run_cli("botilbud", "--kommune", "147", "--egne-tal", typed)
+    assert run.code == 2
+    assert "bad.xlsx, ark 'Botilbud', række" in run.err
+    assert "kolonne 'D': 'mange' er ikke et tal" in run.err
+    assert "tælleren (40) skal ligge mellem 0 og nævneren" in run.err
+    assert "rækken har tal men intet botilbud" in run.err and "Traceback" not in run.err

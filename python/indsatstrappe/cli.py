@@ -382,13 +382,21 @@ def rapport(kommune, gruppe, data, indsatskort, ud) -> None:
 @click.option("--aar", default=None, help="Kun dette år (standard: alle år; tabellen viser det seneste).")
 @data_option
 @mapping_option
+@click.option("--egne-tal", "egne_tal", type=click.Path(path_type=Path), default=None,
+              help="Læs botilbuddenes tal fra arket 'Botilbud' i en Nøgletal-projektmappe.")
 @ud_option
 @format_option
-def botilbud(kommune, visning, aar, data, indsatskort, ud, fmt) -> None:
+def botilbud(kommune, visning, aar, data, indsatskort, egne_tal, ud, fmt) -> None:
     """Kvalitet i botilbud: de fem mål pr. botilbud og år, eller beboernes bevægelser ned ad trappen."""
     from . import botilbud as model
 
     k, year, folder = _municipality_year_folder(fmt, kommune, aar, "--aar", data, indsatskort)
+    if egne_tal is not None:
+        entered = reader.read_botilbud(egne_tal)
+        existing = folder.table("botilbud") if folder.has("botilbud") else entered.iloc[0:0]
+        kept = existing[~existing["kommune_kode"].isin(entered["kommune_kode"].unique())]
+        folder.replace_table("botilbud", pd.concat([kept, entered], ignore_index=True))
+        out.print(f"Læste {len(entered)} tal for botilbud fra {egne_tal}")
     if visning == "maal":
         result = queries.botilbud_goals(folder, k, year)
     else:

@@ -15,6 +15,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from .. import botilbud
+from ..errors import Problem
 from . import formulas as fx
 from .scaffold import TITLE_ROWS, Book
 from .styles import GREY
@@ -66,6 +67,41 @@ def table_from_rows(rows: list[list], kommune: int) -> pd.DataFrame:
             if _is_number(t) and _is_number(n):
                 out.append((kommune, str(name), int(year), m, float(t), float(n)))
     return pd.DataFrame(out, columns=botilbud.TABLE_COLUMNS)
+
+
+def check_rows(numbered: list[tuple[int, list]], where: str) -> list[Problem]:
+    """Problems in typed rows ((sheet row, twelve cells)): a name and a year on every row with numbers,
+    numbers in the number cells, a denominator above 0 and a numerator no larger, one row per botilbud
+    and year."""
+    problems = []
+    seen: dict[tuple, int] = {}
+    for r, cells in numbered:
+        name, year = cells[0], cells[1]
+        if name in (None, ""):
+            problems.append(Problem(where, "rækken har tal men intet botilbud.", "Skriv botilbuddets navn i "
+                                    "kolonne B, eller slet tallene.", r, "B"))
+        if not (_is_number(year) and float(year).is_integer() and 1990 <= year <= 2100):
+            problems.append(Problem(where, f"'{year if year is not None else ''}' er ikke et årstal.",
+                                    "Skriv året som fx 2024.", r, "C"))
+        elif name not in (None, ""):
+            key = (str(name).strip(), int(year))
+            if key in seen:
+                problems.append(Problem(where, f"{key[0]} {key[1]} står også i række {seen[key]}.",
+                                        "Saml tallene i én række pr. botilbud og år.", r, "B"))
+            seen.setdefault(key, r)
+        for i in range(len(botilbud.goals())):
+            t, n = cells[2 + 2 * i], cells[3 + 2 * i]
+            t_col, n_col = fx.xl_col(3 + 3 * i), fx.xl_col(4 + 3 * i)
+            for value, col in ((t, t_col), (n, n_col)):
+                if value not in (None, "") and not _is_number(value):
+                    problems.append(Problem(where, f"'{value}' er ikke et tal.", "Skriv et helt tal eller lad "
+                                            "cellen stå tom.", r, col))
+            if _is_number(n) and n <= 0:
+                problems.append(Problem(where, "nævneren skal være større end 0.", "", r, n_col))
+            elif _is_number(t) and _is_number(n) and (t < 0 or t > n):
+                problems.append(Problem(where, f"tælleren ({t:g}) skal ligge mellem 0 og nævneren ({n:g}).",
+                                        "Tælleren er de beboere af nævnerens, der når målet.", r, t_col))
+    return problems
 
 
 def _number_or_none(value):

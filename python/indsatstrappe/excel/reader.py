@@ -60,6 +60,28 @@ def read_own_figures(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["noegletal_id", "kommune_kode", "aar", "taeller", "naevner"])
 
 
+def read_botilbud(path: Path) -> pd.DataFrame:
+    """The Botilbud sheet's typed rows as the contract's botilbud table (municipality from 'Egne tal');
+    a goal's pair counts when both cells hold numbers, and a bad cell is named with its row."""
+    fil = Path(path).name
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
+        raise InputError.single(fil, "kan ikke åbnes som Excel-projektmappe.",
+                                "Angiv en Nøgletal-projektmappe (.xlsx eller .xlsm).") from None
+    numbered = _botilbud_numbered(book)
+    if numbered is None:
+        raise InputError.single(fil, f"har intet ark '{botilbud_sheet.SHEET}'.",
+                                "Angiv en Nøgletal-projektmappe bygget af indsatstrappe (med arket Botilbud), "
+                                "eller kør 'indsatstrappe opdater' på den først.")
+    where = f"{fil}, ark '{botilbud_sheet.SHEET}'"
+    kommune = municipalities.parse_kommune(str(_value(book, "EgneKommune") or ""), f"{fil}, ark '{EGNE_SHEET}'")
+    problems = botilbud_sheet.check_rows(numbered, where)
+    if problems:
+        raise InputError(problems)
+    return botilbud_sheet.table_from_rows([cells for _, cells in numbered], kommune)
+
+
 def merge_own_figures(existing: pd.DataFrame | None, entered: pd.DataFrame) -> pd.DataFrame:
     """The data folder's egne_tal with the workbook's entries replacing rows with the same key."""
     if existing is None or existing.empty:
@@ -97,6 +119,11 @@ def _scenario_entries(book) -> dict:
 def _botilbud_entries(book) -> list[list] | None:
     """The Botilbud sheet's input rows (twelve cells each, as typed; empty rows left out); None if the
     workbook predates the sheet."""
+    numbered = _botilbud_numbered(book)
+    return None if numbered is None else [cells for _, cells in numbered]
+
+
+def _botilbud_numbered(book) -> list[tuple[int, list]] | None:
     if botilbud_sheet.SHEET not in book.sheetnames:
         return None
     ws = book[botilbud_sheet.SHEET]
@@ -107,7 +134,7 @@ def _botilbud_entries(book) -> list[list] | None:
     for r in range(head + 1, ws.max_row + 1):
         cells = [ws.cell(r, c).value for c in columns]
         if any(v not in (None, "") for v in cells):
-            rows.append(cells)
+            rows.append((r, cells))
     return rows
 
 
