@@ -123,14 +123,15 @@ def write(book: Book, data: BotilbudInput, kommune_navn: str) -> Worksheet:
     r = TITLE_ROWS + 1
     ws.write_formula(r, 1, '="Botilbud i "&EgneKommune', s.h1, f"Botilbud i {kommune_navn}")
     ws.merge_range(r + 1, 1, r + 1, 14, "Skriv hvert botilbuds tal pr. år i de gule felter nederst (én række pr. "
-                   "botilbud og år). Andelene og kommunens samlede tal regner med det samme. Kommunen er den, der "
+                   "botilbud og år). Andelene og kommunens samlede tal regner med det samme; opgørelsen har årene i "
+                   "tabellen og året efter, flere år kommer med ved 'indsatstrappe opdater'. Kommunen er den, der "
                    "står på arket 'Egne tal'. " + SOURCE, s.note)
     ws.set_row(r + 1, 42)
 
     r += 3
     ws.write_string(r, 1, "De fem mål", s.h2)
-    for j, h in enumerate(["Mål", "Id", "Hvad der tælles (tæller af nævner)", "", "", "", "", "", "Ønsket retning"]):
-        ws.write_string(r + 1, 1 + j, h, s.header)
+    for col, h in ((1, "Mål"), (2, "Id"), (9, "Ønsket retning")):
+        ws.write_string(r + 1, col, h, s.header)
     ws.merge_range(r + 1, 3, r + 1, 8, "Hvad der tælles (tæller af nævner)", s.header)
     for i, goal in enumerate(goals.itertuples()):
         rr = r + 2 + i
