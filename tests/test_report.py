@@ -38,7 +38,7 @@ def test_report_pages_carry_name_period_demo_mark_and_figures(report):
     pages = subprocess.run(["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
-    assert len(pages) == 4
+    assert len(pages) == 5
     for p in pages:
         assert "Læsø (825)" in p and "2018-2024" in p and "DEMODATA" in p
     assert "Anbringelse på institution" in pages[0] and "Længerevarende botilbud" in pages[0]
@@ -46,13 +46,25 @@ def test_report_pages_carry_name_period_demo_mark_and_figures(report):
     v18 = comp[(comp["noegletal_id"] == "V18") & (comp["aar"] == 2024)]["vaerdi"].iloc[0]
     assert f"{v18:.1f}".replace(".", ",") in pages[2]
     assert "Udgifter pr. trin" in pages[3] and "Enhedspris pr. borger" in pages[3]
+    goals = queries.botilbud_goals(DataFolder(), 825, 2024).query("botilbud == 'Alle botilbud' and maal == 'M3'")
+    assert "Kvalitet i botilbud" in pages[4] and "Botilbuddet Møllen" in pages[4]
+    assert f"{goals['andel'].iloc[0] * 100:.1f} %".replace(".", ",") in pages[4]
+    assert "Beboere på trin 6-8" in pages[4]
+
+
+def test_no_botilbud_page_without_botilbud_data(tmp_path):
+    from conftest import SMALL_BEFOLKNING, write_folder
+    from indsatstrappe import report
+
+    folder = DataFolder(write_folder(tmp_path / "d", {"befolkning": SMALL_BEFOLKNING}))
+    assert report._botilbud_page(folder, 101) is None
 
 
 def test_report_pages_render(report):
     _poppler()
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(report), str(ARTIFACTS / "rapport_laesoe")], check=True)
-    for n in range(1, 5):
+    for n in range(1, 6):
         png = image.imread(ARTIFACTS / f"rapport_laesoe-{n}.png")
         band = png[5:20, 50:-50, :3].mean(axis=(0, 1))  # the dark blue title band
         assert band[2] > band[0] + 0.1 and band.mean() < 0.5

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
-from . import danish, expenses, keyfigures, municipalities, queries  # noqa: E402
+from . import botilbud, danish, expenses, keyfigures, municipalities, queries  # noqa: E402
 from .io.datafolder import DataFolder  # noqa: E402
 from .io.output import atomic_path  # noqa: E402
 
@@ -39,6 +39,9 @@ def write_report(folder: DataFolder, kommune: int, target: Path, gruppe: str | N
     period = f"{years[0]}-{years[-1]}"
     pages = [_staircase_page(folder, kommune, dists), *_key_figure_pages(folder, kommune, gruppe),
              _expense_page(folder, kommune)]
+    botilbud_page = _botilbud_page(folder, kommune)
+    if botilbud_page is not None:
+        pages.append(botilbud_page)
     sources = "Kilde: " + (meta.label if meta.label else "egne data")
     with atomic_path(target) as tmp, PdfPages(tmp) as pdf:
         info = pdf.infodict()
@@ -103,17 +106,8 @@ def _key_figure_pages(folder: DataFolder, kommune: int, gruppe: str | None) -> l
         ax.axis("off")
         group = municipalities.comparison_group(gruppe, kommune).navn
         ax.set_title(f"{latest}: kommunen, {group} og hele landet", fontsize=10, loc="left", color=BLUE)
-        table = ax.table(cellText=rows, colLabels=["Id", "Nøgletal", "Enhed", "Kommunen", "Gruppen", "Landet",
-                                                   "Ønsket"],
-                         colWidths=[0.06, 0.46, 0.16, 0.09, 0.09, 0.09, 0.06], loc="upper left", cellLoc="left")
-        table.auto_set_font_size(False)
-        table.set_fontsize(7)
-        table.scale(1, 1.5)
-        for (row, _), cell in table.get_celld().items():
-            cell.set_edgecolor("#BFBFBF")
-            if row == 0:
-                cell.set_facecolor("#D9E2F3")
-                cell.set_text_props(fontweight="bold")
+        _table(ax, rows, ["Id", "Nøgletal", "Enhed", "Kommunen", "Gruppen", "Landet", "Ønsket"],
+               [0.06, 0.46, 0.16, 0.09, 0.09, 0.09, 0.06], row_scale=1.5)
         pages.append(Page(fig, title))
     return pages
 
@@ -145,6 +139,66 @@ def _expense_page(folder: DataFolder, kommune: int) -> Page:
         fig.text(0.10, 0.535 - i * 0.45, _wrap(f"Enhedspris pr. borger {int(table['aar'].max())}: {text}", 110),
                  fontsize=7, va="top")
     return Page(fig, "Udgifterne på trinene")
+
+
+GOAL_COLOURS = ["#2E75B6", "#C55A11", "#548235", "#7030A0", "#BF9000"]
+
+
+def _botilbud_page(folder: DataFolder, kommune: int) -> Page | None:
+    """The five goals over the years and per botilbud, and where the residents went; None without botilbud
+    data for the municipality."""
+    if not folder.has("botilbud") or not (folder.table("botilbud")["kommune_kode"] == kommune).any():
+        return None
+    goals = queries.botilbud_goals(folder, kommune)
+    names = botilbud.goals()["navn"]
+    fig = plt.figure(figsize=A4)
+    ax = fig.add_axes([0.10, 0.66, 0.55, 0.24])
+    total = goals[goals["botilbud"] == botilbud.ALL].pivot(index="aar", columns="maal", values="andel")
+    for colour, goal in zip(GOAL_COLOURS, total.columns, strict=False):
+        ax.plot(total.index, total[goal] * 100, marker="o", color=colour, label=f"{goal} {names[goal]}")
+    ax.set_title("De fem mål, alle kommunens botilbud (%)", fontsize=10, loc="left", color=BLUE)
+    ax.set_xticks(total.index)
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    latest = int(goals["aar"].max())
+    now = goals[goals["aar"] == latest].pivot(index="botilbud", columns="maal", values="andel")
+    now = now.reindex([*(b for b in now.index if b != botilbud.ALL), botilbud.ALL])
+    rows = [[_short(name, 34), *(danish.percent(v) if v == v else "–" for v in row)] for name, row in now.iterrows()]
+    tab = fig.add_axes([0.05, 0.40, 0.9, 0.20])
+    tab.axis("off")
+    tab.set_title(f"Pr. botilbud, {latest}", fontsize=10, loc="left", color=BLUE)
+    _table(tab, rows, ["Botilbud", *now.columns], [0.35, *[0.13] * len(now.columns)])
+    text = "Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er vores forslag."
+    if folder.has("forloeb") and (folder.table("forloeb")["kommune_kode"] == kommune).any():
+        moves = queries.botilbud_movements(folder, kommune)
+        every = moves[moves["botilbud"] == botilbud.ALL]
+        mv = fig.add_axes([0.05, 0.08, 0.9, 0.22])
+        mv.axis("off")
+        mv.set_title("Beboere på trin 6-8 og hvor de står et år efter (forløbsdata)", fontsize=10, loc="left",
+                     color=BLUE)
+        kinds = botilbud.MOVEMENT_KINDS
+        rows = [[str(r.aar), danish.integer(r.beboere), *(danish.integer(getattr(r, k)) for k in kinds),
+                 danish.percent(r.andel_ned)] for r in every.itertuples()]
+        _table(mv, rows, ["År", "Beboere", "Eget hjem (1-5)", "Lavere botilbud", "Samme trin", "Højere trin",
+                          "Ude af trappen", "Flyttet ned"],
+               [0.07, 0.09, 0.16, 0.16, 0.11, 0.11, 0.13, 0.11])
+    fig.text(0.05, 0.05, text, fontsize=7, color=GREY)
+    return Page(fig, "Kvalitet i botilbud")
+
+
+def _table(ax, rows: list[list[str]], header: list[str], widths: list[float], row_scale: float = 1.4) -> None:
+    """A plain table in the house style: light blue bold header, grey lines, 7 pt."""
+    table = ax.table(cellText=rows, colLabels=header, colWidths=widths, loc="upper left", cellLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(7)
+    table.scale(1, row_scale)
+    for (row, _), cell in table.get_celld().items():
+        cell.set_edgecolor("#BFBFBF")
+        if row == 0:
+            cell.set_facecolor("#D9E2F3")
+            cell.set_text_props(fontweight="bold")
 
 
 def _short(text: str, width: int) -> str:
