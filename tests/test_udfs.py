@@ -51,3 +51,16 @@ def test_transition_matrix_of_episodes_with_excel_dates():
     out = udfs.INDSATS_BEVAEGELSER(rows, "boern", "2023-01-01", dt.datetime(2023, 12, 31))
     cells = {(r[0], r[1]): r[2] for r in out[1:] if r[2]}
     assert cells == {(6, 3): 1, (0, 2): 1}
+
+
+def test_resident_movements_per_botilbud_from_pasted_episodes():
+    rows = [["borger_id", "indsats", "start", "slut", "tilbud"],
+            ["a", "HAND07:30181", dt.datetime(2020, 1, 1), "2023-05-31", "Egely"],  # 8 -> 4: own home
+            ["a", "HAND07:31202", "2023-06-01", None, None],
+            ["b", "HAND07:31201", 44197.0, None, "Egely"],  # 6 -> 6 (44197 = 2021-01-01)
+            ["c", "HAND07:31202", "2022-01-01", None, ""]]  # step 4: not a resident
+    out = udfs.INDSATS_BEBOERE(rows, 2023)
+    assert out[0] == ["botilbud", "beboere", "eget_hjem", "lavere", "samme", "hoejere", "ude", "andel_ned"]
+    assert out[1] == ["Egely", 2, 1, 0, 1, 0, 0, 0.5]
+    assert out[2][:2] == ["Alle botilbud", 2]
+    assert udfs.INDSATS_BEBOERE([["a", "HAND07:30181", "", None, ""]], 2023)[0][0].startswith("#FEJL")

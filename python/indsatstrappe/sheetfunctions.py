@@ -168,6 +168,26 @@ def transition_matrix(episodes, trappe: str, fra, til) -> list[list]:
     return [["fra_trin", "til_trin", "antal"]] + matrix.values.tolist()
 
 
+@_guard(array=True)
+def resident_movements(episodes, aar) -> list[list]:
+    """Adult episode rows (borger_id, indsats, start, slut, tilbud) and a year -> rows of botilbud, beboere,
+    eget_hjem, lavere, samme, hoejere, ude, andel_ned: residents on steps 6-8 on 31 December the year before
+    and where they stand a year later, per botilbud and in all."""
+    from . import botilbud
+
+    staircase = _staircase("voksne")
+    df = _table(episodes, ["borger_id", "indsats", "start", "slut", "tilbud"])
+    df = df.assign(trappe=staircase.key, kommune_kode=0, tilbud=df["tilbud"].map(lambda v: "" if v is None else
+                                                                                 str(v).strip()),
+                   start=parse_dates(df["start"].map(_date_text)), slut=parse_dates(df["slut"].map(_date_text)))
+    if df["start"].isna().any():
+        return [[_error("hvert forløb skal have en startdato.")]]
+    moves = botilbud.resident_movements(df, staircase, [int(float(aar))])
+    columns = ["botilbud", "beboere", *botilbud.MOVEMENT_KINDS, "andel_ned"]
+    return [columns] + [[r.botilbud, *(int(getattr(r, c)) for c in columns[1:-1]), float(r.andel_ned)]
+                        for r in moves.itertuples()]
+
+
 def _grouping(value) -> str:
     """005, 5 and 5.0 are the same grouping; empty means none."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() in ("", "nan"):

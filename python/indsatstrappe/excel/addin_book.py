@@ -25,7 +25,8 @@ def build(path: Path, info: BookInfo, vba_modules: dict[str, str]) -> None:
         ("Hvad", "Fanen 'Indsatstrappen' i Excel: opdater, hent, valider, fordel udgifter, udsend, om."),
         ("Kræver", "Python med pakken indsatstrappe og xlwings-tilføjelsesprogrammet (xlwings addin install)."),
         ("Funktioner", "INDSATS_TRIN, INDSATS_FORDELING, INDSATS_NOEGLETAL, INDSATS_NOEGLETAL_SERIE, "
-                       "INDSATS_UDGIFTER, INDSATS_BEVAEGELSER (importér dem med xlwings' 'Import Functions')."),
+                       "INDSATS_UDGIFTER, INDSATS_BEVAEGELSER, INDSATS_BEBOERE "
+                       "(importér dem med xlwings' 'Import Functions')."),
     ]
     for i, (k, v) in enumerate(lines):
         ws.write_string(TITLE_ROWS + 1 + i, 1, k, s.bold)

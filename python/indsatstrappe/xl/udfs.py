@@ -47,3 +47,12 @@ def INDSATS_UDGIFTER(konti, trappe="boern"):
 def INDSATS_BEVAEGELSER(forloeb, trappe, fra, til):
     """Overgangsmatrix (fra_trin, til_trin, antal) for forløb (borger_id, indsats, start, slut)."""
     return sf.transition_matrix(forloeb, trappe, fra, til)
+
+
+@xw.func
+@xw.arg("forloeb", ndim=2)
+@xw.ret(expand="table")
+def INDSATS_BEBOERE(forloeb, aar):
+    """Beboere på trin 6-8 og hvor de står et år efter, pr. botilbud (forløb: borger_id, indsats, start, slut,
+    tilbud)."""
+    return sf.resident_movements(forloeb, aar)
