@@ -164,6 +164,8 @@ def test_cli_goals_and_movements_as_csv(demo, run_cli, tmp_path):
 def test_cli_errors_are_danish_with_exit_2(run_cli):
     run = run_cli("botilbud", "--kommune", "101", "--visning", "bevaegelser")
     assert run.code == 2 and "ingen forløb på voksentrappen for 101 København" in run.err
+    run = run_cli("botilbud", "--kommune", "147", "--visning", "alt")
+    assert run.code == 2 and "'alt' er ikke en af 'maal', 'bevaegelser'" in run.err
     run = run_cli("botilbud", "--kommune", "147", "--aar", "2019")
     assert run.code == 2 and "ingen botilbudstal for 2019" in run.err and "2021, 2022, 2023, 2024" in run.err
 

@@ -39,6 +39,11 @@ mapping_option = click.option(
     "--indsatskort", type=click.Path(path_type=Path), default=None,
     help="Din egen fil med indsatskoder og trin (samme kolonner som det medfølgende indsatser.csv).")
 trappe_option = click.option("--trappe", required=True, help="Trappen: boern eller voksne.")
+def workbook_entries_option(sheet: str, what: str):
+    return click.option("--egne-tal", "egne_tal", type=click.Path(path_type=Path), default=None,
+                        help=f"Læs {what} fra arket '{sheet}' i en Nøgletal-projektmappe.")
+
+
 ud_option = click.option("--ud", type=click.Path(path_type=Path), default=None,
                          help="Skriv CSV hertil (ellers en tabel).")
 format_option = click.option(
@@ -221,8 +226,7 @@ def _print_matrix(folder: DataFolder, trappe: str, matrix, title: str) -> None:
 @click.option("--gruppe", default=None, help="Sammenligningsgruppe (standard: kommunens DST-kommunegruppe).")
 @data_option
 @mapping_option
-@click.option("--egne-tal", "egne_tal", type=click.Path(path_type=Path), default=None,
-              help="Læs egne tal fra arket 'Egne tal' i en Nøgletal-projektmappe.")
+@workbook_entries_option("Egne tal", "egne tal")
 @ud_option
 @format_option
 def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> None:
@@ -382,8 +386,7 @@ def rapport(kommune, gruppe, data, indsatskort, ud) -> None:
 @click.option("--aar", default=None, help="Kun dette år (standard: alle år; tabellen viser det seneste).")
 @data_option
 @mapping_option
-@click.option("--egne-tal", "egne_tal", type=click.Path(path_type=Path), default=None,
-              help="Læs botilbuddenes tal fra arket 'Botilbud' i en Nøgletal-projektmappe.")
+@workbook_entries_option("Botilbud", "botilbuddenes tal")
 @ud_option
 @format_option
 def botilbud(kommune, visning, aar, data, indsatskort, egne_tal, ud, fmt) -> None:
@@ -705,6 +708,8 @@ _CLICK_DANISH = {
     "Error": "Fejl", "(default: {default})": "(standard: {default})", "default": "standard",
     "required": "skal angives", "default: {default}": "standard: {default}",
     "Did you mean {possibility}?": "Mente du {possibility}?",
+    "{value!r} is not {choice}.": "{value!r} er ikke {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} er ikke en af {choices}.",
 }
 
 
@@ -717,6 +722,9 @@ def _use_danish_click_texts() -> None:
         mod = getattr(click, module, None) or sys.modules.get(f"click.{module}")
         if mod is not None and hasattr(mod, "_"):
             mod._ = translate
+    types = sys.modules.get("click.types")
+    if types is not None and hasattr(types, "ngettext"):  # a choice option's "is not one of"
+        types.ngettext = lambda singular, plural, n: translate(singular if n == 1 else plural)
 
 
 if __name__ == "__main__":

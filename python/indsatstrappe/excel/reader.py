@@ -23,15 +23,18 @@ def _named_cell(book, name: str):
     return book[sheet][ref.replace("$", "")]
 
 
+def _open(path: Path, data_only: bool, kind: str = "en Nøgletal-projektmappe (.xlsx eller .xlsm)"):
+    try:
+        return openpyxl.load_workbook(path, data_only=data_only)
+    except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
+        raise InputError.single(Path(path).name, "kan ikke åbnes som Excel-projektmappe.", f"Angiv {kind}.") from None
+
+
 def read_own_figures(path: Path) -> pd.DataFrame:
     """egne_tal rows (noegletal_id, kommune_kode, aar, taeller, naevner) from a Nøgletal workbook's
     'Egne tal' sheet; rows without a denominator are skipped."""
     fil = Path(path).name
-    try:
-        book = openpyxl.load_workbook(path, data_only=True, read_only=False)
-    except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
-        raise InputError.single(fil, "kan ikke åbnes som Excel-projektmappe.",
-                                "Angiv en Nøgletal-projektmappe (.xlsx eller .xlsm).") from None
+    book = _open(path, data_only=True)
     if EGNE_SHEET not in book.sheetnames:
         raise InputError.single(fil, f"har intet ark '{EGNE_SHEET}'.", "Angiv en Nøgletal-projektmappe.")
     kommune_cell = _named_cell(book, "EgneKommune")
@@ -64,11 +67,7 @@ def read_botilbud(path: Path) -> pd.DataFrame:
     """The Botilbud sheet's typed rows as the contract's botilbud table (municipality from 'Egne tal');
     a goal's pair counts when both cells hold numbers, and a bad cell is named with its row."""
     fil = Path(path).name
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
-        raise InputError.single(fil, "kan ikke åbnes som Excel-projektmappe.",
-                                "Angiv en Nøgletal-projektmappe (.xlsx eller .xlsm).") from None
+    book = _open(path, data_only=True)
     numbered = _botilbud_numbered(book)
     if numbered is None:
         raise InputError.single(fil, f"har intet ark '{botilbud_sheet.SHEET}'.",
@@ -141,11 +140,7 @@ def _botilbud_numbered(book) -> list[tuple[int, list]] | None:
 def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
     """Every user entry of a Nøgletal or Udgiftsmodel workbook (choices, own figures, rules, pasted accounts)."""
     fil = Path(path).name
-    try:
-        book = openpyxl.load_workbook(path, data_only=False)
-    except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
-        raise InputError.single(fil, "kan ikke åbnes som Excel-projektmappe.",
-                                "Angiv en Nøgletal- eller Udgiftsmodel-projektmappe.") from None
+    book = _open(path, data_only=False, kind="en Nøgletal- eller Udgiftsmodel-projektmappe")
     if EGNE_SHEET in book.sheetnames:
         ws = book[EGNE_SHEET]
         header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "id")

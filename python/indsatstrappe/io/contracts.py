@@ -288,30 +288,25 @@ def _check_keys(spec: TableSpec, df: pd.DataFrame, chk: _Checker) -> pd.DataFram
 def _check_rows(name: str, typed: pd.DataFrame, bad: pd.Series, chk: _Checker) -> pd.Series:
     """Rules across the columns of one row."""
     if name == "botilbud":
-        return _more_than_all(typed, bad, chk)
-    if name != "forloeb":
-        return pd.Series(False, index=typed.index)
-    backwards = ~bad & typed["slut"].notna() & (typed["slut"] < typed["start"])
-    for idx in typed.index[backwards.to_numpy()][:MAX_PER_COLUMN]:
-        chk.problems.append(Problem(
-            chk.raw.fil, f"slut ({typed.at[idx, 'slut']:%Y-%m-%d}) ligger før start "
-            f"({typed.at[idx, 'start']:%Y-%m-%d}).", "Ret datoerne; et forløb på én dag har start = slut.",
-            chk.row_of(idx), "slut"))
-    if backwards.sum() > MAX_PER_COLUMN:
-        chk.problems.append(Problem(chk.raw.fil, f"{int(backwards.sum()) - MAX_PER_COLUMN} rækker mere har slut "
-                                    "før start.", "", kolonne="slut"))
-    return backwards
+        over = ~bad & (typed["taeller"] > typed["naevner"])
+        _report_rows(chk, over, "taeller", lambda i: f"tælleren ({typed.at[i, 'taeller']:g}) er større end "
+                     f"nævneren ({typed.at[i, 'naevner']:g}).",
+                     "Tælleren er de beboere af nævnerens, der når målet; ret tallene.", "har tæller over nævner")
+        return over
+    if name == "forloeb":
+        backwards = ~bad & typed["slut"].notna() & (typed["slut"] < typed["start"])
+        _report_rows(chk, backwards, "slut", lambda i: f"slut ({typed.at[i, 'slut']:%Y-%m-%d}) ligger før start "
+                     f"({typed.at[i, 'start']:%Y-%m-%d}).", "Ret datoerne; et forløb på én dag har start = slut.",
+                     "har slut før start")
+        return backwards
+    return pd.Series(False, index=typed.index)
 
 
-def _more_than_all(typed: pd.DataFrame, bad: pd.Series, chk: _Checker) -> pd.Series:
-    """A goal's numerator counts some of the denominator's residents, never more."""
-    over = ~bad & (typed["taeller"] > typed["naevner"])
-    for idx in typed.index[over.to_numpy()][:MAX_PER_COLUMN]:
-        chk.problems.append(Problem(
-            chk.raw.fil, f"tælleren ({typed.at[idx, 'taeller']:g}) er større end nævneren "
-            f"({typed.at[idx, 'naevner']:g}).", "Tælleren er de beboere af nævnerens, der når målet; ret tallene.",
-            chk.row_of(idx), "taeller"))
-    if over.sum() > MAX_PER_COLUMN:
-        chk.problems.append(Problem(chk.raw.fil, f"{int(over.sum()) - MAX_PER_COLUMN} rækker mere har tæller over "
-                                    "nævner.", "", kolonne="taeller"))
-    return over
+def _report_rows(chk: _Checker, rows: pd.Series, column: str, what: Callable[[object], str], advice: str,
+                 more: str) -> None:
+    """A problem for each of the first rows where `rows` holds, and one line counting the rest."""
+    for idx in rows.index[rows.to_numpy()][:MAX_PER_COLUMN]:
+        chk.problems.append(Problem(chk.raw.fil, what(idx), advice, chk.row_of(idx), column))
+    if rows.sum() > MAX_PER_COLUMN:
+        chk.problems.append(Problem(chk.raw.fil, f"{int(rows.sum()) - MAX_PER_COLUMN} rækker mere {more}.", "",
+                                    kolonne=column))
