@@ -177,8 +177,7 @@ def resident_movements(episodes, aar) -> list[list]:
 
     staircase = _staircase("voksne")
     df = _table(episodes, ["borger_id", "indsats", "start", "slut", "tilbud"])
-    df = df.assign(trappe=staircase.key, kommune_kode=0, tilbud=df["tilbud"].map(lambda v: "" if v is None else
-                                                                                 str(v).strip()),
+    df = df.assign(trappe=staircase.key, kommune_kode=0, tilbud=df["tilbud"].fillna("").astype(str).str.strip(),
                    start=parse_dates(df["start"].map(_date_text)), slut=parse_dates(df["slut"].map(_date_text)))
     if df["start"].isna().any():
         return [[_error("hvert forløb skal have en startdato.")]]

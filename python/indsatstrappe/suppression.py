@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import keyfigures
+from .botilbud import ALL
 
 SMALL = (1, 4)
 COUNT_KINDS = ("trin", "koder", "andel_trin", "udvikling", "bevaegelse")
@@ -84,8 +85,6 @@ def suppress_resident_movements(rows: pd.DataFrame, kinds: tuple[str, ...]) -> p
     total minus the other botilbud. Where any count in a row is 1-4, the whole breakdown of that row is
     hidden: with beboere and the key figure V11 (eget hjem + ude af trappen) shown elsewhere, hiding one
     or two counts would leave them derivable. A row of 1-4 residents is hidden whole."""
-    from .botilbud import ALL
-
     out = rows[rows["botilbud"] == ALL].copy()
     counts = out[list(kinds)].astype(float)
     hide = ((counts >= SMALL[0]) & (counts <= SMALL[1])).any(axis=1) | is_small(out["beboere"])

@@ -74,8 +74,8 @@ class NoegletalInput:
             self._own = (self.own_kommune, entries)
         return self._own[1]
 
-
     def botilbud_input(self) -> botilbud_sheet.BotilbudInput:
+        """The Botilbud sheet's rows (typed, or the data's) and residents' movements of the own municipality."""
         kommune = self.own_kommune
         rows = self.botilbud_rows if self.botilbud_rows is not None else \
             botilbud_sheet.rows_from_table(self.botilbud, kommune)
