@@ -239,7 +239,8 @@ def _movements(book: Book, ws: Worksheet, r: int, data: BotilbudInput) -> None:
     ws.merge_range(r + 1, 1, r + 1, 10, "Beboere på trin 6-8 (botilbudslignende, midlertidigt og "
                    "længerevarende botilbud) den 31. december året før, og hvor de står den 31. december. "
                    "'Flyttet ned' er eget hjem (trin 1-5) eller et lavere botilbudstrin. Pr. botilbud, når "
-                   "forløbene har kolonnen 'tilbud'. " + data.movements_note, s.note)
+                   "forløbene har kolonnen 'tilbud'; en beboer med forløb i to botilbud tæller i begge. "
+                   + data.movements_note, s.note)
     ws.set_row(r + 1, 42)
     head = r + 2
     labels = ["Botilbud", "År", "Beboere", *botilbud.MOVEMENT_NAMES.values(), "Andel flyttet ned"]
