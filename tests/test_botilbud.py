@@ -257,3 +257,16 @@ def test_cli_names_bad_typed_cells_with_sheet_row_and_column(book, run_cli, tmp_
     assert "kolonne 'D': 'mange' er ikke et tal" in run.err
     assert "tælleren (40) skal ligge mellem 0 og nævneren" in run.err
     assert "rækken har tal men intet botilbud" in run.err and "Traceback" not in run.err
+
+
+def test_input_cells_are_unlocked_and_validated(book):
+    ws = openpyxl.load_workbook(book)["Botilbud"]
+    head = next(r for r in range(2, ws.max_row + 1)
+                if ws.cell(r, 4).value == "Tæller" and ws.cell(r - 1, 2).value == "Botilbud")
+    assert all(ws.cell(head + 1, c).protection.locked is False for c in (2, 3, 4, 5))
+    assert ws.cell(head + 1, 6).protection.locked and ws.cell(head + 1, 6).value.startswith("=IF(")
+    rules = {str(dv.sqref).split(":")[0]: (dv.type, dv.operator or "between", dv.formula1)
+             for dv in ws.data_validations.dataValidation}
+    assert rules[f"C{head + 1}"] == ("whole", "between", "1990")
+    assert rules[f"D{head + 1}"] == ("whole", "greaterThanOrEqual", "0")
+    assert ws.protection.sheet
