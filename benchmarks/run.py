@@ -151,9 +151,70 @@ def distribution_run_figures(n_kommuner: int = 98) -> list[Figure]:
     ]
 
 
+def pair_breakdown_figures(n_kommuner: int = 12) -> list[Figure]:
+    """Where one pair's time goes (serial, one core, shared sheets already captured): each sheet writer and
+    XlsxWriter's close, so work on udsend's speed knows its target."""
+    import collections
+    import functools
+    import tempfile
+    import time
+
+    from indsatstrappe import distribute, municipalities
+    from indsatstrappe.excel import (
+        botilbud_sheet,
+        noegletal_book,
+        principles_sheet,
+        scaffold,
+        scenario_sheet,
+        udgiftsmodel_book,
+    )
+
+    spent: collections.Counter = collections.Counter()
+    originals = []
+
+    def timed(owner, name: str, label: str) -> None:
+        fn = getattr(owner, name)
+        originals.append((owner, name, fn))
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - start
+        setattr(owner, name, run)
+
+    for module, prefix in ((noegletal_book, "N"), (udgiftsmodel_book, "U")):
+        for name in [n for n in dir(module) if n.startswith("_") and n.endswith("_sheet")]:
+            timed(module, name, f"{prefix}{name[:-6]}")
+    for module, label in ((principles_sheet, "N_principper"), (scenario_sheet, "U_scenarie"),
+                          (botilbud_sheet, "N_botilbud")):
+        timed(module, "write", label)
+    timed(scaffold.Book, "close", "XlsxWriter close")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            distribute._PREPARED = distribute.prepare(DataFolder())
+            for kind in distribute.KINDS:
+                distribute._PREPARED.shared[kind] = distribute.build_first(kind, municipalities.codes()[0], out)[1]
+            spent.clear()
+            codes = municipalities.codes()[1:1 + n_kommuner]
+            start = time.perf_counter()
+            for k in codes:
+                distribute.build_for(k, out)
+            per_pair = (time.perf_counter() - start) / len(codes)
+    finally:
+        for owner, name, fn in originals:
+            setattr(owner, name, fn)
+        distribute._PREPARED = None
+    parts = ", ".join(f"{label} {ms / len(codes) * 1000:.0f}" for label, ms in spent.most_common(8))
+    return [Figure(f"udsend: ét par på én kerne ({n_kommuner} kommuner serielt)", per_pair, 0.0, f"ms: {parts}")]
+
+
 def main() -> None:
     figures = (distribution_figures() + movement_figures() + keyfigure_figures() + udf_figures()
-               + distribution_run_figures())
+               + pair_breakdown_figures() + distribution_run_figures())
     report(figures, RESULTS)
 
 
