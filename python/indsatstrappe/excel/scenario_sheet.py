@@ -62,6 +62,9 @@ class ScenarioTwin:
         self.movements = movements_of(inputs.rows, self.n)
         self.result = scenario.project(self.counts, self.used, self.movements, base, HORIZON, model.staircase,
                                        inputs.prisstigning / 100, check=False)
+        # one dict instead of a frame filter per formula cell
+        by_key = self.result.set_index(["aar", "trin"]).to_dict("index")
+        self._rows = {(int(a), t): row for (a, t), row in by_key.items()}
 
     def moved(self, row: int, k: int) -> float:
         fra, til, andel, antal, over, first = (list(self.inputs.rows[row]) + [None] * 6)[:6] \
@@ -73,12 +76,10 @@ class ScenarioTwin:
         return self.moved(row, 10**6)
 
     def with_change(self, k: int, t: int) -> float:
-        r = self.result
-        return float(r[(r["aar"] == self.model.base + k) & (r["trin"] == t)]["borgere_med"].iloc[0])
+        return float(self._rows[(self.model.base + k, t)]["borgere_med"])
 
     def total(self, k: int, column: str) -> float:
-        r = self.result
-        return float(r[(r["aar"] == self.model.base + k) & (r["trin"] == scenario.TOTAL)][column].iloc[0])
+        return float(self._rows[(self.model.base + k, scenario.TOTAL)][column])
 
 
 def unit_cost_id(trappe: str, step: int) -> str:
