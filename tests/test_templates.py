@@ -20,7 +20,7 @@ TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>")
 
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
-        return {n: TIMESTAMPS.sub(b"", z.read(n)) for n in z.namelist() if n != "xl/vbaProject.bin"}
+        return {n: TIMESTAMPS.sub(b"", z.read(n)) for n in z.namelist()}  # the VBA project too: it is deterministic
 
 
 def _build_date(path: Path):

@@ -50,7 +50,7 @@ def build_project(std_modules: dict[str, str], n_sheets: int) -> bytes:
     from ms_ovba.vbaProject import VbaProject
     from ms_ovba.Views.project_ole_file import ProjectOleFile
 
-    with tempfile.TemporaryDirectory() as tmp, _cwd(tmp), _our_compression():
+    with tempfile.TemporaryDirectory() as tmp, _cwd(tmp), _our_compression(), _fixed_random():
         project = VbaProject()
         project.project_id = PROJECT_ID
         documents = [("ThisWorkbook", WORKBOOK_GUID)] + [(f"Sheet{i}", SHEET_GUID) for i in range(1, n_sheets + 1)]
@@ -94,6 +94,21 @@ def _our_compression():
         yield
     finally:
         MsOvba.compress = original
+
+
+@contextlib.contextmanager
+def _fixed_random():
+    """ms-ovba-crypto draws the obfuscation bytes of CMG/DPB/GC from the global `random`; a fixed seed makes
+    the same sources give the same vbaProject.bin (templates rebuild without churn). The caller's random
+    state is restored afterwards."""
+    import random
+
+    state = random.getstate()
+    random.seed(20261124)
+    try:
+        yield
+    finally:
+        random.setstate(state)
 
 
 @contextlib.contextmanager
