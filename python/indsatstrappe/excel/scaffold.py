@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from . import splice
+from .fastsheet import PlainFormulaWorksheet
 from .splice import SharedSheets
 from .styles import Styles
 
@@ -32,21 +33,6 @@ class BookInfo:
     period: str  # e.g. "2018-2024"
     build_date: date = field(default_factory=date.today)
     sources: list[str] = field(default_factory=list)
-
-
-class PlainFormulaWorksheet(Worksheet):
-    """A worksheet for formulas that use only classic functions (DESIGN.md's rule): XlsxWriter's own
-    preparation runs some 30 regular expressions per formula to add _xlfn. prefixes for functions we
-    never use, which was two thirds of the build time."""
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        if formula.startswith("{"):
-            formula = formula[1:]
-        if formula.startswith("="):
-            formula = formula[1:]
-        if formula.endswith("}"):
-            formula = formula[:-1]
-        return formula
 
 
 class Book:

@@ -1,0 +1,72 @@
+"""The worksheet every sheet of ours uses: XlsxWriter's, with its per-cell work cut to what we write.
+
+Our formulas use only classic functions (DESIGN.md's rule), and nearly every cell has a format, so the
+general checks XlsxWriter makes for every formula and cell (some 30 regular expressions for future and
+dynamic-array functions, attribute escaping of cell references and numbers) are skipped. The XML is byte
+for byte what XlsxWriter writes: the golden-file tests of the templates compare it.
+"""
+
+from __future__ import annotations
+
+from warnings import warn
+
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
+
+_ERROR_VALUES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
+_FAST_CELLS = (CellNumberTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple)
+
+
+def _escape(data: object) -> object:
+    """XML data escaping as XlsxWriter does it (quotes stay as they are)."""
+    if not isinstance(data, str) or not ("&" in data or "<" in data or ">" in data):
+        return data
+    return data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PlainFormulaWorksheet(Worksheet):
+    """A worksheet for formulas that use only classic functions."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        # XlsxWriter's version first searches every formula for dynamic-array functions; we use none.
+        if self._check_dimensions(row, col):
+            return -1
+        if not formula:
+            warn("Formula can't be None or empty", stacklevel=2)
+            return -1
+        if formula.startswith("{") and formula.endswith("}"):
+            return self._write_array_formula(row, col, row, col, formula, cell_format, value)
+        if self.constant_memory and row > self.previous_row:
+            self._write_single_row(row)
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
+
+    def _write_cell(self, row, col, cell):
+        kind = type(cell)
+        if cell.format is None or kind not in _FAST_CELLS or self.constant_memory:
+            super()._write_cell(row, col, cell)
+            return
+        head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
+        if kind is CellFormulaTuple:
+            value = cell.value
+            kind_attr = ""
+            if isinstance(value, bool):
+                kind_attr, value = ' t="b"', int(value)
+            elif isinstance(value, str) and value:
+                kind_attr = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
+            self.fh.write(f"{head}{kind_attr}><f>{_escape(cell.formula)}</f><v>{_escape(value)}</v></c>")
+        elif kind is CellNumberTuple:
+            self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
+        elif kind is CellStringTuple:
+            self.fh.write(f'{head} t="s"><v>{cell.string}</v></c>')
+        else:
+            self.fh.write(f"{head}/>")
