@@ -65,6 +65,7 @@ def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
     u.data_table()
     u.matched_lines("boern")
     u.lines_of_areas()
+    u.account_sums()
     info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
     info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
     return Prepared(n, u, info_n, info_u)

@@ -35,6 +35,7 @@ def catalogue() -> pd.DataFrame:
     return df.set_index("id", drop=False)
 
 
+@cache
 def for_staircase(trappe: str) -> pd.DataFrame:
     cat = catalogue()
     return cat[cat["trappe"] == trappe].sort_values("nr")

@@ -3,9 +3,12 @@ both know: SUMIFS, COUNTIFS, INDEX, MATCH, IF, IFERROR, SUM, ROUND)."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 
+@cache  # the same cells are named in every distributed workbook
 def cell(row: int, col: int, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
 

@@ -21,7 +21,7 @@ class Selection:
     kommune: int
     choice: str = OWN_GROUP
 
-    @property
+    @cached_property
     def navn(self) -> str:
         return municipalities.name_of(self.kommune)
 

@@ -5,6 +5,7 @@ cached value) over the hidden *Data* sheet, so it works in plain Excel without P
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -108,9 +109,8 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
     front = book.sheet("Forside", TITLE, "")
     for staircase in data.staircases.values():
         _staircase_sheet(book, table, staircase, sel, data.years, data.chosen_year)
-    themes = pd.read_csv(packaged("temaer.csv"), dtype=str)
-    for _, theme in themes.iterrows():
-        _theme_sheet(book, table, theme, sel, data)
+    for theme, figures in _themes():
+        _theme_sheet(book, table, theme, figures, sel, data)
     principles_sheet.write(book, table, sel, data, own_cell)
     _own_figures_sheet(book, data)
     botilbud_sheet.write(book, data.botilbud_input(), municipalities.name_of(data.own_kommune))
@@ -263,10 +263,20 @@ def _cached(value: float | None):
 BLOCK_ROWS_EXTRA = 8
 
 
-def _theme_sheet(book: Book, table: DataTable, theme: pd.Series, sel: Selection, data: NoegletalInput) -> None:
+@cache
+def _themes() -> list[tuple[dict, list[dict]]]:
+    """Each theme sheet's row of temaer.csv and its key figures as plain rows (read once per process)."""
+    themes = pd.read_csv(packaged("temaer.csv"), dtype=str)
+    out = []
+    for theme in themes.to_dict("records"):
+        figures = keyfigures.for_staircase(theme["trappe"])
+        out.append((theme, figures[figures["tema"] == theme["tema"]].to_dict("records")))
+    return out
+
+
+def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict], sel: Selection,
+                 data: NoegletalInput) -> None:
     s = book.styles
-    figures = keyfigures.for_staircase(theme["trappe"])
-    figures = figures[figures["tema"] == theme["tema"]]
     ws = book.sheet(theme["ark"], theme["tema"], theme["beskrivelse"])
     ws.set_column(1, 1, 8)
     ws.set_column(2, 5, 16)
@@ -275,7 +285,7 @@ def _theme_sheet(book: Book, table: DataTable, theme: pd.Series, sel: Selection,
     ws.set_row(TITLE_ROWS + 1, 28)
     r = TITLE_ROWS + 3
     breaks = []
-    for n, (_, fig) in enumerate(figures.iterrows()):
+    for n, fig in enumerate(figures):
         if n and n % 2 == 0:  # two figures to a printed page, never one cut in half
             breaks.append(r)
         r = _figure_block(book, ws, table, fig, sel, data, r)
@@ -284,7 +294,7 @@ def _theme_sheet(book: Book, table: DataTable, theme: pd.Series, sel: Selection,
     book.protect(ws)
 
 
-def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: pd.Series, sel: Selection,
+def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: Selection,
                   data: NoegletalInput, r: int) -> int:
     years = data.years
     s = book.styles
@@ -332,7 +342,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: pd.Series, s
     return max(last + 3, r + 14)
 
 
-def own_cell(table: DataTable, fig: pd.Series, year: int, sel: Selection, data: NoegletalInput):
+def own_cell(table: DataTable, fig: dict | pd.Series, year: int, sel: Selection, data: NoegletalInput):
     """(formula, cached value) of a figure for the chosen municipality; own-data figures take the
     entries on 'Egne tal'."""
     fid = fig["id"]

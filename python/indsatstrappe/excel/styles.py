@@ -33,6 +33,8 @@ class Styles:
     def __init__(self, workbook: Workbook):
         self.wb = workbook
         self._cache: dict[tuple, Format] = {}
+        self._numbers: dict[str, Format] = {}  # asked once per cell: a plain dict lookup
+        self._inputs: dict[str, Format] = {}
 
     def fmt(self, **props) -> Format:
         key = tuple(sorted(props.items()))
@@ -45,12 +47,18 @@ class Styles:
         return list(self._cache.items())
 
     def number(self, kind: str, **extra) -> Format:
-        return self.fmt(num_format=NUMBER_FORMATS[kind], **extra)
+        if extra:
+            return self.fmt(num_format=NUMBER_FORMATS[kind], **extra)
+        if kind not in self._numbers:
+            self._numbers[kind] = self.fmt(num_format=NUMBER_FORMATS[kind])
+        return self._numbers[kind]
 
     def input(self, kind: str = "text") -> Format:
         """Cells the user may change: yellow, boxed and unlocked."""
-        return self.fmt(num_format=NUMBER_FORMATS[kind], bg_color=INPUT_YELLOW, border=1,
+        if kind not in self._inputs:
+            self._inputs[kind] = self.fmt(num_format=NUMBER_FORMATS[kind], bg_color=INPUT_YELLOW, border=1,
                         border_color=GREY, locked=False)
+        return self._inputs[kind]
 
     @cached_property
     def band(self) -> Format:

@@ -14,6 +14,7 @@ How the formulas allocate (the same rules as `expenses`, in exact fractions rath
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,19 @@ class UdgiftsmodelInput:
     matched: dict[str, pd.DataFrame] | None = None  # account lines with their rule, per area
     area_lines: pd.DataFrame | None = None  # the account lines of both areas, in the data's order
     scenarie: scenario_sheet.ScenarioInput | None = None  # the Scenarie sheet's inputs (None: the example)
+    sums: tuple[list[tuple[str, str, str]], dict[tuple, float]] | None = None  # see account_sums
+
+    def account_sums(self) -> tuple[list[tuple[str, str, str]], dict[tuple, float]]:
+        """The rows of 'Regnskab' (trappe, funktion, gruppering, sorted) and every municipality's net sum
+        per (kommune, funktion, gruppering, år): computed once, shared by every municipality's workbook."""
+        if self.sums is None:
+            acc = self.lines_of_areas()
+            keys = acc[["trappe", "funktion", "gruppering"]].drop_duplicates().sort_values(
+                ["trappe", "funktion", "gruppering"])
+            sums = acc.groupby(["kommune_kode", "funktion", "gruppering", "aar"])["beloeb"].sum()
+            self.sums = (list(keys.itertuples(index=False, name=None)),
+                         {(int(k), f, g, int(y)): float(v) for (k, f, g, y), v in sums.items()})
+        return self.sums
 
     def data_table(self) -> DataTable:
         if self.table is None:
@@ -106,6 +120,7 @@ def _rule_key(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
     return f"{trappe}|{funktion}|{gruppering}|{dranst}"
 
 
+@cache  # the same text for the same cells in every workbook, and long to build
 def _match_formula(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
     """The 8-step most-specific-first lookup of a line's rule position in R_key (0 if none)."""
     main = f"LEFT({funktion},4)"
@@ -667,20 +682,17 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     years = data.years
     for i, y in enumerate(years):
         ws.write_number(head, 4 + i, y, s.header)
-    acc = data.accounts.assign(trappe=expenses.area_of(data.accounts["funktion"]))
-    acc = acc[acc["trappe"] != ""]
-    keys = acc[["trappe", "funktion", "gruppering"]].drop_duplicates().sort_values(["trappe", "funktion",
-                                                                                    "gruppering"])
-    mine = acc[acc["kommune_kode"] == model.sel.kommune].groupby(["funktion", "gruppering", "aar"])["beloeb"].sum()
+    keys, sums = data.account_sums()
+    kommune, kr = model.sel.kommune, s.number("kr")
     row = head
-    for row, key in enumerate(keys.itertuples(index=False), start=head + 1):
-        ws.write_string(row, 1, key.trappe)
-        ws.write_string(row, 2, key.funktion)
-        ws.write_string(row, 3, key.gruppering)
+    for row, (trappe, funktion, gruppering) in enumerate(keys, start=head + 1):
+        ws.write_string(row, 1, trappe)
+        ws.write_string(row, 2, funktion)
+        ws.write_string(row, 3, gruppering)
+        crit = f"A_funktion,{fx.text(funktion)},A_gruppering,{fx.text(gruppering)}"
         for i, y in enumerate(years):
-            crit = f"A_funktion,{fx.text(key.funktion)},A_gruppering,{fx.text(key.gruppering)}"
-            ws.write_formula(row, 4 + i, f"=SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},{crit})",
-                             s.number("kr"), float(mine.get((key.funktion, key.gruppering, y), 0.0)))
+            ws.write_formula(row, 4 + i, f"=SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},{crit})", kr,
+                             sums.get((kommune, funktion, gruppering, y), 0.0))
     # the export area
     r0 = row + 3
     ws.write_string(r0, 1, "Indsæt eget regnskabsudtræk", s.h1)
