@@ -1,8 +1,12 @@
 """`udsend`: one Nøgletal and one Udgiftsmodel workbook per municipality, small counts suppressed.
 
 The core results are computed once in the parent process; worker processes (fork) inherit them and
-only write workbooks. File names are ASCII (Noegletal_825_Laesoe.xlsx): Danish letters in file names
-break in zip tools, e-mail attachments and some intranets, and the code leads so files sort by number.
+only write workbooks. The first municipality's two workbooks are built first, side by side; as soon as
+one is done, its kind's shared sheets (see excel/splice.py) go to a scratch file and every other
+municipality's workbook of that kind is queued, so no worker waits for the slower first build.
+
+File names are ASCII (Noegletal_825_Laesoe.xlsx): Danish letters in file names break in zip tools,
+e-mail attachments and some intranets, and the code leads so files sort by number.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import multiprocessing
+import pickle
+import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -39,7 +46,7 @@ class Prepared:
     udgiftsmodel: udgiftsmodel_book.UdgiftsmodelInput
     info_n: BookInfo
     info_u: BookInfo
-    shared: dict[str, SharedSheets] = field(default_factory=dict)  # kind -> the first workbook's shared sheets
+    shared: dict[Path, SharedSheets] = field(default_factory=dict)  # scratch file -> shared sheets it holds
 
 
 _PREPARED: Prepared | None = None  # set in the parent before the workers fork
@@ -102,9 +109,21 @@ def build_first(kind: str, kommune: int, out: Path) -> tuple[Path, SharedSheets]
     return target, splice.capture(book.wb, book.styles, target.read_bytes(), names)
 
 
-def build_for(kommune: int, out: Path) -> list[Path]:
-    """Both workbooks for one municipality, the shared sheets copied from the first municipality's."""
-    return [build_one(kind, kommune, out, _PREPARED.shared.get(kind))[0] for kind in KINDS]
+def build_first_to(kind: str, kommune: int, out: Path, scratch: Path) -> tuple[Path, Path]:
+    """`build_first`, its shared sheets pickled to a scratch file for the workers (a few MB: read once
+    per worker instead of sent with every task)."""
+    target, shared = build_first(kind, kommune, out)
+    stored = scratch / f"{kind}.pickle"
+    stored.write_bytes(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+    _PREPARED.shared[stored] = shared
+    return target, stored
+
+
+def build_from(kind: str, kommune: int, out: Path, stored: Path) -> Path:
+    """One workbook with the shared sheets copied from the first municipality's (read once per worker)."""
+    if stored not in _PREPARED.shared:
+        _PREPARED.shared[stored] = pickle.loads(stored.read_bytes())
+    return build_one(kind, kommune, out, _PREPARED.shared[stored])[0]
 
 
 @dataclass
@@ -121,20 +140,23 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
     _PREPARED = prepare(folder)
     first, rest = kommuner[0], kommuner[1:]
     files: list[Path] = []
-    # The first municipality's two workbooks side by side; the pool for the rest forks after, so its
-    # workers inherit the shared sheets instead of receiving them with every task.
-    with _pool(workers) as pool:
-        for kind, (target, shared) in zip(KINDS, pool.map(build_first, KINDS, [first] * 2, [out] * 2), strict=True):
-            files.append(target)
-            _PREPARED.shared[kind] = shared
-    if progress:
-        progress(1, len(kommuner))
-    with _pool(workers if len(rest) > 1 else 1) as pool:
-        jobs = [pool.submit(build_for, k, out) for k in rest]
-        for done, job in enumerate(as_completed(jobs), start=2):
-            files += job.result()
-            if progress:
-                progress(done, len(kommuner))
+    finished: Counter[int] = Counter()  # municipality -> workbooks written
+    with tempfile.TemporaryDirectory(prefix="udsend-") as scratch, _pool(workers if rest else 1) as pool:
+        jobs = {pool.submit(build_first_to, kind, first, out, Path(scratch)): (kind, first) for kind in KINDS}
+        while jobs:
+            done, _ = wait(jobs, return_when=FIRST_COMPLETED)
+            for job in done:
+                kind, kommune = jobs.pop(job)
+                result = job.result()
+                if kommune == first:
+                    target, stored = result
+                    jobs |= {pool.submit(build_from, kind, k, out, stored): (kind, k) for k in rest}
+                else:
+                    target = result
+                files.append(target)
+                finished[kommune] += 1
+                if progress and finished[kommune] == len(KINDS):
+                    progress(sum(n == len(KINDS) for n in finished.values()), len(kommuner))
     files.sort()
     manifest = _write_manifest(out, files, _PREPARED.info_n.period)
     if zip_regions:

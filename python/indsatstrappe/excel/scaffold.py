@@ -144,7 +144,8 @@ class Book:
             self.wb.close()
             return
         splice.account_for_copied_strings(self.wb, self.shared)
-        self.wb.close()
+        with splice.quick_deflate():
+            self.wb.close()
         splice.write_spliced(self._buffer.getvalue(), self.shared, self.path)
 
 

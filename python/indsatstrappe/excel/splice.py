@@ -13,10 +13,12 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
 from .styles import Styles
@@ -87,6 +89,29 @@ def prime(wb: Workbook, styles: Styles, shared: SharedSheets) -> None:
 def account_for_copied_strings(wb: Workbook, shared: SharedSheets) -> None:
     """The copied sheets' string cells count in the string table's total, as if they had been written."""
     wb.str_table.count += shared.string_refs
+
+
+class _QuickZipInfo(zipfile.ZipInfo):
+    """A zip member deflated at level 1."""
+
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._compresslevel = 1
+
+
+@contextmanager
+def quick_deflate() -> Iterator[None]:
+    """While XlsxWriter closes a workbook: deflate its parts at zlib level 1 instead of the default 6.
+    For a distributed workbook's own parts that is 9 ms instead of 23 ms a pair, at 18 % more bytes for
+    those parts (the big copied sheets keep the first build's level-6 bytes)."""
+    original = xlsxwriter.workbook.ZipInfo
+    xlsxwriter.workbook.ZipInfo = _QuickZipInfo
+    try:
+        yield
+    finally:
+        xlsxwriter.workbook.ZipInfo = original
 
 
 def read_members(zipped: bytes) -> list[Member]:
