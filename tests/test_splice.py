@@ -39,9 +39,13 @@ def test_spliced_workbook_equals_a_full_build(prepared, kind, tmp_path):
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []
     names = noegletal_book.SHARED_SHEETS if kind == "noegletal" else udgiftsmodel_book.SHARED_SHEETS
-    assert len(shared.members) >= len(names)
-    copied = [name for name in shared.members if name.endswith(".xml")]
-    assert all(len(a[name]) > 100_000 for name in copied)  # the big sheets, not empty placeholders
+    copied = [name for name in [*shared.members, *shared.headed] if name.endswith(".xml")]
+    assert len(copied) == len(names)
+    assert all(a[name].count(b"<c r=") > 20 for name in copied)  # the sheets' cells, not empty placeholders
+    assert max(len(a[name]) for name in copied) > 1_000_000  # the big Data / Konti sheet among them
+    # a copied sheet with a print header carries the receiving municipality's name, not the first's
+    headed = next(iter(shared.headed))
+    assert b"Frederiksberg</oddHeader>" in a[headed] and b"L\xc3\xa6s\xc3\xb8</oddHeader>" not in a[headed]
 
 
 def test_spliced_workbook_differs_from_the_first_where_the_municipality_shows(prepared, tmp_path):

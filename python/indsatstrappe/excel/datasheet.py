@@ -201,10 +201,12 @@ def write_lists(book: Book, years: list[int], extra: dict[str, list] | None = No
         "L_gruppe": info["kommunegruppe"].tolist(), "L_region": info["region"].tolist(),
         "L_grupper": choices, "L_regioner": regions, "L_aar": years, **(extra or {}),
     }
+    copied = book.copies(LIST_SHEET)
     for col, (name, values) in enumerate(columns.items()):
-        ws.write_string(0, col, name, s.header)
-        for r, value in enumerate(values, start=1):
-            (ws.write_number if isinstance(value, int | float) else ws.write_string)(r, col, value)
+        if not copied:
+            ws.write_string(0, col, name, s.header)
+            for r, value in enumerate(values, start=1):
+                (ws.write_number if isinstance(value, int | float) else ws.write_string)(r, col, value)
         book.wb.define_name(name, "=" + fx.column_range(LIST_SHEET, col, 1, len(values)))
     ws.hide()
     book.protect(ws)

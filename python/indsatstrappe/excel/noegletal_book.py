@@ -16,7 +16,7 @@ from ..datafiles import packaged
 from ..staircase import Staircase
 from . import botilbud_sheet, principles_sheet
 from . import formulas as fx
-from .datasheet import COUNTRY, DATA_SHEET, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
 from .splice import SharedSheets
@@ -95,7 +95,9 @@ def data_rows(data: NoegletalInput) -> pd.DataFrame:
     return pd.concat([figs, steps[figs.columns]], ignore_index=True)
 
 
-SHARED_SHEETS = (DATA_SHEET,)  # the same in every distributed workbook
+DEFINITIONS_SHEET = "Definitioner"
+# the same in every distributed workbook: written once, copied into the others (see splice)
+SHARED_SHEETS = (DATA_SHEET, LIST_SHEET, DEFINITIONS_SHEET, "Om")
 
 
 def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[str, str] | None = None,
@@ -430,7 +432,9 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
 
 def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
     s = book.styles
-    ws = book.sheet("Definitioner", "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet")
+    ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet")
+    if book.copies(DEFINITIONS_SHEET):
+        return
     widths = [8, 40, 26, 50, 40, 20, 16, 10, 10]
     for j, w in enumerate(widths):
         ws.set_column(1 + j, 1 + j, w)

@@ -65,6 +65,13 @@ class Book:
         ws.set_column(0, 0, 2)
         s = self.styles
         ws.set_row(0, 28)
+        self._print_setup(ws, title, landscape)
+        if hidden:
+            ws.hide()
+        else:
+            self.sheets.append((ws, description))
+        if self.copies(name):  # the cells come from the shared copy
+            return ws
         for col in range(0, 20):
             ws.write_blank(0, col, None, s.band)
             ws.write_blank(1, col, None, s.band_sub)
@@ -77,11 +84,6 @@ class Book:
         if name != "Forside":
             ws.write_url(2 if not self.info.is_demo else 3, 12, "internal:'Forside'!A1", s.link,
                          string="← Til forsiden")
-        self._print_setup(ws, title, landscape)
-        if hidden:
-            ws.hide()
-        else:
-            self.sheets.append((ws, description))
         return ws
 
     def _print_setup(self, ws: Worksheet, title: str, landscape: bool) -> None:
@@ -102,6 +104,8 @@ class Book:
     def about_sheet(self, extra: list[tuple[str, str]]) -> Worksheet:
         """*Om*: version, build date, sources and what is our own definition."""
         ws = self.sheet("Om", "Om projektmappen", "Version, kilder, licens og definitioner")
+        if self.copies("Om"):
+            return ws
         s = self.styles
         ws.set_column(1, 1, 28)
         ws.set_column(2, 2, 110)

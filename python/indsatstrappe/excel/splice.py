@@ -1,6 +1,8 @@
 """Sheets that are the same in every distributed workbook (the hidden *Data* and *Konti* sheets, nine
-tenths of the cells) are written once, by the first municipality's build, and copied as compressed bytes
-into every other municipality's workbook.
+tenths of the cells, and the sheets no choice changes: *Definitioner*, *Fordelingsnøgle*, *Om*, *Lister*)
+are written once, by the first municipality's build, and copied into every other municipality's workbook:
+as compressed bytes, or, for a sheet whose print header names the municipality, as XML given the
+receiving workbook's own header.
 
 Copied sheet XML refers to shared strings and cell formats by number, so a workbook that receives it
 must number them as the first one did: `prime` registers the first workbook's strings and formats, in its
@@ -13,9 +15,10 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter.workbook
@@ -49,7 +52,8 @@ class SharedSheets:
     strings: list[str]  # the first workbook's shared strings, in its order
     format_keys: list[tuple]  # Styles keys of its cell formats, in XF-index order
     string_refs: int  # string cells in the shared sheets (the string table's reference count)
-    members: dict[str, Member]  # zip member name -> stored member
+    members: dict[str, Member]  # zip member name -> stored member, copied as it is
+    headed: dict[str, tuple[str, str]] = field(default_factory=dict)  # member -> XML before/after its header
 
 
 def sheet_members(wb: Workbook, names: Iterable[str]) -> dict[str, str]:
@@ -63,9 +67,14 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str]) 
     names = frozenset(names)
     parts = sheet_members(wb, names)
     stored = {m.name: m for m in read_members(written)}
-    members = {}
-    for part in parts.values():
-        members[part] = stored[part]
+    with_header = {ws.name for ws in wb.worksheets() if ws.header}
+    members, headed = {}, {}
+    for name, part in parts.items():
+        if name in with_header:
+            before, _, after = _split_header(zlib.decompress(stored[part].data, -15).decode("utf-8"))
+            headed[part] = (before, after)
+        else:
+            members[part] = stored[part]
         rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
         if rels in stored:
             members[rels] = stored[rels]
@@ -75,7 +84,16 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str]) 
         raise RuntimeError("cell formats outside Styles got an XF index; the shared sheets cannot be copied")
     refs = sum(type(cell).__name__ == "String" for ws in wb.worksheets() if ws.name in names
                for row in ws.table.values() for cell in row.values())
-    return SharedSheets(names, strings, [key for _, key in indexed], refs, members)
+    return SharedSheets(names, strings, [key for _, key in indexed], refs, members, headed)
+
+
+def _split_header(xml: str) -> tuple[str, str, str]:
+    """A sheet's XML around its print header element (header "" when it has none)."""
+    start = xml.find("<headerFooter")
+    if start < 0:
+        return xml, "", ""
+    end = xml.index("</headerFooter>", start) + len("</headerFooter>")
+    return xml[:start], xml[start:end], xml[end:]
 
 
 def prime(wb: Workbook, styles: Styles, shared: SharedSheets) -> None:
@@ -128,11 +146,21 @@ def read_members(zipped: bytes) -> list[Member]:
 
 def write_spliced(own: bytes, shared: SharedSheets, target: Path) -> None:
     """Write `own` (a zipped workbook) to `target` with the shared sheets' members taken from `shared`."""
-    members = [shared.members.get(m.name, m) for m in read_members(own)]
-    missing = set(shared.members) - {m.name for m in members}
+    members = [_with_own_header(m, *shared.headed[m.name]) if m.name in shared.headed
+               else shared.members.get(m.name, m) for m in read_members(own)]
+    missing = (set(shared.members) | set(shared.headed)) - {m.name for m in members}
     if missing:
         raise RuntimeError(f"the workbook lacks the shared parts {sorted(missing)}")
     write_zip(members, target)
+
+
+def _with_own_header(own: Member, before: str, after: str) -> Member:
+    """The shared sheet's XML with the print header of the receiving workbook's own (empty) copy."""
+    header = _split_header(zlib.decompress(own.data, -15).decode("utf-8"))[1]
+    xml = (before + header + after).encode("utf-8")
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    data = packer.compress(xml) + packer.flush()
+    return Member(own.name, zlib.crc32(xml), len(xml), zipfile.ZIP_DEFLATED, own.date_time, own.external_attr, data)
 
 
 def write_zip(members: list[Member], target: Path) -> None:

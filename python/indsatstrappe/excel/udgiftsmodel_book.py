@@ -26,7 +26,7 @@ from ..io.accounts import parse_account
 from ..staircase import Staircase
 from . import formulas as fx
 from . import scenario_sheet
-from .datasheet import COUNTRY, DATA_SHEET, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
 from .splice import SharedSheets
@@ -200,7 +200,8 @@ class Model:
         return self.total_of(year) - sum(self.steps(year, t) for t in self.staircase.step_numbers)
 
 
-SHARED_SHEETS = (ACCOUNTS_SHEET, DATA_SHEET)  # the same in every distributed workbook
+# the same in every distributed workbook: written once, copied into the others (see splice)
+SHARED_SHEETS = (ACCOUNTS_SHEET, DATA_SHEET, LIST_SHEET, RULES_SHEET, "Om")
 
 
 def build(path: Path, data: UdgiftsmodelInput, info: BookInfo, shared: SharedSheets | None = None) -> Book:
@@ -599,6 +600,13 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
 def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     s = book.styles
     ws = book.sheet(RULES_SHEET, "Fordelingsnøgle", "Reglerne der fordeler konti på trin – ret dem i de gule felter")
+    rules = data.rules.reset_index(drop=True)
+    head = TITLE_ROWS + 3
+    first, last = head + 1, head + len(rules) + SPARE_RULES
+    for name, col in (("R_key", 8), ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
+        book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
+    if book.copies(RULES_SHEET):
+        return
     widths = [10, 10, 11, 8, 13, 10, 80, 32]
     for j, w in enumerate(widths):
         ws.set_column(1 + j, 1 + j, w)
@@ -609,11 +617,9 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
                    "funktion før hovedfunktion (5.28), gruppering før alle grupperinger, dranst før begge. Tomme "
                    "rækker nederst er til egne regler.", s.wrap)
     ws.set_row(top, 58)
-    head = top + 2
     for j, h in enumerate(["Trappe", "Funktion", "Gruppering", "Dranst", "Fordeling", "Trin", "Bemærkning",
                            "Nøgle (beregnet)"]):
         ws.write_string(head, 1 + j, h, s.header)
-    rules = data.rules.reset_index(drop=True)
     n = len(rules) + SPARE_RULES
     for r in range(n):
         row = head + 1 + r
@@ -624,12 +630,9 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
         key = _rule_key(*values[:4]) if r < len(rules) else ""
         ws.write_formula(row, 8, f'=IF({fx.cell(row, 1)}="","",{fx.cell(row, 1)}&"|"&{fx.cell(row, 2)}&"|"&'
                                  f'{fx.cell(row, 3)}&"|"&{fx.cell(row, 4)})', s.text, key)
-    first, last = head + 1, head + n
     ws.data_validation(first, 1, last, 1, {"validate": "list", "source": ["boern", "voksne"]})
     ws.data_validation(first, 4, last, 4, {"validate": "list", "source": ["1", "2"], "ignore_blank": True})
     ws.data_validation(first, 5, last, 5, {"validate": "list", "source": list(expenses.KINDS)})
-    for name, col in (("R_key", 8), ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
-        book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
     book.protect(ws)
 
 
