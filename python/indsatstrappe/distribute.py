@@ -106,7 +106,7 @@ def build_first(kind: str, kommune: int, out: Path) -> tuple[Path, SharedSheets]
     """The first municipality's workbook in full; its shared sheets are copied into all the others."""
     target, book = build_one(kind, kommune, out, None)
     names = noegletal_book.SHARED_SHEETS if kind == "noegletal" else udgiftsmodel_book.SHARED_SHEETS
-    return target, splice.capture(book.wb, book.styles, target.read_bytes(), names)
+    return target, splice.capture(book.wb, book.styles, target.read_bytes(), names, book.charts)
 
 
 def build_first_to(kind: str, kommune: int, out: Path, scratch: Path) -> tuple[Path, Path]:

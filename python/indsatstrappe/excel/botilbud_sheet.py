@@ -217,7 +217,7 @@ def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[lis
     if not years:
         ws.write_string(head + 1, 1, "Ingen tal endnu – skriv dem i tabellen nederst.", s.note)
         return
-    chart = book.wb.add_chart({"type": "line"})
+    chart = book.add_chart({"type": "line"})
     last = head + len(years) - 1  # the spare year for next year's entries stays out of the chart until typed
     for i, goal in enumerate(goals.itertuples()):
         chart.add_series({"name": f"{goal.id} {goal.navn}", "categories": [ws.name, head + 1, 1, last, 1],

@@ -228,7 +228,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                    "alle på trappen. Pr. 1.000: pr. 1.000 indbyggere " + staircase.aldersgruppe + " år.", s.note)
     ws.set_row(rt + 1, 26)
     # The staircase as a bar chart: step 1 at the bottom, the top step at the top.
-    chart = book.wb.add_chart({"type": "bar"})
+    chart = book.add_chart({"type": "bar"})
     chart.add_series({
         "name": "Antal borgere", "categories": [ws.name, head + 1, 2, head + len(steps), 2],
         "values": [ws.name, head + 1, 3, head + len(steps), 3], "fill": {"color": MUNICIPALITY}, "gap": 30,
@@ -240,7 +240,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     chart.set_size({"width": 620, "height": 330})
     ws.insert_chart(head - 1, 9, chart, {"x_offset": 10})
     # Development over the years: stacked columns of counts.
-    dev = book.wb.add_chart({"type": "column", "subtype": "stacked"})
+    dev = book.add_chart({"type": "column", "subtype": "stacked"})
     palette = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
     for j, t in enumerate(steps):
         top = blocks["antal"]
@@ -327,7 +327,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
                          _cached(table.group_mean(fid, y, "region", sel.region)))
         ws.write_formula(rr, 5, "=" + table.country_formula(fid, y), num, _cached(table.country(fid, y)))
     last = head + len(years)
-    chart = book.wb.add_chart({"type": "line"})
+    chart = book.add_chart({"type": "line"})
     styles = {2: {"color": MUNICIPALITY, "width": 3.0}, 3: {"color": GREY, "width": 1.75},
               4: {"color": LIGHT_GREY, "width": 1.5, "dash_type": "dash"}, 5: {"color": "black", "width": 1.0}}
     for col, line in styles.items():

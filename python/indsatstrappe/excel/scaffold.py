@@ -12,7 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
-from . import splice
+from . import chartstamp, splice
 from .fastsheet import PlainFormulaWorksheet
 from .splice import SharedSheets
 from .styles import Styles
@@ -57,6 +57,15 @@ class Book:
         self.wb.set_size(1400, 900)
         self.macros = macros
         self.sheets: list[tuple[Worksheet, str]] = []  # (sheet, one-line description) for the front page
+        self.charts: list[chartstamp.Recorder] = []  # every chart, in the order made
+        self.stamped_charts = 0  # written from the first workbook's chart XML (see chartstamp)
+
+    def add_chart(self, options: dict):
+        """An XlsxWriter chart whose configuration calls are recorded (see chartstamp); with the first
+        workbook's charts as templates, they are only recorded until the workbook closes."""
+        chart = self.wb.add_chart(options)
+        self.charts.append(chartstamp.Recorder(chart, defer=self._buffer is not None and bool(self.shared.charts)))
+        return chart
 
     def sheet(self, name: str, title: str, description: str = "", hidden: bool = False,
               landscape: bool = True) -> Worksheet:
@@ -148,6 +157,7 @@ class Book:
             self.wb.close()
             return
         splice.account_for_copied_strings(self.wb, self.shared)
+        self.stamped_charts = chartstamp.apply(self.wb, self.charts, self.shared.charts)
         with splice.quick_deflate():
             self.wb.close()
         splice.write_spliced(self._buffer.getvalue(), self.shared, self.path)

@@ -215,7 +215,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     ws.write_formula(warn_row, 1, f'=IF(COUNTIF({with_block},"<0")>0,{fx.text(WARNING)},"")', s.bold,
                      WARNING if negative else "")
 
-    chart = book.wb.add_chart({"type": "line"})
+    chart = book.add_chart({"type": "line"})
     for col, name, line in ((2, "Uden ændring", {"color": GREY, "width": 2.0, "dash_type": "dash"}),
                             (3, "Med ændring", {"color": MUNICIPALITY, "width": 3.0})):
         chart.add_series({"name": name, "categories": [ws.name, r_exp + 1, 1, r_exp + HORIZON, 1],

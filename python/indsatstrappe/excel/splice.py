@@ -24,6 +24,7 @@ from pathlib import Path
 import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
+from .chartstamp import ChartTemplate, Recorder, template_of
 from .styles import Styles
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # local file header, 30 bytes
@@ -54,6 +55,7 @@ class SharedSheets:
     string_refs: int  # string cells in the shared sheets (the string table's reference count)
     members: dict[str, Member]  # zip member name -> stored member, copied as it is
     headed: dict[str, tuple[str, str]] = field(default_factory=dict)  # member -> XML before/after its header
+    charts: list[ChartTemplate] = field(default_factory=list)  # the first workbook's charts, in the order made
 
 
 def sheet_members(wb: Workbook, names: Iterable[str]) -> dict[str, str]:
@@ -62,8 +64,10 @@ def sheet_members(wb: Workbook, names: Iterable[str]) -> dict[str, str]:
     return {name: f"xl/worksheets/sheet{position[name]}.xml" for name in names}
 
 
-def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str]) -> SharedSheets:
-    """After the first workbook is closed: its copy of the sheets `names` and its numbering."""
+def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str],
+            charts: list[Recorder] = ()) -> SharedSheets:
+    """After the first workbook is closed: its copy of the sheets `names`, its numbering, and its `charts`
+    (their recorded calls) as templates."""
     names = frozenset(names)
     parts = sheet_members(wb, names)
     stored = {m.name: m for m in read_members(written)}
@@ -84,7 +88,10 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str]) 
         raise RuntimeError("cell formats outside Styles got an XF index; the shared sheets cannot be copied")
     refs = sum(type(cell).__name__ == "String" for ws in wb.worksheets() if ws.name in names
                for row in ws.table.values() for cell in row.values())
-    return SharedSheets(names, strings, [key for _, key in indexed], refs, members, headed)
+    # XlsxWriter numbers chart parts in the order the charts were made
+    templates = [template_of(zlib.decompress(stored[f"xl/charts/chart{k}.xml"].data, -15).decode("utf-8"), rec.calls)
+                 for k, rec in enumerate(charts, start=1)]
+    return SharedSheets(names, strings, [key for _, key in indexed], refs, members, headed, templates)
 
 
 def _split_header(xml: str) -> tuple[str, str, str]:

@@ -398,7 +398,7 @@ def _years_by_steps(book: Book, ws: Worksheet, model: Model, lay: _Layout, top: 
 
 def _stacked_chart(book: Book, ws: Worksheet, top: int, n_years: int, n_steps: int, title: str, kind: str,
                    at: tuple[int, int], num_format: str) -> None:
-    chart = book.wb.add_chart({"type": "column", "subtype": kind})
+    chart = book.add_chart({"type": "column", "subtype": kind})
     palette = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
     for t in range(1, MAX_STEPS + 1):
         chart.add_series({"name": [ws.name, top, 1 + t], "categories": [ws.name, top + 1, 1, top + n_years, 1],
