@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -34,9 +34,13 @@ class Staircase:
         return [int(t) for t in self.steps["trin"]]
 
     def step_name(self, trin: int) -> str:
-        return str(self.steps.set_index("trin").loc[int(trin), "navn"])
+        return self._names[int(trin)]
 
     def step_names(self) -> dict[int, str]:
+        return dict(self._names)
+
+    @cached_property
+    def _names(self) -> dict[int, str]:
         return {int(t): str(n) for t, n in zip(self.steps["trin"], self.steps["navn"], strict=True)}
 
     def knows(self, kode: str) -> bool:

@@ -11,13 +11,16 @@ result is part for part what XlsxWriter writes.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 
 from xlsxwriter.chart_line import ChartLine
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.xmlwriter import XMLwriter
+
+from .fastsheet import escape as _escape
 
 KEPT = frozenset({"set_size"})  # calls that shape the drawing, not the chart XML: always made
 _CACHE = re.compile(r"<c:f>([^<]*)</c:f>(<c:(num|str)Cache>.*?</c:\3Cache>)", re.S)
@@ -31,9 +34,7 @@ class Recorder:
         self.calls: list[str] = []
         self.deferred: list[tuple[str, tuple, dict]] = []
         self.real = {}
-        for name in dir(chart):
-            if name.startswith("_") or name in KEPT or not callable(getattr(chart, name)):
-                continue
+        for name in _public_methods(type(chart)):
             self.real[name] = getattr(chart, name)
             setattr(chart, name, self._wrap(name, defer))
 
@@ -52,6 +53,12 @@ class Recorder:
         for name, args, kwargs in self.deferred:
             self.real[name](*args, **kwargs)
         self.deferred.clear()
+
+
+@cache
+def _public_methods(cls: type) -> tuple[str, ...]:
+    return tuple(name for name in dir(cls) if not name.startswith("_") and name not in KEPT
+                 and callable(getattr(cls, name)))
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ def apply(wb: Workbook, recorders: list[Recorder], templates: list[ChartTemplate
             rec.replay()
         return 0
     sheets = {ws.name: ws for ws in wb.worksheets()}
-    scratch = ChartLine()  # XlsxWriter's own cache writers, so the caches are written as it writes them
+    scratch = ChartLine()  # XlsxWriter's own data typing, so categories are typed as it types them
     strings = wb.str_table
     before, table = strings.string_array, strings.string_table
     strings.string_array = sorted(table, key=table.__getitem__)  # string cells are read back as text
@@ -116,15 +123,46 @@ def _apply(wb: Workbook, sheets: dict, scratch: ChartLine, recorders: list[Recor
 def _stamped(wb: Workbook, sheets: dict, scratch: ChartLine, template: ChartTemplate, rec: Recorder) -> str | None:
     parts = [template.chunks[0]]
     for slot, chunk in zip(template.slots, template.chunks[1:], strict=True):
-        sheet, cells = wb._get_chart_range(slot.ref)
+        sheet, cells = _chart_range(slot.ref)
         data = sheets[sheet]._get_range_data(*cells) if sheet in sheets else None
         if slot.category and scratch._get_data_type(data) != slot.kind:
             return None  # the category axis would be written another way
-        out = io.StringIO()
-        scratch._set_xml_writer(out)
-        (scratch._write_num_cache if slot.kind == "num" else scratch._write_str_cache)(data)
-        parts += [out.getvalue(), chunk]
+        if slot.kind == "str" and data is None:
+            return None
+        parts += [_num_cache(data) if slot.kind == "num" else _str_cache(data), chunk]
     return "".join(parts)
+
+
+@cache
+def _chart_range(ref: str) -> tuple[str, list[int]]:
+    """XlsxWriter's parse of a chart range (it reads nothing of the workbook)."""
+    return Workbook._get_chart_range(None, ref)
+
+
+# The caches as XlsxWriter's Chart._write_num_cache and _write_str_cache write them (checked part for part
+# against XlsxWriter's own output by tests/test_splice.py).
+def _num_cache(data: list | None) -> str:
+    points = []
+    for i, token in enumerate(data or ()):
+        if token is None:
+            continue
+        try:
+            float(token)
+        except ValueError:
+            token = 0
+        points.append(f'<c:pt idx="{i}"><c:v>{_value(token)}</c:v></c:pt>')
+    return (f'<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="{len(data or ())}"/>'
+            f'{"".join(points)}</c:numCache>')
+
+
+def _str_cache(data: list) -> str:
+    points = "".join(f'<c:pt idx="{i}"><c:v>{_value(token)}</c:v></c:pt>'
+                     for i, token in enumerate(data) if token is not None)
+    return f'<c:strCache><c:ptCount val="{len(data)}"/>{points}</c:strCache>'
+
+
+def _value(token) -> str:
+    return str(XMLwriter._escape_control_characters(_escape(token)))
 
 
 def _writer(chart, xml: str):

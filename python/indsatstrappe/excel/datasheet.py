@@ -10,6 +10,7 @@ COUNTIFS(N, ">0") see exactly the rows that have a value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, wraps
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,17 @@ DATA_SHEET = "Data"
 LIST_SHEET = "Lister"
 OWN_GROUP = "Kommunens kommunegruppe"
 COUNTRY = "Hele landet"
+
+
+def _memoized(method):
+    """A formula builder whose text is kept per arguments in the table's memo."""
+    @wraps(method)
+    def cached(self, *args, **kwargs):
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        if key not in self._formulas:
+            self._formulas[key] = method(self, *args, **kwargs)
+        return self._formulas[key]
+    return cached
 
 
 @dataclass
@@ -48,6 +60,7 @@ class DataTable:
         self.v = pd.DataFrame(f * self.t.to_numpy() / self.n.to_numpy(), index=idx, columns=self.years)
         info = municipalities.municipalities()
         self._memo: dict[tuple, float | None] = {}
+        self._formulas: dict[tuple, str] = {}
         # plain lookups for the twins: they are asked once per formula cell of every sheet
         self._positions = {key: i for i, key in enumerate(zip(self.keys["id"], self.keys["kommune_kode"], strict=True))}
         self._t, self._n = self.t.to_numpy(), self.n.to_numpy()
@@ -104,18 +117,21 @@ class DataTable:
             self._memo["twins"] = (means, country)
         return self._memo["twins"]
 
-    # -- formulas --------------------------------------------------------------------------------
+    # -- formulas (the same text in every municipality's workbook: each built once, see _memoized) ----
+    @_memoized
     def own_formula(self, fid: str, year: int, kode_cell: str = "ValgtKode", fid_expr: str | None = None) -> str:
         """fid_expr: a formula expression for the id when it depends on a choice (default: the literal)."""
         crit = ((self.name("id"), fid_expr or fx.text(fid)), (self.name("kode"), kode_cell))
         return fx.blank_on_error(f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
                                  f"{fx.sumifs(self.name('N', year), *crit)}")
 
+    @_memoized
     def count_formula(self, fid: str, year: int, fid_expr: str | None = None, kode_cell: str = "ValgtKode") -> str:
         """The numerator alone (e.g. citizens on a step) for the chosen municipality."""
         return fx.sumifs(self.name("T", year), (self.name("id"), fid_expr or fx.text(fid)),
                          (self.name("kode"), kode_cell))
 
+    @_memoized
     def shown_count_formula(self, fid: str, year: int) -> str:
         """The numerator, or empty where the data hold no row (suppressed or missing) rather than 0."""
         crit = ((self.name("id"), fx.text(fid)), (self.name("kode"), "ValgtKode"))
@@ -123,12 +139,13 @@ class DataTable:
         return f'IF({present}=0,"",{fx.sumifs(self.name("T", year), *crit)})'
 
     def shown_count(self, fid: str, kommune: int, year: int) -> float | str:
-        try:
-            t = self.t.at[(fid, kommune), year]
-        except KeyError:
+        i = self._positions.get((fid, kommune))
+        if i is None or year not in self.years:
             return ""
-        return "" if pd.isna(t) else float(t)
+        t = self._t[i, self.years.index(year)]
+        return "" if np.isnan(t) else float(t)
 
+    @_memoized
     def group_formula(self, fid: str, year: int, name_cell: str, type_cell: str | None,
                       fid_expr: str | None = None) -> str:
         def mean(attr: str) -> str:
@@ -139,6 +156,7 @@ class DataTable:
             return fx.blank_on_error(mean("region"))
         return fx.blank_on_error(f'IF({type_cell}="region",{mean("region")},{mean("gruppe")})')
 
+    @_memoized
     def country_formula(self, fid: str, year: int, fid_expr: str | None = None) -> str:
         crit = ((self.name("id"), fid_expr or fx.text(fid)),)
         return fx.blank_on_error(f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
@@ -186,21 +204,25 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+@cache
+def _municipality_lists() -> dict[str, list]:
+    info = municipalities.municipalities().sort_values("navn")
+    groups = sorted(set(info["kommunegruppe"]), key=lambda g: int(info[info["kommunegruppe"] == g]
+                                                                    ["kommunegruppe_kode"].iloc[0]))
+    regions = sorted(set(info["region"]))
+    return {
+        "L_navn": info["navn"].tolist(), "L_kode": info["kode"].astype(int).tolist(),
+        "L_gruppe": info["kommunegruppe"].tolist(), "L_region": info["region"].tolist(),
+        "L_grupper": [OWN_GROUP, *groups, *regions], "L_regioner": regions,
+    }
+
+
 def write_lists(book: Book, years: list[int], extra: dict[str, list] | None = None) -> dict[str, list]:
     """The hidden *Lister* sheet: municipalities with group and region, group choices, years, and any
     `extra` lists (name -> values) a workbook needs for its dropdowns."""
     ws = book.wb.add_worksheet(LIST_SHEET, worksheet_class=PlainFormulaWorksheet)
     s = book.styles
-    info = municipalities.municipalities().sort_values("navn")
-    groups = sorted(set(info["kommunegruppe"]), key=lambda g: int(info[info["kommunegruppe"] == g]
-                                                                    ["kommunegruppe_kode"].iloc[0]))
-    regions = sorted(set(info["region"]))
-    choices = [OWN_GROUP, *groups, *regions]
-    columns = {
-        "L_navn": info["navn"].tolist(), "L_kode": info["kode"].astype(int).tolist(),
-        "L_gruppe": info["kommunegruppe"].tolist(), "L_region": info["region"].tolist(),
-        "L_grupper": choices, "L_regioner": regions, "L_aar": years, **(extra or {}),
-    }
+    columns = {**_municipality_lists(), "L_aar": years, **(extra or {})}
     copied = book.copies(LIST_SHEET)
     for col, (name, values) in enumerate(columns.items()):
         if not copied:

@@ -17,7 +17,7 @@ _ERROR_VALUES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF
 _FAST_CELLS = (CellNumberTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple)
 
 
-def _escape(data: object) -> object:
+def escape(data: object) -> object:
     """XML data escaping as XlsxWriter does it (quotes stay as they are)."""
     if not isinstance(data, str) or not ("&" in data or "<" in data or ">" in data):
         return data
@@ -63,7 +63,7 @@ class PlainFormulaWorksheet(Worksheet):
                 kind_attr, value = ' t="b"', int(value)
             elif isinstance(value, str) and value:
                 kind_attr = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
-            self.fh.write(f"{head}{kind_attr}><f>{_escape(cell.formula)}</f><v>{_escape(value)}</v></c>")
+            self.fh.write(f"{head}{kind_attr}><f>{escape(cell.formula)}</f><v>{escape(value)}</v></c>")
         elif kind is CellNumberTuple:
             self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
         elif kind is CellStringTuple:
