@@ -25,7 +25,7 @@ class Staircase:
     steps: pd.DataFrame  # trin, navn, lovgrundlag, officielt_navn
     codes: pd.DataFrame  # kode (index), navn, trin (Int64, <NA> = no step), uden_trin, bemaerkning
 
-    @property
+    @cached_property
     def n_steps(self) -> int:
         return len(self.steps)
 

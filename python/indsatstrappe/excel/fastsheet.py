@@ -13,6 +13,8 @@ from warnings import warn
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
 
+_FORMULA_XML: dict[str, str] = {}  # formula as written -> its text in the XML: the same in every workbook
+_FORMULA_XML_MAX = 200_000  # a bound for long-lived processes; udsend's workbooks hold some 30,000 together
 _ERROR_VALUES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
 _FAST_CELLS = (CellNumberTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple)
 
@@ -47,12 +49,22 @@ class PlainFormulaWorksheet(Worksheet):
             return self._write_array_formula(row, col, row, col, formula, cell_format, value)
         if self.constant_memory and row > self.previous_row:
             self._write_single_row(row)
-        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        self.table[row][col] = CellFormulaTuple(formula, cell_format, value)  # prepared when written out
         return 0
+
+    def _formula_xml(self, formula: str) -> str:
+        text = _FORMULA_XML.get(formula)
+        if text is None:
+            if len(_FORMULA_XML) >= _FORMULA_XML_MAX:
+                _FORMULA_XML.clear()
+            text = _FORMULA_XML[formula] = escape(self._prepare_formula(formula))
+        return text
 
     def _write_cell(self, row, col, cell):
         kind = type(cell)
         if cell.format is None or kind not in _FAST_CELLS or self.constant_memory:
+            if kind is CellFormulaTuple:
+                cell = cell._replace(formula=self._prepare_formula(cell.formula))
             super()._write_cell(row, col, cell)
             return
         head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
@@ -63,7 +75,7 @@ class PlainFormulaWorksheet(Worksheet):
                 kind_attr, value = ' t="b"', int(value)
             elif isinstance(value, str) and value:
                 kind_attr = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
-            self.fh.write(f"{head}{kind_attr}><f>{escape(cell.formula)}</f><v>{escape(value)}</v></c>")
+            self.fh.write(f"{head}{kind_attr}><f>{self._formula_xml(cell.formula)}</f><v>{escape(value)}</v></c>")
         elif kind is CellNumberTuple:
             self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
         elif kind is CellStringTuple:

@@ -133,6 +133,11 @@ def _match_formula(trappe: str, funktion: str, gruppering: str, dranst: str) -> 
     return f'=IF({trappe}="",0,{expr})'
 
 
+@cache
+def _key_steps(trin: str) -> frozenset[int]:
+    return frozenset(expenses._steps(trin))
+
+
 class Model:
     """Python twin of the workbook's allocation for the preselected choices (for cached values)."""
 
@@ -157,6 +162,7 @@ class Model:
         self.rule_rows = [(int(r), str(f), str(t)) for r, f, t in
                           zip(rules["regel"], rules["fordeling"], rules["trin"], strict=True)]
         self._steps: dict[tuple[int, int], float | str] = {}
+        self._key_totals: dict[tuple[int, str], float] = {}
 
     def factor(self, year: int) -> float:
         if self.price != "Faste priser" or self.data.prisindeks is None:
@@ -180,9 +186,13 @@ class Model:
         if fordeling == "trin":
             share = 1.0 if trin == str(step) else 0.0
         elif fordeling == "noegle":
-            key = expenses._steps(trin)
-            total = sum(self.cit(year, s) for s in key if s <= MAX_STEPS)
-            share = self.cit(year, step) / total if step in key and total else 0.0
+            key = _key_steps(trin)
+            if step not in key:
+                return amount * 0.0  # as the formula: -0.0 for a negative amount
+            total = self._key_totals.get((year, trin))
+            if total is None:  # the same key is asked for every step and rule
+                total = self._key_totals[(year, trin)] = sum(self.cit(year, s) for s in key if s <= MAX_STEPS)
+            share = self.cit(year, step) / total if total else 0.0
         else:
             share = 0.0
         return amount * share
