@@ -108,11 +108,12 @@ def match_rules(regnskab: pd.DataFrame, rules: pd.DataFrame, trappe: str) -> pd.
     lines = regnskab[area_of(regnskab["funktion"]) == trappe].reset_index(drop=True)
     lines = lines.assign(linje=np.arange(len(lines)))
     own = rules[rules["trappe"] == trappe]
-    pairs = lines[["linje", "funktion", "gruppering", "dranst"]].merge(
+    # 5.28.21 -> 5.28, on the lines before they are paired with every rule
+    keyed = lines[["linje", "funktion", "gruppering", "dranst"]].assign(hoved=lines["funktion"].str.slice(0, 4))
+    pairs = keyed.merge(
         own[["regel", "funktion", "gruppering", "dranst", "specificitet"]].rename(
             columns={"funktion": "r_funktion", "gruppering": "r_gruppering", "dranst": "r_dranst"}), how="cross")
-    main_function = pairs["funktion"].str.slice(0, 4)  # 5.28.21 -> 5.28
-    hit = ((pairs["r_funktion"] == pairs["funktion"]) | (pairs["r_funktion"] == main_function)) \
+    hit = ((pairs["r_funktion"] == pairs["funktion"]) | (pairs["r_funktion"] == pairs["hoved"])) \
         & ((pairs["r_gruppering"] == "") | (pairs["r_gruppering"] == pairs["gruppering"])) \
         & ((pairs["r_dranst"] == "") | (pairs["r_dranst"] == pairs["dranst"]))
     best = pairs[hit].sort_values(["linje", "specificitet"]).drop_duplicates("linje", keep="last")

@@ -84,6 +84,12 @@ def parse_numbers(text: pd.Series, danish: bool) -> pd.Series:
 
     Danish style (';' files and xlsx): '1.234.567,89', '12,5'; '(1.234)' is negative as in accounts.
     """
+    plain = pd.to_numeric(text, errors="coerce")  # a column of plain numbers needs none of the cleaning below
+    unparsed = plain.isna() & (text != "")
+    if danish:
+        unparsed |= text.str.contains(",", regex=False) | text.str.contains(".", regex=False)
+    if not unparsed.any():
+        return plain
     s = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
     s = s.str.replace(r"^\((.*)\)$", r"-\1", regex=True)
     if danish:
