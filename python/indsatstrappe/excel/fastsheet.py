@@ -62,12 +62,18 @@ class PlainFormulaWorksheet(Worksheet):
 
     def _write_cell(self, row, col, cell):
         kind = type(cell)
-        if cell.format is None or kind not in _FAST_CELLS or self.constant_memory:
+        fmt = cell.format
+        # without a format of its own a cell takes its row's or column's, which XlsxWriter works out
+        if kind not in _FAST_CELLS or self.constant_memory or (fmt is None and (row in self.row_info
+                                                                                 or col in self.col_info)):
             if kind is CellFormulaTuple:
                 cell = cell._replace(formula=self._prepare_formula(cell.formula))
             super()._write_cell(row, col, cell)
             return
-        head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
+        if fmt is None:
+            head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}"'
+        else:
+            head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"'
         if kind is CellFormulaTuple:
             value = cell.value
             kind_attr = ""
