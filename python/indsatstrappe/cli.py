@@ -533,9 +533,9 @@ def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) ->
 
     codes = queries.parse_kommuner(kommuner)
     folder = _folder(data, None)
-    with Progress(TextColumn("Kommuner"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn("Projektmapper"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar:
-        task = bar.add_task("udsend", total=len(codes))
+        task = bar.add_task("udsend", total=2 * len(codes))
         result = distribute.distribute(folder, ud, codes, workers=max(1, processer), zip_regions=zip_regioner,
                                        progress=lambda done, total: bar.update(task, completed=done))
     out.print(f"Skrev {len(result.files)} projektmapper og {result.manifest}")

@@ -17,7 +17,6 @@ import multiprocessing
 import pickle
 import tempfile
 import zipfile
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -109,21 +108,35 @@ def build_first(kind: str, kommune: int, out: Path) -> tuple[Path, SharedSheets]
     return target, splice.capture(book.wb, book.styles, target.read_bytes(), names, book.charts)
 
 
-def build_first_to(kind: str, kommune: int, out: Path, scratch: Path) -> tuple[Path, Path]:
+@dataclass(frozen=True, order=True)
+class Written:
+    """A workbook as the manifest lists it (hashed in the worker that wrote it, not one by one after)."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+def _written(path: Path) -> Written:
+    data = path.read_bytes()
+    return Written(path, len(data), hashlib.sha256(data).hexdigest())
+
+
+def build_first_to(kind: str, kommune: int, out: Path, scratch: Path) -> tuple[Written, Path]:
     """`build_first`, its shared sheets pickled to a scratch file for the workers (a few MB: read once
     per worker instead of sent with every task)."""
     target, shared = build_first(kind, kommune, out)
     stored = scratch / f"{kind}.pickle"
     stored.write_bytes(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
     _PREPARED.shared[stored] = shared
-    return target, stored
+    return _written(target), stored
 
 
-def build_from(kind: str, kommune: int, out: Path, stored: Path) -> Path:
+def build_from(kind: str, kommune: int, out: Path, stored: Path) -> Written:
     """One workbook with the shared sheets copied from the first municipality's (read once per worker)."""
     if stored not in _PREPARED.shared:
         _PREPARED.shared[stored] = pickle.loads(stored.read_bytes())
-    return build_one(kind, kommune, out, _PREPARED.shared[stored])[0]
+    return _written(build_one(kind, kommune, out, _PREPARED.shared[stored])[0])
 
 
 @dataclass
@@ -139,8 +152,8 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
     out.mkdir(parents=True, exist_ok=True)  # foreign files in the folder are left alone
     _PREPARED = prepare(folder)
     first, rest = kommuner[0], kommuner[1:]
-    files: list[Path] = []
-    finished: Counter[int] = Counter()  # municipality -> workbooks written
+    written: list[Written] = []
+    total = len(KINDS) * len(kommuner)
     with tempfile.TemporaryDirectory(prefix="udsend-") as scratch, _pool(workers if rest else 1) as pool:
         jobs = {pool.submit(build_first_to, kind, first, out, Path(scratch)): (kind, first) for kind in KINDS}
         while jobs:
@@ -149,16 +162,14 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
                 kind, kommune = jobs.pop(job)
                 result = job.result()
                 if kommune == first:
-                    target, stored = result
+                    result, stored = result
                     jobs |= {pool.submit(build_from, kind, k, out, stored): (kind, k) for k in rest}
-                else:
-                    target = result
-                files.append(target)
-                finished[kommune] += 1
-                if progress and finished[kommune] == len(KINDS):
-                    progress(sum(n == len(KINDS) for n in finished.values()), len(kommuner))
-    files.sort()
-    manifest = _write_manifest(out, files, _PREPARED.info_n.period)
+                written.append(result)
+                if progress:
+                    progress(len(written), total)
+    written.sort()
+    manifest = _write_manifest(out, written, _PREPARED.info_n.period)
+    files = [w.path for w in written]
     if zip_regions:
         _zip_regions(out, files)
     return Result(files, manifest)
@@ -174,15 +185,14 @@ def _code_of(path: Path) -> int:
     return int(path.stem.split("_")[1])
 
 
-def _write_manifest(out: Path, files: list[Path], period: str) -> Path:
+def _write_manifest(out: Path, written: list[Written], period: str) -> Path:
     target = out / "manifest.csv"
     with atomic_path(target) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["kommune_kode", "kommune", "fil", "bytes", "sha256", "periode"])
-        for f in files:
-            k = _code_of(f)
-            writer.writerow([k, municipalities.name_of(k), f.name, f.stat().st_size,
-                             hashlib.sha256(f.read_bytes()).hexdigest(), period])
+        for w in written:
+            k = _code_of(w.path)
+            writer.writerow([k, municipalities.name_of(k), w.path.name, w.size, w.sha256, period])
     return target
 
 
