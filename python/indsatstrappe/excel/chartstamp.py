@@ -162,6 +162,8 @@ def _str_cache(data: list) -> str:
 
 
 def _value(token) -> str:
+    if isinstance(token, int | float):
+        return str(token)
     return str(XMLwriter._escape_control_characters(_escape(token)))
 
 

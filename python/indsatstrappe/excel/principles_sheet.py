@@ -5,6 +5,8 @@ data/principper.csv."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
@@ -18,8 +20,16 @@ SOURCE = ("Principperne: Socialstyrelsen (2023), Recovery-orienteret rehabiliter
           "Koblingen til nøgletallene er vores.")
 
 
+@cache
 def principles() -> pd.DataFrame:
     return pd.read_csv(packaged("principper.csv"), dtype=str)
+
+
+@cache
+def _figures() -> dict[str, dict]:
+    """The catalogue's rows as plain dicts: read once per figure cell."""
+    return {str(fid): row for fid, row in zip(keyfigures.catalogue().index,
+                                               keyfigures.catalogue().to_dict("records"), strict=True)}
 
 
 def compare(own: float | None, group: float | None, direction: str) -> str:
@@ -47,7 +57,7 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
     ws.set_column(1, 1, 58)
     ws.set_column(2, 4, 14)
     ws.set_column(5, 6, 22)
-    catalogue = keyfigures.catalogue()
+    catalogue = _figures()
     latest, before = data.years[-1], data.years[-2] if len(data.years) > 1 else None
     ws.write_formula(TITLE_ROWS + 1, 1, f'=ValgtKommune&" mod "&GruppeNavn&", {latest}"', s.h1,
                      f"{sel.navn} mod {sel.group_name}, {latest}")
@@ -64,7 +74,7 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
             ws.write_string(head, 1 + j, label, s.header)
         r = head + 1
         for fid in p.noegletal.split(";"):
-            fig = catalogue.loc[fid]
+            fig = catalogue[fid]
             num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
             ws.write_string(r, 1, f"{fid}  {fig['navn']} ({fig['enhed']})", s.text)
             own_f, own_v = own_cell(table, fig, latest, sel, data)
