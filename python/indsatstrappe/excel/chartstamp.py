@@ -11,6 +11,7 @@ result is part for part what XlsxWriter writes.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -27,38 +28,59 @@ _CACHE = re.compile(r"<c:f>([^<]*)</c:f>(<c:(num|str)Cache>.*?</c:\3Cache>)", re
 
 
 class Recorder:
-    """Wraps a chart's public methods: each call is recorded and, unless deferred, made."""
+    """A chart's configuration calls: each is recorded and, unless deferred, made."""
 
     def __init__(self, chart, defer: bool):
         self.chart = chart
+        self.defer = defer
         self.calls: list[str] = []
         self.deferred: list[tuple[str, tuple, dict]] = []
-        self.real = {}
-        for name in _public_methods(type(chart)):
-            self.real[name] = getattr(chart, name)
-            setattr(chart, name, self._wrap(name, defer))
-
-    def _wrap(self, name: str, defer: bool):
-        real = self.real[name]
-
-        def call(*args, **kwargs):
-            self.calls.append(repr((name, args, kwargs)))  # as text: later mutation by XlsxWriter can't alter it
-            if defer:
-                self.deferred.append((name, args, kwargs))
-                return None
-            return real(*args, **kwargs)
-        return call
+        chart._recorder = self
 
     def replay(self) -> None:
+        """Make the deferred calls on a chart of its own (a copy shares the prototype's nested state)."""
+        state = copy.deepcopy({k: v for k, v in vars(self.chart).items() if k != "_recorder"})
+        vars(self.chart).update(state)
+        base = type(self.chart).__mro__[1]
         for name, args, kwargs in self.deferred:
-            self.real[name](*args, **kwargs)
+            getattr(base, name)(self.chart, *args, **kwargs)
         self.deferred.clear()
 
 
+def new_chart(wb: Workbook, options: dict, defer: bool) -> Recorder:
+    """A chart in `wb` whose configuration calls go through a Recorder. Deferred charts are copies of a
+    fresh chart of the same options (XlsxWriter's set-up of a chart's defaults is most of its cost)."""
+    key = repr(sorted(options.items()))
+    if defer and key in _PROTOTYPES:
+        chart = copy.copy(_PROTOTYPES[key])
+        wb.charts.append(chart)  # what add_chart does after making the chart
+    else:
+        chart = wb.add_chart(options)
+        chart.__class__ = _recording_class(type(chart))
+        if defer:
+            _PROTOTYPES[key] = copy.deepcopy(chart)
+    return Recorder(chart, defer)
+
+
+_PROTOTYPES: dict[str, object] = {}
+
+
 @cache
-def _public_methods(cls: type) -> tuple[str, ...]:
-    return tuple(name for name in dir(cls) if not name.startswith("_") and name not in KEPT
-                 and callable(getattr(cls, name)))
+def _recording_class(cls: type) -> type:
+    """`cls` with every public method except KEPT going through the chart's Recorder."""
+    def through_recorder(name: str):
+        real = getattr(cls, name)
+
+        def method(self, *args, **kwargs):
+            rec = self._recorder
+            rec.calls.append(repr((name, args, kwargs)))  # as text: later mutation by XlsxWriter can't alter it
+            if rec.defer:
+                rec.deferred.append((name, args, kwargs))
+                return None
+            return real(self, *args, **kwargs)
+        return method
+    names = [n for n in dir(cls) if not n.startswith("_") and n not in KEPT and callable(getattr(cls, n))]
+    return type("Recording" + cls.__name__, (cls,), {n: through_recorder(n) for n in names})
 
 
 @dataclass(frozen=True)

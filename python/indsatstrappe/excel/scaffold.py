@@ -63,9 +63,9 @@ class Book:
     def add_chart(self, options: dict):
         """An XlsxWriter chart whose configuration calls are recorded (see chartstamp); with the first
         workbook's charts as templates, they are only recorded until the workbook closes."""
-        chart = self.wb.add_chart(options)
-        self.charts.append(chartstamp.Recorder(chart, defer=self._buffer is not None and bool(self.shared.charts)))
-        return chart
+        recorder = chartstamp.new_chart(self.wb, options, defer=self._buffer is not None and bool(self.shared.charts))
+        self.charts.append(recorder)
+        return recorder.chart
 
     def sheet(self, name: str, title: str, description: str = "", hidden: bool = False,
               landscape: bool = True) -> Worksheet:
