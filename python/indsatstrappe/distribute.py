@@ -12,6 +12,7 @@ e-mail attachments and some intranets, and the code leads so files sort by numbe
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import multiprocessing
 import pickle
@@ -151,6 +152,25 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
     kommuner = kommuner or municipalities.codes()
     out.mkdir(parents=True, exist_ok=True)  # foreign files in the folder are left alone
     _PREPARED = prepare(folder)
+    # The prepared results live until the end: out of the collector's way, its full collections in the
+    # workers scan only what a workbook makes.
+    gc.collect()
+    gc.freeze()
+    try:
+        written = _build_all(kommuner, out, workers, progress)
+    finally:
+        gc.unfreeze()
+    manifest = _write_manifest(out, written, _PREPARED.info_n.period)
+    files = [w.path for w in written]
+    if zip_regions:
+        _zip_regions(out, files)
+    return Result(files, manifest)
+
+
+def _build_all(kommuner: list[int], out: Path, workers: int, progress: Callable[[int, int], None] | None
+               ) -> list[Written]:
+    """Every municipality's two workbooks: the first municipality's first, then each kind's others as
+    soon as its shared sheets are there."""
     first, rest = kommuner[0], kommuner[1:]
     written: list[Written] = []
     total = len(KINDS) * len(kommuner)
@@ -167,12 +187,7 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
                 written.append(result)
                 if progress:
                     progress(len(written), total)
-    written.sort()
-    manifest = _write_manifest(out, written, _PREPARED.info_n.period)
-    files = [w.path for w in written]
-    if zip_regions:
-        _zip_regions(out, files)
-    return Result(files, manifest)
+    return sorted(written)
 
 
 def _pool(workers: int) -> Executor:

@@ -163,6 +163,7 @@ class Model:
                           zip(rules["regel"], rules["fordeling"], rules["trin"], strict=True)]
         self._steps: dict[tuple[int, int], float | str] = {}
         self._key_totals: dict[tuple[int, str], float] = {}
+        self._allocs: dict[tuple[int, int, int], float | str] = {}
 
     def factor(self, year: int) -> float:
         if self.price != "Faste priser" or self.data.prisindeks is None:
@@ -180,6 +181,13 @@ class Model:
         return self._alloc(int(rule["regel"]), str(rule["fordeling"]), str(rule["trin"]), step, year)
 
     def _alloc(self, regel: int, fordeling: str, trin: str, step: int, year: int) -> float | str:
+        """What a rule gives a step in a year; kept, as Beregning, Ikke fordelt and the step sums all ask."""
+        key = (regel, step, year)
+        if key not in self._allocs:
+            self._allocs[key] = self._allocate(regel, fordeling, trin, step, year)
+        return self._allocs[key]
+
+    def _allocate(self, regel: int, fordeling: str, trin: str, step: int, year: int) -> float | str:
         if step > self.staircase.n_steps:
             return ""
         amount = self.rule_amount(regel, year)
