@@ -15,6 +15,23 @@ def test_number_formats(text, danish, value):
     assert parse_numbers(pd.Series([text]), danish).iloc[0] == pytest.approx(value)
 
 
+def test_a_column_of_mixed_number_styles_is_read_value_by_value():
+    danish = parse_numbers(pd.Series(["1234", "1.500", "12,5", ""]), True)
+    assert danish.iloc[:3].tolist() == [1234, 1500, 12.5] and pd.isna(danish.iloc[3])
+    plain = parse_numbers(pd.Series(["12", "(3)", "1 234", "x"]), False)
+    assert plain.iloc[:3].tolist() == [12, -3, 1234] and pd.isna(plain.iloc[3])
+
+
+def test_spaces_around_csv_fields_are_stripped(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "befolkning.csv").write_text('kommune_kode , aar,aldersgruppe,antal\n 101,2022, 0-17 ,5\n'
+                                           '101,2023,"18-64 ",\t7\n', encoding="utf-8")
+    df = DataFolder(folder).table("befolkning")
+    assert df["aldersgruppe"].tolist() == ["0-17", "18-64"]
+    assert df["antal"].tolist() == [5, 7]
+
+
 def test_semicolon_decimal_comma_and_bom(tmp_path):
     folder = tmp_path / "d"
     folder.mkdir()

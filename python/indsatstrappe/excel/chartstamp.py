@@ -5,8 +5,8 @@ a chart differs between municipalities only in its data caches (the numbers and 
 the spreadsheet recalculates). So every chart's configuration calls are recorded. A workbook that has
 the first workbook's charts as templates only records the calls; when closing, a chart whose calls are
 the template's is written as the template's XML with caches from this workbook's own cells, and any
-other chart gets its calls made after all, so XlsxWriter writes it. tests/test_splice.py proves the
-result is part for part what XlsxWriter writes.
+other chart gets its calls made after all, so XlsxWriter writes it. tests/test_chartstamp.py and
+tests/test_splice.py prove the result is part for part what XlsxWriter writes.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class Recorder:
 
     def replay(self) -> None:
         """Make the deferred calls on a chart of its own (a copy shares the prototype's nested state)."""
+        if not self.deferred:
+            return
         state = copy.deepcopy({k: v for k, v in vars(self.chart).items() if k != "_recorder"})
         vars(self.chart).update(state)
         base = type(self.chart).__mro__[1]
@@ -63,6 +65,7 @@ def new_chart(wb: Workbook, options: dict, defer: bool) -> Recorder:
 
 
 _PROTOTYPES: dict[str, object] = {}
+_TYPING = ChartLine()  # XlsxWriter's own data typing, so categories are typed as it types them
 
 
 @cache
@@ -116,23 +119,20 @@ def apply(wb: Workbook, recorders: list[Recorder], templates: list[ChartTemplate
             rec.replay()
         return 0
     sheets = {ws.name: ws for ws in wb.worksheets()}
-    scratch = ChartLine()  # XlsxWriter's own data typing, so categories are typed as it types them
     strings = wb.str_table
     before, table = strings.string_array, strings.string_table
     strings.string_array = sorted(table, key=table.__getitem__)  # string cells are read back as text
     try:
-        return _apply(wb, sheets, scratch, recorders, templates)
+        return _apply(sheets, recorders, templates)
     finally:
         strings.string_array = before  # XlsxWriter makes the real one when it closes
 
 
-def _apply(wb: Workbook, sheets: dict, scratch: ChartLine, recorders: list[Recorder],
-           templates: list[ChartTemplate]) -> int:
+def _apply(sheets: dict, recorders: list[Recorder], templates: list[ChartTemplate]) -> int:
     stamped = 0
     for k, rec in enumerate(recorders):
         template = templates[k] if k < len(templates) else None
-        xml = _stamped(wb, sheets, scratch, template, rec) if template and tuple(rec.calls) == template.calls \
-            else None
+        xml = _stamped(sheets, template) if template and tuple(rec.calls) == template.calls else None
         if xml is None:
             rec.replay()
             continue
@@ -142,12 +142,13 @@ def _apply(wb: Workbook, sheets: dict, scratch: ChartLine, recorders: list[Recor
     return stamped
 
 
-def _stamped(wb: Workbook, sheets: dict, scratch: ChartLine, template: ChartTemplate, rec: Recorder) -> str | None:
+def _stamped(sheets: dict, template: ChartTemplate) -> str | None:
+    """The template's XML with caches from `sheets`' cells; None where XlsxWriter would write it otherwise."""
     parts = [template.chunks[0]]
     for slot, chunk in zip(template.slots, template.chunks[1:], strict=True):
         sheet, cells = _chart_range(slot.ref)
         data = sheets[sheet]._get_range_data(*cells) if sheet in sheets else None
-        if slot.category and scratch._get_data_type(data) != slot.kind:
+        if slot.category and _TYPING._get_data_type(data) != slot.kind:
             return None  # the category axis would be written another way
         if slot.kind == "str" and data is None:
             return None

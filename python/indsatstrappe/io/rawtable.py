@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def read_csv_table(path: Path, display: str | None = None) -> RawTable:
             fil, f"filen kan ikke læses som CSV ({_parser_detail(exc)}).",
             "Tjek at alle rækker har lige mange felter og at anførselstegn er lukket.",
         ) from None
-    return RawTable(_tidy(df), fil, danish_numbers=(sep == ";"))
+    return RawTable(_tidy(df, strip=_PADDED.search(text) is not None), fil, danish_numbers=(sep == ";"))
 
 
 def _parser_detail(exc: Exception) -> str:
@@ -104,9 +105,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+# Whitespace at the start or end of a field (or of a quoted field's content, or a separator inside quotes:
+# those are only stripped needlessly). Without any, a file's fields need no stripping.
+_PADDED = re.compile(r"(?:^|[,;\n])[\"]?[^\S\r\n]|[^\S\r\n][\"]?(?:$|[,;\r\n])", re.M)
+
+
+def _tidy(df: pd.DataFrame, strip: bool = True) -> pd.DataFrame:
     df.columns = [str(c).strip().lower().lstrip("\ufeff") for c in df.columns]
-    df = df.astype(str).apply(lambda s: s.str.strip())
+    df = df.astype(str)
+    if strip:
+        df = df.apply(lambda s: s.str.strip())
     # rows that are entirely empty (e.g. trailing rows in Excel) are not data
     blank = (df == "").all(axis=1)
     return df[~blank]
