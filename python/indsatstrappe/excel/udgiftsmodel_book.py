@@ -5,7 +5,8 @@ export or choosing another municipality recomputes in plain Excel.
 How the formulas allocate (the same rules as `expenses`, in exact fractions rather than øre):
 1. every account line on *Konti* finds its rule: the most specific key that exists, tried in order
    trappe|funktion|gruppering|dranst, ...|gruppering|, ...||dranst, ...||, then the same with the main
-   function (5.28); 0 when none matches;
+   function (5.28); 0 when none matches. The lookup is made once per distinct account key (a table
+   beside the lines) and each line takes its key's rule;
 2. *Beregning* sums the chosen municipality's lines per rule and year, and spreads each rule's sum on
    the steps: wholly to one step, or split by citizens on the key's steps;
 3. what no step receives is "ikke fordelt": the area's total minus the steps.
@@ -668,15 +669,31 @@ def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
 
 
 def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> None:
+    """Columns A-H: the account lines, each with the rule of its account key.
+    Columns K-P: each distinct key once, with the rule it finds in Fordelingsnøgle (the long formula runs
+    once per key, not once per line in every municipality and year)."""
     ws.write_row(0, 0, ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"],
                  s.header)
+    ws.write_row(0, 10, ["trappe", "funktion", "gruppering", "dranst", "noegle", "regel"], s.header)
     positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
     # each line with the rule the formula will find (for its cached value)
     keys = ["kommune_kode", "aar", "funktion", "gruppering", "dranst"]
     matched = pd.concat([data.matched_lines(t) for t in AREA_LABELS], ignore_index=True)
     acc = data.lines_of_areas().merge(matched[[*keys, "regel"]].drop_duplicates(keys), on=keys, how="left")
+    rule_of_key: dict[tuple[str, str, str, str], int] = {}
+    for row in acc.itertuples(index=False):
+        rule_of_key.setdefault((row.trappe, row.funktion, row.gruppering, row.dranst), positions.get(int(row.regel), 0))
+    key_rows = {key: k + 1 for k, key in enumerate(rule_of_key)}
+    last = len(key_rows) + 1  # 1-based row of the last key
+    for key, r in key_rows.items():
+        for j, part in enumerate(key):
+            ws.write_string(r, 10 + j, part)
+        ws.write_string(r, 14, _rule_key(*key))
+        ws.write_formula(r, 15, _match_formula(f"K{r + 1}", f"L{r + 1}", f"M{r + 1}", f"N{r + 1}"), None,
+                         rule_of_key[key])
     for i, row in enumerate(acc.itertuples(index=False)):
         r = i + 1
+        key = (row.trappe, row.funktion, row.gruppering, row.dranst)
         ws.write_number(r, 0, int(row.kommune_kode))
         ws.write_number(r, 1, int(row.aar))
         ws.write_string(r, 2, row.funktion)
@@ -684,8 +701,8 @@ def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> N
         ws.write_string(r, 4, row.dranst)
         ws.write_number(r, 5, float(row.beloeb))
         ws.write_string(r, 6, row.trappe)
-        ws.write_formula(r, 7, _match_formula(f"G{r + 1}", f"C{r + 1}", f"D{r + 1}", f"E{r + 1}"), None,
-                         positions.get(int(row.regel), 0))
+        line_key = f'G{r + 1}&"|"&C{r + 1}&"|"&D{r + 1}&"|"&E{r + 1}'
+        ws.write_formula(r, 7, f"=INDEX($P$2:$P${last},MATCH({line_key},$O$2:$O${last},0))", None, rule_of_key[key])
 
 
 def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
