@@ -1,6 +1,9 @@
 """Every bad input: exit 2, a Danish message naming file/row/column, no traceback, nothing written,
 inputs untouched."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE, folder_digest, run_console_script, write_folder
@@ -130,3 +133,20 @@ def test_output_path_that_cannot_be_written(tmp_path, run_cli):
     result = run_cli("udsend", "--ud", blocker, "--kommuner", "825")
     assert result.code == 2 and "fil.txt" in result.err
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_udsend_names_a_bad_row_found_while_preparing_in_a_second_process(tmp_path):
+    # prisindeks is read only for the Udgiftsmodel, which udsend prepares in a forked process
+    demo = Path(__file__).parents[1] / "python" / "indsatstrappe" / "data" / "demo"
+    folder = tmp_path / "data"
+    shutil.copytree(demo, folder)
+    with open(folder / "prisindeks.csv", "a", encoding="utf-8") as fh:
+        fh.write("2025,meget\n")
+    before = folder_digest(folder)
+    out = tmp_path / "ud"
+    result = run_console_script("udsend", "--ud", out, "--kommuner", "825,147", "--data", folder)
+    assert result.code == 2, result.err
+    assert "prisindeks.csv" in result.err and "'meget' er ikke et tal" in result.err
+    assert "Traceback" not in result.err + result.out
+    assert not out.exists() or not list(out.glob("*.xlsx"))
+    assert folder_digest(folder) == before

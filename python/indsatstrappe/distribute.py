@@ -53,9 +53,30 @@ _PREPARED: Prepared | None = None  # set in the parent before the workers fork
 KINDS = ("noegletal", "udgiftsmodel")
 
 
-def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
-    """Everything every workbook shows, suppressed, computed once."""
+def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False) -> Prepared:
+    """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel part in a
+    forked process while this one does the Nøgletal part (the result comes back pickled)."""
     first = municipalities.codes()[0]
+    if in_parallel:
+        global _FOLDER
+        _FOLDER = folder  # the forked process reads it here: nothing to pickle on the way there
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            job = pool.submit(_udgiftsmodel_part, first)
+            n = _noegletal_part(folder, first)
+            u = job.result()
+        _FOLDER = None
+    else:
+        n = _noegletal_part(folder, first)
+        u = _udgiftsmodel_part(first, folder)
+    info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
+    info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
+    return Prepared(n, u, info_n, info_u)
+
+
+_FOLDER: DataFolder | None = None
+
+
+def _noegletal_part(folder: DataFolder, first: int) -> noegletal_book.NoegletalInput:
     n = workbooks.noegletal_input(folder, first)
     raw_counts = n.counts
     n.counts = suppression.suppress_counts(raw_counts)
@@ -65,17 +86,19 @@ def prepare(folder: DataFolder, build_date: date | None = None) -> Prepared:
     if n.beboere is not None:
         n.beboere = suppression.suppress_resident_movements(n.beboere, botilbud.MOVEMENT_KINDS)
         n.beboere_note = MOVEMENTS_NOTE
-    u = workbooks.udgiftsmodel_input(folder, first)
+    n.data_table()  # built once here, inherited by the worker processes
+    return n
+
+
+def _udgiftsmodel_part(first: int, folder: DataFolder | None = None) -> udgiftsmodel_book.UdgiftsmodelInput:
+    u = workbooks.udgiftsmodel_input(folder or _FOLDER, first)
     u.counts = suppression.suppress_counts(u.counts)
     u.expense_rows = suppression.suppress_per_citizen(u.expense_rows)
-    n.data_table()  # built once here, inherited by the worker processes
     u.data_table()
     u.matched_lines("boern")
     u.lines_of_areas()
     u.account_sums()
-    info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
-    info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
-    return Prepared(n, u, info_n, info_u)
+    return u
 
 
 def _about(info: BookInfo, kommune: int) -> BookInfo:
@@ -151,7 +174,7 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
     global _PREPARED
     kommuner = kommuner or municipalities.codes()
     out.mkdir(parents=True, exist_ok=True)  # foreign files in the folder are left alone
-    _PREPARED = prepare(folder)
+    _PREPARED = prepare(folder, in_parallel=workers > 1)
     # The prepared results live until the end: out of the collector's way, its full collections in the
     # workers scan only what a workbook makes.
     gc.collect()

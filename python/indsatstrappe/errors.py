@@ -37,6 +37,10 @@ class InputError(Exception):
         self.warnings = [p for p in problems if p.advarsel]
         super().__init__("\n".join(p.tekst() for p in self.problems))
 
+    def __reduce__(self):
+        # rebuilt from its problems when it crosses from a worker process (pickle would pass the message)
+        return type(self), (self.problems + self.warnings,)
+
     @classmethod
     def single(cls, fil: str, fejl: str, raad: str = "", **where) -> InputError:
         return cls([Problem(fil=fil, fejl=fejl, raad=raad, **where)])
