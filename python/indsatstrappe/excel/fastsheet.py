@@ -52,6 +52,38 @@ class PlainFormulaWorksheet(Worksheet):
         self.table[row][col] = CellFormulaTuple(formula, cell_format, value)  # prepared when written out
         return 0
 
+    # XlsxWriter visits every row and column inside the sheet's dimensions; these visit the cells there are.
+    def _write_rows(self):
+        if self.constant_memory or self.comments:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, info, spans = self.table, self.row_info, self.row_spans
+        low, high = self.dim_rowmin, self.dim_rowmax
+        rows = sorted(r for r in {*(r for r, cells in table.items() if cells), *info} if low <= r <= high)
+        for row in rows:
+            cells = table.get(row)
+            if cells:
+                self._write_row(row, spans.get(row // 16), info.get(row))
+                for col in sorted(cells):
+                    self._write_cell(row, col, cells[col])
+                self._xml_end_tag("row")
+            else:
+                self._write_empty_row(row, spans.get(row // 16), info[row])
+
+    def _calculate_spans(self):
+        if self.comments:
+            super()._calculate_spans()
+            return
+        bounds: dict[int, tuple[int, int]] = {}
+        for row, cells in self.table.items():
+            if cells and self.dim_rowmin <= row <= self.dim_rowmax:
+                block, first, last = row // 16, min(cells), max(cells)
+                if block in bounds:
+                    first, last = min(first, bounds[block][0]), max(last, bounds[block][1])
+                bounds[block] = (first, last)
+        self.row_spans = {block: f"{first + 1}:{last + 1}" for block, (first, last) in bounds.items()}
+
     def _formula_xml(self, formula: str) -> str:
         text = _FORMULA_XML.get(formula)
         if text is None:
