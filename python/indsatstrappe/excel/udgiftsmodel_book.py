@@ -284,6 +284,11 @@ class _Layout:
     def alloc_col(self, i: int, step: int) -> int:
         return 2 + len(self.years) + 1 + i * (MAX_STEPS + 1) + (step - 1)
 
+    def helper_col(self, k: int) -> int:
+        """Beside the spreads, per rule: its fordeling (k=0), its trin (1) and its key's citizens per year (2+i),
+        so the spread formulas refer to them instead of each working them out again."""
+        return self.alloc_col(len(self.years) - 1, MAX_STEPS) + 2 + k
+
     def ref(self, row: int, col: int) -> str:
         return f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(row, col, True)}"
 
@@ -322,7 +327,7 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
     years = lay.years
     n = model.staircase.n_steps
     ws.set_column(1, 1, 34)
-    ws.set_column(2, 2 + len(years) + len(years) * (MAX_STEPS + 1), 13)
+    ws.set_column(2, lay.helper_col(1 + len(years)), 13)
     ws.write_string(lay.head - 1, 1, "Alle beløb i kr., løbende priser, for den valgte kommune og det valgte område.",
                     s.note)
     ws.write_string(lay.head, 1, "År", s.header)
@@ -354,6 +359,9 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
         for t in range(1, MAX_STEPS + 1):
             ws.write_formula(lay.rules_head, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,"{y} trin {t}","")', s.header,
                              f"{y} trin {t}" if t <= n else "")
+        ws.write_string(lay.rules_head, lay.helper_col(2 + i), f"Nøglens borgere {y}", s.header)
+    ws.write_string(lay.rules_head, lay.helper_col(0), "Fordeling", s.header)
+    ws.write_string(lay.rules_head, lay.helper_col(1), "Trin", s.header)
     rules = model.data.rules.to_dict("records")  # plain rows: read once per formula cell
     for r in range(lay.n_rules):
         row = lay.rules_top + r
@@ -361,6 +369,12 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
         ws.write_formula(row, 1, f"={rule_ref}&\"\"", s.text,
                          _rule_key(*(rules[r][k] for k in RULE_KEY))
                          if r < len(rules) else "")
+        kind_text = str(rules[r]["fordeling"]) if r < len(rules) else ""
+        steps_text = str(rules[r]["trin"]) if r < len(rules) else ""
+        ws.write_formula(row, lay.helper_col(0), f'=INDEX(R_fordeling,{r + 1})&""', s.text, kind_text)
+        ws.write_formula(row, lay.helper_col(1), f'=INDEX(R_trin,{r + 1})&""', s.text, steps_text)
+        kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
+        in_key = [t for t in range(1, MAX_STEPS + 1) if f";{t};" in f";{steps_text};"]  # as SEARCH finds them
         for i, y in enumerate(years):
             own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
             f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
@@ -369,12 +383,13 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
             amount_ref = fx.cell(row, lay.year_col(i), True)
             ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
             cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
+            ws.write_formula(row, lay.helper_col(2 + i),
+                             f'=SUMPRODUCT(--ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";")),{cit_row})',
+                             s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
+            key_total = fx.cell(row, lay.helper_col(2 + i), True)
             for t in range(1, MAX_STEPS + 1):
-                kind, steps = f"INDEX(R_fordeling,{r + 1})", f"INDEX(R_trin,{r + 1})"
                 cit = fx.cell(lay.cit_top + i, 1 + t, True)
-                key_total = (f'SUMPRODUCT(--ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";")),'
-                             f"{cit_row})")
-                share = (f'IF({kind}="trin",IF({steps}&""="{t}",1,0),IF({kind}="noegle",'
+                share = (f'IF({kind}="trin",IF({steps}="{t}",1,0),IF({kind}="noegle",'
                          f'IF(ISNUMBER(SEARCH(";{t};",";"&{steps}&";")),IFERROR({cit}/{key_total},0),0),0))')
                 cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
                 ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
