@@ -127,6 +127,16 @@ def test_formula_truth_in_distributed_workbooks(soffice, sent, tmp_path):
         assert mismatches(original, recalculated) == [], original.name
 
 
+def test_two_processes_write_the_very_files_one_process_writes(sent, tmp_path):
+    # the parallel run prepares the Udgiftsmodel part in a forked process and hands shared sheets and chart
+    # templates to its workers through files; none of that may change a byte
+    out, result, _ = sent
+    serial = distribute.distribute(DataFolder(), tmp_path, [825, 147], workers=1)
+    assert [p.name for p in serial.files] == [p.name for p in result.files]
+    for one, two in zip(serial.files, result.files, strict=True):
+        assert one.read_bytes() == two.read_bytes(), one.name
+
+
 def test_rerun_replaces_files_atomically(sent):
     out, result, _ = sent
     before = {p: p.stat().st_mtime_ns for p in result.files}
