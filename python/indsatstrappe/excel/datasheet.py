@@ -185,19 +185,20 @@ class DataTable:
         ids, kommuner = self.keys["id"].tolist(), self.keys["kommune_kode"].tolist()
         t, n, v = self.t.to_numpy(), self.n.to_numpy(), self.v.to_numpy()
         ny = len(self.years)
+        t, n, v = t.tolist(), n.tolist(), v.tolist()  # Python floats: put as XlsxWriter writes them
         for i in range(len(ids)):
             r = i + 1
-            ws.write_string(r, 0, ids[i])
-            ws.write_number(r, 1, kommuner[i])
-            ws.write_string(r, 2, self.gruppe[i])
-            ws.write_string(r, 3, self.region[i])
+            ws.put_string(r, 0, ids[i])
+            ws.put_number(r, 1, kommuner[i])
+            ws.put_string(r, 2, self.gruppe[i])
+            ws.put_string(r, 3, self.region[i])
             f = _num(self.faktor[ids[i]])
             for j in range(ny):
-                if n[i, j] > 0:
-                    ws.write_number(r, 4 + j, t[i, j])
-                    ws.write_number(r, 4 + ny + j, n[i, j])
+                if n[i][j] > 0:
+                    ws.put_number(r, 4 + j, t[i][j])
+                    ws.put_number(r, 4 + ny + j, n[i][j])
                     tc, nc = fx.cell(r, 4 + j), fx.cell(r, 4 + ny + j)
-                    ws.write_formula(r, 4 + 2 * ny + j, f"=IF({nc}>0,{f}*{tc}/{nc},\"\")", None, v[i, j])
+                    ws.put_formula(r, 4 + 2 * ny + j, f"=IF({nc}>0,{f}*{tc}/{nc},\"\")", v[i][j])
 
 
 def _num(value: float) -> str:

@@ -8,6 +8,8 @@ for byte what XlsxWriter writes: the golden-file tests of the templates compare 
 
 from __future__ import annotations
 
+from collections import namedtuple
+from math import isfinite
 from warnings import warn
 
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
@@ -17,6 +19,8 @@ _FORMULA_XML: dict[str, str] = {}  # formula as written -> its text in the XML: 
 _FORMULA_XML_MAX = 200_000  # a bound for long-lived processes; udsend's workbooks hold some 30,000 together
 _ERROR_VALUES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
 _FAST_CELLS = (CellNumberTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple)
+# A cell whose XML is made when it is put (the big hidden sheets); `kind` names XlsxWriter's cell type.
+CellPutTuple = namedtuple("Put", "xml kind format")
 
 
 def escape(data: object) -> object:
@@ -51,6 +55,37 @@ class PlainFormulaWorksheet(Worksheet):
             self._write_single_row(row)
         self.table[row][col] = CellFormulaTuple(formula, cell_format, value)  # prepared when written out
         return 0
+
+    # Cells without a format on the big hidden sheets (Data, Konti: a quarter of a million cells in the first
+    # workbooks): their XML is made at once, as XlsxWriter would write it, instead of at closing.
+    def put_number(self, row: int, col: int, number: float) -> None:
+        if self._put_needs_writer(row, col) or not isfinite(number):  # XlsxWriter refuses NaN and infinity
+            self._write_number(row, col, number)
+        else:
+            self.table[row][col] = CellPutTuple(
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}"><v>{number:.16G}</v></c>', "Number", None)
+
+    def put_string(self, row: int, col: int, string: str) -> None:
+        if self._put_needs_writer(row, col) or len(string) > 1000:  # long text: XlsxWriter's checks
+            self._write_string(row, col, string)
+        else:
+            index = self.str_table._get_shared_string_index(string)
+            self.table[row][col] = CellPutTuple(
+                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" t="s"><v>{index}</v></c>', "String", None)
+
+    def put_formula(self, row: int, col: int, formula: str, value: float | int) -> None:
+        if self._put_needs_writer(row, col) or not isinstance(value, int | float) or isinstance(value, bool):
+            self._write_formula(row, col, formula, None, value)
+        else:
+            self.table[row][col] = CellPutTuple(f'<c r="{xl_rowcol_to_cell_fast(row, col)}"><f>'
+                                                f'{escape(self._prepare_formula(formula))}</f><v>{value}</v></c>',
+                                                "Formula", None)
+
+    def _put_needs_writer(self, row: int, col: int) -> bool:
+        """True where XlsxWriter's own writer must do it: out of bounds (it says so) or in a formatted row
+        or column (a cell without a format takes theirs)."""
+        return self._check_dimensions(row, col) != 0 or self.constant_memory or row in self.row_info \
+            or col in self.col_info
 
     # XlsxWriter visits every row and column inside the sheet's dimensions; these visit the cells there are.
     def _write_rows(self):
@@ -94,6 +129,9 @@ class PlainFormulaWorksheet(Worksheet):
 
     def _write_cell(self, row, col, cell):
         kind = type(cell)
+        if kind is CellPutTuple:
+            self.fh.write(cell.xml)
+            return
         fmt = cell.format
         # without a format of its own a cell takes its row's or column's, which XlsxWriter works out
         if kind not in _FAST_CELLS or self.constant_memory or (fmt is None and (row in self.row_info

@@ -25,6 +25,7 @@ import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
 from .chartstamp import ChartTemplate, Recorder, template_of
+from .fastsheet import CellPutTuple
 from .styles import Styles
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # local file header, 30 bytes
@@ -86,12 +87,17 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str],
     indexed = sorted(((f.xf_index, key) for key, f in styles.cached() if f.xf_index is not None))
     if [i for i, _ in indexed] != list(range(1, len(indexed) + 1)):
         raise RuntimeError("cell formats outside Styles got an XF index; the shared sheets cannot be copied")
-    refs = sum(type(cell).__name__ == "String" for ws in wb.worksheets() if ws.name in names
+    refs = sum(_is_string(cell) for ws in wb.worksheets() if ws.name in names
                for row in ws.table.values() for cell in row.values())
     # XlsxWriter numbers chart parts in the order the charts were made
     templates = [template_of(zlib.decompress(stored[f"xl/charts/chart{k}.xml"].data, -15).decode("utf-8"), rec.calls)
                  for k, rec in enumerate(charts, start=1)]
     return SharedSheets(names, strings, [key for _, key in indexed], refs, members, headed, templates)
+
+
+def _is_string(cell) -> bool:
+    """A shared-string cell, as XlsxWriter stored it or as put by fastsheet."""
+    return type(cell).__name__ == "String" or (type(cell) is CellPutTuple and cell.kind == "String")
 
 
 def _split_header(xml: str) -> tuple[str, str, str]:

@@ -702,22 +702,21 @@ def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> N
     last = len(key_rows) + 1  # 1-based row of the last key
     for key, r in key_rows.items():
         for j, part in enumerate(key):
-            ws.write_string(r, 10 + j, part)
-        ws.write_string(r, 14, _rule_key(*key))
-        ws.write_formula(r, 15, _match_formula(f"K{r + 1}", f"L{r + 1}", f"M{r + 1}", f"N{r + 1}"), None,
-                         rule_of_key[key])
+            ws.put_string(r, 10 + j, part)
+        ws.put_string(r, 14, _rule_key(*key))
+        ws.put_formula(r, 15, _match_formula(f"K{r + 1}", f"L{r + 1}", f"M{r + 1}", f"N{r + 1}"), rule_of_key[key])
     for i, row in enumerate(acc.itertuples(index=False)):
         r = i + 1
         key = (row.trappe, row.funktion, row.gruppering, row.dranst)
-        ws.write_number(r, 0, int(row.kommune_kode))
-        ws.write_number(r, 1, int(row.aar))
-        ws.write_string(r, 2, row.funktion)
-        ws.write_string(r, 3, row.gruppering)
-        ws.write_string(r, 4, row.dranst)
-        ws.write_number(r, 5, float(row.beloeb))
-        ws.write_string(r, 6, row.trappe)
+        ws.put_number(r, 0, int(row.kommune_kode))
+        ws.put_number(r, 1, int(row.aar))
+        ws.put_string(r, 2, row.funktion)
+        ws.put_string(r, 3, row.gruppering)
+        ws.put_string(r, 4, row.dranst)
+        ws.put_number(r, 5, float(row.beloeb))
+        ws.put_string(r, 6, row.trappe)
         line_key = f'G{r + 1}&"|"&C{r + 1}&"|"&D{r + 1}&"|"&E{r + 1}'
-        ws.write_formula(r, 7, f"=INDEX($P$2:$P${last},MATCH({line_key},$O$2:$O${last},0))", None, rule_of_key[key])
+        ws.put_formula(r, 7, f"=INDEX($P$2:$P${last},MATCH({line_key},$O$2:$O${last},0))", rule_of_key[key])
 
 
 def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
