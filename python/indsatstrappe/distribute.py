@@ -1,7 +1,8 @@
 """`udsend`: one Nøgletal and one Udgiftsmodel workbook per municipality, small counts suppressed.
 
-The core results are computed once in the parent process; worker processes (fork) inherit them and
-only write workbooks. The first municipality's two workbooks are built first, side by side; as soon as
+The core results are computed once in the parent process (the Udgiftsmodel part in a forked helper
+while the parent does the Nøgletal part); worker processes (fork) inherit them and only write
+workbooks. The first municipality's two workbooks are built first, side by side; as soon as
 one is done, its kind's shared sheets (see excel/splice.py) go to a scratch file and every other
 municipality's workbook of that kind is queued, so no worker waits for the slower first build.
 
@@ -60,11 +61,13 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
     if in_parallel:
         global _FOLDER
         _FOLDER = folder  # the forked process reads it here: nothing to pickle on the way there
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            job = pool.submit(_udgiftsmodel_part, first)
-            n = _noegletal_part(folder, first)
-            u = job.result()
-        _FOLDER = None
+        try:
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+                job = pool.submit(_udgiftsmodel_part, first)
+                n = _noegletal_part(folder, first)
+                u = job.result()
+        finally:
+            _FOLDER = None
     else:
         n = _noegletal_part(folder, first)
         u = _udgiftsmodel_part(first, folder)
@@ -199,17 +202,21 @@ def _build_all(kommuner: list[int], out: Path, workers: int, progress: Callable[
     total = len(KINDS) * len(kommuner)
     with tempfile.TemporaryDirectory(prefix="udsend-") as scratch, _pool(workers if rest else 1) as pool:
         jobs = {pool.submit(build_first_to, kind, first, out, Path(scratch)): (kind, first) for kind in KINDS}
-        while jobs:
-            done, _ = wait(jobs, return_when=FIRST_COMPLETED)
-            for job in done:
-                kind, kommune = jobs.pop(job)
-                result = job.result()
-                if kommune == first:
-                    result, stored = result
-                    jobs |= {pool.submit(build_from, kind, k, out, stored): (kind, k) for k in rest}
-                written.append(result)
-                if progress:
-                    progress(len(written), total)
+        try:
+            while jobs:
+                done, _ = wait(jobs, return_when=FIRST_COMPLETED)
+                for job in done:
+                    kind, kommune = jobs.pop(job)
+                    result = job.result()
+                    if kommune == first:
+                        result, stored = result
+                        jobs |= {pool.submit(build_from, kind, k, out, stored): (kind, k) for k in rest}
+                    written.append(result)
+                    if progress:
+                        progress(len(written), total)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a failure or Ctrl-C: the queued workbooks are not begun
+            raise
     return sorted(written)
 
 

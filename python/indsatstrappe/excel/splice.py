@@ -90,6 +90,8 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str],
     refs = sum(_is_string(cell) for ws in wb.worksheets() if ws.name in names
                for row in ws.table.values() for cell in row.values())
     # XlsxWriter numbers chart parts in the order the charts were made
+    if charts and [rec.chart for rec in charts] != wb.charts:
+        raise RuntimeError("a chart was made outside Book.add_chart; the charts cannot be templates")
     templates = [template_of(zlib.decompress(stored[f"xl/charts/chart{k}.xml"].data, -15).decode("utf-8"), rec.calls)
                  for k, rec in enumerate(charts, start=1)]
     return SharedSheets(names, strings, [key for _, key in indexed], refs, members, headed, templates)
