@@ -39,6 +39,9 @@ def recalculated(soffice, book, tmp_path_factory):
     wb["Forside"]["C6"] = "Læsø"
     wb["Forside"]["C8"] = "Voksne (5.38)"
     wb["Fordelingsnøgle"].cell(_rule_row(wb["Fordelingsnøgle"], "5.38.50"), 7).value = "7"  # § 108 now on step 7
+    split = _rule_row(wb["Fordelingsnøgle"], "5.38.52")  # § 107 split on steps 6 and 7, written with a comma
+    wb["Fordelingsnøgle"].cell(split, 6).value = "noegle"
+    wb["Fordelingsnøgle"].cell(split, 7).value = "6, 7"
     edited = tmp / "edited.xlsx"
     wb.save(edited)
     wb = openpyxl.load_workbook(book)
@@ -161,6 +164,7 @@ def test_edited_rule_and_other_municipality_recompute_natively(recalculated, fol
     _, fresh = recalculated["edited"]
     rules = expenses.default_rules(folder.staircases).copy()
     rules.loc[rules["funktion"] == "5.38.50", "trin"] = "7"
+    rules.loc[rules["funktion"] == "5.38.52", ["fordeling", "trin"]] = ["noegle", "6;7"]
     staircase = folder.staircases["voksne"]
     counts = expenses.citizens(folder.table("modtagere"), staircase)
     alloc = expenses.allocate(folder.table("regnskab"), rules, staircase, counts)

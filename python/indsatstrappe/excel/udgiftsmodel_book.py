@@ -134,6 +134,11 @@ def _match_formula(trappe: str, funktion: str, gruppering: str, dranst: str) -> 
     return f'=IF({trappe}="",0,{expr})'
 
 
+def _steps_text(trin) -> str:
+    """A rule's trin as Beregning's helper cell shows it: commas as semicolons, no spaces."""
+    return str(trin).replace(",", ";").replace(" ", "")
+
+
 @cache
 def _key_steps(trin: str) -> frozenset[int]:
     return frozenset(expenses._steps(trin))
@@ -193,7 +198,7 @@ class Model:
             return ""
         amount = self.rule_amount(regel, year)
         if fordeling == "trin":
-            share = 1.0 if trin == str(step) else 0.0
+            share = 1.0 if _steps_text(trin) == str(step) else 0.0
         elif fordeling == "noegle":
             key = _key_steps(trin)
             if step not in key:
@@ -370,9 +375,11 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
                          _rule_key(*(rules[r][k] for k in RULE_KEY))
                          if r < len(rules) else "")
         kind_text = str(rules[r]["fordeling"]) if r < len(rules) else ""
-        steps_text = str(rules[r]["trin"]) if r < len(rules) else ""
+        steps_text = _steps_text(rules[r]["trin"]) if r < len(rules) else ""
         ws.write_formula(row, lay.helper_col(0), f'=INDEX(R_fordeling,{r + 1})&""', s.text, kind_text)
-        ws.write_formula(row, lay.helper_col(1), f'=INDEX(R_trin,{r + 1})&""', s.text, steps_text)
+        # "2,3" and "2; 3" are read as "2;3", as the rules file is (expenses._steps)
+        ws.write_formula(row, lay.helper_col(1), f'=SUBSTITUTE(SUBSTITUTE(INDEX(R_trin,{r + 1})&"",",",";")," ","")',
+                         s.text, steps_text)
         kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
         in_key = [t for t in range(1, MAX_STEPS + 1) if f";{t};" in f";{steps_text};"]  # as SEARCH finds them
         for i, y in enumerate(years):
