@@ -183,9 +183,9 @@ class DataTable:
             headers += [f"{block}{y}" for y in self.years]
         ws.write_row(0, 0, headers, s.header)
         ids, kommuner = self.keys["id"].tolist(), self.keys["kommune_kode"].tolist()
-        t, n, v = self.t.to_numpy(), self.n.to_numpy(), self.v.to_numpy()
+        # Python floats, put as XlsxWriter writes them
+        t, n, v = self.t.to_numpy().tolist(), self.n.to_numpy().tolist(), self.v.to_numpy().tolist()
         ny = len(self.years)
-        t, n, v = t.tolist(), n.tolist(), v.tolist()  # Python floats: put as XlsxWriter writes them
         for i in range(len(ids)):
             r = i + 1
             ws.put_string(r, 0, ids[i])
