@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from . import botilbud, municipalities, suppression, workbooks
 from .excel import noegletal_book, splice, udgiftsmodel_book
 from .excel.scaffold import Book, BookInfo
@@ -55,8 +57,9 @@ KINDS = ("noegletal", "udgiftsmodel")
 
 
 def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False) -> Prepared:
-    """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel part in a
-    forked process while this one does the Nøgletal part (the result comes back pickled)."""
+    """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel part
+    (with the secondary suppression both parts use) in a forked process while this one gathers the
+    Nøgletal part (the result comes back pickled)."""
     first = municipalities.codes()[0]
     if in_parallel:
         global _FOLDER
@@ -64,13 +67,14 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
         try:
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
                 job = pool.submit(_udgiftsmodel_part, first)
-                n = _noegletal_part(folder, first)
-                u = job.result()
+                raw = workbooks.noegletal_input(folder, first)
+                u, hidden = job.result()
         finally:
             _FOLDER = None
     else:
-        n = _noegletal_part(folder, first)
-        u = _udgiftsmodel_part(first, folder)
+        raw = workbooks.noegletal_input(folder, first)
+        u, hidden = _udgiftsmodel_part(first, folder)
+    n = _noegletal_part(raw, hidden)
     info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
     info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
     return Prepared(n, u, info_n, info_u)
@@ -79,11 +83,17 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
 _FOLDER: DataFolder | None = None
 
 
-def _noegletal_part(folder: DataFolder, first: int) -> noegletal_book.NoegletalInput:
-    n = workbooks.noegletal_input(folder, first)
+def hidden_units(folder: DataFolder, years: list[int]) -> pd.DataFrame:
+    """The register units (id, kommune_kode, aar) both workbooks hide: one decision for both, since a
+    recipient holds both."""
+    return suppression.hidden_register_units(folder.table("modtagere"), folder.staircases, years)
+
+
+def _noegletal_part(n: noegletal_book.NoegletalInput, hidden: pd.DataFrame) -> noegletal_book.NoegletalInput:
     raw_counts = n.counts
-    n.counts = suppression.suppress_counts(raw_counts)
-    n.values = suppression.suppress_values(n.values, raw_counts)
+    n.totals = suppression.step_totals(raw_counts, hidden)
+    n.counts = suppression.suppress_counts(raw_counts, hidden)
+    n.values = suppression.suppress_values(n.values, hidden)
     if n.botilbud is not None:
         n.botilbud = suppression.suppress_botilbud_goals(n.botilbud)
     if n.beboere is not None:
@@ -93,15 +103,19 @@ def _noegletal_part(folder: DataFolder, first: int) -> noegletal_book.NoegletalI
     return n
 
 
-def _udgiftsmodel_part(first: int, folder: DataFolder | None = None) -> udgiftsmodel_book.UdgiftsmodelInput:
-    u = workbooks.udgiftsmodel_input(folder or _FOLDER, first)
-    u.counts = suppression.suppress_counts(u.counts)
-    u.expense_rows = suppression.suppress_per_citizen(u.expense_rows)
+def _udgiftsmodel_part(first: int, folder: DataFolder | None = None
+                       ) -> tuple[udgiftsmodel_book.UdgiftsmodelInput, pd.DataFrame]:
+    folder = folder or _FOLDER
+    u = workbooks.udgiftsmodel_input(folder, first)
+    hidden = hidden_units(folder, u.years)
+    u.counts = suppression.suppress_counts(u.counts, hidden)
+    u.expense_rows = suppression.suppress_expenses(u.expense_rows, u.counts, u.rules,
+                                                   {t: u.matched_lines(t) for t in udgiftsmodel_book.AREA_LABELS})
     u.data_table()
     u.matched_lines("boern")
     u.lines_of_areas()
     u.account_sums()
-    return u
+    return u, hidden
 
 
 def _about(info: BookInfo, kommune: int) -> BookInfo:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import keyfigures, municipalities
+from .. import keyfigures, municipalities, suppression
 from ..datafiles import packaged
 from ..staircase import Staircase
 from . import botilbud_sheet, principles_sheet
@@ -44,6 +44,7 @@ class NoegletalInput:
     beboere: pd.DataFrame | None = None  # botilbud.MOVEMENT_COLUMNS (all municipalities); None: no episodes
     botilbud_rows: list[list] | None = None  # typed rows of 'Botilbud' (refresh); None: prefill from the data
     beboere_note: str = ""
+    totals: pd.DataFrame | None = None  # suppression.step_totals; None: summed from `counts`
     _own: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (kommune, entries)
 
     def data_table(self) -> DataTable:
@@ -92,7 +93,10 @@ def data_rows(data: NoegletalInput) -> pd.DataFrame:
                                                              "faktor"]]
     steps = data.counts.assign(id=data.counts["trappe"] + ":" + data.counts["trin"].astype(str),
                                taeller=data.counts["antal"], naevner=data.counts["befolkning"], faktor=1000.0)
-    return pd.concat([figs, steps[figs.columns]], ignore_index=True)
+    totals = data.totals if data.totals is not None else suppression.step_totals(data.counts)
+    totals = totals.assign(id=totals["trappe"] + ":" + suppression.TOTAL, taeller=totals["antal"],
+                           naevner=totals["befolkning"], faktor=1000.0)
+    return pd.concat([figs, steps[figs.columns], totals[figs.columns]], ignore_index=True)
 
 
 DEFINITIONS_SHEET = "Definitioner"

@@ -1,0 +1,276 @@
+"""Can a hidden count be recovered from what is shown? Linear algebra and linear programming over a
+table of non-negative counts, as an auditor would attack it, and the secondary suppression that
+follows from it.
+
+A *table* is a set of atoms (unknown counts >= 0, some known to be 0) and *units*: groups of linear
+forms over the atoms that a workbook shows or hides together (a row of the Data sheet: its numerator
+and, where that is a count too, its denominator). A hidden value is *recovered* when everything that
+is shown confines it to an interval no wider than 1 (so its midpoint is within 0.5 of the truth).
+
+This module knows nothing of staircases; `suppression` says what the atoms and forms are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SMALL = (1, 4)
+PINNED = 1.0 + 1e-6  # an interval this narrow gives the value to within 0.5
+EXACT = 1e-6
+TRIALS = 4  # units tried one at a time before the lightest is simply hidden
+
+
+@dataclass(frozen=True)
+class Table:
+    """forms: one row per linear form, one column per atom; form_unit: the unit each form belongs to;
+    form_class: the same number for forms with the same coefficients (a total shown in one unit is
+    not hidden because another unit that repeats it is)."""
+
+    forms: np.ndarray
+    form_unit: np.ndarray
+    n_units: int
+    known_zero: np.ndarray  # atoms an outsider knows to be 0 (codes not in use anywhere that year)
+    form_class: np.ndarray
+    denominator: np.ndarray  # per form: the form of its unit's denominator, -1 where the unit has none
+
+
+def make_table(forms: np.ndarray, form_unit: np.ndarray, n_units: int, known_zero: np.ndarray,
+               denominator: np.ndarray | None = None) -> Table:
+    _, form_class = np.unique(forms, axis=0, return_inverse=True)
+    if denominator is None:
+        denominator = np.full(len(forms), -1)
+    return Table(forms, form_unit, n_units, known_zero, form_class.ravel(), denominator)
+
+
+def hidden_forms(table: Table, shown: np.ndarray) -> np.ndarray:
+    """One form of each distinct linear form that no shown unit shows."""
+    shown_classes = set(table.form_class[shown[table.form_unit]].tolist())
+    seen: set[int] = set()
+    out = []
+    for f in np.flatnonzero(~shown[table.form_unit]):
+        k = int(table.form_class[f])
+        if k not in shown_classes and k not in seen:
+            seen.add(k)
+            out.append(f)
+    return np.array(out, dtype=int)
+
+
+def ranges(table: Table, shown: np.ndarray, shown_values: np.ndarray, targets: np.ndarray,
+           truth: np.ndarray | None = None) -> np.ndarray:
+    """Width of the interval each target form (rows of `targets`) can take, given the forms of the shown
+    units and their values; 0 where a target is determined, inf where it is unbounded.
+
+    With `truth` (the real atom values: the suppressing side knows them) a target whose feasible segment
+    through the truth is already wider than 1 needs no linear program."""
+    free = ~table.known_zero
+    rows = shown[table.form_unit]
+    a = table.forms[rows][:, free]
+    b = shown_values
+    t = targets[:, free]
+    null = _null_space(a)
+    out = np.empty(len(t))
+    x = truth[free] if truth is not None else None
+    for i, c in enumerate(t):
+        if not c.any():
+            out[i] = 0.0
+            continue
+        direction = null @ (null.T @ c)
+        gain = float(c @ direction)
+        if gain < 1e-9:  # c lies in the span of the shown forms: determined exactly
+            out[i] = 0.0
+            continue
+        if x is not None and gain * _segment(x, direction) > PINNED:
+            out[i] = np.inf  # wider than 1: that is all we need to know
+            continue
+        out[i] = _lp_width(c, a, b)
+    return out
+
+
+def _null_space(a: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the directions the shown forms do not see (eigenvectors of a'a with
+    eigenvalue 0: the forms are small integer vectors, so the Gram matrix is exact enough)."""
+    n = a.shape[1]
+    if a.size == 0:
+        return np.eye(n)
+    w, v = np.linalg.eigh(a.T @ a)
+    return v[:, w < 1e-8 * max(1.0, float(w[-1]))]
+
+
+def _segment(x: np.ndarray, d: np.ndarray) -> float:
+    """How far x may move along d and -d while staying >= 0."""
+    neg, pos = d < -1e-12, d > 1e-12
+    forward = float(np.min(x[neg] / -d[neg])) if neg.any() else np.inf
+    backward = float(np.min(x[pos] / d[pos])) if pos.any() else np.inf
+    return forward + backward
+
+
+def _lp_width(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    low, high = lp_interval(c, a, b)
+    return high - low
+
+
+def lp_interval(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """The least and the greatest c.x over x >= 0 with a.x = b ((-inf, inf) where nothing follows)."""
+    from scipy.optimize import linprog  # imported when first needed: most runs never get here
+
+    eq = {"A_eq": a, "b_eq": b} if len(a) else {}
+    low = linprog(c, bounds=(0, None), method="highs", **eq)
+    high = linprog(-c, bounds=(0, None), method="highs", **eq)
+    if low.status != 0 or high.status != 0:  # unbounded, or shown values that contradict each other
+        return -np.inf, np.inf
+    return float(low.fun), float(-high.fun)
+
+
+def intervals(forms: np.ndarray, values: np.ndarray, targets: np.ndarray,
+              known_zero: np.ndarray) -> list[tuple[float, float]]:
+    """For an auditor who knows only what is shown: the interval of each target form. Targets the shown
+    forms determine are solved exactly; targets no shown form touches are unbounded; the rest by LP."""
+    free = ~known_zero
+    a, t = forms[:, free], targets[:, free]
+    null = _null_space(a)
+    touched = np.abs(a).sum(axis=0) > 0
+    out = []
+    for c in t:
+        if not c.any():
+            out.append((0.0, 0.0))
+        elif not touched[c != 0].all() and (c >= 0).all():
+            out.append((0.0, np.inf))  # an atom no shown form mentions can be anything
+        elif float(c @ (null @ (null.T @ c))) < 1e-9:
+            coef, *_ = np.linalg.lstsq(a.T, c, rcond=None)
+            value = float(coef @ values)
+            out.append((value, value))
+        else:
+            out.append(lp_interval(c, a, values))
+    return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hidden value an outsider can recover: a form of a hidden unit, or an atom of 1-4."""
+
+    kind: str  # "form" | "atom"
+    index: int
+    width: float
+
+
+def audit(table: Table, shown: np.ndarray, form_values: np.ndarray, sensitive_atoms: np.ndarray,
+          truth: np.ndarray | None = None) -> list[Finding]:
+    """Every hidden form (shown by no unit), and every atom in `sensitive_atoms`, that the shown forms pin down."""
+    forms = hidden_forms(table, shown)
+    atoms = np.flatnonzero(sensitive_atoms)
+    targets = np.vstack([table.forms[forms], np.eye(table.forms.shape[1])[atoms]])
+    if not len(targets):
+        return []
+    widths = ranges(table, shown, form_values[shown[table.form_unit]], targets, truth)
+    found = [Finding("form", int(f), float(w)) for f, w in zip(forms, widths[:len(forms)], strict=True)
+             if w <= PINNED]
+    if truth is not None:
+        found = _defined(table, shown, form_values, truth, found)
+    found += [Finding("atom", int(a), float(w)) for a, w in zip(atoms, widths[len(forms):], strict=True)
+              if w <= PINNED]
+    return found
+
+
+def _defined(table: Table, shown: np.ndarray, form_values: np.ndarray, truth: np.ndarray,
+             found: list[Finding]) -> list[Finding]:
+    """Leave out the forms of a figure whose denominator is 0 for all to see: it has no value to hide."""
+    dens = sorted({int(table.denominator[f.index]) for f in found if table.denominator[f.index] >= 0})
+    dens = [d for d in dens if table.forms[d] @ truth == 0]
+    if not dens:
+        return found
+    widths = ranges(table, shown, form_values[shown[table.form_unit]], table.forms[dens], truth)
+    void = {d for d, w in zip(dens, widths, strict=True) if w <= EXACT}
+    return [f for f in found if int(table.denominator[f.index]) not in void]
+
+
+def is_small(values: np.ndarray) -> np.ndarray:
+    return (values >= SMALL[0]) & (values <= SMALL[1])
+
+
+def protect(table: Table, truth: np.ndarray, sensitive_forms: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Which units may be shown: units with a small count (1-4) among their person-count forms are hidden,
+    and further units are hidden until no hidden value and no small atom can be recovered.
+
+    A secondarily hidden unit that the rest determines exactly is shown again (it tells nothing new).
+    `weights` orders the candidates for secondary suppression: the lightest unit that breaks a recovery
+    is hidden first."""
+    values = table.forms @ truth
+    small_form = sensitive_forms & is_small(values)
+    shown = np.ones(table.n_units, dtype=bool)
+    shown[table.form_unit[small_form]] = False
+    has_den = table.denominator >= 0
+    shown[table.form_unit[has_den][values[table.denominator[has_den]] == 0]] = False  # no figure: never shown
+    primary = ~shown
+    small_atoms = is_small(truth) & ~table.known_zero
+    reshown: set[int] = set()
+    for _ in range(4 * table.n_units + 4):
+        findings = audit(table, shown, values, small_atoms, truth)
+        if not findings:
+            return shown
+        again = _reshowable(table, shown, findings, small_form, primary, reshown)
+        if again:
+            shown[again] = True
+            reshown.update(again)
+            continue
+        problem = findings[0]
+        target = table.forms[problem.index] if problem.kind == "form" else np.eye(table.forms.shape[1])[problem.index]
+        shown[_breaker(table, shown, values, target, truth, weights, problem.width <= EXACT)] = False
+    raise RuntimeError("secondary suppression did not settle")  # cannot happen: each round hides a unit
+
+
+def _reshowable(table: Table, shown: np.ndarray, findings: list[Finding], small_form: np.ndarray,
+                primary: np.ndarray, reshown: set[int]) -> list[int]:
+    """Hidden units that are not small, were hidden only to protect others, and whose every form is shown
+    elsewhere or determined exactly by what is shown: showing them tells nothing new."""
+    known = set(table.form_class[shown[table.form_unit]].tolist())
+    exact = {int(table.form_class[f.index]) for f in findings if f.kind == "form" and f.width <= EXACT}
+    known |= exact
+    out = []
+    touched = np.isin(table.form_class, list(exact)) & ~shown[table.form_unit]
+    for unit in set(table.form_unit[touched].tolist()):
+        forms = np.flatnonzero(table.form_unit == unit)
+        if primary[unit] or unit in reshown or small_form[forms].any():
+            continue
+        if all(int(table.form_class[f]) in known for f in forms):
+            out.append(unit)
+    return sorted(out)
+
+
+def _spanning_forms(table: Table, shown: np.ndarray, target: np.ndarray) -> list[int]:
+    """The shown forms the target is written with (least squares over the shown forms)."""
+    free = ~table.known_zero
+    rows = np.flatnonzero(shown[table.form_unit])
+    a = table.forms[rows][:, free]
+    coef, *_ = np.linalg.lstsq(a.T, target[free], rcond=None)
+    return [int(r) for r, w in zip(rows, coef, strict=True) if abs(w) > 1e-9]
+
+
+def _breaker(table: Table, shown: np.ndarray, values: np.ndarray, target: np.ndarray, truth: np.ndarray,
+             weights: np.ndarray, determined: bool) -> list[int]:
+    """The units to hide next: every shown unit that shows one linear form near the target (hiding a
+    number in one place while another unit repeats it protects nothing). Tried first: the forms a
+    determined target is written with, the lightest first; the first whose hiding frees the target wins,
+    failing that the lightest form that touches the target's atoms."""
+    near = np.abs(table.forms[:, target != 0]).sum(axis=1) > 0
+    # and the forms one relation further away (hiding a sibling of the target often suffices)
+    atoms = np.abs(table.forms[near & shown[table.form_unit]]).sum(axis=0) > 0
+    touching = (np.abs(table.forms[:, atoms]).sum(axis=1) > 0) & shown[table.form_unit]
+    first = {int(table.form_class[f]) for f in _spanning_forms(table, shown, target)} if determined else set()
+    units_of: dict[int, list[int]] = {}
+    for f in np.flatnonzero(shown[table.form_unit]):
+        units_of.setdefault(int(table.form_class[f]), []).append(int(table.form_unit[f]))
+    classes = {int(table.form_class[f]) for f in np.flatnonzero(touching)}
+
+    def weight(k: int) -> float:
+        return max(weights[u] for u in units_of[k])
+    order = sorted(classes | first, key=lambda k: (k not in first, weight(k), k))
+    for k in order[:TRIALS]:
+        trial = shown.copy()
+        trial[units_of[k]] = False
+        width = ranges(table, trial, values[trial[table.form_unit]], target[None, :], truth)[0]
+        if width > PINNED:
+            return units_of[k]
+    direct = {int(table.form_class[f]) for f in np.flatnonzero(near & shown[table.form_unit])}
+    return units_of[min(direct or order, key=lambda k: (weight(k), k))]
