@@ -34,12 +34,22 @@ from .excel.splice import SharedSheets
 from .io.datafolder import DataFolder
 from .io.output import atomic_path
 
-SUPPRESSION_NOTE = ("Små tal er skjult som hos Danmarks Statistik: antal på 1-4 borgere vises ikke, heller ikke "
-                    "andele, rater eller udviklinger beregnet af dem, og hvor et trin er skjult, skjules også tal "
-                    "der er summer over trinene for samme kommune og år. Grupper og hele landet beregnes af de "
-                    "viste tal. Det skjulte data-ark er skjult på samme måde. Botilbuddenes tal for et mål skjules, "
-                    "hvor tæller, nævner eller forskellen mellem dem er 1-4; beboernes bevægelser vises kun samlet "
-                    "for kommunen og skjules for et år, hvor blot ét af tallene er 1-4.")
+SUPPRESSION_NOTE = (
+    "Små tal er skjult som hos Danmarks Statistik: et antal på 1-4 borgere vises ikke, og heller ikke rater, "
+    "andele eller udviklinger beregnet af det. Derudover er netop så mange andre tal skjult, at intet skjult tal kan "
+    "regnes ud af de viste: et trin er summen af sine indsatskoder, nøgletal for enkelte koder (fx V16 og V17) er "
+    "dele af et trin, 'I alt på trappen' er summen af trinene, og andele og udviklinger er summer og forskelle af "
+    "trinene. Ingen af disse sammenhænge må kunne indkredse et skjult tal til et interval smallere end 1 (det er "
+    "kontrolleret med lineær programmering over alle kommuners tal, som en revisor ville angribe projektmappen). "
+    "Nøgletal fra egne data og forløbsdata skjules, hvor tæller, nævner eller – for andele af borgere – forskellen "
+    "mellem dem er 1-4. Udgifter, som fordelingsnøglen fordeler efter antal borgere, vises ikke på trinene, hvor "
+    "nøglen bruger et skjult antal (beløbet står som 'Fordelt med skjult nøgle'), og enhedsprisen skjules, hvor "
+    "antallet er skjult. Kontiene selv er offentlige regnskabstal og vises. Scenariet regnes ikke, hvor et antal i "
+    "basisåret er skjult. Et skjult tal er et tomt felt og et hul i graferne, aldrig 0. Grupper (kommunegruppe og "
+    "region) er gennemsnittet af de viste tal for gruppens kommuner, og hele landet er summen af de viste tællere "
+    "over summen af de viste nævnere, så hverken gruppe eller land afslører et skjult tal. Det skjulte data-ark er "
+    "skjult på samme måde. Botilbuddenes tal for et mål skjules, hvor tæller, nævner eller forskellen mellem dem er "
+    "1-4; beboernes bevægelser vises kun samlet for kommunen og skjules for et år, hvor blot ét af tallene er 1-4.")
 MOVEMENTS_NOTE = "I udsendte projektmapper vises kun kommunens samlede tal, og små tal er skjult."
 
 

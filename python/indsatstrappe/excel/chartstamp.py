@@ -83,7 +83,14 @@ def _recording_class(cls: type) -> type:
             return real(self, *args, **kwargs)
         return method
     names = [n for n in dir(cls) if not n.startswith("_") and n not in KEPT and callable(getattr(cls, n))]
-    return type("Recording" + cls.__name__, (cls,), {n: through_recorder(n) for n in names})
+    return type("Recording" + cls.__name__, (cls,), {**{n: through_recorder(n) for n in names},
+                                                     "_write_num_cache": _write_num_cache})
+
+
+def _write_num_cache(chart, data: list | None) -> None:
+    """XlsxWriter writes a cell that is not a number (a hidden or missing value, #N/A) as a 0 point; we write
+    no point, so every viewer that draws from the cache leaves a gap."""
+    chart.fh.write(_num_cache(data))
 
 
 @dataclass(frozen=True)
@@ -162,8 +169,8 @@ def _chart_range(ref: str) -> tuple[str, list[int]]:
     return Workbook._get_chart_range(None, ref)
 
 
-# The caches as XlsxWriter's Chart._write_num_cache and _write_str_cache write them (checked part for part
-# against XlsxWriter's own output by tests/test_splice.py).
+# The caches as XlsxWriter's Chart._write_num_cache (but with gaps) and _write_str_cache write them (checked part
+# for part against XlsxWriter's own output by tests/test_splice.py).
 def _num_cache(data: list | None) -> str:
     points = []
     for i, token in enumerate(data or ()):
@@ -172,7 +179,7 @@ def _num_cache(data: list | None) -> str:
         try:
             float(token)
         except ValueError:
-            token = 0
+            continue  # a gap, never a 0 (see _write_num_cache)
         points.append(f'<c:pt idx="{i}"><c:v>{_value(token)}</c:v></c:pt>')
     return (f'<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="{len(data or ())}"/>'
             f'{"".join(points)}</c:numCache>')

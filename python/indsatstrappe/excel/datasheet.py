@@ -132,9 +132,9 @@ class DataTable:
                          (self.name("kode"), kode_cell))
 
     @_memoized
-    def shown_count_formula(self, fid: str, year: int) -> str:
+    def shown_count_formula(self, fid: str, year: int, fid_expr: str | None = None) -> str:
         """The numerator, or empty where the data hold no row (suppressed or missing) rather than 0."""
-        crit = ((self.name("id"), fx.text(fid)), (self.name("kode"), "ValgtKode"))
+        crit = ((self.name("id"), fid_expr or fx.text(fid)), (self.name("kode"), "ValgtKode"))
         present = fx.countifs((self.name("N", year), fx.text(">0")), *crit)
         return f'IF({present}=0,"",{fx.sumifs(self.name("T", year), *crit)})'
 

@@ -42,3 +42,12 @@ def countifs(*criteria: tuple[str, str]) -> str:
 
 def blank_on_error(expr: str) -> str:
     return f'IFERROR({expr},"")'
+
+
+def gap_if_blank(ref: str) -> str:
+    """A chart's source cell: the number in `ref`, or #N/A where it holds none, so the chart leaves a gap
+    where a value is hidden or missing instead of drawing 0."""
+    return f"IF(ISNUMBER({ref}),{ref},NA())"
+
+
+NA = "#N/A"  # the cached value of such a cell

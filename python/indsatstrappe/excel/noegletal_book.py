@@ -178,9 +178,15 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         ws.write_string(top + 1, 2, "", s.header)
         for j, t in enumerate(steps):
             ws.write_string(top + 1, 3 + j, f"Trin {t}", s.header)
+        if kind == "antal":
+            ws.write_string(top + 1, 3 + len(steps), "I alt", s.header)
         for i, y in enumerate(years):
             rr = top + 2 + i
             ws.write_number(rr, 1, y, s.number("year"))
+            if kind == "antal":  # the total as the Data sheet has it (hidden where it would give a count away)
+                fid = f"{staircase.key}:{suppression.TOTAL}"
+                ws.write_formula(rr, 3 + len(steps), "=" + table.shown_count_formula(fid, y), s.number("antal"),
+                                 table.shown_count(fid, sel.kommune, y))
             for j, t in enumerate(steps):
                 fid = f"{staircase.key}:{t}"
                 if kind == "antal":
@@ -204,7 +210,8 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         ws.write_string(head, 1 + j, h, s.header)
     year_range = f"$B${blocks['antal'] + 1}:$B${blocks['antal'] + len(years)}"
     counts = {t: table.shown_count(f"{staircase.key}:{t}", sel.kommune, chosen) for t in steps}
-    total = sum(v for v in counts.values() if v != "")
+    total = table.shown_count(f"{staircase.key}:{suppression.TOTAL}", sel.kommune, chosen)
+    rt = head + 1 + len(steps)
     for j, t in enumerate(steps):
         rr = head + 1 + j
         col = fx.xl_col(3 + j)
@@ -216,26 +223,29 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
             top = blocks[kind]
             return f"INDEX(${col}${top + 1}:${col}${top + len(years)},MATCH(ValgtAar,{year_range},0))"
         ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal"), counts[t])
-        ws.write_formula(rr, 4, f'=IFERROR({fx.cell(rr, 3)}/SUM({fx.cell(head + 1, 3, True)}:'
-                                f'{fx.cell(head + len(steps), 3, True)}),"")', s.number("pct"),
-                         counts[t] / total if total and counts[t] != "" else "")
+        # a share of the true total, and none where the count or the total is hidden
+        ws.write_formula(rr, 4, f'=IFERROR({fx.cell(rr, 3)}/{fx.cell(rt, 3, True)},"")', s.number("pct"),
+                         counts[t] / total if total not in ("", 0) and counts[t] != "" else "")
         ws.write_formula(rr, 5, f'=IFERROR({pick("own")}+0,"")', s.number("rate"),
                          _cached(table.own(fid, sel.kommune, chosen)))
         ws.write_formula(rr, 6, f'=IFERROR({pick("group")}+0,"")', s.number("rate"),
                          _cached(table.group_mean(fid, chosen, sel.group_type, sel.group_name)))
         ws.write_formula(rr, 7, f'=IFERROR({pick("country")}+0,"")', s.number("rate"),
                          _cached(table.country(fid, chosen)))
-    rt = head + 1 + len(steps)
     ws.write_string(rt, 2, "I alt på trappen", s.bold)
-    ws.write_formula(rt, 3, f"=SUM({fx.cell(head + 1, 3)}:{fx.cell(rt - 1, 3)})", s.number("antal", bold=True), total)
+    total_col = fx.xl_col(3 + len(steps))
+    ws.write_formula(rt, 3, f"=INDEX(${total_col}${blocks['antal'] + 1}:${total_col}${blocks['antal'] + len(years)},"
+                            f"MATCH(ValgtAar,{year_range},0))", s.number("antal", bold=True), total)
     ws.merge_range(rt + 1, 2, rt + 1, 7, "Antal er summen af indsatskodernes modtagere (se Definitioner). Andel: af "
-                   "alle på trappen. Pr. 1.000: pr. 1.000 indbyggere " + staircase.aldersgruppe + " år.", s.note)
+                   "alle på trappen. Pr. 1.000: pr. 1.000 indbyggere " + staircase.aldersgruppe + " år. Et tomt felt "
+                   "er skjult eller mangler.", s.note)
     ws.set_row(rt + 1, 26)
     # The staircase as a bar chart: step 1 at the bottom, the top step at the top.
     chart = book.add_chart({"type": "bar"})
     chart.add_series({
         "name": "Antal borgere", "categories": [ws.name, head + 1, 2, head + len(steps), 2],
-        "values": [ws.name, head + 1, 3, head + len(steps), 3], "fill": {"color": MUNICIPALITY}, "gap": 30,
+        "values": book.chart_source(ws, head + 1, 3, list(counts.values()), GAP_COL),
+        "fill": {"color": MUNICIPALITY}, "gap": 30,
         "data_labels": {"value": True, "num_format": "#,##0"},
     })
     chart.set_title({"name": "Borgere pr. trin (valgt år)", "name_font": {"size": 11}})
@@ -248,8 +258,9 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     palette = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
     for j, t in enumerate(steps):
         top = blocks["antal"]
+        cached = [table.shown_count(f"{staircase.key}:{t}", sel.kommune, y) for y in years]
         dev.add_series({"name": f"Trin {t}", "categories": [ws.name, top, 1, top + len(years) - 1, 1],
-                        "values": [ws.name, top, 3 + j, top + len(years) - 1, 3 + j],
+                        "values": book.chart_source(ws, top, 3 + j, cached, GAP_COL + 1 + j),
                         "fill": {"color": palette[j % len(palette)]}, "gap": 60})
     dev.set_title({"name": "Udvikling: borgere pr. trin", "name_font": {"size": 11}})
     dev.set_legend({"position": "right"})
@@ -258,6 +269,9 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.print_area(0, 0, dev_top + 4 * (len(years) + 4), 19)
     ws.set_h_pagebreaks([dev_top + 2 * (len(years) + 4)])
     book.protect(ws)
+
+
+GAP_COL = 30  # hidden chart-source columns start here, right of every printed area
 
 
 def _cached(value: float | None):
@@ -320,23 +334,26 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     ws.write_formula(head, 4, "=KommuneRegion", s.header, sel.region)
     ws.write_string(head, 5, COUNTRY, s.header)
     num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+    cached: dict[int, list] = {2: [], 3: [], 4: [], 5: []}  # column -> cached values (for the chart's source)
     for i, y in enumerate(years):
         rr = head + 1 + i
         ws.write_number(rr, 1, y, s.number("year"))
         own_formula, value = own_cell(table, fig, y, sel, data)
-        ws.write_formula(rr, 2, "=" + own_formula, num, _cached(value))
-        ws.write_formula(rr, 3, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"), num,
-                         _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)))
-        ws.write_formula(rr, 4, "=" + table.group_formula(fid, y, "KommuneRegion", None), num,
-                         _cached(table.group_mean(fid, y, "region", sel.region)))
-        ws.write_formula(rr, 5, "=" + table.country_formula(fid, y), num, _cached(table.country(fid, y)))
+        row = {2: _cached(value), 3: _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)),
+               4: _cached(table.group_mean(fid, y, "region", sel.region)), 5: _cached(table.country(fid, y))}
+        for col, v in row.items():
+            cached[col].append(v)
+        ws.write_formula(rr, 2, "=" + own_formula, num, row[2])
+        ws.write_formula(rr, 3, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"), num, row[3])
+        ws.write_formula(rr, 4, "=" + table.group_formula(fid, y, "KommuneRegion", None), num, row[4])
+        ws.write_formula(rr, 5, "=" + table.country_formula(fid, y), num, row[5])
     last = head + len(years)
     chart = book.add_chart({"type": "line"})
     styles = {2: {"color": MUNICIPALITY, "width": 3.0}, 3: {"color": GREY, "width": 1.75},
               4: {"color": LIGHT_GREY, "width": 1.5, "dash_type": "dash"}, 5: {"color": "black", "width": 1.0}}
     for col, line in styles.items():
         chart.add_series({"name": [ws.name, head, col], "categories": [ws.name, head + 1, 1, last, 1],
-                          "values": [ws.name, head + 1, col, last, col], "line": line,
+                          "values": book.chart_source(ws, head + 1, col, cached[col], GAP_COL + col), "line": line,
                           "marker": {"type": "circle", "size": 5 if col == 2 else 3,
                                      "fill": {"color": line["color"]}, "border": {"color": line["color"]}}})
     chart.set_title({"name": f"{fid} {fig['navn']}", "name_font": {"size": 10}})

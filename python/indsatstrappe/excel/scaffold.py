@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from . import chartstamp, splice
+from . import formulas as fx
 from .fastsheet import PlainFormulaWorksheet
 from .splice import SharedSheets
 from .styles import Styles
@@ -104,6 +105,17 @@ class Book:
         header_name = self.info.kommune_navn.replace("&", "&&")
         ws.set_header(f'&L&"Calibri,Bold"{title.replace("&", "&&")}&R{header_name}')
         ws.set_footer(f"&L{self.info.title.replace('&', '&&')}&RSide &P af &N")
+
+    def chart_source(self, ws: Worksheet, first_row: int, src_col: int, values: list, dst_col: int) -> list:
+        """Hidden chart-source cells beside a table column (rows from `first_row`, `values` its cached values):
+        the number, or #N/A where the table cell is blank (hidden or missing), so a chart draws a gap, never
+        a 0. Returns the range for the chart: [sheet, first row, col, last row, col]."""
+        for i, value in enumerate(values):
+            number = isinstance(value, int | float) and not isinstance(value, bool) and value == value
+            ws.write_formula(first_row + i, dst_col, "=" + fx.gap_if_blank(fx.cell(first_row + i, src_col)),
+                             self.styles.text, value if number else fx.NA)
+        ws.set_column(dst_col, dst_col, None, None, {"hidden": True})
+        return [ws.name, first_row, dst_col, first_row + len(values) - 1, dst_col]
 
     def protect(self, ws: Worksheet) -> None:
         """Protect against accidental edits; input cells are unlocked by their format. No password."""

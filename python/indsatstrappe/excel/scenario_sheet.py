@@ -19,6 +19,9 @@ HORIZON = 5  # projection years shown
 MOVEMENT_ROWS = 8
 EXAMPLE = [[6, 5, 10, None, 3, 1]]  # 10 % of step 6 to step 5 over 3 years: the issue's example
 WARNING = "Advarsel: bevægelserne flytter flere borgere fra et trin, end der står på det."
+BLOCKED = ("Scenariet kan ikke regnes her: antallet af borgere på et eller flere trin i basisåret er skjult "
+           "(små tal) eller mangler.")
+GAP_COL = 30  # hidden chart-source columns
 FIELDS = ["Fra trin", "Til trin", "Andel af fra-trinnet (%)", "Eller antal borgere", "Indfases over år",
           "Første år (1 = året efter basisåret)"]
 
@@ -51,6 +54,8 @@ class ScenarioTwin:
         sel, trappe, base = model.sel, model.trappe, model.base
         self.n = model.staircase.n_steps
         self.counts = {t: model.cit(base, t) for t in range(1, self.n + 1)}
+        # a hidden (or missing) count in the base year: the scenario cannot be computed in this workbook
+        self.blocked = any(model.cit_cell(base, t) == "" for t in range(1, self.n + 1))
         self.own, self.group, self.used, self.source = {}, {}, {}, {}
         for t in range(1, self.n + 1):
             amount, cit = model.steps(base, t), self.counts[t]
@@ -108,6 +113,13 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     ws.write_number(r_base + 1, 2, twin.inputs.prisstigning, s.input("rate"))
     book.wb.define_name("ScenPris", "=" + _abs(SHEET, r_base + 1, 2))
     ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.note)
+    blocked = twin.blocked
+
+    def guard(formula: str) -> str:  # nothing computed from a hidden count
+        return f'IF(ScenSkjult>0,"",{formula})'
+
+    def cached(value):
+        return "" if blocked else value
 
     # movements: six inputs per row, and the full size in citizens
     r_mov = r_base + 3
@@ -127,8 +139,8 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         base_count = f"INDEX(${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1},{c})"
         d = fx.cell(r, 3, True)
         valid = f'OR({c}="",{d}="",{c}>AntalTrin,{d}>AntalTrin,{c}<1,{d}<1)'
-        ws.write_formula(r, 8, f'=IF({valid},0,IF({e}<>"",{e}/100*{base_count},N({f})))',
-                         s.number("rate"), twin.full_size(i))
+        ws.write_formula(r, 8, "=" + guard(f'IF({valid},0,IF({e}<>"",{e}/100*{base_count},N({f})))'),
+                         s.number("rate"), cached(twin.full_size(i)))
 
     # unit costs in the base year
     ws.write_string(r_units, 1, "Basisåret", s.header)
@@ -148,7 +160,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         has_own = f"AND(ISNUMBER({own}),{own}<>0)"
         group_col = f"${fx.xl_col(col)}${group_top + 2}:${fx.xl_col(col)}${group_top + 1 + len(years)}"
         cells = [
-            (cit, s.number("antal"), twin.counts.get(t, "")),
+            (cit, s.number("antal"), twin.model.cit_cell(model.base, t) if t <= n else ""),
             (f'IFERROR({amount}/{cit},"")', s.number("kr"), twin.own.get(t, "")),
             (f"INDEX({group_col},{at})", s.number("kr"), _blank(twin.group.get(t))),
             (f"IF({has_own},{own},IF(ISNUMBER({grp}),{grp},0))", s.number("kr", bold=True), twin.used.get(t, "")),
@@ -174,7 +186,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
             r = r_mov + 1 + i
             g, h, full = (fx.cell(r, c, True) for c in (6, 7, 8))
             phase = f'MIN(1,MAX(0,({k}-IF({h}="",1,{h})+1)/MAX(1,IF({g}="",1,{g}))))'
-            ws.write_formula(r, col, f"={phase}*{full}", s.number("rate"), twin.moved(i, k))
+            ws.write_formula(r, col, "=" + guard(f"{phase}*{full}"), s.number("rate"), cached(twin.moved(i, k)))
     for k in range(1, HORIZON + 1):
         r = r_proj + k
         ws.write_formula(r, 1, f"=Basisaar+{k}", s.number("year"), model.base + k)
@@ -183,8 +195,8 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         for t in range(1, max_steps + 1):
             base_cell = fx.cell(counts_row, 1 + t, True)
             f = f"{base_cell}-SUMIF({fra_rng},{t},{moved_col})+SUMIF({til_rng},{t},{moved_col})"
-            ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{f},"")', s.number("rate"),
-                             twin.with_change(k, t) if t <= n else "")
+            ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{guard(f)},"")', s.number("rate"),
+                             cached(twin.with_change(k, t)) if t <= n else "")
 
     # expenses per year
     r_exp = r_proj + HORIZON + 2
@@ -202,24 +214,35 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         diff = twin.total(k, "forskel")
         cumulative += diff
         ws.write_formula(r, 1, f"=Basisaar+{k}", s.number("year"), model.base + k)
-        ws.write_formula(r, 2, f"=SUMPRODUCT({count_row},{used_row})*{rise}", s.number("kr"),
-                         twin.total(k, "udgift_uden"))
-        ws.write_formula(r, 3, f"=SUMPRODUCT({with_row},{used_row})*{rise}", s.number("kr"),
-                         twin.total(k, "udgift_med"))
-        ws.write_formula(r, 4, f"={fx.cell(r, 3)}-{fx.cell(r, 2)}", s.number("kr", bold=True), diff)
-        ws.write_formula(r, 5, f"=SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})", s.number("kr"), cumulative)
+        ws.write_formula(r, 2, "=" + guard(f"SUMPRODUCT({count_row},{used_row})*{rise}"), s.number("kr"),
+                         cached(twin.total(k, "udgift_uden")))
+        ws.write_formula(r, 3, "=" + guard(f"SUMPRODUCT({with_row},{used_row})*{rise}"), s.number("kr"),
+                         cached(twin.total(k, "udgift_med")))
+        ws.write_formula(r, 4, "=" + guard(f"{fx.cell(r, 3)}-{fx.cell(r, 2)}"), s.number("kr", bold=True),
+                         cached(diff))
+        ws.write_formula(r, 5, "=" + guard(f"SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})"), s.number("kr"),
+                         cached(cumulative))
     with_block = f"{fx.cell(r_proj + 1, 2, True)}:{fx.cell(r_proj + HORIZON, 1 + max_steps, True)}"
     warn_row = r_exp + HORIZON + 1
-    negative = any(v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
-                   for v in [twin.with_change(k, t)])
-    ws.write_formula(warn_row, 1, f'=IF(COUNTIF({with_block},"<0")>0,{fx.text(WARNING)},"")', s.bold,
-                     WARNING if negative else "")
+    negative = not blocked and any(v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
+                                   for v in [twin.with_change(k, t)])
+    ws.write_formula(warn_row, 1, f'=IF(ScenSkjult>0,{fx.text(BLOCKED)},IF(COUNTIF({with_block},"<0")>0,'
+                                  f'{fx.text(WARNING)},""))', s.bold,
+                     BLOCKED if blocked else WARNING if negative else "")
+    # how many of the base year's steps have no count shown (hidden or missing)
+    ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.note)
+    count_cells = f"{fx.cell(counts_row, 2, True)}:{fx.cell(counts_row, 1 + max_steps, True)}"
+    steps = "{" + ",".join(str(t) for t in range(1, max_steps + 1)) + "}"
+    ws.write_formula(r_base, 7, f'=SUMPRODUCT(--({count_cells}=""),--({steps}<=AntalTrin))', s.number("antal"),
+                     sum(twin.model.cit_cell(model.base, t) == "" for t in range(1, n + 1)))
+    book.wb.define_name("ScenSkjult", "=" + _abs(SHEET, r_base, 7))
 
     chart = book.add_chart({"type": "line"})
     for col, name, line in ((2, "Uden ændring", {"color": GREY, "width": 2.0, "dash_type": "dash"}),
                             (3, "Med ændring", {"color": MUNICIPALITY, "width": 3.0})):
+        values = [cached(twin.total(k, "udgift_uden" if col == 2 else "udgift_med")) for k in range(1, HORIZON + 1)]
         chart.add_series({"name": name, "categories": [ws.name, r_exp + 1, 1, r_exp + HORIZON, 1],
-                          "values": [ws.name, r_exp + 1, col, r_exp + HORIZON, col], "line": line,
+                          "values": book.chart_source(ws, r_exp + 1, col, values, GAP_COL + col), "line": line,
                           "marker": {"type": "circle", "size": 5, "fill": {"color": line["color"]},
                                      "border": {"color": line["color"]}}})
     chart.set_title({"name": "Udgift pr. år med og uden ændring", "name_font": {"size": 11}})

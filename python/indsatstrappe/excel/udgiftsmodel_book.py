@@ -164,7 +164,8 @@ class Model:
         self.total = {int(y): float(v) for y, v in lines.groupby("aar")["beloeb"].sum().items()}
         c = data.counts[(data.counts["trappe"] == trappe) & (data.counts["kommune_kode"] == sel.kommune)]
         self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
-                         if not pd.isna(a)}  # a suppressed count is a blank cell: 0 in SUMIFS
+                         if not pd.isna(a)}  # a hidden or missing count: a blank cell, 0 in the key's sum
+        self.shown_in_data = data.counts["antal"].notna().all()  # False in a distributed workbook
         self.rule_rows = [(int(r), str(f), str(t)) for r, f, t in
                           zip(rules["regel"], rules["fordeling"], rules["trin"], strict=True)]
         self._steps: dict[tuple[int, int], float | str] = {}
@@ -179,6 +180,24 @@ class Model:
 
     def cit(self, year: int, step: int) -> float:
         return self.citizens.get((year, step), 0.0)
+
+    def cit_cell(self, year: int, step: int) -> float | str:
+        """The Beregning cell: blank where the count is hidden or missing."""
+        return self.citizens.get((year, step), "")
+
+    def key_hidden(self, trin: str, year: int) -> int:
+        """How many of a key's steps have no count shown (hidden or missing)."""
+        return sum((year, s) not in self.citizens for s in _key_steps(trin) if s <= self.staircase.n_steps)
+
+    def hidden_money(self, regel: int, fordeling: str, trin: str, year: int) -> float:
+        """A rule's money that a key with a hidden count would split: kept off the steps (the split would give
+        the hidden count away)."""
+        amount = self.rule_amount(regel, year)
+        return amount if fordeling == "noegle" and amount != 0 and self.key_hidden(trin, year) else 0.0
+
+    def masked(self, year: int, step: int) -> bool:
+        """A step that money with a hidden key would reach: its amount is not shown."""
+        return any(self.hidden_money(r, f, t, year) and step in _key_steps(t) for r, f, t in self.rule_rows)
 
     def rule_amount(self, regel: int, year: int) -> float:
         return self.amount.get((regel, year), 0.0)
@@ -201,7 +220,7 @@ class Model:
             share = 1.0 if _steps_text(trin) == str(step) else 0.0
         elif fordeling == "noegle":
             key = _key_steps(trin)
-            if step not in key:
+            if step not in key or self.hidden_money(regel, fordeling, trin, year):
                 return amount * 0.0  # as the formula: -0.0 for a negative amount
             total = self._key_totals.get((year, trin))
             if total is None:  # the same key is asked for every step and rule
@@ -212,16 +231,29 @@ class Model:
         return amount * share
 
     def steps(self, year: int, step: int) -> float | str:
+        """What a step receives; "" beyond the staircase and where money with a hidden key reaches it."""
         if (year, step) not in self._steps:  # asked by several sheets for the same year and step
-            self._steps[(year, step)] = ("" if step > self.staircase.n_steps else
-                                         sum(self._alloc(*r, step, year) for r in self.rule_rows))
+            self._steps[(year, step)] = ("" if step > self.staircase.n_steps or self.masked(year, step) else
+                                         self.placed_on(year, step))
         return self._steps[(year, step)]
+
+    def placed_on(self, year: int, step: int) -> float:
+        return sum(self._alloc(*r, step, year) for r in self.rule_rows)
+
+    def step_cell(self, year: int, step: int) -> float | str:
+        """Beregning's cell: #N/A where the amount is not shown (formulas after it leave it blank)."""
+        v = self.steps(year, step)
+        return fx.NA if v == "" and step <= self.staircase.n_steps else v
+
+    def hidden_total(self, year: int) -> float:
+        return sum(self.hidden_money(*r, year) for r in self.rule_rows)
 
     def total_of(self, year: int) -> float:
         return self.total.get(year, 0.0)
 
     def unplaced(self, year: int) -> float:
-        return self.total_of(year) - sum(self.steps(year, t) for t in self.staircase.step_numbers)
+        placed = sum(self.placed_on(year, t) for t in self.staircase.step_numbers)
+        return self.total_of(year) - placed - self.hidden_total(year)
 
 
 # the same in every distributed workbook: written once, copied into the others (see splice)
@@ -282,6 +314,9 @@ class _Layout:
         self.rules_top = self.rules_head + 1  # one row per rule, aligned with Fordelingsnøgle
         self.step_head = self.rules_top + n_rules + 2  # U[y, t]: years down, steps across
         self.step_top = self.step_head + 1
+        self.sums_head = self.step_top + len(years) + 1  # per year: money kept off the steps, and not placed
+        self.hidden_row = self.sums_head + 1
+        self.unplaced_row = self.sums_head + 2
 
     def year_col(self, i: int) -> int:
         return 2 + i  # columns C.. for per-year rows
@@ -290,9 +325,16 @@ class _Layout:
         return 2 + len(self.years) + 1 + i * (MAX_STEPS + 1) + (step - 1)
 
     def helper_col(self, k: int) -> int:
-        """Beside the spreads, per rule: its fordeling (k=0), its trin (1) and its key's citizens per year (2+i),
-        so the spread formulas refer to them instead of each working them out again."""
+        """Beside the spreads, per rule: its fordeling (k=0), its trin (1), its key's citizens per year (2+i),
+        its key's steps without a shown count per year (2+n+i) and the money such a key keeps off the steps
+        (2+2n+i), so the spread formulas refer to them instead of each working them out again."""
         return self.alloc_col(len(self.years) - 1, MAX_STEPS) + 2 + k
+
+    def hidden_money(self, i: int) -> str:
+        return self.ref(self.hidden_row, self.year_col(i))
+
+    def unplaced(self, i: int) -> str:
+        return self.ref(self.unplaced_row, self.year_col(i))
 
     def ref(self, row: int, col: int) -> str:
         return f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(row, col, True)}"
@@ -332,7 +374,7 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
     years = lay.years
     n = model.staircase.n_steps
     ws.set_column(1, 1, 34)
-    ws.set_column(2, lay.helper_col(1 + len(years)), 13)
+    ws.set_column(2, lay.helper_col(1 + 3 * len(years)), 13)
     ws.write_string(lay.head - 1, 1, "Alle beløb i kr., løbende priser, for den valgte kommune og det valgte område.",
                     s.note)
     ws.write_string(lay.head, 1, "År", s.header)
@@ -353,10 +395,10 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
     for i, y in enumerate(years):
         ws.write_number(lay.cit_top + i, 1, y, s.number("year"))
         for t in range(1, MAX_STEPS + 1):
-            count = table.count_formula(f"x:{t}", y, "TrappeKode&" + fx.text(f":{t}"))
+            count = table.shown_count_formula(f"x:{t}", y, "TrappeKode&" + fx.text(f":{t}"))
             f = f'=IF({t}<=AntalTrin,{count},"")'
             ws.write_formula(lay.cit_top + i, 1 + t, f, s.number("antal"),
-                             model.cit(y, t) if t <= n else "")
+                             model.cit_cell(y, t) if t <= n else "")
     # per rule: the chosen municipality's sum per year, then its spread on the steps per year
     ws.write_string(lay.rules_head, 1, "Regel (række på Fordelingsnøgle)", s.header)
     for i, y in enumerate(years):
@@ -365,6 +407,9 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
             ws.write_formula(lay.rules_head, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,"{y} trin {t}","")', s.header,
                              f"{y} trin {t}" if t <= n else "")
         ws.write_string(lay.rules_head, lay.helper_col(2 + i), f"Nøglens borgere {y}", s.header)
+        ws.write_string(lay.rules_head, lay.helper_col(2 + len(years) + i), f"Skjulte trin i nøglen {y}", s.header)
+        ws.write_string(lay.rules_head, lay.helper_col(2 + 2 * len(years) + i), f"Ikke fordelt (skjult) {y}",
+                        s.header)
     ws.write_string(lay.rules_head, lay.helper_col(0), "Fordeling", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(1), "Trin", s.header)
     rules = model.data.rules.to_dict("records")  # plain rows: read once per formula cell
@@ -394,10 +439,22 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
                              f'=SUMPRODUCT(--ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";")),{cit_row})',
                              s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
             key_total = fx.cell(row, lay.helper_col(2 + i), True)
+            in_steps = f'ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";"))'
+            ws.write_formula(row, lay.helper_col(2 + len(years) + i),
+                             f'=SUMPRODUCT(--{in_steps},--({cit_row}=""),--({{1,2,3,4,5,6,7,8}}<=AntalTrin))',
+                             s.number("antal"), model.key_hidden(steps_text, y) if r < len(rules) else 0)
+            key_hidden = fx.cell(row, lay.helper_col(2 + len(years) + i), True)
+            held = f'IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
+            ws.write_formula(row, lay.helper_col(2 + 2 * len(years) + i), "=" + held, s.number("kr"),
+                             model.hidden_money(int(rules[r]["regel"]), kind_text, steps_text, y)
+                             if r < len(rules) else 0.0)
             for t in range(1, MAX_STEPS + 1):
                 cit = fx.cell(lay.cit_top + i, 1 + t, True)
+                # a key with a hidden count splits nothing: its money is kept off the steps (the split
+                # would give the count away)
                 share = (f'IF({kind}="trin",IF({steps}="{t}",1,0),IF({kind}="noegle",'
-                         f'IF(ISNUMBER(SEARCH(";{t};",";"&{steps}&";")),IFERROR({cit}/{key_total},0),0),0))')
+                         f'IF(AND(ISNUMBER(SEARCH(";{t};",";"&{steps}&";")),{key_hidden}=0),'
+                         f'IFERROR({cit}/{key_total},0),0),0))')
                 cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
                 ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
                                  s.number("kr"), cached)
@@ -406,11 +463,28 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
     _write_step_headers(book, ws, lay.step_head, 2, n)
     for i, y in enumerate(years):
         ws.write_number(lay.step_top + i, 1, y, s.number("year"))
+        held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
+        held_rng = f"${held}${lay.rules_top + 1}:${held}${lay.rules_top + lay.n_rules}"
+        steps_col = fx.xl_col(lay.helper_col(1))
+        steps_rng = f"${steps_col}${lay.rules_top + 1}:${steps_col}${lay.rules_top + lay.n_rules}"
         for t in range(1, MAX_STEPS + 1):
             col = fx.xl_col(lay.alloc_col(i, t))
             rng = f"{col}{lay.rules_top + 1}:{col}{lay.rules_top + lay.n_rules}"
-            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,SUM({rng}),"")', s.number("kr"),
-                             _num(model.steps(y, t)))
+            reached = f'SUMPRODUCT(--({held_rng}<>0),--ISNUMBER(SEARCH(";{t};",";"&{steps_rng}&";")))'
+            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,IF({reached}>0,NA(),SUM({rng})),"")',
+                             s.number("kr"), _num(model.step_cell(y, t)) if t <= n else "")
+    ws.write_string(lay.sums_head, 1, "Pr. år", s.header)
+    ws.write_string(lay.hidden_row, 1, "Fordelt efter nøgle med skjulte tal", s.label)
+    ws.write_string(lay.unplaced_row, 1, "Ikke fordelt på trin", s.label)
+    for i, y in enumerate(years):
+        held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
+        ws.write_formula(lay.hidden_row, lay.year_col(i), f"=SUM({held}{lay.rules_top + 1}:{held}"
+                         f"{lay.rules_top + lay.n_rules})", s.number("kr"), model.hidden_total(y))
+        first, last = fx.xl_col(lay.alloc_col(i, 1)), fx.xl_col(lay.alloc_col(i, MAX_STEPS))
+        block = f"{first}{lay.rules_top + 1}:{last}{lay.rules_top + lay.n_rules}"
+        ws.write_formula(lay.unplaced_row, lay.year_col(i),
+                         f"={fx.cell(lay.total_row, lay.year_col(i))}-SUM({block})-"
+                         f"{fx.cell(lay.hidden_row, lay.year_col(i))}", s.number("kr"), model.unplaced(y))
     book.protect(ws)
 
 
@@ -478,10 +552,11 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
     top = TITLE_ROWS + 4
     f = model.factor
     last = _years_by_steps(
-        book, ws, model, lay, top, "kr", lambda i, t: f"{lay.steps_amount(i, t)}*{lay.factor(i)}",
+        book, ws, model, lay, top, "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)},"")',
         lambda y, t: model.steps(y, t) * f(y) if model.steps(y, t) != "" else "",
-        [("Ikke fordelt", lambda i, r: f"({lay.total(i)}-SUM({fx.cell(r, 2)}:{fx.cell(r, 9)})/{lay.factor(i)})*"
-                                        f"{lay.factor(i)}", lambda y: model.unplaced(y) * f(y)),
+        [("Ikke fordelt", lambda i, r: f"{lay.unplaced(i)}*{lay.factor(i)}", lambda y: model.unplaced(y) * f(y)),
+         *_hidden_column(model, lambda i: lay.hidden_money(i), lambda y: model.hidden_total(y) * f(y),
+                         lambda i: lay.factor(i)),
          ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y))])
     _stacked_chart(book, ws, top, len(lay.years), model.staircase.n_steps, "Udgifter pr. trin", "stacked",
                    (last + 2, 1), '#,##0 "kr."')
@@ -527,6 +602,18 @@ def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, 
     return ws, top, last
 
 
+HIDDEN_LABEL = "Fordelt med skjult nøgle"
+
+
+def _hidden_column(model: Model, formula, value, factor=None) -> list[tuple[str, object, object]]:
+    """In a distributed workbook: a column for money that a key with a hidden count would split (kept off
+    the steps, so the table still sums to the total)."""
+    if model.shown_in_data:
+        return []
+    expr = (lambda i, r: f"{formula(i)}*{factor(i)}") if factor else (lambda i, r: formula(i))
+    return [(HIDDEN_LABEL, expr, value)]
+
+
 def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
     def share(y, t):
         total = model.total_of(y)
@@ -537,8 +624,10 @@ def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
                            "Hvor stor en andel af områdets udgift hvert trin får, år for år",
                            "Andel af områdets samlede nettoudgift (trinene og 'ikke fordelt' giver tilsammen 100 %)."),
         "pct", lambda i, t: f"IFERROR({lay.steps_amount(i, t)}/{lay.total(i)},\"\")", share,
-        [("Ikke fordelt", lambda i, r: f'IF({lay.total(i)}=0,"",1-SUM({fx.cell(r, 2)}:{fx.cell(r, 9)}))',
-          lambda y: 1 - sum(share(y, t) for t in model.staircase.step_numbers) if model.total_of(y) else "")])
+        [("Ikke fordelt", lambda i, r: f'IF({lay.total(i)}=0,"",{lay.unplaced(i)}/{lay.total(i)})',
+          lambda y: model.unplaced(y) / model.total_of(y) if model.total_of(y) else ""),
+         *_hidden_column(model, lambda i: f'IF({lay.total(i)}=0,"",{lay.hidden_money(i)}/{lay.total(i)})',
+                         lambda y: model.hidden_total(y) / model.total_of(y) if model.total_of(y) else "")])
     _stacked_chart(book, ws, top, len(lay.years), model.staircase.n_steps, "Andel pr. trin", "percent_stacked",
                    (last + 2, 1), "0%")
     book.protect(ws)
@@ -611,12 +700,14 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
         for i, y in enumerate(lay.years):
             first, last = lay.alloc_col(i, 1), lay.alloc_col(i, MAX_STEPS)
             rng = f"{lay.ref(calc_row, first)}:{fx.cell(calc_row, last, True)}"
-            f = f"={lay.ref(calc_row, lay.year_col(i))}-SUM({rng})"
+            held = lay.ref(calc_row, lay.helper_col(2 + 2 * len(lay.years) + i))
+            f = f"={lay.ref(calc_row, lay.year_col(i))}-SUM({rng})-{held}"
             if r < len(rules):
                 amount = model.rule_amount(int(rules[r]["regel"]), y)
                 placed = sum(v for t in range(1, MAX_STEPS + 1)
                              if (v := model.alloc(rules[r], t, y)) != "")
-                value = amount - placed
+                value = amount - placed - model.hidden_money(int(rules[r]["regel"]), str(rules[r]["fordeling"]),
+                                                             _steps_text(rules[r]["trin"]), y)
             else:
                 value = 0.0
             ws.write_formula(row, 3 + i, f, s.number("kr"), value)

@@ -1,0 +1,210 @@
+"""No hidden count can be recovered from a distributed workbook: the suppression (suppression, disclosure)
+and an outsider's audit of the files themselves (privacy_audit), on the demo data and on data made to be
+adversarial."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indsatstrappe import disclosure, distribute, privacy_audit, suppression
+from indsatstrappe.io.datafolder import DataFolder
+
+DEMO = Path(__file__).resolve().parents[1] / "python" / "indsatstrappe" / "data" / "demo"
+
+
+# -- the linear algebra on hand-made tables ---------------------------------------------------------
+
+def _table(forms: list[list[float]], units: list[int], zero: list[bool] | None = None) -> disclosure.Table:
+    f = np.array(forms, dtype=float)
+    return disclosure.make_table(f, np.array(units), max(units) + 1,
+                                 np.array(zero if zero is not None else [False] * f.shape[1]))
+
+
+def test_a_hidden_step_is_recovered_from_the_total_unless_another_cell_is_hidden():
+    # atoms a, b, c; units: a, b, c, a+b+c
+    table = _table([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]], [0, 1, 2, 3])
+    truth = np.array([3.0, 10.0, 12.0])
+    values = table.forms @ truth
+    primary = np.array([False, True, True, True])
+    found = disclosure.audit(table, primary, values, np.zeros(3, dtype=bool), truth)
+    assert [(f.kind, f.index, round(f.width, 6)) for f in found] == [("form", 0, 0.0)]
+    shown = disclosure.protect(table, truth, np.ones(4, dtype=bool), values)
+    assert not shown[0] and shown.sum() == 2  # one more cell hidden, the lightest that breaks it: b
+    assert not shown[1]
+    assert disclosure.audit(table, shown, values, np.zeros(3, dtype=bool), truth) == []
+
+
+def test_bounds_pin_a_value_that_the_equations_leave_open():
+    # a + b = 1 is shown: either could be 0 or 1, but each is known to within 0.5
+    table = _table([[1, 0], [0, 1], [1, 1]], [0, 1, 2])
+    truth = np.array([1.0, 0.0])
+    shown = np.array([False, False, True])
+    found = disclosure.audit(table, shown, table.forms @ truth, np.array([True, False]), truth)
+    assert {f.index for f in found if f.kind == "form"} == {0, 1}
+    assert all(f.width == pytest.approx(1.0) for f in found)
+
+
+def test_a_code_figure_is_not_the_step_minus_its_sibling():
+    # step 5 = V16 + V17 + other codes; the other codes are not in use (known 0), V16 = 3
+    table = _table([[1, 1, 1], [1, 0, 0], [0, 1, 0]], [0, 1, 2], zero=[False, False, True])
+    truth = np.array([3.0, 40.0, 0.0])
+    values = table.forms @ truth
+    shown = disclosure.protect(table, truth, np.ones(3, dtype=bool), np.array([2 * 43.0, 3.0, 40.0]))
+    assert not shown[1], "V16 itself is small"
+    assert not shown[2] and shown[0], "V17, the lighter neighbour, is hidden rather than the step"
+    assert disclosure.audit(table, shown, values, np.array([True, False, False]), truth) == []
+
+
+def test_a_development_over_shown_steps_is_shown():
+    # over-suppression is a defect too: B10 follows from two shown years of step 2
+    fig = disclosure.intervals(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([40.0, 37.0]),
+                               np.array([[-1.0, 1.0]]), np.array([False, False]))
+    assert fig == [(pytest.approx(-3.0), pytest.approx(-3.0))]
+
+
+def test_money_split_by_a_key_with_a_hidden_count_is_hidden():
+    counts = pd.DataFrame({"trappe": ["boern"] * 3, "kommune_kode": [825] * 3, "aar": [2024] * 3, "trin": [2, 3, 6],
+                           "antal": [np.nan, 14.0, np.nan]})
+    rules = pd.DataFrame({"regel": [1, 2], "fordeling": ["noegle", "trin"], "trin": ["2;3", "6"]})
+    lines = pd.DataFrame({"kommune_kode": [825, 825], "aar": [2024, 2024], "regel": [1, 2],
+                          "beloeb": [100_000.0, 900_000.0]})
+    assert suppression.key_hidden_steps(counts, rules, {"boern": lines}) == {("boern", 825, 2024, 2),
+                                                                            ("boern", 825, 2024, 3)}
+    rows = pd.DataFrame({"id": ["udgift:boern:2", "udgift:boern:3", "udgift:boern:6", "enhedspris:boern:3",
+                                "enhedspris:boern:6"], "kommune_kode": [825] * 5, "aar": [2024] * 5,
+                         "taeller": [10_000.0, 90_000.0, 900_000.0, 90_000.0, 900_000.0],
+                         "naevner": [300.0, 300.0, 300.0, 14.0, 3.0], "faktor": [1.0] * 5})
+    out = suppression.suppress_expenses(rows, counts, rules, {"boern": lines})
+    # the split of rule 1 gives the hidden step 2 away; step 6's money is its own account (public), its
+    # unit cost would give the count
+    assert out["taeller"].isna().tolist() == [True, True, False, True, True]
+    no_money = lines.assign(beloeb=[0.0, 900_000.0])
+    assert suppression.key_hidden_steps(counts, rules, {"boern": no_money}) == set()
+
+
+# -- the files themselves ---------------------------------------------------------------------------
+
+def _known_zero(folder: DataFolder, years: list[int]) -> dict[str, set]:
+    """What an outsider knows from DST's national tables: which codes nobody had in a year."""
+    modtagere = folder.table("modtagere")
+    return {t: suppression.unused_atoms(modtagere, st, t, years) for t, st in folder.staircases.items()}
+
+
+def _shared_part(path: Path, sheet: str) -> str:
+    """The hash of the named sheet's XML: the Data and Konti sheets are the same in every distributed file."""
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        rid = book.split(f'name="{sheet}" sheetId="')[1].split('r:id="')[1].split('"')[0]
+        target = rels.split(f'Id="{rid}"')[1].split('Target="')[1].split('"')[0]
+        return hashlib.sha256(z.read("xl/" + target)).hexdigest()
+
+
+def _audit_all(files: list[Path], folder: DataFolder) -> list[privacy_audit.Recovery]:
+    """Audit every distinct Data/Konti sheet among the files (each is read from a file, as a recipient
+    would); the visible sheets are formulas over them (formula truth is tested elsewhere)."""
+    found, seen = [], set()
+    for f in files:
+        kind = f.name.split("_")[0]
+        key = (kind, _shared_part(f, "Data"), _shared_part(f, "Konti") if kind == "Udgiftsmodel" else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        shown = privacy_audit.read_shown(f)
+        found += privacy_audit.recoveries(shown, folder.staircases, _known_zero(folder, shown.years))
+    assert {k[0] for k in seen} == {"Noegletal", "Udgiftsmodel"}
+    return found
+
+
+def test_no_hidden_value_is_recovered_from_any_of_the_196_workbooks(tmp_path):
+    folder = DataFolder()
+    result = distribute.distribute(folder, tmp_path, workers=2)
+    assert len(result.files) == 196
+    found = _audit_all(result.files, folder)
+    assert found == []
+    # and there was something to protect: small counts in the data, hidden in the files
+    data = privacy_audit.read_shown(tmp_path / "Noegletal_825_Laesoe.xlsx").data
+    laesoe = data[(data["kommune_kode"] == 825) & data["id"].str.startswith("voksne:")]
+    assert laesoe["taeller"].isna().sum() >= 10
+
+
+def _adversarial(path: Path) -> Path:
+    """Demo data made hard to protect: ten municipalities shrunk to a handful of citizens per code, one
+    code per step for children, and every 5.28.21 and 5.38.53 line ungrouped, so the key rules split it."""
+    path.mkdir()
+    for f in DEMO.iterdir():
+        if f.is_file():
+            (path / f.name).write_bytes(f.read_bytes())
+    m = pd.read_csv(DEMO / "modtagere.csv", dtype={"indsats": str})
+    tiny = m["kommune_kode"].isin([825, 492, 563, 741, 411, 400, 482, 540, 580, 621])
+    m.loc[tiny, "antal"] = (m.loc[tiny, "antal"] // 25).clip(lower=0)
+    keep = {"ISBU01:405", "ANBAAR12:1", "ANBAAR12:21", "ANBAAR12:9"}
+    m = m[(m["trappe"] == "voksne") | m["indsats"].isin(keep) | ~m["indsats"].str.startswith(("ISBU01", "ANBAAR12"))]
+    m.to_csv(path / "modtagere.csv", index=False)
+    r = pd.read_csv(DEMO / "regnskab.csv", dtype=str, keep_default_na=False)
+    split = r["funktion"].isin(["5.28.21", "5.38.53"])
+    r.loc[split, "gruppering"] = ""
+    r["beloeb"] = pd.to_numeric(r["beloeb"])
+    r = r.groupby(["kommune_kode", "aar", "funktion", "gruppering", "dranst"], as_index=False)["beloeb"].sum()
+    r.to_csv(path / "regnskab.csv", index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def adversarial(tmp_path_factory) -> DataFolder:
+    return DataFolder(_adversarial(tmp_path_factory.mktemp("adv") / "data"))
+
+
+def test_no_hidden_value_is_recovered_from_adversarial_data(adversarial, tmp_path):
+    result = distribute.distribute(adversarial, tmp_path, [825, 101], workers=1)
+    assert _audit_all(result.files, adversarial) == []
+    u = privacy_audit.read_shown(tmp_path / "Udgiftsmodel_825_Laesoe.xlsx").data
+    assert u[u["id"].str.startswith("udgift:")]["taeller"].isna().any(), "money split by a hidden key is hidden"
+
+
+def test_the_audit_finds_what_primary_suppression_alone_leaves(adversarial, tmp_path, monkeypatch):
+    # the audit must have teeth: with small counts hidden but nothing else, it recovers them
+    def primary_only(modtagere, staircases, years):
+        hidden = []
+        for trappe, staircase in staircases.items():
+            lay = suppression.register_layout(staircase, trappe, tuple(years))
+            counts = suppression.atom_counts(modtagere, staircase, trappe)
+            index = lay.atom_of()
+            for kommune, own in counts[counts["aar"].isin(years)].groupby("kommune_kode"):
+                truth = np.zeros(len(lay.atoms))
+                for y, t, sig, a in zip(own["aar"], own["trin"], own["sig"], own["antal"], strict=True):
+                    truth[index[(int(y), int(t), sig)]] += a
+                small = lay.sensitive & disclosure.is_small(lay.forms @ truth)
+                hidden += [(lay.units[u][0], int(kommune), lay.units[u][1]) for u in set(lay.form_unit[small])]
+        return pd.DataFrame(hidden, columns=["id", "kommune_kode", "aar"])
+
+    def units_only(rows, counts, rules, matched):
+        gone = counts[counts["antal"].isna()]
+        hidden = set(zip(gone["trappe"] + ":" + gone["trin"].astype(str), gone["kommune_kode"], gone["aar"],
+                         strict=True))
+        parts = rows["id"].str.split(":", n=1).str[1]
+        hide = rows["id"].str.startswith("enhedspris:") & pd.Series(
+            [(p, k, y) in hidden for p, k, y in zip(parts, rows["kommune_kode"], rows["aar"], strict=True)],
+            index=rows.index)
+        return rows.assign(taeller=rows["taeller"].mask(hide), naevner=rows["naevner"].mask(hide))
+
+    monkeypatch.setattr(suppression, "hidden_register_units", primary_only)
+    monkeypatch.setattr(suppression, "suppress_expenses", units_only)
+    result = distribute.distribute(adversarial, tmp_path, [825], workers=1)
+    found = _audit_all(result.files, adversarial)
+    what = {r.hvad.split(" ")[0] for r in found}
+    assert {"boern:4", "voksne:5"} <= what, "a hidden step from the total minus the others"
+    assert "trin" in what, "a part of a step (codes without their own figure) of 1-4 citizens"
+    assert {"V16", "V17"} & what, "a code figure as the step minus its sibling"
+    # money split by citizens: the Udgiftsmodel's accounts and amounts give counts away on their own
+    shown = privacy_audit.read_shown(tmp_path / "Udgiftsmodel_825_Laesoe.xlsx")
+    with_money = privacy_audit.recoveries(shown, adversarial.staircases, _known_zero(adversarial, shown.years))
+    shown.lines = None
+    without = privacy_audit.recoveries(shown, adversarial.staircases, _known_zero(adversarial, shown.years))
+    assert len(with_money) > len(without) + 20
