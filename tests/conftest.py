@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.ooxml import Validation
 from indsatstrappe.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,3 +101,14 @@ def soffice() -> str:
             pytest.fail("LibreOffice (soffice) mangler under CI; 'make test' skal installere den.")
         pytest.skip("LibreOffice (soffice) er ikke installeret; 'make test' installerer den.")
     return exe
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ooxml_templates(tmp_path_factory):
+    """openxml-audit on the committed templates, started when the session starts (a minute of work for the
+    Udgiftsmodel) and collected by test_templates."""
+    scratch = tmp_path_factory.mktemp("ooxml")
+    checks = {p.name: Validation(p, scratch) for p in sorted((ROOT / "templates").glob("*.xls*"))}
+    yield checks
+    for check in checks.values():
+        check.stop()

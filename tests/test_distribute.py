@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from helpers.libreoffice import mismatches, recalculate
+from helpers.ooxml import Validation
 from indsatstrappe import distribute, keyfigures, suppression
 from indsatstrappe.excel.reader import read_entries
 from indsatstrappe.io.datafolder import DataFolder
@@ -28,7 +29,11 @@ def sent(tmp_path_factory):
     foreign = out / "noter.txt"
     foreign.write_text("mine noter", encoding="utf-8")
     result = distribute.distribute(DataFolder(), out, [825, 147], workers=2, zip_regions=True)
-    return out, result, foreign
+    scratch = tmp_path_factory.mktemp("ooxml")
+    checks = [Validation(out / name, scratch) for name in ("Noegletal_825_Laesoe.xlsx", "Udgiftsmodel_825_Laesoe.xlsx")]
+    yield out, result, foreign, checks
+    for check in checks:
+        check.stop()
 
 
 def data_sheet(path: Path) -> pd.DataFrame:
@@ -52,7 +57,7 @@ def test_unit_suppression_rules():
 
 
 def test_files_manifest_and_zips(sent):
-    out, result, foreign = sent
+    out, result, foreign, _ = sent
     names = sorted(p.name for p in result.files)
     assert names == ["Noegletal_147_Frederiksberg.xlsx", "Noegletal_825_Laesoe.xlsx",
                      "Udgiftsmodel_147_Frederiksberg.xlsx", "Udgiftsmodel_825_Laesoe.xlsx"]
@@ -73,7 +78,7 @@ def test_files_manifest_and_zips(sent):
 
 
 def test_preselected_municipality_and_group(sent):
-    out, _, _ = sent
+    out, _, _, _ = sent
     wb = openpyxl.load_workbook(out / "Noegletal_825_Laesoe.xlsx", data_only=True)
     assert wb["Forside"]["C6"].value == "Læsø" and wb["Forside"]["C13"].value == "Landkommuner"
     assert "Små tal" in " ".join(str(c.value) for row in wb["Om"].iter_rows() for c in row if c.value)
@@ -85,7 +90,7 @@ def _small(values) -> np.ndarray:
 
 
 def test_no_count_1_to_4_is_visible_or_derivable_for_laesoe(sent):
-    out, _, _ = sent
+    out, _, _, _ = sent
     data = data_sheet(out / "Noegletal_825_Laesoe.xlsx")
     t_cols = [c for c in data.columns if str(c).startswith("T")]
     counts = data[data["id"].str.contains(":") | data["id"].isin(COUNT_IDS)]
@@ -113,7 +118,7 @@ def test_no_count_1_to_4_is_visible_or_derivable_for_laesoe(sent):
 
 
 def test_unit_costs_in_the_udgiftsmodel_reveal_no_small_count(sent):
-    out, _, _ = sent
+    out, _, _, _ = sent
     data = data_sheet(out / "Udgiftsmodel_825_Laesoe.xlsx")
     per_citizen = data[data["id"].str.startswith("enhedspris:")]
     n_cols = [c for c in data.columns if str(c).startswith("N")]
@@ -131,7 +136,7 @@ def test_the_analysts_template_keeps_the_small_counts():
 
 
 def test_formula_truth_in_distributed_workbooks(soffice, sent, tmp_path):
-    out, _, _ = sent
+    out, _, _, _ = sent
     files = [out / "Noegletal_825_Laesoe.xlsx", out / "Udgiftsmodel_825_Laesoe.xlsx"]
     fresh = recalculate(soffice, files, tmp_path / "lo", tmp_path / "p")
     for original, recalculated in zip(files, fresh, strict=True):
@@ -141,7 +146,7 @@ def test_formula_truth_in_distributed_workbooks(soffice, sent, tmp_path):
 def test_two_processes_write_the_very_files_one_process_writes(sent, tmp_path):
     # the parallel run prepares the Udgiftsmodel part in a forked process and hands shared sheets and chart
     # templates to its workers through files; none of that may change a byte
-    out, result, _ = sent
+    out, result, _, _ = sent
     serial = distribute.distribute(DataFolder(), tmp_path, [825, 147], workers=1)
     assert [p.name for p in serial.files] == [p.name for p in result.files]
     for one, two in zip(serial.files, result.files, strict=True):
@@ -149,7 +154,7 @@ def test_two_processes_write_the_very_files_one_process_writes(sent, tmp_path):
 
 
 def test_rerun_replaces_files_atomically(sent):
-    out, result, _ = sent
+    out, result, _, _ = sent
     before = {p: p.stat().st_mtime_ns for p in result.files}
     again = distribute.distribute(DataFolder(), out, [825], workers=1)
     for p in again.files:
@@ -158,7 +163,7 @@ def test_rerun_replaces_files_atomically(sent):
 
 
 def test_botilbud_sheet_shows_no_small_count_and_only_the_municipalitys_total_movements(sent):
-    out, _, _ = sent
+    out, _, _, _ = sent
     for name in ("Noegletal_825_Laesoe.xlsx", "Noegletal_147_Frederiksberg.xlsx"):
         rows = read_entries(out / name).botilbud
         pairs = [(r[2 + 2 * i], r[3 + 2 * i]) for r in rows for i in range(5)]
@@ -173,3 +178,8 @@ def test_botilbud_sheet_shows_no_small_count_and_only_the_municipalitys_total_mo
     assert names == {"Alle botilbud"}
     counts = [ws.cell(r, c).value for r in range(head + 1, head + 8) for c in range(4, 10)]
     assert not _small(counts).any() and any(isinstance(v, int | float) for v in counts)
+
+
+def test_distributed_workbooks_open_in_excel_without_repair(sent):
+    for check in sent[3]:
+        assert check.errors() == 0, f"{check.path.name}: {check.report()[-3000:]}"

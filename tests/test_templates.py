@@ -77,3 +77,9 @@ def test_udgiftsmodel_template_is_reproducible(tmp_path):
     assert [n for n in old if old[n] != new[n]] == [], "kør 'make templates'"
     with zipfile.ZipFile(committed) as z:
         assert "xl/vbaProject.bin" not in z.namelist()  # the analyst's Udgiftsmodel has no macros
+
+
+def test_templates_open_in_excel_without_repair(ooxml_templates):
+    assert set(ooxml_templates) == {"Noegletal.xlsm", "Udgiftsmodel.xlsx"}
+    for name, check in ooxml_templates.items():
+        assert check.errors() == 0, f"{name}: {check.report()[-3000:]}"

@@ -12,6 +12,8 @@ This module knows nothing of staircases; `suppression` says what the atoms and f
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,14 +115,54 @@ def _lp_width(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 
 def lp_interval(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """The least and the greatest c.x over x >= 0 with a.x = b ((-inf, inf) where nothing follows)."""
-    from scipy.optimize import linprog  # imported when first needed: most runs never get here
+    import highspy
 
-    eq = {"A_eq": a, "b_eq": b} if len(a) else {}
-    low = linprog(c, bounds=(0, None), method="highs", **eq)
-    high = linprog(-c, bounds=(0, None), method="highs", **eq)
-    if low.status != 0 or high.status != 0:  # unbounded, or shown values that contradict each other
-        return -np.inf, np.inf
-    return float(low.fun), float(-high.fun)
+    n = len(c)
+    h = _solver()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, a.shape[0]
+    lp.col_cost_ = np.asarray(c, dtype=float)
+    lp.col_lower_, lp.col_upper_ = np.zeros(n), np.full(n, highspy.kHighsInf)
+    lp.row_lower_ = lp.row_upper_ = np.asarray(b, dtype=float)
+    rows, cols = np.nonzero(a.T)  # column-wise: for each column, its rows
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(rows, np.arange(n + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = cols.astype(np.int32)
+    lp.a_matrix_.value_ = a.T[rows, cols].astype(float)
+    h.passModel(lp)
+    ends = []
+    for sign in (1.0, -1.0):
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), sign * np.asarray(c, dtype=float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # unbounded, or values that contradict
+            return -np.inf, np.inf
+        ends.append(sign * h.getInfo().objective_function_value)
+    return ends[0], ends[1]
+
+
+_SOLVER = None
+
+
+def _solver():
+    """One HiGHS instance per process, made when first needed (most runs never need it). HiGHS prints a
+    banner on standard output when it is made: that is kept off our output."""
+    global _SOLVER
+    if _SOLVER is None:
+        import highspy
+
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                _SOLVER = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _SOLVER.setOptionValue("output_flag", False)
+        _SOLVER.setOptionValue("threads", 1)  # tiny programs: a thread pool only fights the other process
+        _SOLVER.setOptionValue("parallel", "off")
+    return _SOLVER
 
 
 def intervals(forms: np.ndarray, values: np.ndarray, targets: np.ndarray,

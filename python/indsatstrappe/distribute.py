@@ -67,24 +67,30 @@ KINDS = ("noegletal", "udgiftsmodel")
 
 
 def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False) -> Prepared:
-    """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel part
-    (with the secondary suppression both parts use) in a forked process while this one gathers the
-    Nøgletal part (the result comes back pickled)."""
+    """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel's inputs and
+    the children's staircase's secondary suppression in a forked process while this one gathers the Nøgletal's
+    inputs and the adults' suppression (the results come back pickled)."""
     first = municipalities.codes()[0]
+    staircases = folder.staircases
+    split = {"boern"} & set(staircases) if in_parallel else set()
     if in_parallel:
         global _FOLDER
         _FOLDER = folder  # the forked process reads it here: nothing to pickle on the way there
         try:
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-                job = pool.submit(_udgiftsmodel_part, first)
+                job = pool.submit(_udgiftsmodel_part, first, None, tuple(split))
                 raw = workbooks.noegletal_input(folder, first)
-                u, hidden = job.result()
+                hidden = hidden_units(folder, raw.years, tuple(set(staircases) - split))
+                u, hidden_there = job.result()
         finally:
             _FOLDER = None
     else:
         raw = workbooks.noegletal_input(folder, first)
-        u, hidden = _udgiftsmodel_part(first, folder)
+        u, hidden_there = _udgiftsmodel_part(first, folder, tuple(staircases))
+        hidden = hidden_there.iloc[:0]
+    hidden = pd.concat([hidden, hidden_there], ignore_index=True)
     n = _noegletal_part(raw, hidden)
+    u = _suppressed_udgiftsmodel(u, hidden)
     info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
     info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
     return Prepared(n, u, info_n, info_u)
@@ -93,10 +99,11 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
 _FOLDER: DataFolder | None = None
 
 
-def hidden_units(folder: DataFolder, years: list[int]) -> pd.DataFrame:
-    """The register units (id, kommune_kode, aar) both workbooks hide: one decision for both, since a
-    recipient holds both."""
-    return suppression.hidden_register_units(folder.table("modtagere"), folder.staircases, years)
+def hidden_units(folder: DataFolder, years: list[int], trapper: tuple[str, ...]) -> pd.DataFrame:
+    """The register units (id, kommune_kode, aar) both workbooks hide, for the given staircases: one
+    decision for both workbooks, since a recipient holds both."""
+    chosen = {k: v for k, v in folder.staircases.items() if k in trapper}
+    return suppression.hidden_register_units(folder.table("modtagere"), chosen, years)
 
 
 def _noegletal_part(n: noegletal_book.NoegletalInput, hidden: pd.DataFrame) -> noegletal_book.NoegletalInput:
@@ -113,19 +120,26 @@ def _noegletal_part(n: noegletal_book.NoegletalInput, hidden: pd.DataFrame) -> n
     return n
 
 
-def _udgiftsmodel_part(first: int, folder: DataFolder | None = None
+def _udgiftsmodel_part(first: int, folder: DataFolder | None = None, trapper: tuple[str, ...] = ()
                        ) -> tuple[udgiftsmodel_book.UdgiftsmodelInput, pd.DataFrame]:
+    """The Udgiftsmodel's inputs (unsuppressed, what every workbook shares computed) and the register
+    units hidden on `trapper`."""
     folder = folder or _FOLDER
     u = workbooks.udgiftsmodel_input(folder, first)
-    hidden = hidden_units(folder, u.years)
+    for trappe in udgiftsmodel_book.AREA_LABELS:
+        u.matched_lines(trappe)
+    u.lines_of_areas()
+    u.account_sums()
+    return u, hidden_units(folder, u.years, trapper)
+
+
+def _suppressed_udgiftsmodel(u: udgiftsmodel_book.UdgiftsmodelInput, hidden: pd.DataFrame
+                             ) -> udgiftsmodel_book.UdgiftsmodelInput:
     u.counts = suppression.suppress_counts(u.counts, hidden)
     u.expense_rows = suppression.suppress_expenses(u.expense_rows, u.counts, u.rules,
                                                    {t: u.matched_lines(t) for t in udgiftsmodel_book.AREA_LABELS})
     u.data_table()
-    u.matched_lines("boern")
-    u.lines_of_areas()
-    u.account_sums()
-    return u, hidden
+    return u
 
 
 def _about(info: BookInfo, kommune: int) -> BookInfo:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from . import disclosure, expenses, suppression
 from .staircase import Staircase
@@ -91,6 +92,12 @@ def recoveries(shown: ShownCells, staircases: dict[str, Staircase],
                known_zero: dict[str, set] | None = None) -> list[Recovery]:
     """Every hidden value (and every part of a step of 1-4 citizens) the shown cells pin down.
     `known_zero`: per staircase, the atoms an outsider knows are 0 (codes not in use that year)."""
+    with threadpool_limits(limits=1, user_api="blas"):  # tiny matrices: threads only cost
+        return _recoveries(shown, staircases, known_zero)
+
+
+def _recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero: dict[str, set] | None
+                ) -> list[Recovery]:
     found: list[Recovery] = []
     data = shown.data
     ids = set(data["id"])

@@ -19,6 +19,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from . import disclosure, expenses, keyfigures, movements
 from .botilbud import ALL
@@ -148,6 +149,13 @@ def unused_atoms(modtagere: pd.DataFrame, staircase: Staircase, trappe: str,
 def hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Staircase],
                           years: list[int]) -> pd.DataFrame:
     """id, kommune_kode, aar of every register unit a distributed workbook hides (primary and secondary)."""
+    # thousands of tiny matrices: BLAS threads only fight the process that prepares beside this one
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _hidden_register_units(modtagere, staircases, years)
+
+
+def _hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Staircase],
+                           years: list[int]) -> pd.DataFrame:
     out = []
     for trappe, staircase in staircases.items():
         lay = register_layout(staircase, trappe, tuple(years))

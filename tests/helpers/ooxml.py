@@ -36,3 +36,8 @@ class Validation:
     def errors(self) -> int:
         found = re.findall(r"Errors:\s*(\d+)", self.report())
         return int(found[-1]) if found else -1
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
