@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -539,6 +540,43 @@ def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) ->
         result = distribute.distribute(folder, ud, codes, workers=max(1, processer), zip_regions=zip_regioner,
                                        progress=lambda done, total: bar.update(task, completed=done))
     out.print(f"Skrev {len(result.files)} projektmapper og {result.manifest}")
+
+
+@cli.command()
+@click.argument("mappe", type=click.Path(path_type=Path))
+@data_option
+def revider(mappe: Path, data) -> None:
+    """Prøv som en udenforstående at genskabe skjulte tal i udsendte projektmapper (før de sendes)."""
+    from . import privacy_audit, suppression
+
+    files = sorted(p for p in mappe.glob("*.xlsx") if p.name.startswith(("Noegletal_", "Udgiftsmodel_"))) \
+        if mappe.is_dir() else []
+    if not files:
+        raise InputError.single(str(mappe), "Mappen findes ikke eller har ingen udsendte projektmapper "
+                                "(Noegletal_*.xlsx, Udgiftsmodel_*.xlsx).",
+                                "Angiv den mappe, 'indsatstrappe udsend --ud' skrev til.")
+    folder = _folder(data, None)
+    modtagere = folder.table("modtagere")
+    years = sorted(int(y) for y in modtagere["aar"].unique())
+    zero = suppression.known_zero(modtagere, folder.staircases, years)
+    try:
+        audited, found = privacy_audit.audit_files(
+            files, folder.staircases, zero, on_sheet=lambda f: err.print(f"Reviderer data-arkene i {f.name} ..."))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise InputError.single(str(mappe), f"En projektmappe kunne ikke læses som en udsendt projektmappe ({exc}).",
+                                "Revider kun mapper, som 'indsatstrappe udsend' har skrevet.") from None
+    out.print(f"{len(files)} projektmapper, {audited} forskellige data-ark revideret.")
+    if not found:
+        out.print("Intet skjult tal kan genskabes af de viste tal.")
+        return
+    table = Table("Kommune", "Trappe", "Skjult tal", "Er (eller ligger mellem)", show_lines=False)
+    for r in found[:40]:
+        between = f"{r.lo + 0:.0f}" if r.hi - r.lo < 1e-6 else f"{r.lo:.1f} og {r.hi:.1f}".replace(".", ",")
+        table.add_row(f"{r.kommune_kode} {municipalities.name_of(r.kommune_kode)}", r.trappe, r.hvad, between)
+    out.print(table)
+    err.print(f"{len(found)} skjulte tal kan genskabes af de viste tal. Send ikke projektmapperne; lav dem igen med "
+              "'indsatstrappe udsend' fra denne version.")
+    sys.exit(2)
 
 
 # -- valider ------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ value is recovered when the shown cells confine it to an interval no wider than 
 
 from __future__ import annotations
 
+import hashlib
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,3 +203,32 @@ def _money_relations(lay: suppression.RegisterLayout, kommune: int, cells: dict,
 def audit_workbook(path: Path, staircases: dict[str, Staircase],
                    known_zero: dict[str, set] | None = None) -> list[Recovery]:
     return recoveries(read_shown(path), staircases, known_zero)
+
+
+def sheet_digest(path: Path, sheet: str) -> str:
+    """The hash of a sheet's XML in a workbook ("" where the workbook has no such sheet)."""
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode()
+        found = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+"[^>]*r:id="([^"]+)"', book)
+        if not found:
+            return ""
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        target = re.search(rf'Id="{found.group(1)}"[^>]*Target="([^"]+)"', rels).group(1)
+        return hashlib.sha256(z.read("xl/" + target.removeprefix("/xl/"))).hexdigest()
+
+
+def audit_files(files: list[Path], staircases: dict[str, Staircase], known_zero: dict[str, set] | None = None,
+                on_sheet=None) -> tuple[int, list[Recovery]]:
+    """Every distinct Data (and Konti) sheet among the workbooks, audited once: in distributed workbooks they
+    are the same in every file of a kind. Returns how many were audited, and what was recovered."""
+    seen: set[tuple[str, str]] = set()
+    found: list[Recovery] = []
+    for f in files:
+        key = (sheet_digest(f, DATA), sheet_digest(f, ACCOUNTS))
+        if key in seen:
+            continue
+        seen.add(key)
+        if on_sheet:
+            on_sheet(f)
+        found += audit_workbook(f, staircases, known_zero)
+    return len(seen), found

@@ -146,6 +146,11 @@ def unused_atoms(modtagere: pd.DataFrame, staircase: Staircase, trappe: str,
     return set(register_layout(staircase, trappe, tuple(years)).atoms) - used
 
 
+def known_zero(modtagere: pd.DataFrame, staircases: dict[str, Staircase], years: list[int]) -> dict[str, set]:
+    """Per staircase, the atoms an outsider knows to be 0 (see unused_atoms)."""
+    return {t: unused_atoms(modtagere, st, t, years) for t, st in staircases.items()}
+
+
 def hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Staircase],
                           years: list[int]) -> pd.DataFrame:
     """id, kommune_kode, aar of every register unit a distributed workbook hides (primary and secondary)."""
