@@ -249,6 +249,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         "data_labels": {"value": True, "num_format": "#,##0"},
     })
     chart.set_title({"name": "Borgere pr. trin (valgt år)", "name_font": {"size": 11}})
+    chart.show_hidden_data()  # its source is a hidden column (see Book.chart_source)
     chart.set_legend({"none": True})
     chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_size({"width": 620, "height": 330})
@@ -263,6 +264,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                         "values": book.chart_source(ws, top, 3 + j, cached, GAP_COL + 1 + j),
                         "fill": {"color": palette[j % len(palette)]}, "gap": 60})
     dev.set_title({"name": "Udvikling: borgere pr. trin", "name_font": {"size": 11}})
+    dev.show_hidden_data()
     dev.set_legend({"position": "right"})
     dev.set_size({"width": 620, "height": 300})
     ws.insert_chart(head + len(steps) + 4, 1, dev)
@@ -357,6 +359,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
                           "marker": {"type": "circle", "size": 5 if col == 2 else 3,
                                      "fill": {"color": line["color"]}, "border": {"color": line["color"]}}})
     chart.set_title({"name": f"{fid} {fig['navn']}", "name_font": {"size": 10}})
+    chart.show_hidden_data()
     chart.set_y_axis({"name": fig["enhed"], "name_font": {"size": 9}, "num_format": "#,##0.0",
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})

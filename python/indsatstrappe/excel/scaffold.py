@@ -109,7 +109,8 @@ class Book:
     def chart_source(self, ws: Worksheet, first_row: int, src_col: int, values: list, dst_col: int) -> list:
         """Hidden chart-source cells beside a table column (rows from `first_row`, `values` its cached values):
         the number, or #N/A where the table cell is blank (hidden or missing), so a chart draws a gap, never
-        a 0. Returns the range for the chart: [sheet, first row, col, last row, col]."""
+        a 0. Returns the range for the chart: [sheet, first row, col, last row, col]. The chart must draw
+        hidden cells (`show_hidden_data`): Excel and LibreOffice leave hidden columns out by default."""
         for i, value in enumerate(values):
             number = isinstance(value, int | float) and not isinstance(value, bool) and value == value
             ws.write_formula(first_row + i, dst_col, "=" + fx.gap_if_blank(fx.cell(first_row + i, src_col)),

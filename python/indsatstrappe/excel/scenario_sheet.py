@@ -246,6 +246,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                           "marker": {"type": "circle", "size": 5, "fill": {"color": line["color"]},
                                      "border": {"color": line["color"]}}})
     chart.set_title({"name": "Udgift pr. år med og uden ændring", "name_font": {"size": 11}})
+    chart.show_hidden_data()
     chart.set_y_axis({"num_format": '#,##0', "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 300})
