@@ -23,6 +23,7 @@ class UdgiftsmodelEntries:
     prisniveau: str
     basisaar: int | None
     rules: list[tuple[str, ...]] = field(default_factory=list)  # 7 texts a row, blank rows left out
+    rule_rows: list[int] = field(default_factory=list)  # each rule's row on the sheet (for messages)
     eget_aar: int | None = None
     export: list[tuple[object, object]] = field(default_factory=list)  # (konto, beløb) as typed
     scenarie: list[list] | None = None  # Scenarie: six cells a movement row, as typed

@@ -194,8 +194,11 @@ def refresh(path: Path, folder: DataFolder) -> Path:
     else:
         trappe = "voksne" if entries.omraade == udgiftsmodel_book.AREA_LABELS["voksne"] else "boern"
         data = udgiftsmodel_input(folder, kommune, trappe)
-        rules = pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS)
+        # indexed so that check_rules names the rows as the sheet numbers them
+        rules = pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS,
+                             index=[r - 2 for r in entries.rule_rows] if entries.rule_rows else None)
         data.rules = expenses.check_rules(rules, f"{path.name}, ark 'Fordelingsnøgle'", folder.staircases)
+        data.rules = data.rules.reset_index(drop=True)
         data.matched = None  # the lines must find the user's rules
         data.gruppe = _known_choice(entries.gruppe)
         data.price = entries.prisniveau if entries.prisniveau in udgiftsmodel_book.PRICE_CHOICES else \

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import municipalities
 from ..entries import NoegletalEntries, UdgiftsmodelEntries
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, raise_if_errors
 from . import botilbud_sheet
 from .noegletal_book import EGNE_SHEET
 from .udgiftsmodel_book import RULES_SHEET
@@ -35,31 +35,24 @@ def read_own_figures(path: Path) -> pd.DataFrame:
     'Egne tal' sheet; rows without a denominator are skipped."""
     fil = Path(path).name
     book = _open(path, data_only=True)
-    if EGNE_SHEET not in book.sheetnames:
+    if _kind(book) != "noegletal":
         raise InputError.single(fil, f"har intet ark '{EGNE_SHEET}'.", "Angiv en Nøgletal-projektmappe.")
     kommune_cell = _named_cell(book, "EgneKommune")
-    kommune = municipalities.parse_kommune(str(kommune_cell.value or ""), f"{fil}, ark '{EGNE_SHEET}'")
-    ws = book[EGNE_SHEET]
-    header_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "id")
-    rows, problems = [], []
-    for r in range(header_row + 1, ws.max_row + 1):
-        fid = ws.cell(r, 2).value
-        if not fid:
+    kommune = municipalities.parse_kommune(str(kommune_cell.value or ""), f"{fil}, ark '{kommune_cell.parent.title}'")
+    problems: list[Problem] = []
+    entries = _own_entries(book, fil, problems)
+    n_cells = {(str(i.value), _int_or_none(y.value)): n for i, y, n in
+               zip(*(_column(book, name, fil) for name in ("E_id", "E_aar", "E_n")), strict=True)}
+    rows = []
+    for (fid, year), (t, n) in entries.items():
+        if n is None:
             continue
-        year, t, n = ws.cell(r, 5).value, ws.cell(r, 6).value, ws.cell(r, 7).value
-        if n in (None, ""):
-            continue
-        bad = [(col, v) for col, v in (("Tæller", t), ("Nævner", n)) if not isinstance(v, int | float)]
-        for col, v in bad:
-            problems.append(Problem(f"{fil}, ark '{EGNE_SHEET}'", f"'{v}' er ikke et tal.",
-                                    "Skriv et tal eller lad cellen stå tom.", r, col))
-        if not bad and n <= 0:
-            problems.append(Problem(f"{fil}, ark '{EGNE_SHEET}'", "nævneren skal være større end 0.", "", r,
-                                    "Nævner"))
-        if not bad and n > 0:
-            rows.append((str(fid), kommune, int(year), float(t), float(n)))
-    if problems:
-        raise InputError(problems)
+        if n <= 0:
+            problems.append(Problem(_where(fil, n_cells[(fid, year)]), "nævneren skal være større end 0.",
+                                    "Skriv et tal over 0 eller lad cellen stå tom."))
+        else:
+            rows.append((fid, kommune, year, float(t or 0.0), n))
+    raise_if_errors(problems)
     return pd.DataFrame(rows, columns=["noegletal_id", "kommune_kode", "aar", "taeller", "naevner"])
 
 
@@ -68,12 +61,12 @@ def read_botilbud(path: Path) -> pd.DataFrame:
     a goal's pair counts when both cells hold numbers, and a bad cell is named with its row."""
     fil = Path(path).name
     book = _open(path, data_only=True)
-    numbered = _botilbud_numbered(book)
+    numbered = _botilbud_numbered(book, fil)
     if numbered is None:
         raise InputError.single(fil, f"har intet ark '{botilbud_sheet.SHEET}'.",
                                 "Angiv en Nøgletal-projektmappe bygget af indsatstrappe (med arket Botilbud), "
                                 "eller kør 'indsatstrappe opdater' på den først.")
-    where = f"{fil}, ark '{botilbud_sheet.SHEET}'"
+    where = f"{fil}, ark '{_area(book, 'Bo_navn', fil)[0].title}'"
     kommune = municipalities.parse_kommune(str(_value(book, "EgneKommune") or ""), f"{fil}, ark '{EGNE_SHEET}'")
     problems = botilbud_sheet.check_rows(numbered, where)
     if problems:
@@ -103,73 +96,196 @@ def _int_or_none(value) -> int | None:
         return None
 
 
-def _scenario_entries(book) -> dict:
+# -- input areas found by their defined names (a renamed sheet keeps its names) ----------------------
+
+AREA_SHEETS = {"E_": EGNE_SHEET, "Bo_": botilbud_sheet.SHEET, "R_": RULES_SHEET, "X_": "Regnskab",
+               "Scen": "Scenarie"}
+
+
+def _sheet_of(name: str) -> str:
+    return next((sheet for prefix, sheet in AREA_SHEETS.items() if name.startswith(prefix)), "?")
+
+
+def _area(book, name: str, fil: str, required: bool = True):
+    """(sheet, cells by row) of a defined name; None where the workbook predates it and it is not required.
+    A name whose sheet was deleted gives a Danish message that says what to do."""
+    defined = book.defined_names.get(name)
+    if defined is None:
+        if not required:
+            return None
+        raise InputError.single(fil, f"mangler området '{name}' (arket '{_sheet_of(name)}').",
+                                "Brug en projektmappe bygget af indsatstrappe, eller backup-filen fra sidste "
+                                "opdatering.")
+    try:
+        sheet, ref = next(iter(defined.destinations))
+        ws = book[sheet]
+    except (StopIteration, KeyError, ValueError, TypeError):
+        raise InputError.single(fil, f"arket '{_sheet_of(name)}' er slettet (området '{name}' peger ingen steder "
+                                     "hen).", "Hent arket fra backup-filen (…backup-ÅÅÅÅMMDD-TTMMSS) eller fra en "
+                                     "ny projektmappe, og kør opdater igen. Projektmappen er ikke ændret.") from None
+    cells = ws[ref.replace("$", "")]
+    if not isinstance(cells, tuple):
+        cells = ((cells,),)
+    elif cells and not isinstance(cells[0], tuple):
+        cells = (cells,)
+    return ws, cells
+
+
+def _column(book, name: str, fil: str, required: bool = True) -> list | None:
+    found = _area(book, name, fil, required)
+    return None if found is None else [row[0] for row in found[1]]
+
+
+def _where(fil: str, cell) -> str:
+    return f"{fil}, ark '{cell.parent.title}', celle {cell.coordinate}"
+
+
+def _number_or_problem(cell, fil: str, problems: list[Problem], advice: str):
+    """A typed number (None for an empty cell); a problem naming the cell for anything else."""
+    v = cell.value
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return float(v)
+    problems.append(Problem(_where(fil, cell), f"'{v}' er ikke et tal.", advice))
+    return None
+
+
+def _own_entries(book, fil: str, problems: list[Problem]) -> dict:
+    ids, years, ts, ns = (_column(book, n, fil) for n in ("E_id", "E_aar", "E_t", "E_n"))
+    egne = {}
+    advice = "Skriv et tal (fx 500) eller lad cellen stå tom."
+    for fid, year, t_cell, n_cell in zip(ids, years, ts, ns, strict=True):
+        t = _number_or_problem(t_cell, fil, problems, advice)
+        n = _number_or_problem(n_cell, fil, problems, advice)
+        if n is not None and n < 0 or t is not None and t < 0:
+            problems.append(Problem(_where(fil, n_cell if n is not None and n < 0 else t_cell),
+                                    "et antal kan ikke være negativt.", advice))
+        if fid.value and (t is not None or n is not None) and _int_or_none(year.value) is not None:
+            egne[(str(fid.value), _int_or_none(year.value))] = (t, n)
+    return egne
+
+
+BOTILBUD_NUMBER_COLUMNS = [3] + [c for i in range(5) for c in (4 + 3 * i, 5 + 3 * i)]  # year, then T/N pairs
+
+
+def _botilbud_numbered(book, fil: str) -> list[tuple[int, list]] | None:
+    """The Botilbud sheet's input rows ((sheet row, twelve cells as typed), empty rows left out); None if the
+    workbook predates the sheet."""
+    names = ["Bo_navn", "Bo_aar"] + [f"Bo_{p}{i}" for i in range(1, 6) for p in ("t", "n")]
+    columns = [_column(book, n, fil, required=False) for n in names]
+    if all(c is None for c in columns):
+        return None
+    if any(c is None for c in columns):
+        missing = [n for n, c in zip(names, columns, strict=True) if c is None]
+        raise InputError.single(fil, f"arket '{botilbud_sheet.SHEET}' mangler områderne {', '.join(missing)}.",
+                                "Brug backup-filen eller en ny projektmappe.")
+    rows = []
+    for cells in zip(*columns, strict=True):
+        values = [c.value for c in cells]
+        if any(v not in (None, "") for v in values):
+            rows.append((cells[0].row, values))
+    return rows
+
+
+def _scenario_entries(book, fil: str) -> dict:
     """The Scenarie sheet's movements (six cells a row, as typed) and price rise; nothing if the workbook
     predates the sheet."""
-    if "Scenarie" not in book.sheetnames:
-        return {}
-    ws = book["Scenarie"]
-    first = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Bevægelse 1")
-    rows = [[ws.cell(r, c).value for c in range(3, 9)] for r in range(first, first + 8)]
+    found = _area(book, "ScenFlyt", fil, required=False)
+    if found is not None:
+        rows = [[c.value for c in row] for row in found[1]]
+    else:  # workbooks written before the area had a name: the row labelled "Bevægelse 1"
+        sheet = _named_cell(book, "ScenPris")
+        if sheet is None:
+            return {}
+        ws = sheet.parent
+        first = next((r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Bevægelse 1"), None)
+        if first is None:
+            raise InputError.single(f"{fil}, ark '{ws.title}'", "bevægelserne kan ikke findes (teksten 'Bevægelse 1' "
+                                    "i kolonne B er ændret).", "Skriv 'Bevægelse 1' igen i kolonne B ud for første "
+                                    "bevægelse, eller brug backup-filen.")
+        rows = [[ws.cell(r, c).value for c in range(3, 9)] for r in range(first, first + 8)]
     rise = _value(book, "ScenPris")
     return {"scenarie": rows, "prisstigning": float(rise) if isinstance(rise, int | float) else 0.0}
 
 
-def _botilbud_entries(book) -> list[list] | None:
-    """The Botilbud sheet's input rows (twelve cells each, as typed; empty rows left out); None if the
-    workbook predates the sheet."""
-    numbered = _botilbud_numbered(book)
-    return None if numbered is None else [cells for _, cells in numbered]
-
-
-def _botilbud_numbered(book) -> list[tuple[int, list]] | None:
-    if botilbud_sheet.SHEET not in book.sheetnames:
-        return None
-    ws = book[botilbud_sheet.SHEET]
-    head = next(r for r in range(2, ws.max_row + 1)
-                if ws.cell(r, 4).value == "Tæller" and ws.cell(r - 1, 2).value == "Botilbud")
-    columns = [2, 3] + [c for i in range(5) for c in (4 + 3 * i, 5 + 3 * i)]
-    rows = []
-    for r in range(head + 1, ws.max_row + 1):
-        cells = [ws.cell(r, c).value for c in columns]
-        if any(v not in (None, "") for v in cells):
-            rows.append((r, cells))
-    return rows
+def _kind(book) -> str | None:
+    if "E_id" in book.defined_names or EGNE_SHEET in book.sheetnames:
+        return "noegletal"
+    if "R_fordeling" in book.defined_names or RULES_SHEET in book.sheetnames:
+        return "udgiftsmodel"
+    return None
 
 
 def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
-    """Every user entry of a Nøgletal or Udgiftsmodel workbook (choices, own figures, rules, pasted accounts)."""
+    """Every user entry of a Nøgletal or Udgiftsmodel workbook (choices, own figures, rules, pasted accounts),
+    found through the workbook's defined names; every bad typed value is reported at once (InputError)."""
     fil = Path(path).name
     book = _open(path, data_only=False, kind="en Nøgletal- eller Udgiftsmodel-projektmappe")
-    if EGNE_SHEET in book.sheetnames:
-        ws = book[EGNE_SHEET]
-        header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "id")
-        egne = {}
-        for r in range(header + 1, ws.max_row + 1):
-            fid, year = ws.cell(r, 2).value, ws.cell(r, 5).value
-            t, n = ws.cell(r, 6).value, ws.cell(r, 7).value
-            if fid and (t is not None or n is not None):
-                egne[(str(fid), int(year))] = (t, n)
+    kind = _kind(book)
+    problems: list[Problem] = []
+    if kind == "noegletal":
+        egne = _own_entries(book, fil, problems)
+        numbered = _botilbud_numbered(book, fil)
+        if numbered is not None:  # kept as typed, but a number cell must hold a number
+            ws = _area(book, "Bo_navn", fil)[0]
+            for r, cells in numbered:
+                for col, value in zip(BOTILBUD_NUMBER_COLUMNS, cells[1:], strict=True):
+                    if value not in (None, "") and not isinstance(value, int | float):
+                        problems.append(Problem(_where(fil, ws.cell(r, col)), f"'{value}' er ikke et tal.",
+                                                "Skriv et helt tal eller lad cellen stå tom."))
+        raise_if_errors(problems)
         return NoegletalEntries(kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
                                 aar=_int_or_none(_value(book, "ValgtAar")),
                                 egne_kommune=str(_value(book, "EgneKommune")), egne=egne,
-                                botilbud=_botilbud_entries(book))
-    if RULES_SHEET in book.sheetnames:
-        ws = book[RULES_SHEET]
-        header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Trappe")
-        rules = []
-        for r in range(header + 1, ws.max_row + 1):
-            row = tuple("" if ws.cell(r, c).value is None else str(ws.cell(r, c).value) for c in range(2, 9))
-            if any(row):
-                rules.append(row)
-        acc = book["Regnskab"]
-        head = next(r for r in range(1, acc.max_row + 1) if acc.cell(r, 2).value == "Konto")
-        export = [(acc.cell(r, 2).value, acc.cell(r, 3).value) for r in range(head + 1, acc.max_row + 1)
-                  if acc.cell(r, 2).value not in (None, "") or acc.cell(r, 3).value not in (None, "")]
+                                botilbud=None if numbered is None else [cells for _, cells in numbered])
+    if kind == "udgiftsmodel":
+        rules, rule_rows = _rules(book, fil)
+        export = _export(book, fil, problems)
+        scenario = _scenario_entries(book, fil)
+        raise_if_errors(problems)
         return UdgiftsmodelEntries(
             kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
             omraade=str(_value(book, "ValgtOmraade")), prisniveau=str(_value(book, "Prisniveau")),
-            basisaar=_int_or_none(_value(book, "Basisaar")), rules=rules,
-            eget_aar=_int_or_none(_value(book, "EgetAar")), export=export, **_scenario_entries(book))
+            basisaar=_int_or_none(_value(book, "Basisaar")), rules=rules, rule_rows=rule_rows,
+            eget_aar=_int_or_none(_value(book, "EgetAar")), export=export, **scenario)
     raise InputError.single(fil, "er hverken en Nøgletal- eller en Udgiftsmodel-projektmappe.",
                             "Angiv en projektmappe bygget af indsatstrappe.")
+
+
+def _rules(book, fil: str) -> tuple[list[tuple[str, ...]], list[int]]:
+    """The rule rows of Fordelingsnøgle (seven texts each, empty rows left out) and their sheet rows."""
+    names = ["R_trappe", "R_funktion", "R_gruppering", "R_dranst", "R_fordeling", "R_trin", "R_bem"]
+    kind = _area(book, "R_fordeling", fil)
+    ws, first = kind[0], kind[1][0][0]
+    columns = []
+    for offset, name in zip((-4, -3, -2, -1, 0, 1, 2), names, strict=True):
+        column = _column(book, name, fil, required=False)
+        if column is None:  # written before these columns had names: beside R_fordeling
+            column = [ws.cell(row[0].row, first.column + offset) for row in kind[1]]
+        columns.append(column)
+    rules, rows = [], []
+    for cells in zip(*columns, strict=True):
+        row = tuple("" if c.value is None else str(c.value) for c in cells)
+        if any(row):
+            rules.append(row)
+            rows.append(cells[0].row)
+    return rules, rows
+
+
+def _export(book, fil: str, problems: list[Problem]) -> list[tuple[object, object]]:
+    """The pasted account export on 'Regnskab': (konto, beløb) as typed; an amount that is not a number is
+    reported with its cell."""
+    amounts = _column(book, "X_beloeb", fil)
+    accounts = _column(book, "X_konto", fil, required=False)
+    if accounts is None:  # written before the column had a name: left of the amounts
+        accounts = [a.parent.cell(a.row, a.column - 1) for a in amounts]
+    out = []
+    for konto, beloeb in zip(accounts, amounts, strict=True):
+        if konto.value in (None, "") and beloeb.value in (None, ""):
+            continue
+        if beloeb.value not in (None, "") and not isinstance(beloeb.value, int | float):
+            problems.append(Problem(_where(fil, beloeb), f"'{beloeb.value}' er ikke et beløb.",
+                                    "Skriv beløbet som et tal (fx -1234,50) eller slet rækken."))
+        out.append((konto.value, beloeb.value))
+    return out

@@ -128,6 +128,8 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         ws.write_string(r_mov, 2 + j, label, s.header)
     ws.set_row(r_mov, 42)
     r_units = r_mov + MOVEMENT_ROWS + 3
+    book.wb.define_name("ScenFlyt", f"={fx.quote_sheet(SHEET)}!{fx.cell(r_mov + 1, 2, True)}:"
+                                    f"{fx.cell(r_mov + MOVEMENT_ROWS, 7, True)}")  # read back by refresh
     counts_row = r_units + 1
     for i in range(MOVEMENT_ROWS):
         r = r_mov + 1 + i

@@ -735,7 +735,8 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     rules = data.rules.reset_index(drop=True)
     head = TITLE_ROWS + 3
     first, last = head + 1, head + len(rules) + SPARE_RULES
-    for name, col in (("R_key", 8), ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
+    for name, col in (("R_trappe", 1), ("R_funktion", 2), ("R_gruppering", 3), ("R_dranst", 4), ("R_key", 8),
+                      ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
         book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
     if book.copies(RULES_SHEET):
         return
@@ -876,7 +877,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
                                 f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, cached[3])
         ws.write_formula(r, 7, _match_formula(fx.cell(r, 6), fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5)), s.text,
                          cached[4])
-    for name, col in (("X_beloeb", 2), ("X_trappe", 6), ("X_regel", 7)):
+    for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_trappe", 6), ("X_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
     book.protect(ws)
 
