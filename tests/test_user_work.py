@@ -1,0 +1,222 @@
+"""`opdater` keeps the user's work, whatever the user did to the workbook in Excel: each case here was an
+internal error or a silent loss before (issue 16), and is reproduced first."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from indsatstrappe.excel.reader import _named_cell, read_entries
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    shutil.copy(ROOT / "templates" / name, target)
+    return target
+
+
+def _rename_like_excel(wb, old: str, new: str) -> None:
+    """Excel renames a sheet and every defined name that points at it (openpyxl renames only the sheet)."""
+    wb[old].title = new
+    for name in wb.defined_names.values():
+        name.attr_text = name.attr_text.replace(f"'{old}'!", f"'{new}'!").replace(f"{old}!", f"'{new}'!")
+
+
+def _delete_like_excel(wb, sheet: str) -> None:
+    """Excel deletes a sheet and turns the names that pointed at it into #REF!."""
+    del wb[sheet]
+    for name in wb.defined_names.values():
+        if f"'{sheet}'!" in name.attr_text or f"{sheet}!" in name.attr_text:
+            name.attr_text = "#REF!"
+
+
+def _save(wb, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+def test_text_in_an_own_figure_cell_is_named_with_its_cell_and_nothing_is_written(run_cli, tmp_path):
+    path = _copy("Noegletal.xlsm", tmp_path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    t_cell = wb.defined_names["E_t"].destinations
+    sheet, ref = next(iter(t_cell))
+    first = wb[sheet][ref.replace("$", "").split(":")[0]]
+    first.value = "ca. 500"
+    wb[sheet].cell(first.row + 1, first.column + 1).value = "mange"
+    _save(wb, path)
+    before = _digest(path)
+    run = run_cli("opdater", path)
+    assert run.code == 2, run.err
+    assert f"ark 'Egne tal', celle {first.coordinate}" in run.err and "'ca. 500' er ikke et tal" in run.err
+    assert "'mange' er ikke et tal" in run.err  # all at once
+    assert "Intern fejl" not in run.err and _digest(path) == before
+    assert not list(tmp_path.glob("*.backup-*"))
+
+
+def test_a_renamed_accounts_sheet_is_found_by_its_names_and_the_export_kept(run_cli, tmp_path):
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names["X_beloeb"].destinations))
+    top = wb[sheet][ref.replace("$", "").split(":")[0]]
+    wb[sheet].cell(top.row, top.column - 1).value = "528211002"
+    top.value = 12345.5
+    _named_cell(wb, "EgetAar").value = 2024
+    _rename_like_excel(wb, "Regnskab", "Regnskab 2024")
+    _save(wb, path)
+    run = run_cli("opdater", path)
+    assert run.code == 0, run.err
+    entries = read_entries(path)
+    assert entries.export[0] == ("528211002", 12345.5) and entries.eget_aar == 2024
+
+
+def test_a_deleted_sheet_stops_with_a_danish_message_and_the_file_untouched(run_cli, tmp_path):
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    _delete_like_excel(wb, "Regnskab")
+    _save(wb, path)
+    before = _digest(path)
+    run = run_cli("opdater", path)
+    assert run.code == 2, run.err
+    assert "arket 'Regnskab' er slettet" in run.err and "backup" in run.err
+    assert "Intern fejl" not in run.err and _digest(path) == before
+
+
+@pytest.mark.parametrize("sheet", ["Scenarie", "Fordelingsnøgle"])
+def test_changed_labels_and_renamed_sheets_keep_the_udgiftsmodel_entries(run_cli, tmp_path, sheet):
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    scen = wb["Scenarie"]
+    label = next(c for row in scen.iter_rows() for c in row if c.value == "Bevægelse 1")
+    label.value = "Flyt fra 6 til 5"  # the label a refresh used to look for
+    sheet_name, ref = next(iter(wb.defined_names["ScenFlyt"].destinations))
+    first = wb[sheet_name][ref.replace("$", "").split(":")[0]]
+    values = [6, 5, 25, None, 2, 1]
+    for k, v in enumerate(values):
+        scen.cell(first.row, first.column + k).value = v
+    rules = wb["Fordelingsnøgle"]
+    header = next(r for r in range(1, rules.max_row + 1) if rules.cell(r, 2).value == "Trappe")
+    rules.cell(header, 2).value = "Trappe (ret her)"
+    _rename_like_excel(wb, sheet, sheet + " 2024")
+    _save(wb, path)
+    before = read_entries(path)
+    run = run_cli("opdater", path)
+    assert run.code == 0, run.err
+    after = read_entries(path)
+    assert after.scenarie[0] == values and after.rules == before.rules and len(after.rules) > 20
+
+
+def test_renamed_botilbud_sheet_and_changed_header_keep_the_noegletal_entries(run_cli, tmp_path):
+    path = _copy("Noegletal.xlsm", tmp_path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    egne = wb["Egne tal"]
+    header = next(c for row in egne.iter_rows() for c in row if c.value == "id")
+    header.value = "Nøgletal-id"
+    sheet, ref = next(iter(wb.defined_names["E_n"].destinations))
+    n_cell = wb[sheet][ref.replace("$", "").split(":")[0]]
+    n_cell.value, wb[sheet].cell(n_cell.row, n_cell.column - 1).value = 40, 12
+    bo_sheet, bo_ref = next(iter(wb.defined_names["Bo_navn"].destinations))
+    name_cell = wb[bo_sheet][bo_ref.replace("$", "").split(":")[0]]
+    typed = ["Egely", 2024, 3, 10, None, None, 5, 9, None, None, 1, 2]
+    columns = [2, 3] + [c for i in range(5) for c in (4 + 3 * i, 5 + 3 * i)]
+    for c in range(2, 20):
+        wb[bo_sheet].cell(name_cell.row, c).value = None
+    for c, v in zip(columns, typed, strict=True):
+        wb[bo_sheet].cell(name_cell.row, c).value = v
+    _rename_like_excel(wb, "Botilbud", "Botilbud 2024")
+    _save(wb, path)
+    before = read_entries(path)
+    assert typed in before.botilbud
+    run = run_cli("opdater", path)
+    assert run.code == 0, run.err
+    after = read_entries(path)
+    assert after.botilbud == before.botilbud and after.egne == before.egne and after.egne
+
+
+def test_a_rule_error_names_the_row_the_sheet_shows(run_cli, tmp_path):
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    rules = wb["Fordelingsnøgle"]
+    header = next(r for r in range(1, rules.max_row + 1) if rules.cell(r, 2).value == "Trappe")
+    spare = [r for r in range(header + 1, rules.max_row + 1) if not rules.cell(r, 2).value]
+    bad = spare[3]  # with empty rows above it: the sheet's row, not the n-th rule
+    for c, v in enumerate(["voksne", "5.38.45", "", "", "trin", "12", ""], start=2):
+        rules.cell(bad, c).value = v
+    _save(wb, path)
+    run = run_cli("opdater", path)
+    assert run.code == 2
+    assert f"række {bad}" in run.err and "trin '12'" in run.err
+
+
+FIXTURES = Path(__file__).parent / "fixtures"  # workbooks as the project wrote them at commit b070a89
+
+
+def _first_cell(wb, name: str):
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    return wb[sheet][ref.replace("$", "").split(":")[0]]
+
+
+def test_a_noegletal_workbook_from_an_earlier_version_keeps_every_entry(run_cli, tmp_path):
+    path = tmp_path / "Noegletal_egen.xlsm"
+    shutil.copy(FIXTURES / "Noegletal_b070a89.xlsm", path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    _named_cell(wb, "ValgtKommune").value = "Aarhus"
+    _named_cell(wb, "EgneKommune").value = "Aarhus"
+    t = _first_cell(wb, "E_t")
+    for k in range(4):
+        t.parent.cell(t.row + k, t.column).value = 10 + k
+        t.parent.cell(t.row + k, t.column + 1).value = 40 + k
+    name = _first_cell(wb, "Bo_navn")
+    for c in range(2, 20):
+        name.parent.cell(name.row, c).value = None
+    for c, v in zip([2, 3, 4, 5], ["Bostedet", 2023, 7, 20], strict=True):
+        name.parent.cell(name.row, c).value = v
+    _save(wb, path)
+    before = read_entries(path)
+    typed = {k: v for k, v in before.egne.items() if v in {(10.0 + k, 40.0 + k) for k in range(4)}}
+    assert len(typed) == 4 and ["Bostedet", 2023, 7, 20] == before.botilbud[0][:4]
+    run = run_cli("opdater", path)
+    assert run.code == 0, run.err
+    after = read_entries(path)
+    assert after == before
+    assert "R_trappe" not in openpyxl.load_workbook(FIXTURES / "Noegletal_b070a89.xlsm").defined_names
+
+
+def test_an_udgiftsmodel_workbook_from_an_earlier_version_keeps_every_entry(run_cli, tmp_path):
+    path = tmp_path / "Udgiftsmodel_egen.xlsx"
+    shutil.copy(FIXTURES / "Udgiftsmodel_b070a89.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    assert "X_konto" not in wb.defined_names and "ScenFlyt" not in wb.defined_names  # the old layout
+    _named_cell(wb, "ValgtKommune").value = "Odense"
+    _named_cell(wb, "Basisaar").value = 2022
+    rules = wb["Fordelingsnøgle"]
+    fordeling = _first_cell(wb, "R_fordeling")
+    spare = next(r for r in range(fordeling.row, rules.max_row + 1) if not rules.cell(r, 2).value)
+    for c, v in enumerate(["voksne", "5.38.45", "", "", "trin", "4", "Egen regel"], start=2):
+        rules.cell(spare, c).value = v
+    amount = _first_cell(wb, "X_beloeb")
+    amount.parent.cell(amount.row, amount.column - 1).value = "538501001"
+    amount.value = -2500
+    _named_cell(wb, "EgetAar").value = 2024
+    scen = wb["Scenarie"]
+    label = next(c for row in scen.iter_rows() for c in row if c.value == "Bevægelse 2")
+    for k, v in enumerate([8, 6, None, 3, 1, 2]):
+        scen.cell(label.row, 3 + k).value = v
+    _save(wb, path)
+    before = read_entries(path)
+    assert ("voksne", "5.38.45", "", "", "trin", "4", "Egen regel") in before.rules
+    assert ("538501001", -2500) in before.export and before.scenarie[1] == [8, 6, None, 3, 1, 2]
+    run = run_cli("opdater", path)
+    assert run.code == 0, run.err
+    after = read_entries(path)
+    assert (after.rules, after.export, after.scenarie, after.eget_aar, after.basisaar, after.kommune) == \
+        (before.rules, before.export, before.scenarie, before.eget_aar, before.basisaar, before.kommune)
