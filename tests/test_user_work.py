@@ -183,7 +183,7 @@ def test_a_noegletal_workbook_from_an_earlier_version_keeps_every_entry(run_cli,
     _save(wb, path)
     before = read_entries(path)
     typed = {k: v for k, v in before.egne.items() if v in {(10.0 + k, 40.0 + k) for k in range(4)}}
-    assert len(typed) == 4 and ["Bostedet", 2023, 7, 20] == before.botilbud[0][:4]
+    assert len(typed) == 4 and before.botilbud[0][:4] == ["Bostedet", 2023, 7, 20]
     run = run_cli("opdater", path)
     assert run.code == 0, run.err
     after = read_entries(path)
@@ -220,3 +220,32 @@ def test_an_udgiftsmodel_workbook_from_an_earlier_version_keeps_every_entry(run_
     after = read_entries(path)
     assert (after.rules, after.export, after.scenarie, after.eget_aar, after.basisaar, after.kommune) == \
         (before.rules, before.export, before.scenarie, before.eget_aar, before.basisaar, before.kommune)
+
+
+def test_an_output_over_an_input_file_is_refused_and_the_input_kept(run_cli, tmp_path):
+    from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE, folder_digest, write_folder
+
+    folder = write_folder(tmp_path / "data", {"befolkning": SMALL_BEFOLKNING, "modtagere": SMALL_MODTAGERE,
+                                              "regnskab": "kommune_kode,aar,funktion,gruppering,dranst,beloeb\n"
+                                                          "101,2023,5.28.21,002,1,1000"})
+    before = folder_digest(folder)
+    for target in ("befolkning.csv", "regnskab.csv"):  # read by the command, and not read by it
+        run = run_cli("fordeling", "--trappe", "boern", "--kommune", "101", "--data", folder, "--ud", folder / target)
+        assert run.code == 2 and "inputfiler" in run.err and "Traceback" not in run.err
+    assert folder_digest(folder) == before
+
+
+def test_csv_for_excel_writes_no_live_formula(run_cli, tmp_path):
+    from conftest import SMALL_BEFOLKNING, write_folder
+
+    folder = write_folder(tmp_path / "data", {"befolkning": SMALL_BEFOLKNING, "botilbud": """
+        kommune_kode,botilbud,aar,maal,taeller,naevner
+        101,"=HYPERLINK(""http://x"",""klik"")",2023,M1,10,20
+        101,@Egely,2023,M1,5,9
+    """})
+    target = tmp_path / "b.csv"
+    run = run_cli("botilbud", "--kommune", "101", "--data", folder, "--ud", target, "--format", "excel")
+    assert run.code == 0, run.err
+    text = target.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@Egely" in text
+    assert not any(field.startswith(("=", "@", "+")) for line in text.splitlines() for field in line.split(";"))

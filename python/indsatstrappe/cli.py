@@ -65,10 +65,12 @@ def _check_format(fmt: str) -> None:
         raise InputError.single("--format", f"ukendt format '{fmt}'.", "Skriv 'csv' eller 'excel'.")
 
 
-def _written(table, ud: Path | None, fmt: str) -> bool:
-    """Write the contract's CSV when --ud is given (then there is no table to print)."""
+def _written(table, ud: Path | None, fmt: str, folder: DataFolder | None = None) -> bool:
+    """Write the contract's CSV when --ud is given (then there is no table to print); never over an input."""
     if ud is None:
         return False
+    if folder is not None:
+        folder.guard_output(ud)
     write_csv(table, ud, fmt)
     out.print(f"Skrev {len(table)} rækker til {ud}")
     return True
@@ -121,7 +123,7 @@ def fordeling(trappe, kommune, aar, gruppe, data, indsatskort, ud, fmt) -> None:
     kommuner = queries.parse_kommuner(kommune)
     result = queries.distribution_for(folder, trappe, kommuner, year, gruppe)
     _print_warnings(folder.warnings)
-    if _written(result, ud, fmt):
+    if _written(result, ud, fmt, folder):
         return
     shown_year = year or int(result["aar"].max())
     for k in kommuner:
@@ -193,7 +195,7 @@ def bevaegelser(trappe, fra_text, til_text, kommune, data, indsatskort, ud, fmt)
     folder = _folder(data, indsatskort)
     matrix = queries.movement_matrix(folder, trappe, fra, til, k)
     _print_warnings(folder.warnings)
-    if _written(matrix, ud, fmt):
+    if _written(matrix, ud, fmt, folder):
         return
     where = f"{municipalities.name_of(k)} ({k})" if k else "alle kommuner i data"
     _print_matrix(folder, trappe, matrix, f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {where}")
@@ -243,7 +245,7 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
         out.print(f"Læste {len(entered)} egne tal fra {egne_tal}")
     result = queries.key_figure_comparison(folder, trappe, k, gruppe)
     _print_warnings(folder.warnings)
-    if _written(result, ud, fmt):
+    if _written(result, ud, fmt, folder):
         return
     latest = result.dropna(subset=["vaerdi"])["aar"].max()
     table = Table(title=f"Nøgletal – {municipalities.name_of(k)} ({k}), {latest}; gruppe: {group.navn}",
@@ -284,14 +286,15 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
         year = _parse_year(aar)
         if year is None:
             raise InputError.single("--aar", "mangler.", "Et regnskabsudtræk gælder ét år: angiv --aar.")
-        imported = account_export.read_account_export(export, k, year)
+        imported, export_warnings = account_export.read_account_export(export, k, year)
+        _print_warnings(export_warnings)
         existing = folder.table("regnskab") if folder.has("regnskab") else imported.iloc[0:0]
         keep = existing[~((existing["kommune_kode"] == k) & (existing["aar"] == year))]
         folder.replace_table("regnskab", pd.concat([keep, imported], ignore_index=True))
         out.print(f"Læste {len(imported)} konti fra {export}")
     result = queries.expense_table(folder, trappe, k, fordelingsnoegle, base)
     _print_warnings(folder.warnings)
-    if _written(result, ud, fmt):
+    if _written(result, ud, fmt, folder):
         return
     latest = int(result["aar"].max())
     rows = result[result["aar"] == latest]
@@ -336,7 +339,7 @@ def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, inds
     movements_ = [scenario_model.parse_movement(m, staircase) for m in moves]
     result = queries.scenario(folder, trappe, k, movements_, base, horizon, prisstigning / 100)
     _print_warnings(folder.warnings)
-    if _written(result, ud, fmt):
+    if _written(result, ud, fmt, folder):
         return
     totals = result[result["trin"] == scenario_model.TOTAL]
     first = int(totals["aar"].min()) - 1
@@ -408,7 +411,7 @@ def botilbud(kommune, visning, aar, data, indsatskort, egne_tal, ud, fmt) -> Non
         if year is not None:
             result = result[result["aar"] == year]
     _print_warnings(folder.warnings)
-    if _written(result, ud, fmt):
+    if _written(result, ud, fmt, folder):
         return
     if result.empty:
         out.print("Ingen beboere på trin 6-8 i forløbene for det valgte år.")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import danish
 from ..errors import InputError, Problem, raise_if_errors
 from . import privacy
 from .contracts import MAX_PER_COLUMN, parse_numbers
@@ -42,8 +43,9 @@ def _find_column(raw: RawTable, names: tuple[str, ...], what: str) -> str:
                             f"Fundne kolonner: {', '.join(raw.data.columns)}.")
 
 
-def read_account_export(path: Path, kommune: int, aar: int) -> pd.DataFrame:
-    """The contract's `regnskab` rows from an export of one municipality's accounts for one year."""
+def read_account_export(path: Path, kommune: int, aar: int) -> tuple[pd.DataFrame, list[Problem]]:
+    """The contract's `regnskab` rows from an export of one municipality's accounts for one year, and
+    warnings (an account on several lines is summed, and said so)."""
     path = Path(path)
     if not path.exists():
         raise InputError.single(str(path), "findes ikke.", "Angiv stien til regnskabsudtrækket.")
@@ -86,13 +88,14 @@ def read_account_export(path: Path, kommune: int, aar: int) -> pd.DataFrame:
         "dranst": parsed[ok].map(lambda p: p[1]), "beloeb": amounts[ok], "_row": df.index[ok] + raw.first_row,
     })
     key = ["funktion", "gruppering", "dranst"]
-    clash = rows.drop_duplicates(key + ["beloeb"]).duplicated(key, keep=False)
-    for _, group in rows.drop_duplicates(key + ["beloeb"])[clash].groupby(key):
-        problems.append(Problem(
-            raw.fil, f"kontoen {group['funktion'].iloc[0]} dranst {group['dranst'].iloc[0]} gruppering "
-            f"{group['gruppering'].iloc[0] or '(ingen)'} står flere gange med forskellige beløb (rækkerne "
-            f"{', '.join(str(r) for r in group['_row'])}).", "Behold én række pr. konto, eller læg beløbene sammen.",
-            int(group["_row"].iloc[0])))
     raise_if_errors(problems)
-    rows = rows.drop_duplicates(key + ["beloeb"]).drop(columns="_row")
-    return rows.reset_index(drop=True)
+    warnings = []
+    repeated = rows[rows.duplicated(key, keep=False)]
+    for _, group in repeated.groupby(key):  # an export may split an account over several lines: never drop one
+        warnings.append(Problem(
+            raw.fil, f"kontoen {group['funktion'].iloc[0]} dranst {group['dranst'].iloc[0]} gruppering "
+            f"{group['gruppering'].iloc[0] or '(ingen)'} står i rækkerne {', '.join(str(r) for r in group['_row'])}; "
+            f"beløbene er lagt sammen ({danish.decimal(group['beloeb'].sum(), 2)} kr.).",
+            "Tjek at rækkerne ikke er den samme linje to gange.", int(group["_row"].iloc[0]), advarsel=True))
+    summed = rows.groupby(["kommune_kode", "aar", *key], as_index=False, sort=False)["beloeb"].sum()
+    return summed.reset_index(drop=True), warnings

@@ -64,6 +64,23 @@ class DataFolder:
                 return books[0]
         return None
 
+    def input_files(self) -> set[Path]:
+        """Every file this folder reads (resolved), whether or not a command reads it: none may be written."""
+        folder = self.path if self.path.is_dir() else self.path.parent
+        files = {folder / META_FILE, *(folder / f"{t}.csv" for t in TABLES)}
+        if self.xlsx is not None:
+            files.add(self.xlsx)
+        if self.indsatskort is not None:
+            files.add(self.indsatskort)
+        return {f.resolve() for f in files if f.exists()}
+
+    def guard_output(self, target: Path, option: str = "--ud") -> None:
+        """Refuse an output path that is one of the folder's input files (the inputs are never changed)."""
+        resolved = Path(target).resolve()
+        if resolved in self.input_files():
+            raise InputError.single(option, f"'{target}' er en af datamappens inputfiler; den må ikke overskrives.",
+                                    "Skriv resultatet til en anden fil, fx uden for datamappen.")
+
     @property
     def is_demo(self) -> bool:
         return self.meta.syntetisk

@@ -39,6 +39,22 @@ def write_csv(df: pd.DataFrame, target: Path, fmt: str = "csv") -> None:
     (UTF-8 with BOM, ';' and decimal comma)."""
     with atomic_path(target) as tmp:
         if fmt == "excel":
-            df.to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
+            neutralised(df).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig",
+                                   lineterminator="\r\n")
         else:
             df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that Excel would run as a formula (=HYPERLINK(...) in a botilbud's name) start with a quote,
+    as OWASP recommends for CSV files meant for spreadsheets; numbers are left as they are."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            text = out[col]
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            out[col] = text.where(~risky, "'" + text.astype(str))
+    return out
