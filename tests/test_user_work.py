@@ -249,3 +249,49 @@ def test_csv_for_excel_writes_no_live_formula(run_cli, tmp_path):
     text = target.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'@Egely" in text
     assert not any(field.startswith(("=", "@", "+")) for line in text.splitlines() for field in line.split(";"))
+
+
+def _table_file(tmp_path: Path, name: str, content: bytes) -> Path:
+    from conftest import SMALL_BEFOLKNING, write_folder
+
+    folder = write_folder(tmp_path / "data", {"befolkning": SMALL_BEFOLKNING})
+    (folder / name).write_bytes(content)
+    return folder
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    # a blank line in the middle: the bad row is line 5 of the file
+    (b"kommune_kode,aar,trappe,indsats,antal\n101,2023,boern,ISBU01:405,20\n\n101,2023,boern,ISBU01:401,x\n", 4),
+    # Excel's "sep=;" first line, then the header
+    (b"sep=;\nkommune_kode;aar;trappe;indsats;antal\n101;2023;boern;ISBU01:405;x\n", 3),
+    # Excel's "Unicode-tekst": UTF-16 with a BOM, tab-separated
+    ("kommune_kode\taar\ttrappe\tindsats\tantal\r\n101\t2023\tboern\tISBU01:405\tx\r\n".encode("utf-16"), 2),
+])
+def test_table_files_as_excel_saves_them_name_the_files_line(run_cli, tmp_path, content, line):
+    folder = _table_file(tmp_path, "modtagere.csv", content)
+    run = run_cli("valider", "--data", folder)
+    assert run.code == 2
+    assert f"modtagere.csv, række {line}, kolonne 'antal'" in run.err and "'x'" in run.err, run.err
+
+
+def test_a_column_named_twice_is_refused(run_cli, tmp_path):
+    folder = _table_file(tmp_path, "modtagere.csv",
+                         b"kommune_kode,aar,trappe,indsats,antal,antal\n101,2023,boern,ISBU01:405,20,3\n")
+    run = run_cli("valider", "--data", folder)
+    assert run.code == 2 and "'antal' står flere gange" in run.err
+
+
+def test_a_stray_cell_far_right_in_an_xlsx_sheet_is_ignored(tmp_path):
+    from indsatstrappe.io.datafolder import DataFolder
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "befolkning"
+    ws.append(["kommune_kode", "aar", "aldersgruppe", "antal"])
+    for k in range(25):
+        ws.append([101, 2000 + k, "0-17", 1000 + k])
+    ws.cell(3, 16384).value = "x"  # column XFD: the sheet is 16,384 columns wide
+    path = tmp_path / "data.xlsx"
+    wb.save(path)
+    table = DataFolder(path).table("befolkning")
+    assert list(table.columns) == ["kommune_kode", "aar", "aldersgruppe", "antal"] and len(table) > 0

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from ..errors import InputError
@@ -35,36 +36,75 @@ def read_csv_table(path: Path, display: str | None = None) -> RawTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError.single(fil, "filen er tom.", "Tabellen skal have en overskriftsrække og data.")
+    text = _decoded(raw, fil)
+    lines = text.split("\n")
+    skipped = 0
+    while skipped < len(lines) and not lines[skipped].strip():
+        skipped += 1  # blank lines before the header
+    sep = None
+    declared = re.fullmatch(r'"?sep=(.)"?\s*', lines[skipped] if skipped < len(lines) else "")
+    if declared:  # Excel's "sep=;" first line says which separator the file uses
+        sep = declared.group(1)
+        skipped += 1
+    header = lines[skipped] if skipped < len(lines) else ""
+    if sep is None:
+        counts = {c: header.count(c) for c in (";", ",", "\t")}
+        sep = max(counts, key=lambda c: (counts[c], c == ","))
+    body = "\n".join(lines[skipped:])
+    try:
+        df = pd.read_csv(io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                         quoting=csv.QUOTE_MINIMAL)
+    except pd.errors.ParserError as exc:
+        raise InputError.single(
+            fil, f"filen kan ikke læses som CSV ({_parser_detail(exc, skipped)}).",
+            "Tjek at alle rækker har lige mange felter og at anførselstegn er lukket.",
+        ) from None
+    _check_header(_header_cells(header, sep), fil)
+    # with blank lines kept, a row's index + 2 + the skipped lines is its line in the file
+    return RawTable(_tidy(df, strip=_PADDED.search(text) is not None), fil, danish_numbers=(sep != ","),
+                    first_row=2 + skipped)
+
+
+def _decoded(raw: bytes, fil: str) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 with a BOM (Excel's "Unicode-tekst")."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            raise InputError.single(fil, "filen ser ud til at være UTF-16, men kan ikke læses.", SAVE_AS_UTF8) from None
     if b"\x00" in raw[:4096] or raw[:2] == b"PK":
         raise InputError.single(
             fil, "filen er ikke en tekstfil (CSV).",
             "Gem tabellen som CSV, eller læg den som et ark i en .xlsx-fil med arkets navn som tabelnavn.",
         )
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError.single(
             fil, "filen er ikke UTF-8 (den er måske gemt som Windows-1252/ANSI).", SAVE_AS_UTF8, raekke=line
         ) from None
-    header = text.lstrip().splitlines()[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    try:
-        df = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError.single(
-            fil, f"filen kan ikke læses som CSV ({_parser_detail(exc)}).",
-            "Tjek at alle rækker har lige mange felter og at anførselstegn er lukket.",
-        ) from None
-    return RawTable(_tidy(df, strip=_PADDED.search(text) is not None), fil, danish_numbers=(sep == ";"))
 
 
-def _parser_detail(exc: Exception) -> str:
+def _header_cells(header: str, sep: str) -> list[str]:
+    return [c.strip().strip('"').strip().lower().lstrip("\ufeff") for c in next(csv.reader([header], delimiter=sep))]
+
+
+def _check_header(names: list[str], fil: str) -> None:
+    """A column named twice would be used once, silently: say so."""
+    seen = [n for n in names if n]
+    twice = sorted({n for n in seen if seen.count(n) > 1})
+    if twice:
+        raise InputError.single(fil, f"kolonnen/kolonnerne {', '.join(repr(n) for n in twice)} står flere gange i "
+                                     "overskriftsrækken.", "Slet eller omdøb de ekstra kolonner.", raekke=1)
+
+
+def _parser_detail(exc: Exception, skipped: int = 0) -> str:
     msg = str(exc)
-    # pandas says e.g. "Expected 4 fields in line 7, saw 5"
+    # pandas says e.g. "Expected 4 fields in line 7, saw 5" (lines of what it was given)
+    found = re.search(r"line (\d+)", msg)
+    if found and skipped:
+        msg = msg.replace(found.group(0), f"line {int(found.group(1)) + skipped}")
     if "Expected" in msg and "line" in msg:
         part = msg[msg.index("Expected"):].strip().rstrip(".")
         return part.replace("Expected", "forventede").replace("fields in line", "felter i linje").replace(
@@ -82,12 +122,34 @@ def xlsx_sheets(path: Path) -> list[str]:
         ) from None
 
 
+MAX_XLSX_CELLS = 50_000_000  # rows x header columns: far above any data folder, far below a runaway sheet
+
+
 def read_xlsx_table(path: Path, sheet: str) -> RawTable:
+    """A sheet's cells up to the header's last column: a stray cell far to the right (column XFD) would
+    otherwise make every row 16,384 cells wide."""
     fil = f"{path.name}, ark '{sheet}'"
-    df = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
-    if df.empty and len(df.columns) == 0:
-        raise InputError.single(fil, "arket er tomt.", "Arket skal have en overskriftsrække og data.")
-    df = df.map(_cell_text)
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb[sheet]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        names = list(header or ())
+        while names and names[-1] in (None, ""):
+            names.pop()
+        if not names:
+            raise InputError.single(fil, "arket er tomt.", "Arket skal have en overskriftsrække og data.")
+        width = len(names)
+        if (ws.max_row or 0) * width > MAX_XLSX_CELLS:
+            raise InputError.single(fil, f"arket er for stort ({ws.max_row:,} rækker).".replace(",", "."),
+                                    f"En tabel kan højst have {MAX_XLSX_CELLS // width:,} rækker; del den op eller "
+                                    "gem den som CSV.".replace(",", "."))
+        data = [list(r[:width]) + [None] * (width - len(r)) for r in ws.iter_rows(min_row=2, max_col=width,
+                                                                                   values_only=True)]
+    finally:
+        wb.close()
+    df = pd.DataFrame(data, columns=[_cell_text(n) for n in names], dtype=object).map(_cell_text)
+    _check_header(list(df.columns.str.strip().str.lower()), fil)
     return RawTable(_tidy(df), fil, danish_numbers=True)
 
 
