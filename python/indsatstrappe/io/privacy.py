@@ -9,7 +9,7 @@ import secrets
 
 import pandas as pd
 
-CPR = re.compile(r"^\d{6}-?\d{4}$")  # ddmmyy-xxxx or ten digits
+CPR = re.compile(r"^\d{6}[-\s]?\d{4}$")  # ddmmyy-xxxx, ddmmyy xxxx or ten digits
 HIDDEN = "(CPR-nummer skjult)"
 
 
@@ -34,6 +34,6 @@ def pseudonymise(ids: pd.Series, salt: bytes) -> pd.Series:
     if not cpr.any():
         return text
     unique = text[cpr].unique()
-    digest = {v: "P" + hmac.new(salt, v.replace("-", "").encode(), hashlib.sha256).hexdigest()[:20]
+    digest = {v: "P" + hmac.new(salt, re.sub(r"[-\s]", "", v).encode(), hashlib.sha256).hexdigest()[:20]
               for v in unique}
     return text.where(~cpr, text[cpr].map(digest))
