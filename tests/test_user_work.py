@@ -305,3 +305,43 @@ def test_a_cpr_number_written_with_a_space_never_reaches_a_message(run_cli, tmp_
     run = run_cli("valider", "--data", folder)
     assert run.code == 2 and "række 2" in run.err and "række 3" in run.err
     assert "030912" not in run.err + run.out and "5991" not in run.err + run.out
+
+
+def test_own_figures_for_a_year_the_new_data_lack_stop_the_refresh(run_cli, tmp_path):
+    import pandas as pd
+
+    data = tmp_path / "data"
+    data.mkdir()
+    demo = ROOT / "python" / "indsatstrappe" / "data" / "demo"
+    for f in demo.iterdir():
+        if f.suffix == ".csv":
+            table = pd.read_csv(f, dtype=str, keep_default_na=False)
+            (table[table["aar"] != "2018"] if "aar" in table else table).to_csv(data / f.name, index=False)
+    path = _copy("Noegletal.xlsm", tmp_path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ids, years, ts = (wb.defined_names[n].destinations for n in ("E_id", "E_aar", "E_t"))
+    sheet, ref = next(iter(years))
+    row = next(c.row for (c,) in wb[sheet][ref.replace("$", "")] if c.value == 2018)
+    wb[sheet].cell(row, 6).value, wb[sheet].cell(row, 7).value = 3, 9
+    _save(wb, path)
+    before = _digest(path)
+    run = run_cli("opdater", path, "--data", data)
+    assert run.code == 2, run.err
+    assert "2018" in run.err and "kan ikke placeres" in run.err and _digest(path) == before
+
+
+def test_a_read_only_workbook_stays_read_only_and_a_locked_folder_is_named(run_cli, tmp_path, monkeypatch):
+    import stat
+    import tempfile
+
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    path.chmod(0o444)
+    run = run_cli("opdater", path)
+    assert run.code == 0, run.err
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+    def locked(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".x.tmp"))
+    monkeypatch.setattr(tempfile, "mkstemp", locked)  # root may write anywhere: the folder's refusal, simulated
+    run = run_cli("opdater", path)
+    assert run.code == 2 and "skrivebeskyttet" in run.err and ".tmp" not in run.err and "--ud" not in run.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -183,6 +184,7 @@ def refresh(path: Path, folder: DataFolder) -> Path:
         data.aar = entries.aar
         data.egne_kommune = municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'")
         data.egne = entries.egne
+        _stop_if_unplaced(path, entries.egne, data.years)
         data.botilbud_rows = entries.botilbud
         info = book_info(folder, noegletal_book.TITLE, kommune, data.years, None)
         macros = path.suffix.lower() == ".xlsm"
@@ -213,10 +215,23 @@ def refresh(path: Path, folder: DataFolder) -> Path:
         def build(tmp: Path) -> None:
             udgiftsmodel_book.build(tmp, data, info)
     backup = path.with_name(f"{path.stem}.backup-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
-    with atomic_path(path) as tmp:
+    with atomic_path(path, mode=stat.S_IMODE(path.stat().st_mode)) as tmp:  # a read-only workbook stays so
         build(tmp)
         shutil.copy2(path, backup)  # only once the new file is complete
     return backup
+
+
+def _stop_if_unplaced(path: Path, egne: dict, years: list[int]) -> None:
+    """Own figures for a year the new data do not have would have no row in the new workbook: stop, and say
+    which, rather than drop them."""
+    lost = sorted((fid, year) for (fid, year), (t, n) in egne.items() if year not in years
+                  and (t is not None or n is not None))
+    if lost:
+        listed = ", ".join(f"{fid} {year}" for fid, year in lost[:20]) + (" ..." if len(lost) > 20 else "")
+        raise InputError.single(f"{path.name}, ark 'Egne tal'", f"tallene for {listed} kan ikke placeres: "
+                                f"datamappen har kun årene {years[0]}-{years[-1]}.",
+                                "Brug en datamappe, der har årene, eller skriv tallene af og slet dem i projektmappen "
+                                "før opdateringen. Projektmappen er ikke ændret.")
 
 
 def _known_choice(gruppe: str) -> str:

@@ -10,18 +10,26 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError
+
 CSV_FORMATS = ("csv", "excel")
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; rename it into place only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+def atomic_path(target: Path, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it into place only if the block succeeds. `mode`: the
+    new file's permissions (default: an ordinary file's)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+    except PermissionError:
+        raise InputError.single(str(target.parent.resolve()), "mappen er skrivebeskyttet: her kan ikke skrives.",
+                                f"Læg {target.name} i en mappe, du kan skrive i, eller få skriveadgang til mappen. "
+                                "Intet er ændret.") from None
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())  # mkstemp makes 0600
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
