@@ -345,3 +345,18 @@ def test_a_read_only_workbook_stays_read_only_and_a_locked_folder_is_named(run_c
     monkeypatch.setattr(tempfile, "mkstemp", locked)  # root may write anywhere: the folder's refusal, simulated
     run = run_cli("opdater", path)
     assert run.code == 2 and "skrivebeskyttet" in run.err and ".tmp" not in run.err and "--ud" not in run.err
+
+
+@pytest.mark.parametrize("name", ["Noegletal.xlsm", "Udgiftsmodel.xlsx"])
+def test_every_yellow_cell_has_excel_data_validation(name):
+    wb = openpyxl.load_workbook(ROOT / "templates" / name, keep_vba=name.endswith(".xlsm"))
+    unchecked, yellow = [], 0
+    for ws in wb.worksheets:
+        covered = [dv.sqref for dv in ws.data_validations.dataValidation]
+        for row in ws.iter_rows():
+            for c in row:
+                if c.fill is not None and str(c.fill.fgColor.rgb).upper().endswith("FFF2CC"):
+                    yellow += 1
+                    if not any(c.coordinate in ref for ref in covered):
+                        unchecked.append(f"{ws.title}!{c.coordinate}")
+    assert yellow > 100 and unchecked == [], unchecked[:20]

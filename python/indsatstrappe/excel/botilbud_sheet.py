@@ -295,13 +295,10 @@ def _inputs(book: Book, ws: Worksheet, r: int, rows: list[list], capacity: int) 
             ws.write_formula(rr, 5 + 3 * i, f'=IF(OR({fx.cell(rr, tc)}="",{fx.cell(rr, nc)}=""),"",'
                              f'IFERROR({fx.cell(rr, tc)}/{fx.cell(rr, nc)},""))', pct, cached)
     first, last = head + 1, head + capacity
-    ws.data_validation(first, 2, last, 2, {
-        "validate": "integer", "criteria": "between", "minimum": 1990, "maximum": 2100,
-        "error_title": "Ugyldigt år", "error_message": "Skriv året som et helt tal, fx 2024."})
+    book.validate_input(ws, first, 1, last, 1, "text")
+    book.validate_input(ws, first, 2, last, 2, "year")
     for i in range(len(goals)):
-        ws.data_validation(first, 3 + 3 * i, last, 4 + 3 * i, {
-            "validate": "integer", "criteria": ">=", "value": 0, "error_title": "Ugyldigt antal",
-            "error_message": "Skriv et antal beboere som et helt tal (0 eller mere)."})
+        book.validate_input(ws, first, 3 + 3 * i, last, 4 + 3 * i, "whole_count")
 
 
 def _input_cell(ws: Worksheet, row: int, col: int, value, fmt) -> None:

@@ -449,6 +449,7 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
             rr += 1
     for name, col in (("E_id", 1), ("E_aar", 4), ("E_t", 5), ("E_n", 6)):
         book.wb.define_name(name, "=" + fx.column_range(EGNE_SHEET, col, head + 1, rr - 1))
+    book.validate_input(ws, head + 1, 5, rr - 1, 6, "count")
     book.protect(ws)
 
 

@@ -23,6 +23,33 @@ DST_ATTRIBUTION = ("Kilde: Danmarks Statistik (statistikbanken.dk), licens CC BY
                    "må bruges frit med kildeangivelse.")
 
 
+def _rule(validate: str, criteria: str, title: str, message: str, **limits) -> dict:
+    return {"validate": validate, "criteria": criteria, "error_title": title, "error_message": message,
+            "ignore_blank": True, **limits}
+
+
+# what each kind of yellow input cell accepts
+INPUT_RULES = {
+    "count": _rule("decimal", ">=", "Ugyldigt tal", "Skriv et tal (0 eller mere), fx 500.", value=0),
+    "whole_count": _rule("integer", ">=", "Ugyldigt antal", "Skriv et helt tal (0 eller mere).", value=0),
+    "amount": _rule("decimal", "between", "Ugyldigt beløb", "Skriv beløbet som et tal, fx -1234,50.",
+                    minimum=-1e15, maximum=1e15),
+    "year": _rule("integer", "between", "Ugyldigt år", "Skriv året som et helt tal, fx 2024.", minimum=1990,
+                  maximum=2100),
+    "step": _rule("integer", "between", "Ugyldigt trin", "Skriv et trin som et helt tal fra 1 til 8.", minimum=1,
+                  maximum=8),
+    "percent": _rule("decimal", "between", "Ugyldig andel", "Skriv en andel i procent fra 0 til 100.", minimum=0,
+                     maximum=100),
+    "years": _rule("integer", "between", "Ugyldigt antal år", "Skriv et helt antal år fra 1 til 50.", minimum=1,
+                   maximum=50),
+    "rise": _rule("decimal", "between", "Ugyldig stigning", "Skriv den årlige stigning i procent, fx 2,5.",
+                  minimum=-10, maximum=20),
+    "text": _rule("length", "<=", "For lang tekst", "Skriv højst 255 tegn.", value=255),
+    "account": _rule("length", "<=", "Ugyldigt kontonummer", "Skriv kontoen som 528211002 eller 5.28.21.1.002.",
+                     value=20),
+}
+
+
 @dataclass
 class BookInfo:
     """What every sheet says about the workbook: its title, whose it is, and where the data come from."""
@@ -117,6 +144,11 @@ class Book:
                              self.styles.text, value if number else fx.NA)
         ws.set_column(dst_col, dst_col, None, None, {"hidden": True})
         return [ws.name, first_row, dst_col, first_row + len(values) - 1, dst_col]
+
+    @staticmethod
+    def validate_input(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int, kind: str) -> None:
+        """Excel refuses what a yellow cell cannot hold, with a Danish message (INPUT_RULES)."""
+        ws.data_validation(first_row, first_col, last_row, last_col, INPUT_RULES[kind])
 
     def protect(self, ws: Worksheet) -> None:
         """Protect against accidental edits; input cells are unlocked by their format. No password."""

@@ -130,6 +130,9 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     r_units = r_mov + MOVEMENT_ROWS + 3
     book.wb.define_name("ScenFlyt", f"={fx.quote_sheet(SHEET)}!{fx.cell(r_mov + 1, 2, True)}:"
                                     f"{fx.cell(r_mov + MOVEMENT_ROWS, 7, True)}")  # read back by refresh
+    for col, kind in ((2, "step"), (3, "step"), (4, "percent"), (5, "count"), (6, "years"), (7, "years")):
+        book.validate_input(ws, r_mov + 1, col, r_mov + MOVEMENT_ROWS, col, kind)
+    book.validate_input(ws, r_base + 1, 2, r_base + 1, 2, "rise")
     counts_row = r_units + 1
     for i in range(MOVEMENT_ROWS):
         r = r_mov + 1 + i

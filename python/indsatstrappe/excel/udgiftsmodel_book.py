@@ -763,6 +763,8 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
         key = _rule_key(*values[:4]) if r < len(rules) else ""
         ws.write_formula(row, 8, f'=IF({fx.cell(row, 1)}="","",{fx.cell(row, 1)}&"|"&{fx.cell(row, 2)}&"|"&'
                                  f'{fx.cell(row, 3)}&"|"&{fx.cell(row, 4)})', s.text, key)
+    for col in (2, 3, 6, 7):  # funktion, gruppering, trin, bemærkning: text, checked when read
+        book.validate_input(ws, first, col, last, col, "text")
     ws.data_validation(first, 1, last, 1, {"validate": "list", "source": ["boern", "voksne"]})
     ws.data_validation(first, 4, last, 4, {"validate": "list", "source": ["1", "2"], "ignore_blank": True})
     ws.data_validation(first, 5, last, 5, {"validate": "list", "source": list(expenses.KINDS)})
@@ -879,6 +881,9 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
                          cached[4])
     for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_trappe", 6), ("X_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
+    book.validate_input(ws, h + 1, 2, h + EXPORT_ROWS, 2, "amount")
+    book.validate_input(ws, h + 1, 1, h + EXPORT_ROWS, 1, "account")
+    book.validate_input(ws, r0 + 2, 3, r0 + 2, 3, "year")
     book.protect(ws)
 
 
