@@ -299,9 +299,9 @@ def test_a_stray_cell_far_right_in_an_xlsx_sheet_is_ignored(tmp_path):
 
 def test_a_cpr_number_written_with_a_space_never_reaches_a_message(run_cli, tmp_path):
     folder = _table_file(tmp_path, "forloeb.csv",
-                         "borger_id,trappe,indsats,start,slut,kommune_kode\n"
-                         "030912 5991,boern,ANBAAR12:1,2023-02-30,,101\n"
-                         "A1,boern,ANBAAR12:1,2023-03-01,,030912 5991\n".encode())  # in the wrong column
+                         b"borger_id,trappe,indsats,start,slut,kommune_kode\n"
+                         b"030912 5991,boern,ANBAAR12:1,2023-02-30,,101\n"
+                         b"A1,boern,ANBAAR12:1,2023-03-01,,030912 5991\n")  # in the wrong column
     run = run_cli("valider", "--data", folder)
     assert run.code == 2 and "række 2" in run.err and "række 3" in run.err
     assert "030912" not in run.err + run.out and "5991" not in run.err + run.out
