@@ -360,3 +360,11 @@ def test_every_yellow_cell_has_excel_data_validation(name):
                     if not any(c.coordinate in ref for ref in covered):
                         unchecked.append(f"{ws.title}!{c.coordinate}")
     assert yellow > 100 and unchecked == [], unchecked[:20]
+
+
+def test_a_header_below_a_title_is_pointed_out(run_cli, tmp_path):
+    folder = _table_file(tmp_path, "modtagere.csv",
+                         "Modtagere 2023 (udtræk fra fagsystemet),,,,\n,,,,\n"
+                         "kommune_kode,aar,trappe,indsats,antal\n101,2023,boern,ISBU01:405,20\n".encode())
+    run = run_cli("valider", "--data", folder)
+    assert run.code == 2 and "står i række 3" in run.err and "Slet rækkerne over" in run.err

@@ -139,6 +139,14 @@ def check_table(name: str, raw: RawTable, staircases: dict[str, Staircase],
     chk = _Checker(raw)
     df = raw.data
     missing = [c.name for c in spec.columns if c.required and c.name not in df.columns]
+    lower = df.head(20).apply(lambda col: col.str.strip().str.lower())
+    found = [i for i in lower.index if set(missing) <= set(lower.loc[i])] if missing else []
+    if found:  # a title or notes above the header (as exports often have)
+        line = chk.row_of(found[0])
+        chk.problems.append(Problem(
+            raw.fil, f"overskrifterne ({', '.join(spec.column_names)}) står i række {line}, ikke i række "
+            f"{raw.first_row - 1}.", "Slet rækkerne over overskrifterne, så de står øverst.", raekke=line))
+        return df.iloc[0:0], chk.problems
     if missing:
         chk.problems.append(Problem(
             raw.fil, f"kolonnen/kolonnerne {', '.join(repr(m) for m in missing)} mangler.",
