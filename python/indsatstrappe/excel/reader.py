@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import openpyxl
@@ -23,18 +24,29 @@ def _named_cell(book, name: str):
     return book[sheet][ref.replace("$", "")]
 
 
+@contextlib.contextmanager
 def _open(path: Path, data_only: bool, kind: str = "en Nøgletal-projektmappe (.xlsx eller .xlsm)"):
+    """The workbook read-only (the big hidden sheets are never loaded), closed afterwards so Windows lets a
+    refresh replace the file."""
     try:
-        return openpyxl.load_workbook(path, data_only=data_only)
+        book = openpyxl.load_workbook(path, data_only=data_only, read_only=True)
     except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read
         raise InputError.single(Path(path).name, "kan ikke åbnes som Excel-projektmappe.", f"Angiv {kind}.") from None
+    try:
+        yield book
+    finally:
+        book.close()
 
 
 def read_own_figures(path: Path) -> pd.DataFrame:
     """egne_tal rows (noegletal_id, kommune_kode, aar, taeller, naevner) from a Nøgletal workbook's
     'Egne tal' sheet; rows without a denominator are skipped."""
     fil = Path(path).name
-    book = _open(path, data_only=True)
+    with _open(path, data_only=True) as book:
+        return _own_figures(book, fil)
+
+
+def _own_figures(book, fil: str) -> pd.DataFrame:
     if _kind(book) != "noegletal":
         raise InputError.single(fil, f"har intet ark '{EGNE_SHEET}'.", "Angiv en Nøgletal-projektmappe.")
     kommune_cell = _named_cell(book, "EgneKommune")
@@ -60,7 +72,11 @@ def read_botilbud(path: Path) -> pd.DataFrame:
     """The Botilbud sheet's typed rows as the contract's botilbud table (municipality from 'Egne tal');
     a goal's pair counts when both cells hold numbers, and a bad cell is named with its row."""
     fil = Path(path).name
-    book = _open(path, data_only=True)
+    with _open(path, data_only=True) as book:
+        return _botilbud_table(book, fil)
+
+
+def _botilbud_table(book, fil: str) -> pd.DataFrame:
     numbered = _botilbud_numbered(book, fil)
     if numbered is None:
         raise InputError.single(fil, f"har intet ark '{botilbud_sheet.SHEET}'.",
@@ -221,7 +237,11 @@ def read_entries(path: Path) -> NoegletalEntries | UdgiftsmodelEntries:
     """Every user entry of a Nøgletal or Udgiftsmodel workbook (choices, own figures, rules, pasted accounts),
     found through the workbook's defined names; every bad typed value is reported at once (InputError)."""
     fil = Path(path).name
-    book = _open(path, data_only=False, kind="en Nøgletal- eller Udgiftsmodel-projektmappe")
+    with _open(path, data_only=False, kind="en Nøgletal- eller Udgiftsmodel-projektmappe") as book:
+        return _entries(book, fil)
+
+
+def _entries(book, fil: str) -> NoegletalEntries | UdgiftsmodelEntries:
     kind = _kind(book)
     problems: list[Problem] = []
     if kind == "noegletal":
