@@ -356,3 +356,20 @@ def test_a_header_below_a_title_is_pointed_out(run_cli, tmp_path):
                          "kommune_kode,aar,trappe,indsats,antal\n101,2023,boern,ISBU01:405,20\n".encode())
     run = run_cli("valider", "--data", folder)
     assert run.code == 2 and "står i række 3" in run.err and "Slet rækkerne over" in run.err
+
+
+def test_text_in_a_scenario_or_export_cell_is_named_with_its_cell(tmp_path):
+    from indsatstrappe.errors import InputError
+
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    first = _first_cell(wb, "ScenFlyt")
+    first.parent.cell(first.row, first.column + 2).value = "ti procent"
+    amount = _first_cell(wb, "X_beloeb")
+    amount.value = "1.000 kr"
+    _save(wb, path)
+    with pytest.raises(InputError) as caught:
+        read_entries(path)
+    text = str(caught.value)
+    assert f"celle {first.parent.cell(first.row, first.column + 2).coordinate}" in text and "'ti procent'" in text
+    assert f"celle {amount.coordinate}" in text and "'1.000 kr' er ikke et beløb" in text

@@ -204,12 +204,17 @@ def _botilbud_numbered(book, fil: str) -> list[tuple[int, list]] | None:
     return rows
 
 
-def _scenario_entries(book, fil: str) -> dict:
+def _scenario_entries(book, fil: str, problems: list[Problem]) -> dict:
     """The Scenarie sheet's movements (six cells a row, as typed) and price rise; nothing if the workbook
     predates the sheet."""
     found = _area(book, "ScenFlyt", fil, required=False)
     if found is not None:
         rows = [[c.value for c in row] for row in found[1]]
+        for row in found[1]:  # kept as typed, but a number cell must hold a number
+            for c in row:
+                if c.value not in (None, "") and not isinstance(c.value, int | float):
+                    problems.append(Problem(_where(fil, c), f"'{c.value}' er ikke et tal.",
+                                            "Skriv et tal (trin, procent, antal eller år) eller lad cellen stå tom."))
     else:  # workbooks written before the area had a name: the row labelled "Bevægelse 1"
         sheet = _named_cell(book, "ScenPris")
         if sheet is None:
@@ -262,7 +267,7 @@ def _entries(book, fil: str) -> NoegletalEntries | UdgiftsmodelEntries:
     if kind == "udgiftsmodel":
         rules, rule_rows = _rules(book, fil)
         export = _export(book, fil, problems)
-        scenario = _scenario_entries(book, fil)
+        scenario = _scenario_entries(book, fil, problems)
         raise_if_errors(problems)
         return UdgiftsmodelEntries(
             kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
