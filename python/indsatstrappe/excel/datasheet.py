@@ -94,6 +94,28 @@ class DataTable:
     def country(self, fid: str, year: int) -> float | None:
         return self._twins()[1].get((fid, year))
 
+    def can_be_blank(self, fid: str) -> dict[str, bool]:
+        """Whether a figure's own, group, region and country values can be blank in some year, for some
+        municipality or group one may choose (a chart needs gap cells only where they can): the same answer
+        in every workbook built from these data."""
+        memo = self._memo.setdefault("blank", {})
+        if fid not in memo:
+            rows = self.keys["id"].to_numpy() == fid
+            values = self.v.to_numpy()[rows]
+            means, country = self._twins()
+            groups = {(is_region, name) for is_region, names in ((False, self.gruppe[rows]), (True, self.region[rows]))
+                      for name in names}
+            info = municipalities.municipalities()
+            all_groups = {(False, g) for g in info["kommunegruppe"]} | {(True, r) for r in info["region"]}
+            memo[fid] = {
+                "own": bool(np.isnan(values).any()) or rows.sum() < len(info),
+                "gruppe": groups != all_groups or any((fid, y, False, g) not in means for y in self.years
+                                                      for is_r, g in all_groups if not is_r),
+                "region": any((fid, y, True, r) not in means for y in self.years for is_r, r in all_groups if is_r),
+                "land": any((fid, y) not in country for y in self.years),
+            }
+        return memo[fid]
+
     def _twins(self) -> tuple[dict, dict]:
         """Every group's mean and the country's figure for every id and year, computed in one vectorised
         pass: they are the same for every municipality, and asked for thousands of times per workbook."""

@@ -353,9 +353,14 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     chart = book.add_chart({"type": "line"})
     styles = {2: {"color": MUNICIPALITY, "width": 3.0}, 3: {"color": GREY, "width": 1.75},
               4: {"color": LIGHT_GREY, "width": 1.5, "dash_type": "dash"}, 5: {"color": "black", "width": 1.0}}
+    blank = table.can_be_blank(fid)
+    blank = {2: blank["own"] or fig["beregning"] == "egne_tal", 3: blank["gruppe"], 4: blank["region"],
+             5: blank["land"]}
     for col, line in styles.items():
+        values = (book.chart_source(ws, head + 1, col, cached[col], GAP_COL + col) if blank[col]
+                  else [ws.name, head + 1, col, last, col])  # never blank: the table itself
         chart.add_series({"name": [ws.name, head, col], "categories": [ws.name, head + 1, 1, last, 1],
-                          "values": book.chart_source(ws, head + 1, col, cached[col], GAP_COL + col), "line": line,
+                          "values": values, "line": line,
                           "marker": {"type": "circle", "size": 5 if col == 2 else 3,
                                      "fill": {"color": line["color"]}, "border": {"color": line["color"]}}})
     chart.set_title({"name": f"{fid} {fig['navn']}", "name_font": {"size": 10}})
