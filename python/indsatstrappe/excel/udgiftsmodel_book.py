@@ -539,8 +539,10 @@ def _analysis_sheet(book: Book, model: Model, name: str, title: str, description
                      'IF(Prisniveau="Faste priser"," ("&Basisaar&")","")', s.h1,
                      f"{sel.navn} · {AREA_LABELS[model.trappe]} · {model.price}"
                      + (f" ({model.base})" if model.price == "Faste priser" else ""))
+    if not model.shown_in_data:  # a distributed workbook: say why a cell can be empty
+        note += " " + HIDDEN_NOTE
     ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 11, note, s.note)
-    ws.set_row(TITLE_ROWS + 2, 30)
+    ws.set_row(TITLE_ROWS + 2, 30 if model.shown_in_data else 45)
     return ws
 
 
@@ -603,6 +605,8 @@ def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, 
 
 
 HIDDEN_LABEL = "Fordelt med skjult nøgle"
+HIDDEN_NOTE = ("Et tomt trin er skjult: antallet af borgere er et lille tal (1-4), eller beløbet er fordelt efter en "
+               "nøgle med et skjult antal og står i kolonnen 'Fordelt med skjult nøgle' (se arket Om).")
 
 
 def _hidden_column(model: Model, formula, value, factor=None) -> list[tuple[str, object, object]]:
