@@ -15,6 +15,7 @@ from oletools.olevba import VBA_Parser
 
 from indsatstrappe import handlers, queries, workbooks
 from indsatstrappe.bookport import FileBook
+from indsatstrappe.datafiles import ADDIN_VBA, RIBBON_XML
 from indsatstrappe.excel import package
 from indsatstrappe.io.datafolder import DataFolder
 from indsatstrappe.xl.book import XlwingsBook
@@ -22,7 +23,7 @@ from test_templates import _build_date, _parts
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDIN = ROOT / "addin" / "Indsatstrappe.xlam"
-RIBBON = (ROOT / "addin" / "ribbon" / "customUI14.xml").read_text(encoding="utf-8")
+RIBBON = RIBBON_XML.read_text(encoding="utf-8")
 
 
 def _vba(path: Path) -> dict[str, str]:
@@ -46,7 +47,7 @@ def test_ribbon_part_relationship_and_callbacks(path):
     code = "\n".join(modules.values())
     for action in package.ribbon_actions(RIBBON):
         assert re.search(rf"Public Sub {action}\(control As IRibbonControl\)", code), action
-    assert _body(modules["Ribbon"]) == _body((ROOT / "addin" / "vba" / "Ribbon.bas").read_text(encoding="utf-8"))
+    assert _body(modules["Ribbon"]) == _body((ADDIN_VBA / "Ribbon.bas").read_text(encoding="utf-8"))
 
 
 def test_addin_is_an_addin_with_xlwings_settings(tmp_path):
@@ -63,7 +64,7 @@ def test_addin_is_an_addin_with_xlwings_settings(tmp_path):
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True)}
     assert conf["UDF Modules"] == "indsatstrappe.xl.udfs"
     ribbon_py = (ROOT / "python" / "indsatstrappe" / "xl" / "ribbon.py").read_text(encoding="utf-8")
-    for function in re.findall(r'KaldPython "([a-z_]+)"', (ROOT / "addin/vba/Ribbon.bas").read_text(encoding="utf-8")):
+    for function in re.findall(r'KaldPython "([a-z_]+)"', (ADDIN_VBA / "Ribbon.bas").read_text(encoding="utf-8")):
         assert f"def {function}():" in ribbon_py, function
 
 

@@ -18,8 +18,10 @@ FIRST, OTHER = 825, 147  # Læsø (the smallest) holds the shared copy; Frederik
 
 @pytest.fixture(scope="module")
 def prepared():
-    distribute._PREPARED = distribute.prepare(DataFolder())
-    return distribute._PREPARED
+    prepared = distribute.prepare(DataFolder())
+    distribute._start_worker(prepared)
+    yield prepared
+    distribute._start_worker(None)
 
 
 def _parts(path: Path) -> dict[str, bytes]:

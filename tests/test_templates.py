@@ -1,5 +1,5 @@
 """The committed templates equal a rebuild (XML compared, timestamps ignored), and their VBA source read
-back with oletools equals the sources in addin/vba."""
+back with oletools equals the sources in the package's addin/vba."""
 
 from __future__ import annotations
 

@@ -1,11 +1,25 @@
-"""Where the packaged data files live (definitions are data, shipped inside the package)."""
+"""Where the files the package reads at run time live: definitions and demo data (data/), the add-in's VBA
+and ribbon sources (addin/). All are package data, found with importlib.resources, so an installed wheel
+(pip, or xlwings Lite's Pyodide) has them as well as a checkout does."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
+
+def _package_dir() -> Path:
+    root = resources.files(__package__)
+    if not isinstance(root, Path):  # a zipped install: the readers below need real files
+        raise RuntimeError(f"Pakken {__package__} skal være installeret som filer (ikke i en zip): {root}")
+    return root
+
+
+PACKAGE_DIR = _package_dir()
+DATA_DIR = PACKAGE_DIR / "data"
 DEMO_DIR = DATA_DIR / "demo"
+ADDIN_VBA = PACKAGE_DIR / "addin" / "vba"
+RIBBON_XML = PACKAGE_DIR / "addin" / "ribbon" / "customUI14.xml"
 
 
 def packaged(name: str) -> Path:

@@ -1,10 +1,12 @@
 """`udsend`: one Nøgletal and one Udgiftsmodel workbook per municipality, small counts suppressed.
 
-The core results are computed once in the parent process (the Udgiftsmodel part in a forked helper
-while the parent does the Nøgletal part); worker processes (fork) inherit them and only write
-workbooks. The first municipality's two workbooks are built first, side by side; as soon as
-one is done, its kind's shared sheets (see excel/splice.py) go to a scratch file and every other
-municipality's workbook of that kind is queued, so no worker waits for the slower first build.
+The core results are computed once in the parent process (the Udgiftsmodel part in a helper process
+while the parent does the Nøgletal part) and handed to each worker process when it starts (its
+initializer's argument: inherited under `fork`, pickled once per worker under `spawn`, the only start
+method on Windows); workers only write workbooks. The first municipality's two workbooks are built
+first, side by side; as soon as one is done, its kind's shared sheets (see excel/splice.py) go to a
+scratch file and every other municipality's workbook of that kind is queued, so no worker waits for the
+slower first build.
 
 File names are ASCII (Noegletal_825_Laesoe.xlsx): Danish letters in file names break in zip tools,
 e-mail attachments and some intranets, and the code leads so files sort by number.
@@ -62,28 +64,31 @@ class Prepared:
     shared: dict[Path, SharedSheets] = field(default_factory=dict)  # scratch file -> shared sheets it holds
 
 
-_PREPARED: Prepared | None = None  # set in the parent before the workers fork
+_PREPARED: Prepared | None = None  # this process's prepared inputs: set by `_start_worker`, never inherited
 KINDS = ("noegletal", "udgiftsmodel")
 
 
-def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False) -> Prepared:
+def start_method() -> str:
+    """`fork` where the platform has it (workers share the parent's memory: fastest), else `spawn`."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False,
+            method: str | None = None) -> Prepared:
     """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel's inputs and
-    the children's staircase's secondary suppression in a forked process while this one gathers the Nøgletal's
-    inputs and the adults' suppression (the results come back pickled)."""
+    the children's staircase's secondary suppression in a helper process while this one gathers the Nøgletal's
+    inputs and the adults' suppression (the folder goes there without its tables; the results come back
+    pickled)."""
     first = municipalities.codes()[0]
     staircases = folder.staircases
     split = {"boern"} & set(staircases) if in_parallel else set()
     if in_parallel:
-        global _FOLDER
-        _FOLDER = folder  # the forked process reads it here: nothing to pickle on the way there
-        try:
-            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-                job = pool.submit(_udgiftsmodel_part, first, None, tuple(split))
-                raw = workbooks.noegletal_input(folder, first)
-                hidden = hidden_units(folder, raw.years, tuple(set(staircases) - split))
-                u, hidden_there = job.result()
-        finally:
-            _FOLDER = None
+        context = multiprocessing.get_context(method or start_method())
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            job = pool.submit(_udgiftsmodel_part, first, folder.for_another_process(), tuple(split))
+            raw = workbooks.noegletal_input(folder, first)
+            hidden = hidden_units(folder, raw.years, tuple(set(staircases) - split))
+            u, hidden_there = job.result()
     else:
         raw = workbooks.noegletal_input(folder, first)
         u, hidden_there = _udgiftsmodel_part(first, folder, tuple(staircases))
@@ -94,9 +99,6 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
     info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
     info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
     return Prepared(n, u, info_n, info_u)
-
-
-_FOLDER: DataFolder | None = None
 
 
 def hidden_units(folder: DataFolder, years: list[int], trapper: tuple[str, ...]) -> pd.DataFrame:
@@ -116,15 +118,14 @@ def _noegletal_part(n: noegletal_book.NoegletalInput, hidden: pd.DataFrame) -> n
     if n.beboere is not None:
         n.beboere = suppression.suppress_resident_movements(n.beboere, botilbud.MOVEMENT_KINDS)
         n.beboere_note = MOVEMENTS_NOTE
-    n.data_table()  # built once here, inherited by the worker processes
+    n.data_table()  # built once here, handed to the worker processes
     return n
 
 
-def _udgiftsmodel_part(first: int, folder: DataFolder | None = None, trapper: tuple[str, ...] = ()
+def _udgiftsmodel_part(first: int, folder: DataFolder, trapper: tuple[str, ...]
                        ) -> tuple[udgiftsmodel_book.UdgiftsmodelInput, pd.DataFrame]:
     """The Udgiftsmodel's inputs (unsuppressed, what every workbook shares computed) and the register
     units hidden on `trapper`."""
-    folder = folder or _FOLDER
     u = workbooks.udgiftsmodel_input(folder, first)
     for trappe in udgiftsmodel_book.AREA_LABELS:
         u.matched_lines(trappe)
@@ -211,34 +212,38 @@ class Result:
 
 
 def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None, workers: int = 2,
-               zip_regions: bool = False, progress: Callable[[int, int], None] | None = None) -> Result:
-    global _PREPARED
+               zip_regions: bool = False, progress: Callable[[int, int], None] | None = None,
+               method: str | None = None) -> Result:
+    """`method`: the processes' start method (`fork` or `spawn`; default `start_method()`)."""
     kommuner = kommuner or municipalities.codes()
+    method = method or start_method()
     out.mkdir(parents=True, exist_ok=True)  # foreign files in the folder are left alone
-    _PREPARED = prepare(folder, in_parallel=workers > 1)
-    # The prepared results live until the end: out of the collector's way, its full collections in the
-    # workers scan only what a workbook makes.
+    prepared = prepare(folder, in_parallel=workers > 1, method=method)
+    # The prepared results live until the end: out of the collector's way, its full collections in
+    # forked workers scan only what a workbook makes.
     gc.collect()
     gc.freeze()
     try:
-        written = _build_all(kommuner, out, workers, progress)
+        written = _build_all(prepared, kommuner, out, workers, progress, method)
     finally:
         gc.unfreeze()
-    manifest = _write_manifest(out, written, _PREPARED.info_n.period)
+        _start_worker(None)
+    manifest = _write_manifest(out, written, prepared.info_n.period)
     files = [w.path for w in written]
     if zip_regions:
         _zip_regions(out, files)
     return Result(files, manifest)
 
 
-def _build_all(kommuner: list[int], out: Path, workers: int, progress: Callable[[int, int], None] | None
-               ) -> list[Written]:
+def _build_all(prepared: Prepared, kommuner: list[int], out: Path, workers: int,
+               progress: Callable[[int, int], None] | None, method: str) -> list[Written]:
     """Every municipality's two workbooks: the first municipality's first, then each kind's others as
     soon as its shared sheets are there."""
     first, rest = kommuner[0], kommuner[1:]
     written: list[Written] = []
     total = len(KINDS) * len(kommuner)
-    with tempfile.TemporaryDirectory(prefix="udsend-") as scratch, _pool(workers if rest else 1) as pool:
+    pool = _pool(prepared, workers if rest else 1, method)
+    with tempfile.TemporaryDirectory(prefix="udsend-") as scratch, pool:
         jobs = {pool.submit(build_first_to, kind, first, out, Path(scratch)): (kind, first) for kind in KINDS}
         try:
             while jobs:
@@ -258,10 +263,18 @@ def _build_all(kommuner: list[int], out: Path, workers: int, progress: Callable[
     return sorted(written)
 
 
-def _pool(workers: int) -> Executor:
+def _start_worker(prepared: Prepared | None) -> None:
+    """A worker's initializer: the prepared inputs it builds from, given explicitly (spawn-safe)."""
+    global _PREPARED
+    _PREPARED = prepared
+
+
+def _pool(prepared: Prepared, workers: int, method: str) -> Executor:
     if workers <= 1:
+        _start_worker(prepared)
         return _InProcess()
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_start_worker, initargs=(prepared,))
 
 
 def _code_of(path: Path) -> int:

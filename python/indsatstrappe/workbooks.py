@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import botilbud, distribution, expenses, municipalities, queries
+from .datafiles import ADDIN_VBA, RIBBON_XML
 from .errors import InputError
 from .excel import noegletal_book, package, scenario_sheet, udgiftsmodel_book
 from .excel.datasheet import OWN_GROUP
@@ -18,9 +19,6 @@ from .io.datafolder import DataFolder
 from .io.output import atomic_path
 
 TEMPLATE_KOMMUNE = 101  # the templates open on København; every municipality is one dropdown away
-ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
-ADDIN_VBA = ADDIN_DIR / "vba"
-RIBBON_XML = ADDIN_DIR / "ribbon" / "customUI14.xml"
 
 
 def file_slug(name: str) -> str:
@@ -34,7 +32,7 @@ def noegletal_filename(kommune: int) -> str:
 
 
 def template_vba_modules() -> dict[str, str]:
-    """The VBA modules of macro-enabled templates: the sources in addin/vba."""
+    """The VBA modules of macro-enabled templates: the sources in the package's addin/vba."""
     from .excel import vba
 
     return vba.sources(ADDIN_VBA)
@@ -105,7 +103,7 @@ def write_noegletal(folder: DataFolder, target: Path, kommune: int, gruppe: str 
 
 
 def write_addin(target: Path, build_date: date | None = None) -> Path:
-    """addin/Indsatstrappe.xlam: the ribbon, its VBA callbacks (addin/vba/Ribbon.bas) and xlwings.conf."""
+    """addin/Indsatstrappe.xlam: the ribbon, its VBA callbacks (the package's addin/vba/Ribbon.bas) and xlwings.conf."""
     from .excel import addin_book, vba
 
     info = BookInfo(title=addin_book.TITLE, kommune_navn="", data_label="", is_demo=False, period="",

@@ -1,4 +1,4 @@
-"""Build a source-only VBA project (vbaProject.bin) from the text sources in addin/vba.
+"""Build a source-only VBA project (vbaProject.bin) from the text sources in the package's addin/vba.
 
 ms-ovba writes the OLE container; we write the module text ourselves, because the library's own
 normalisation appends to files and writes UTF-8 while declaring code page 1252 (æøå would break).

@@ -143,6 +143,15 @@ class DataFolder:
             raise InputError(problems)
         return self._store(name, df)
 
+    def for_another_process(self) -> DataFolder:
+        """A copy to send to a worker process: tables read from the files are read again there (cheaper than
+        pickling them); tables given with `replace_table` travel along."""
+        copy = object.__new__(DataFolder)
+        copy.__dict__.update(self.__dict__)
+        copy._tables = {k: v for k, v in self._tables.items() if k in self._replaced}
+        copy.warnings = []
+        return copy
+
     def replace_table(self, name: str, df: pd.DataFrame) -> None:
         """Use `df` for a table (e.g. own figures typed into a workbook) instead of the folder's file."""
         self._store(name, df)

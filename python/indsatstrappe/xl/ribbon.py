@@ -1,4 +1,4 @@
-"""Ribbon callbacks (called by addin/vba/Ribbon.bas through xlwings' RunPython): a port and a handler."""
+"""Ribbon callbacks (called by the package's addin/vba/Ribbon.bas through xlwings' RunPython): a port and a handler."""
 
 from .. import handlers
 from .book import XlwingsBook
