@@ -195,15 +195,36 @@ class DataTable:
             for y in self.years:
                 book.wb.define_name(self.name(block, y),
                                     "=" + fx.column_range(DATA_SHEET, self.col(block, y), 1, self.last_row))
-        ws.hide()
-        book.protect(ws)
+        ws.hide()  # not protected: xlwings Lite's "Opdater data" writes new numbers into it in place
         return ws
 
+    def headers(self) -> list[str]:
+        return ["id", "kommune_kode", "kommunegruppe", "region"] + [f"{b}{y}" for b in "TNV" for y in self.years]
+
+    def value_formula(self, r: int, j: int, factor: str) -> str:
+        """V in sheet row r (0-based) for the j-th year: blank where there is no denominator."""
+        ny = len(self.years)
+        tc, nc = fx.cell(r, 4 + j), fx.cell(r, 4 + ny + j)
+        return f"=IF({nc}>0,{factor}*{tc}/{nc},\"\")"
+
+    def sheet_rows(self) -> list[list]:
+        """The sheet as rows of cell values (formulas as text, an empty cell as None): what xlwings writes
+        into an open workbook to refresh it in place."""
+        ny = len(self.years)
+        t, n = self.t.to_numpy().tolist(), self.n.to_numpy().tolist()
+        rows = [self.headers()]
+        ids, kommuner = self.keys["id"].tolist(), self.keys["kommune_kode"].tolist()
+        for i in range(len(ids)):
+            has = [n[i][j] > 0 for j in range(ny)]
+            f = _num(self.faktor[ids[i]])
+            rows.append([ids[i], int(kommuner[i]), self.gruppe[i], self.region[i]]
+                        + [t[i][j] if has[j] else None for j in range(ny)]
+                        + [n[i][j] if has[j] else None for j in range(ny)]
+                        + [self.value_formula(i + 1, j, f) if has[j] else None for j in range(ny)])
+        return rows
+
     def _write_cells(self, ws: Worksheet, s: Styles) -> None:
-        headers = ["id", "kommune_kode", "kommunegruppe", "region"]
-        for block in ("T", "N", "V"):
-            headers += [f"{block}{y}" for y in self.years]
-        ws.write_row(0, 0, headers, s.header)
+        ws.write_row(0, 0, self.headers(), s.header)
         ids, kommuner = self.keys["id"].tolist(), self.keys["kommune_kode"].tolist()
         # Python floats, put as XlsxWriter writes them
         t, n, v = self.t.to_numpy().tolist(), self.n.to_numpy().tolist(), self.v.to_numpy().tolist()
@@ -219,8 +240,7 @@ class DataTable:
                 if n[i][j] > 0:
                     ws.put_number(r, 4 + j, t[i][j])
                     ws.put_number(r, 4 + ny + j, n[i][j])
-                    tc, nc = fx.cell(r, 4 + j), fx.cell(r, 4 + ny + j)
-                    ws.put_formula(r, 4 + 2 * ny + j, f"=IF({nc}>0,{f}*{tc}/{nc},\"\")", v[i][j])
+                    ws.put_formula(r, 4 + 2 * ny + j, self.value_formula(r, j, f), v[i][j])
 
 
 def _num(value: float) -> str:

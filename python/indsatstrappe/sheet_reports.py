@@ -1,0 +1,225 @@
+"""What the buttons of a workbook without local Python (xlwings Lite) write: the user's choices and a data
+folder in, a titled table out. Pure: no Excel here, so the same answers are tested without Excel and
+`xl/lite.py` only moves cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import danish, keyfigures, municipalities, queries
+from .errors import InputError
+from .excel.datasheet import DATA_SHEET
+from .io.contracts import TABLES
+from .io.datafolder import DataFolder
+from .staircase import STAIRCASES
+
+SETTINGS_SHEET = "Indstillinger"
+# (label on the settings sheet, default): the rows a user fills in, in this order from row 4
+SETTINGS = (
+    ("Datamappe", "", "Tom: de medfølgende demodata. Ellers mappen under /data, som du har lagt ind i xlwings "
+                      "Lite (menuen Files > Import/Export), fx /data/mine_data."),
+    ("Kommune", "København", "Kommunens navn eller kode, fx Aarhus eller 751."),
+    ("Trappe", "boern", "boern (udsatte børn og unge) eller voksne (socialpsykiatrien)."),
+    ("År", "", "Tom: alle år."),
+    ("Fra dato", "2023-12-31", "Bevægelser: første dag (ÅÅÅÅ-MM-DD)."),
+    ("Til dato", "2024-12-31", "Bevægelser: anden dag (ÅÅÅÅ-MM-DD)."),
+)
+FIRST_SETTING_ROW = 4  # Excel row of the first setting; label in column B, value in C, help in D
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The user's choices from the settings sheet, checked."""
+
+    data: str | None
+    kommune: int
+    trappe: str
+    aar: int | None
+    fra: pd.Timestamp
+    til: pd.Timestamp
+
+    def folder(self) -> DataFolder:
+        return DataFolder(self.data or None)
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    rows: list[list]  # header first
+    note: str = ""
+
+
+def _cell(label: str) -> str:
+    row = FIRST_SETTING_ROW + [s[0] for s in SETTINGS].index(label)
+    return f"{SETTINGS_SHEET}!C{row}"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def parse_choices(values: dict[str, object]) -> Choices:
+    """The settings sheet's values by label; every problem named with its cell."""
+    problems = []
+
+    def attempt(label, parse):
+        try:
+            return parse(_text(values.get(label)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    def kommune(text: str) -> int:
+        return municipalities.parse_kommune(text, _cell("Kommune"))
+
+    def trappe(text: str) -> str:
+        if text not in STAIRCASES:
+            raise InputError.single(_cell("Trappe"), f"ukendt trappe '{text}'.", "Skriv boern eller voksne.")
+        return text
+
+    def year(text: str) -> int | None:
+        if not text:
+            return None
+        if not text.isdigit():
+            raise InputError.single(_cell("År"), f"'{text}' er ikke et år.",
+                                    "Skriv fx 2024, eller lad feltet stå tomt.")
+        return int(text)
+
+    def day(label: str):
+        return lambda text: queries.parse_day(text, _cell(label))
+
+    choices = dict(data=_text(values.get("Datamappe")) or None, kommune=attempt("Kommune", kommune),
+                   trappe=attempt("Trappe", trappe), aar=attempt("År", year), fra=attempt("Fra dato", day("Fra dato")),
+                   til=attempt("Til dato", day("Til dato")))
+    if problems:
+        raise InputError(problems)
+    return Choices(**choices)
+
+
+def _name(c: Choices) -> str:
+    return f"{municipalities.name_of(c.kommune)} ({c.kommune})"
+
+
+def _cells(frame: pd.DataFrame) -> list[list]:
+    """A frame as sheet rows: numbers as numbers, missing as an empty cell (never 0)."""
+    out = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    return [[v.item() if isinstance(v, np.generic) else v for v in row] for row in out]
+
+
+def distribution_report(c: Choices) -> Report:
+    folder = c.folder()
+    dist = queries.distribution_for(folder, c.trappe, [c.kommune], c.aar, "kommunegruppe")
+    if c.aar is not None:
+        dist = dist[dist["aar"] == c.aar]
+    columns = {"kommune_kode": "Kommunekode", "aar": "År", "trin": "Trin", "trin_navn": "Trin (navn)",
+               "antal": "Antal borgere", "andel": "Andel", "pr_1000": "Pr. 1.000 i aldersgruppen"}
+    shown = dist[[k for k in columns if k in dist.columns]].rename(columns=columns)
+    return Report(f"Borgere pr. trin – {_name(c)}, {folder.staircases[c.trappe].navn}, med gruppe og hele landet "
+                  f"({folder.meta.label})", [list(shown.columns), *_cells(shown)],
+                  "Andel er en brøk (0,25 = 25 %). Kommunekode 0: gruppen og hele landet.")
+
+
+def key_figure_report(c: Choices) -> Report:
+    folder = c.folder()
+    result = queries.key_figure_comparison(folder, c.trappe, c.kommune, None)
+    if c.aar is not None:
+        result = result[result["aar"] == c.aar]
+    catalogue = keyfigures.catalogue()
+    result = result.assign(navn=result["noegletal_id"].map(catalogue["navn"]),
+                           enhed=result["noegletal_id"].map(catalogue["enhed"]))
+    columns = {"noegletal_id": "Nøgletal", "navn": "Navn", "enhed": "Enhed", "aar": "År", "vaerdi": "Kommunen",
+               "gruppe_vaerdi": "Gruppen", "land_vaerdi": "Hele landet"}
+    shown = result[[k for k in columns if k in result.columns]].rename(columns=columns)
+    return Report(f"Nøgletal – {_name(c)}, {folder.staircases[c.trappe].navn} ({folder.meta.label})",
+                  [list(shown.columns), *_cells(shown)], "Tomt felt: ingen værdi (ikke 0).")
+
+
+def expense_report(c: Choices) -> Report:
+    folder = c.folder()
+    table = queries.expense_table(folder, c.trappe, c.kommune)
+    if c.aar is not None:
+        table = table[table["aar"] == c.aar]
+    columns = {"aar": "År", "trin": "Trin", "trin_navn": "Navn", "beloeb": "Netto, kr.", "andel": "Andel",
+               "enhedspris": "Kr. pr. borger", "refusion": "Heraf refusion, kr."}
+    shown = table[[k for k in columns if k in table.columns]].rename(columns=columns)
+    return Report(f"Udgifter pr. trin – {_name(c)}, løbende priser ({folder.meta.label})",
+                  [list(shown.columns), *_cells(shown)], "Standardfordelingsnøglen. Andel er en brøk.")
+
+
+def movement_report(c: Choices) -> Report:
+    folder = c.folder()
+    matrix = queries.movement_matrix(folder, c.trappe, c.fra, c.til, c.kommune)
+    shown = matrix.rename(columns={"fra_trin": "Fra trin", "til_trin": "Til trin", "antal": "Antal borgere"})
+    return Report(f"Bevægelser {c.fra:%d-%m-%Y} → {c.til:%d-%m-%Y} – {_name(c)} ({folder.meta.label})",
+                  [list(shown.columns), *_cells(shown)], "Trin 0 = ingen indsats.")
+
+
+def validation_report(c: Choices) -> Report:
+    folder = c.folder()
+    problems = folder.validate()
+    errors = [p for p in problems if not p.advarsel]
+    present = folder.available()
+    missing = [t for t in TABLES if t not in present]
+    rows = [["Hvad", "Hvor", "Fejl", "Gør sådan"]] + [
+        ["Advarsel" if p.advarsel else "Fejl",
+         ", ".join(x for x in (p.fil, f"række {p.raekke}" if p.raekke else "", p.kolonne or "") if x), p.fejl, p.raad]
+        for p in problems] + ([] if problems else [["OK", str(folder.path), "Ingen fejl og ingen advarsler.", ""]])
+    summary = (f"{len(errors)} fejl og {len(problems) - len(errors)} advarsler i {folder.path}. "
+               f"Tabeller: {', '.join(present) or 'ingen'}"
+               + (f"; ikke med: {', '.join(missing)}." if missing else "."))
+    return Report(f"Validering af datamappen ({folder.meta.label})", rows, summary)
+
+
+# -- refreshing the hidden Data sheet of an open workbook --------------------------------------------------
+
+def refreshed_data_sheet(c: Choices, current: list[list]) -> list[list]:
+    """The Nøgletal workbook's Data sheet from the chosen data folder, checked to fit the open workbook's."""
+    from . import workbooks
+
+    fresh = workbooks.noegletal_input(c.folder(), c.kommune).data_table().sheet_rows()
+    check_same_layout(current, fresh, f"arket '{DATA_SHEET}'")
+    return fresh
+
+
+def check_same_layout(current: list[list], fresh: list[list], where: str) -> None:
+    """The new data fit the workbook only with the same years and rows: its formulas and names were laid out
+    for them. Otherwise the workbook must be rebuilt (`indsatstrappe opdater`), never half-filled."""
+    if not current or current[0][: len(fresh[0])] != fresh[0] or len(current[0]) < len(fresh[0]):
+        have = [str(h)[1:] for h in (current[0] if current else []) if str(h).startswith("T")]
+        want = [str(h)[1:] for h in fresh[0] if str(h).startswith("T")]
+        raise InputError.single(
+            where, f"projektmappen har årene {', '.join(have) or 'ingen'}, datapakken {', '.join(want)}.",
+            "Nye år kræver en ny projektmappe: kør 'indsatstrappe opdater' på en pc med Python, eller hent en ny "
+            "projektmappe fra den, der sender dem ud. Intet er ændret.")
+    keys_now = [tuple(r[:2]) for r in current[1:] if r and r[0] not in (None, "")]
+    keys_new = [tuple(r[:2]) for r in fresh[1:]]
+    if [(str(a), int(float(b))) for a, b in keys_now] != [(str(a), int(b)) for a, b in keys_new]:
+        raise InputError.single(
+            where, f"projektmappen har {len(keys_now)} rækker med nøgletal, datapakken {len(keys_new)} (eller "
+            "andre nøgletal).", "Kør 'indsatstrappe opdater' på en pc med Python for at bygge projektmappen om. "
+            "Intet er ændret.")
+
+
+def changed_cells(current: list[list], fresh: list[list]) -> int:
+    """How many counts (T and N) the refresh changes, said to the user afterwards. V holds formulas."""
+    ny = sum(1 for h in fresh[0] if str(h).startswith("T"))
+
+    def number(v: object) -> float | None:
+        return None if v in (None, "") else float(v)
+
+    return sum(number(a) != number(b) for old, new in zip(current[1:], fresh[1:], strict=False)
+               for a, b in zip(old[4:4 + 2 * ny], new[4:4 + 2 * ny], strict=False))
+
+
+def describe(n: int) -> str:
+    return danish.integer(n)
