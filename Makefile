@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench templates addin demodata clean libreoffice
+.PHONY: demo test lint bench templates addin demodata clean libreoffice wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,13 @@ templates: $(STAMP)
 addin: $(STAMP)
 	$(BIN)/indsatstrappe byg-addin --ud addin/Indsatstrappe.xlam
 
+# The wheel xlwings Lite (requirements.txt) and pip install: dist/indsatstrappe-<version>-py3-none-any.whl
+wheel: $(STAMP)
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation -w dist .
+
 # Rebuild the bundled demo data package (deterministic: the same files every time).
 demodata: $(STAMP)
 	$(BIN)/python -m indsatstrappe.demo_generator
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out dist build .pytest_cache .ruff_cache
