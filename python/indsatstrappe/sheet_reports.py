@@ -116,44 +116,43 @@ def _cells(frame: pd.DataFrame) -> list[list]:
     return [[v.item() if isinstance(v, np.generic) else v for v in row] for row in out]
 
 
+def _table(frame: pd.DataFrame, c: Choices, columns: dict[str, str]) -> list[list]:
+    """The chosen year's rows (all years without one), the named columns under their Danish headings."""
+    if c.aar is not None:
+        frame = frame[frame["aar"] == c.aar]
+    shown = frame[[k for k in columns if k in frame.columns]].rename(columns=columns)
+    return [list(shown.columns), *_cells(shown)]
+
+
 def distribution_report(c: Choices) -> Report:
     folder = c.folder()
     dist = queries.distribution_for(folder, c.trappe, [c.kommune], c.aar, "kommunegruppe")
-    if c.aar is not None:
-        dist = dist[dist["aar"] == c.aar]
-    columns = {"kommune_kode": "Kommunekode", "aar": "År", "trin": "Trin", "trin_navn": "Trin (navn)",
-               "antal": "Antal borgere", "andel": "Andel", "pr_1000": "Pr. 1.000 i aldersgruppen"}
-    shown = dist[[k for k in columns if k in dist.columns]].rename(columns=columns)
+    rows = _table(dist, c, {"kommune_kode": "Kommunekode", "aar": "År", "trin": "Trin", "trin_navn": "Trin (navn)",
+                            "antal": "Antal borgere", "andel": "Andel", "pr_1000": "Pr. 1.000 i aldersgruppen"})
     return Report(f"Borgere pr. trin – {_name(c)}, {folder.staircases[c.trappe].navn}, med gruppe og hele landet "
-                  f"({folder.meta.label})", [list(shown.columns), *_cells(shown)],
+                  f"({folder.meta.label})", rows,
                   "Andel er en brøk (0,25 = 25 %). Kommunekode 0: gruppen og hele landet.")
 
 
 def key_figure_report(c: Choices) -> Report:
     folder = c.folder()
     result = queries.key_figure_comparison(folder, c.trappe, c.kommune, None)
-    if c.aar is not None:
-        result = result[result["aar"] == c.aar]
     catalogue = keyfigures.catalogue()
     result = result.assign(navn=result["noegletal_id"].map(catalogue["navn"]),
                            enhed=result["noegletal_id"].map(catalogue["enhed"]))
-    columns = {"noegletal_id": "Nøgletal", "navn": "Navn", "enhed": "Enhed", "aar": "År", "vaerdi": "Kommunen",
-               "gruppe_vaerdi": "Gruppen", "land_vaerdi": "Hele landet"}
-    shown = result[[k for k in columns if k in result.columns]].rename(columns=columns)
-    return Report(f"Nøgletal – {_name(c)}, {folder.staircases[c.trappe].navn} ({folder.meta.label})",
-                  [list(shown.columns), *_cells(shown)], "Tomt felt: ingen værdi (ikke 0).")
+    rows = _table(result, c, {"noegletal_id": "Nøgletal", "navn": "Navn", "enhed": "Enhed", "aar": "År",
+                              "vaerdi": "Kommunen", "gruppe_vaerdi": "Gruppen", "land_vaerdi": "Hele landet"})
+    return Report(f"Nøgletal – {_name(c)}, {folder.staircases[c.trappe].navn} ({folder.meta.label})", rows,
+                  "Tomt felt: ingen værdi (ikke 0).")
 
 
 def expense_report(c: Choices) -> Report:
     folder = c.folder()
     table = queries.expense_table(folder, c.trappe, c.kommune)
-    if c.aar is not None:
-        table = table[table["aar"] == c.aar]
-    columns = {"aar": "År", "trin": "Trin", "trin_navn": "Navn", "beloeb": "Netto, kr.", "andel": "Andel",
-               "enhedspris": "Kr. pr. borger", "refusion": "Heraf refusion, kr."}
-    shown = table[[k for k in columns if k in table.columns]].rename(columns=columns)
-    return Report(f"Udgifter pr. trin – {_name(c)}, løbende priser ({folder.meta.label})",
-                  [list(shown.columns), *_cells(shown)], "Standardfordelingsnøglen. Andel er en brøk.")
+    rows = _table(table, c, {"aar": "År", "trin": "Trin", "trin_navn": "Navn", "beloeb": "Netto, kr.",
+                             "andel": "Andel", "enhedspris": "Kr. pr. borger", "refusion": "Heraf refusion, kr."})
+    return Report(f"Udgifter pr. trin – {_name(c)}, løbende priser ({folder.meta.label})", rows,
+                  "Standardfordelingsnøglen. Andel er en brøk.")
 
 
 def movement_report(c: Choices) -> Report:
