@@ -12,8 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers.ooxml import Validation
-from indsatstrappe.cli import main
+# xlwings registers its Office.js engine (xw.Book(json=...), used by tests/test_lite.py) only when the PRO
+# licence is valid at its first import, so the key is set before any test module imports xlwings. The
+# project is open source and its users are public authorities: the noncommercial licence applies.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+from helpers.ooxml import Validation  # noqa: E402
+from indsatstrappe.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # open source, used by public authorities
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # also in conftest.py, before xlwings is imported
 
 import xlwings as xw  # noqa: E402
 from xlwings import server  # noqa: E402
