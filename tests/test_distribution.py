@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indsatstrappe import distribution, municipalities
+from indsatstrappe import coverage, distribution, municipalities
 from indsatstrappe.staircase import default_staircases
 
 BOERN = default_staircases()["boern"]
@@ -30,11 +30,14 @@ BEFOLKNING = frame([(101, 2023, "0-17", 1000), (147, 2023, "0-17", 500), (101, 2
 def test_hand_computed_distribution():
     dist = distribution.step_distribution(MODTAGERE, BEFOLKNING, BOERN)
     kbh = dist[dist["kommune_kode"] == 101].set_index("trin")
-    assert list(kbh.index) == [1, 2, 3, 4, 5, 6]  # every step a row, zero included
-    assert list(kbh["antal"]) == [0, 30, 15, 2, 3, 10]  # uoplyst (ANBAAR12:99) is on no step
+    assert list(kbh.index) == [1, 2, 3, 4, 5, 6]  # every step a row
+    # step 1 is own data only (EGEN:ALMEN) and 101 sent none: missing, not 0; uoplyst (ANBAAR12:99) is on no step
+    assert np.isnan(kbh.loc[1, "antal"])
+    assert list(kbh["antal"])[1:] == [30, 15, 2, 3, 10]
     assert kbh.loc[2, "andel"] == pytest.approx(0.5)
     assert kbh.loc[6, "andel"] == pytest.approx(10 / 60)
-    assert list(kbh["pr_1000"]) == pytest.approx([0, 30, 15, 2, 3, 10])
+    assert np.isnan(kbh.loc[1, "pr_1000"])
+    assert list(kbh["pr_1000"])[1:] == pytest.approx([30, 15, 2, 3, 10])
     assert kbh.loc[6, "trin_navn"] == "Anbringelse på institution"
     assert list(dist.columns) == distribution.COLUMNS
 
@@ -87,11 +90,31 @@ def test_properties_shares_sum_to_one_and_counts_to_the_staircase_total(df):
     for staircase in (BOERN, VOKSNE):
         dist = distribution.step_distribution(df, None, staircase)
         on = df[(df["trappe"] == staircase.key)]
-        placed = on[on["indsats"].map(staircase.step_map()).notna()]
-        expected = placed.groupby(["kommune_kode", "aar"])["antal"].sum()
+        placed = on.assign(trin=on["indsats"].map(staircase.step_map())).dropna(subset=["trin"])
+        # a step is reported where one of its codes is (an own-data code with a row, or a register code that
+        # exists that year), and then every row on it counts
+        source = placed["indsats"].str.split(":").str[0]
+        ok = pd.Series([coverage.exists_in(c, y) for c, y in zip(placed["indsats"], placed["aar"], strict=True)],
+                       index=placed.index, dtype=bool)
+        for i in placed.index[source != "EGEN"]:  # a register covers the municipalities it has rows for
+            k, y, t = placed.at[i, "kommune_kode"], placed.at[i, "aar"], int(placed.at[i, "trin"])
+            ok[i] = ok[i] or any(coverage.exists_in(c, y) and not coverage.is_own_data(c)
+                                 for c in coverage.codes_on_steps(staircase, {t}))
+        reported_steps = set(zip(placed["kommune_kode"][ok], placed["aar"][ok], placed["trin"][ok].astype(int),
+                                 strict=True))
+        on_reported = placed[np.array([(k, y, int(t)) in reported_steps for k, y, t in
+                                       zip(placed["kommune_kode"], placed["aar"], placed["trin"], strict=True)], bool)]
+        expected = on_reported.groupby(["kommune_kode", "aar"])["antal"].sum()
         got = dist.groupby(["kommune_kode", "aar"])["antal"].sum()
         assert got.reindex(expected.index).tolist() == expected.tolist()
         assert (dist.groupby(["kommune_kode", "aar"]).size() == staircase.n_steps).all()
+        # an own-data step without a row of its own is missing, never 0
+        own_only = [t for t in staircase.step_numbers if not coverage.register_can_give(staircase, t)]
+        for (k, y), rows in dist.groupby(["kommune_kode", "aar"]):
+            for t in own_only:
+                sent = placed[(placed["kommune_kode"] == k) & (placed["aar"] == y) & (placed["trin"] == t)
+                              & (source == "EGEN")]
+                assert np.isnan(rows.set_index("trin").loc[t, "antal"]) == sent.empty
         shares = dist.groupby(["kommune_kode", "aar"])["andel"].sum(min_count=1)
         totals = dist.groupby(["kommune_kode", "aar"])["antal"].sum()
         assert np.allclose(shares[totals > 0], 1.0)

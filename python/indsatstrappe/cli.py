@@ -16,7 +16,19 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, danish, expenses, fetch, keyfigures, movements, municipalities, queries, workbooks
+from . import (
+    __version__,
+    coverage,
+    danish,
+    distribution,
+    expenses,
+    fetch,
+    keyfigures,
+    movements,
+    municipalities,
+    queries,
+    workbooks,
+)
 from .errors import InputError, Problem
 from .excel import reader
 from .io import accounts as account_export
@@ -158,15 +170,20 @@ def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int,
     for name, justify in (("Trin", "right"), ("Navn", "left"), ("Antal", "right"), ("Andel", "right"),
                           ("Pr. 1.000", "right"), ("Gruppe", "right"), ("Landet", "right")):
         table.add_column(name, justify=justify, no_wrap=True)
-    table.caption = "Gruppe og Landet: pr. 1.000 indbyggere i aldersgruppen " + staircase.aldersgruppe
+    table.caption = ("Gruppe og Landet: pr. 1.000 indbyggere i aldersgruppen " + staircase.aldersgruppe
+                     + ". I alt og andele: de trin, kommunen har tal for.")
     table.caption_justify = "left"
     for r in own.itertuples():
-        table.add_row(str(r.trin), r.trin_navn, danish.integer(r.antal), danish.percent(r.andel),
+        count = danish.integer(r.antal) if not danish.missing(r.antal) else \
+            ("–" if coverage.register_can_give(staircase, r.trin, aar) else "kræver egne data")
+        table.add_row(str(r.trin), r.trin_navn, count, danish.percent(r.andel),
                       danish.decimal(r.pr_1000), danish.decimal(group.loc[r.trin, "pr_1000"]),
                       danish.decimal(land.loc[r.trin, "pr_1000"]))
     table.add_row("", "I alt", danish.integer(own["antal"].sum()), danish.percent(own["andel"].sum()),
                   danish.decimal(own["pr_1000"].sum()), "", "", style="bold")
     out.print(table)
+    for line in _coverage_lines(folder, trappe, kommune, aar, gruppe):
+        out.print("  " + line)
     unplaced = queries.unplaced_for(folder, trappe, [kommune])
     unplaced = unplaced[unplaced["aar"] == aar]
     for r in unplaced.itertuples():
@@ -174,6 +191,23 @@ def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int,
         out.print(f"  + {danish.integer(r.antal)} {label}")
     group_name = municipalities.comparison_group(gruppe, kommune).navn
     out.print(f"  Gruppe: {group_name} (gennemsnit af kommunernes tal); landet: samlet tal.\n")
+
+
+def _coverage_lines(folder: DataFolder, trappe: str, kommune: int, aar: int, gruppe: str | None) -> list[str]:
+    """Which steps the group's and the country's values are taken over fewer than all municipalities."""
+    dist = queries.distributions(folder, trappe)
+    dist = dist[dist["aar"] == aar]
+    lines = []
+    country = municipalities.country()
+    nobody = set(distribution.reporting_members(dist, country).query("med_tal == 0")["trin"])
+    if nobody:
+        lines.append(f"Trin {', '.join(map(str, sorted(nobody)))}: ingen kommune har tal for {aar}.")
+    for group in (municipalities.comparison_group(gruppe, kommune), country):
+        n = distribution.reporting_members(dist, group)
+        for r in n[(n["med_tal"] < n["kommuner"]) & ~n["trin"].isin(nobody)].itertuples():
+            lines.append(f"Trin {r.trin}: {group.navn} er taget over de {r.med_tal} af {r.kommuner} kommuner, "
+                         "der har tal for trinnet.")
+    return lines
 
 
 # -- bevaegelser --------------------------------------------------------------------------------
@@ -254,13 +288,37 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
                           ("Gruppe", "right"), ("Landet", "right")):
         table.add_column(name, justify=justify)
     catalogue = keyfigures.catalogue()
+    staircase = folder.staircases[trappe]
     for fid, rows in result.groupby("noegletal_id", sort=False):
         row = rows[rows["aar"] == latest]
         entry = catalogue.loc[fid]
         cells = [danish.decimal(row[c].iloc[0]) if len(row) else "–"
                  for c in ("vaerdi", "gruppe_vaerdi", "land_vaerdi")]
+        if cells[0] == "–" and keyfigures.needs_own_data(entry, staircase, int(latest)):
+            cells[0] = "kræver egne data"
         table.add_row(str(entry["nr"]), entry["navn"], entry["enhed"], *cells)
     out.print(table)
+    for line in _figure_notes(folder, trappe, group, int(latest), sorted(int(y) for y in result["aar"].unique())):
+        out.print("  " + line)
+
+
+def _figure_notes(folder: DataFolder, trappe: str, group: municipalities.ComparisonGroup, year: int,
+                  years: list[int]) -> list[str]:
+    """Where a group's or the country's value covers fewer than all municipalities, and series breaks."""
+    values = queries.key_figures(folder, trappe)
+    lines = []
+    for g in (group, municipalities.country()):
+        n = keyfigures.members_with_value(values[values["aar"] == year], g)
+        for r in n[n["med_tal"] < n["kommuner"]].itertuples():
+            lines.append(f"{r.noegletal_id}: {g.navn} er taget over de {r.med_tal} af {r.kommuner} kommuner, "
+                         f"der har tal i {year}.")
+    staircase = folder.staircases[trappe]
+    for fid, fig in keyfigures.for_staircase(trappe).iterrows():
+        breaks = keyfigures.series_breaks(fig, staircase, years)
+        if breaks:
+            lines.append(f"{fid}: brud i serien i {', '.join(map(str, breaks))} (registrets koder skifter; "
+                         "se Definitioner).")
+    return lines
 
 
 # -- udgifter -----------------------------------------------------------------------------------
@@ -354,6 +412,15 @@ def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, inds
     table.add_row("I alt", "", danish.integer(totals["udgift_uden"].sum()), danish.integer(totals["udgift_med"].sum()),
                   danish.integer(totals["forskel"].sum()), style="bold")
     out.print(table)
+    first_year = result[result["trin"] != scenario_model.TOTAL]
+    first_year = first_year[first_year["aar"] == first_year["aar"].min()]
+    no_price = [int(r.trin) for r in first_year.itertuples() if danish.missing(r.enhedspris) and r.borgere_uden > 0]
+    no_count = [int(r.trin) for r in first_year.itertuples() if danish.missing(r.borgere_uden)]
+    if no_price:
+        out.print(f"Uden enhedspris (hverken kommunens eller gruppens): trin {', '.join(map(str, no_price))}. "
+                  "Deres udgifter er ukendte og ikke med i tallene.")
+    if no_count:
+        out.print(f"Uden antal borgere i {first}: trin {', '.join(map(str, no_count))} (kommunen har ikke tal).")
     for line in scenario_model.ASSUMPTIONS:
         out.print(f"[dim]• {line}[/dim]")
 

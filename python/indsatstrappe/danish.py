@@ -9,19 +9,27 @@ def _swap(text: str) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def missing(value: object) -> bool:
+    """None, NaN or pandas' NA: a number that is not there (written "–", never 0)."""
+    try:
+        return value is None or math.isnan(float(value))
+    except TypeError:  # pandas.NA refuses float()
+        return True
+
+
 def integer(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return "–"
     return _swap(f"{round(value):,}")
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return "–"
     return _swap(f"{value:,.{digits}f}")
 
 
 def percent(share: float | None, digits: int = 1) -> str:
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    if missing(share):
         return "–"
     return decimal(share * 100, digits) + " %"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import coverage
 from .municipalities import ComparisonGroup
 from .staircase import Staircase
 
@@ -33,6 +34,15 @@ def step_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
     return out.sort_values(["kommune_kode", "aar", "trin"]).reset_index(drop=True)
 
 
+def reported_step_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+    """step_counts with antal missing (NaN) on the steps a municipality does not report (see coverage):
+    what a reader is shown. step_counts' zeros stay the split key of the expense model."""
+    counts = step_counts(modtagere, staircase)
+    reported = coverage.reported_steps(modtagere, staircase).assign(_ok=True)
+    ok = counts.merge(reported, on=["kommune_kode", "aar", "trin"], how="left")["_ok"].fillna(False).to_numpy(bool)
+    return counts.assign(antal=counts["antal"].astype(float).where(ok))
+
+
 def unplaced_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
     """kommune_kode, aar, uden_trin, antal: counts on known codes that stand on no step (uoplyst, udenfor)."""
     rows = _on_staircase(modtagere, staircase)
@@ -51,14 +61,16 @@ def age_group_population(befolkning: pd.DataFrame, staircase: Staircase) -> pd.D
 
 def step_distribution(modtagere: pd.DataFrame, befolkning: pd.DataFrame | None,
                       staircase: Staircase) -> pd.DataFrame:
-    """The contract's distribution for every municipality and year in `modtagere`."""
-    counts = step_counts(modtagere, staircase)
+    """The contract's distribution for every municipality and year in `modtagere`. A step the municipality
+    does not report has no count, share or rate; shares are of the citizens on the reported steps."""
+    counts = reported_step_counts(modtagere, staircase)
     total = counts.groupby(["kommune_kode", "aar"])["antal"].transform("sum")
     counts["andel"] = np.where(total > 0, counts["antal"] / total.where(total > 0, 1), np.nan)
     if befolkning is not None:
         counts = counts.merge(age_group_population(befolkning, staircase), on=["kommune_kode", "aar"],
                               how="left")
-        counts["pr_1000"] = counts["antal"] / counts["befolkning"].where(counts["befolkning"] > 0) * 1000
+        population = counts["befolkning"].astype(float)
+        counts["pr_1000"] = counts["antal"] / population.where(population > 0) * 1000
     else:
         counts["pr_1000"] = np.nan
     return _finish(counts, staircase)
@@ -68,20 +80,24 @@ def group_distribution(dist: pd.DataFrame, befolkning: pd.DataFrame | None, stai
                        group: ComparisonGroup) -> pd.DataFrame:
     """A comparison group's distribution from its members' rows of `dist`.
 
-    Counts are summed. Shares and rates follow the key-figure convention: a group's is the unweighted
-    mean of its members' values, the whole country's is the weighted rate (sums over sums).
+    Counts are summed over the members that report the step (none: missing). Shares and rates follow the
+    key-figure convention: a group's is the unweighted mean of its reporting members' values, the whole
+    country's is the weighted rate (sums over sums) over the municipalities that report the step.
     """
     members = dist[dist["kommune_kode"].isin(group.members)]
     by = ["aar", "trin"]
-    out = members.groupby(by, as_index=False).agg(antal=("antal", "sum"))
+    out = members.groupby(by, as_index=False).agg(antal=("antal", lambda a: a.sum(min_count=1)))
     if group.weighted:
-        total = out.groupby("aar")["antal"].transform("sum")
-        out["andel"] = out["antal"] / total.where(total > 0)
+        # a step's share among the municipalities that report it: their citizens on it over all of theirs
+        totals = members.groupby(["kommune_kode", "aar"])["antal"].transform("sum")
+        base = members.assign(total=totals.where(members["antal"].notna())).groupby(by, as_index=False)["total"].sum()
+        out = out.merge(base, on=by, how="left")
+        out["andel"] = out["antal"] / out["total"].where(out["total"] > 0)
         if befolkning is not None:
-            # only the municipality-years that are counted, so numerator and denominator match
-            cells = members[["kommune_kode", "aar"]].drop_duplicates()
+            # only the municipality-years that report the step, so numerator and denominator match
+            cells = members.loc[members["antal"].notna(), ["kommune_kode", "aar", "trin"]]
             pop = age_group_population(befolkning, staircase).merge(cells, on=["kommune_kode", "aar"])
-            out = out.merge(pop.groupby("aar", as_index=False)["befolkning"].sum(), on="aar", how="left")
+            out = out.merge(pop.groupby(by, as_index=False)["befolkning"].sum(), on=by, how="left")
             out["pr_1000"] = out["antal"] / out["befolkning"].where(out["befolkning"] > 0) * 1000
         else:
             out["pr_1000"] = np.nan
@@ -90,6 +106,14 @@ def group_distribution(dist: pd.DataFrame, befolkning: pd.DataFrame | None, stai
         out = out.merge(means, on=by)
     out["kommune_kode"] = group.kode
     return _finish(out, staircase)
+
+
+def reporting_members(dist: pd.DataFrame, group: ComparisonGroup) -> pd.DataFrame:
+    """aar, trin, med_tal, kommuner: how many of a group's members report each step (a group's value is
+    taken over those)."""
+    members = dist[dist["kommune_kode"].isin(group.members)]
+    out = members.groupby(["aar", "trin"], as_index=False).agg(med_tal=("antal", "count"))
+    return out.assign(kommuner=len(group.members))
 
 
 def _finish(df: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:

@@ -193,8 +193,9 @@ def step_table(allocation: pd.DataFrame, staircase: Staircase, counts: pd.DataFr
     grid = cells.merge(pd.DataFrame({"trin": [*staircase.step_numbers, UNPLACED]}), how="cross")
     oere = allocation.assign(drift=np.where(allocation["dranst"] == "1", allocation["oere"], 0),
                              refusion=np.where(allocation["dranst"] == "2", allocation["oere"], 0))
-    sums = oere.groupby(["kommune_kode", "aar", "trin"], as_index=False)[["oere", "drift", "refusion"]].sum()
-    out = grid.merge(sums, how="left").fillna({"oere": 0, "drift": 0, "refusion": 0})
+    sums = oere.assign(linjer=1).groupby(["kommune_kode", "aar", "trin"], as_index=False)[
+        ["oere", "drift", "refusion", "linjer"]].sum()
+    out = grid.merge(sums, how="left").fillna({"oere": 0, "drift": 0, "refusion": 0, "linjer": 0})
     total = out.groupby(["kommune_kode", "aar"])["oere"].transform("sum")
     out["beloeb"] = out["oere"] / 100
     out["drift"] = out["drift"] / 100
@@ -204,8 +205,9 @@ def step_table(allocation: pd.DataFrame, staircase: Staircase, counts: pd.DataFr
         out = out.merge(counts[["kommune_kode", "aar", "trin", "antal"]], how="left")
     else:
         out["antal"] = np.nan
-    out["enhedspris"] = np.where((out["trin"] != UNPLACED) & (out["antal"] > 0),
-                                 out["beloeb"] / out["antal"].where(out["antal"] > 0, 1), np.nan)
+    # a price needs both: citizens on the step and accounts placed on it (no accounts is not 0 kr.)
+    priced = (out["trin"] != UNPLACED) & (out["antal"] > 0) & (out["linjer"] > 0)
+    out["enhedspris"] = np.where(priced, out["beloeb"] / out["antal"].where(out["antal"] > 0, 1), np.nan)
     names = {**staircase.step_names(), UNPLACED: "Ikke fordelt på trin"}
     out["trin_navn"] = out["trin"].map(names)
     out["trin"] = out["trin"].map(lambda t: UNPLACED_LABEL if t == UNPLACED else t).astype(object)
@@ -213,8 +215,9 @@ def step_table(allocation: pd.DataFrame, staircase: Staircase, counts: pd.DataFr
 
 
 def citizens(modtagere: pd.DataFrame | None, staircase: Staircase) -> pd.DataFrame | None:
-    """Citizens per step (the split key and the unit-cost denominator: the same step definitions)."""
-    return None if modtagere is None else distribution.step_counts(modtagere, staircase)
+    """Citizens per step (the split key and the unit-cost denominator: the same step definitions). A step the
+    municipality does not report has no count: no unit cost, and 0 in a key (as before it was counted)."""
+    return None if modtagere is None else distribution.reported_step_counts(modtagere, staircase)
 
 
 def extra_expense(table: pd.DataFrame, basisaar: int) -> pd.DataFrame:

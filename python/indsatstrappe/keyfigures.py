@@ -13,7 +13,7 @@ from functools import cache, cached_property
 import numpy as np
 import pandas as pd
 
-from . import distribution, movements
+from . import coverage, distribution, movements
 from .datafiles import packaged
 from .municipalities import ComparisonGroup, country
 from .staircase import Staircase
@@ -66,14 +66,18 @@ class _Context:
 
     @cached_property
     def counts(self) -> pd.DataFrame:
-        """(kommune_kode, aar) x trin, counts on each step."""
-        counts = distribution.step_counts(self.inputs.modtagere, self.staircase)
+        """(kommune_kode, aar) x trin, counts on each step (NaN on a step the municipality does not report)."""
+        counts = distribution.reported_step_counts(self.inputs.modtagere, self.staircase)
         return counts.pivot(index=["kommune_kode", "aar"], columns="trin", values="antal")
 
     @cached_property
-    def cells(self) -> pd.DataFrame:
-        rows = self.inputs.modtagere[self.inputs.modtagere["trappe"] == self.staircase.key]
-        return rows[["kommune_kode", "aar"]].drop_duplicates()
+    def reported(self) -> pd.DataFrame:
+        return coverage.reported_codes(self.inputs.modtagere, self.staircase)
+
+    def reported_sets(self, codes: set[str]) -> pd.Series:
+        """(kommune_kode, aar) -> the frozenset of `codes` the municipality reports that year."""
+        rows = self.reported[self.reported["kode"].isin(codes)]
+        return rows.groupby(["kommune_kode", "aar"])["kode"].agg(frozenset)
 
     @cached_property
     def yearly_matrices(self) -> list[tuple[int, int, pd.DataFrame]]:
@@ -82,10 +86,18 @@ class _Context:
         if eps.n_citizens == 0:
             return []
         first, last = int(forloeb["start"].dt.year.min()), int(forloeb["start"].dt.year.max())
-        return list(movements.yearly_matrices(eps, self.staircase, list(range(first + 1, last + 1))))
+        # The stock on 31 December of a municipality's first year holds only episodes that started that year
+        # (earlier ones are not in its data): no baseline, so its first movement year is the one after next.
+        own = forloeb[forloeb["trappe"] == self.staircase.key]
+        starts = own.groupby("kommune_kode")["start"].min().dt.year.to_dict()
+        years = list(range(first + 2, last + 1))
+        return [(k, y, m) for k, y, m in movements.yearly_matrices(eps, self.staircase, years)
+                if y >= starts.get(k, first) + 2]
 
     def on_steps(self, steps: set[int]) -> pd.DataFrame:
-        return self.counts[sorted(steps)].sum(axis=1).rename("taeller").reset_index()
+        """Citizens on `steps` where the municipality reports every one of them (else no row: missing)."""
+        summed = self.counts[sorted(steps)].sum(axis=1, skipna=False).rename("taeller").reset_index()
+        return summed.dropna(subset=["taeller"])
 
     def per_population(self, numerator: pd.DataFrame) -> pd.DataFrame:
         return numerator.merge(self.population, on=["kommune_kode", "aar"], how="left")
@@ -103,16 +115,25 @@ def _figure(row: pd.Series, ctx: _Context) -> pd.DataFrame:
         codes = params.split(";")
         rows = inputs.modtagere[(inputs.modtagere["trappe"] == staircase.key) & inputs.modtagere["indsats"].isin(codes)]
         summed = rows.groupby(["kommune_kode", "aar"], as_index=False)["antal"].sum()
-        numerator = ctx.cells.merge(summed, how="left").fillna({"antal": 0})
+        # a number only where some of the codes are reported (exist that year, and the source covers it)
+        cells = ctx.reported_sets(set(codes)).index.to_frame(index=False)
+        numerator = cells.merge(summed, how="left").fillna({"antal": 0})
         return ctx.per_population(numerator.rename(columns={"antal": "taeller"}))
     if kind == "andel_trin":
         part = ctx.on_steps(movements.parse_steps(params))
         total = ctx.on_steps(set(staircase.step_numbers)).rename(columns={"taeller": "naevner"})
         return part.merge(total, on=["kommune_kode", "aar"])
     if kind == "udvikling":
-        now = ctx.on_steps(movements.parse_steps(params))
+        steps = movements.parse_steps(params)
+        now = ctx.on_steps(steps)
         before = now.assign(aar=now["aar"] + 1).rename(columns={"taeller": "naevner"})
         both = now.merge(before, on=["kommune_kode", "aar"])
+        # a change only between years with the same codes: a code appearing is not a development
+        sets = ctx.reported_sets(set(coverage.codes_on_steps(staircase, steps)))
+        prev = sets.rename(index=lambda y: y + 1, level="aar")
+        same = sets.to_frame("now").join(prev.rename("before"), how="inner")
+        same = same[same["now"] == same["before"]].index.to_frame(index=False)
+        both = both.merge(same, on=["kommune_kode", "aar"])
         return both.assign(taeller=both["taeller"] - both["naevner"])
     if kind == "udgift":
         if inputs.regnskab is None:
@@ -182,3 +203,40 @@ def comparison(values: pd.DataFrame, kommune: int, group: ComparisonGroup) -> pd
     out["navn"] = out["noegletal_id"].map(catalogue()["navn"])
     order = out["noegletal_id"].map(catalogue()["nr"]) + np.where(out["noegletal_id"].str.startswith("V"), 100, 0)
     return out.assign(_o=order).sort_values(["_o", "aar"])[COMPARISON_COLUMNS].reset_index(drop=True)
+
+
+def members_with_value(values: pd.DataFrame, group: ComparisonGroup) -> pd.DataFrame:
+    """noegletal_id, aar, med_tal, kommuner: how many of a group's members have a value (the group's and
+    the country's values are taken over those)."""
+    members = values[values["kommune_kode"].isin(group.members) & (values["naevner"] > 0)]
+    out = members.groupby(["noegletal_id", "aar"], as_index=False).agg(med_tal=("kommune_kode", "nunique"))
+    return out.assign(kommuner=len(group.members))
+
+
+def figure_codes(fig: pd.Series | dict, staircase: Staircase) -> list[str]:
+    """The intervention codes a register-kind figure counts (empty for the other kinds)."""
+    kind, params = fig["beregning"], fig["parametre"]
+    if kind == "koder":
+        return params.split(";")
+    if kind in ("trin", "udvikling"):
+        return coverage.codes_on_steps(staircase, movements.parse_steps(params))
+    if kind == "andel_trin":
+        return coverage.codes_on_steps(staircase, set(staircase.step_numbers))
+    return []
+
+
+def series_breaks(fig: pd.Series | dict, staircase: Staircase, years: list[int]) -> list[int]:
+    """Years where the figure's register codes change (a code appears or ends): not comparable across."""
+    return coverage.series_breaks(figure_codes(fig, staircase), years)
+
+
+def needs_own_data(fig: pd.Series | dict, staircase: Staircase, year: int | None = None) -> bool:
+    """Whether registers alone cannot give the figure: own data (egne tal, forløb) or a step that only own
+    data fill. A figure over several steps needs every one of them."""
+    kind = fig["beregning"]
+    if kind in ("egne_tal", "bevaegelse"):
+        return True
+    if kind in ("trin", "udvikling", "andel_trin"):
+        steps = staircase.step_numbers if kind == "andel_trin" else movements.parse_steps(fig["parametre"])
+        return not all(coverage.register_can_give(staircase, t, year) for t in steps)
+    return False

@@ -6,6 +6,7 @@ into clear Danish errors before the pure core runs.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import distribution, expenses, keyfigures, movements, municipalities
@@ -56,7 +57,7 @@ def distribution_for(folder: DataFolder, trappe: str, kommuner: list[int], aar: 
     if gruppe is not None:
         befolkning = folder.table("befolkning") if folder.has("befolkning") else None
         staircase = folder.staircases[trappe]
-        chosen = {municipalities.comparison_group(gruppe, k) for k in kommuner}
+        chosen = {municipalities.comparison_group(gruppe, k) for k in kommuner} - {municipalities.country()}
         for group in sorted(chosen, key=lambda g: g.kode) + [municipalities.country()]:
             parts.append(distribution.group_distribution(dist, befolkning, staircase, group))
     out = pd.concat(parts, ignore_index=True)
@@ -186,6 +187,11 @@ def scenario(folder: DataFolder, trappe: str, kommune: int, movements: list[scen
     counts = expenses.citizens(folder.table("modtagere"), staircase)
     mine = counts[(counts["kommune_kode"] == kommune) & (counts["aar"] == base)]
     base_counts = {int(t): float(a) for t, a in zip(mine["trin"], mine["antal"], strict=True)}
+    for mv in movements:
+        if pd.isna(base_counts.get(mv.fra, np.nan)):
+            raise InputError.single("--flyt", f"kommunen har ikke tal for trin {mv.fra} i {base}, så ingen kan flytte "
+                                    "derfra.", "Vælg et andet fra-trin, eller læg kommunens egne tal for trinnet i "
+                                    "tabellen modtagere.")
     members = list(municipalities.comparison_group("kommunegruppe", kommune).members)
     costs = scenario_model.unit_costs(table, kommune, base, members, staircase)
     return scenario_model.project(base_counts, dict(zip(costs["trin"], costs["enhedspris"], strict=True)),

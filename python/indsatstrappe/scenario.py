@@ -29,7 +29,8 @@ ASSUMPTIONS = [
     "Enhedspriserne er basisårets og holdes konstante (faste priser); en årlig prisstigning gør dem til "
     "løbende priser.",
     "Hvor kommunen ikke har en enhedspris på et trin (ingen borgere eller ingen udgift), bruges gennemsnittet "
-    "for kommunegruppen.",
+    "for kommunegruppen. Et trin uden enhedspris hos både kommunen og gruppen har ingen udgift i tabellen "
+    "og er ikke med i I alt.",
     "En bevægelse indfases jævnt over de angivne år og holder derefter sin fulde størrelse.",
     "Opstartsudgifter og udgifter uden for trinene er ikke med, medmindre de lægges ind som en bevægelse.",
 ]
@@ -103,11 +104,17 @@ def unit_costs(table_all: pd.DataFrame, kommune: int, aar: int, members: list[in
     return out
 
 
+def steps_without_price(base_counts: dict[int, float], costs: dict[int, float]) -> list[int]:
+    """Steps with citizens in the base year and no unit cost: their expenses are unknown, not 0."""
+    return sorted(t for t, n in base_counts.items() if not pd.isna(n) and n > 0 and pd.isna(costs.get(t, np.nan)))
+
+
 def project(base_counts: dict[int, float], costs: dict[int, float], movements: list[Movement], base_year: int,
             horizon: int, staircase: Staircase, price_rise: float = 0.0, check: bool = True) -> pd.DataFrame:
     """Citizens and expenses per step and year, without and with the movements (OUTPUT_COLUMNS), plus one
-    'i_alt' row per year. A step without any unit cost counts 0 kr. With `check`, a movement that takes
-    more citizens from a step than stand there is refused (the workbook shows a warning instead)."""
+    'i_alt' row per year. A step without a unit cost (NaN or absent) or without a count has no expense
+    (NaN, left out of the totals), never 0 kr. With `check`, a movement that takes more citizens from a step
+    than stand there is refused (the workbook shows a warning instead)."""
     steps = staircase.step_numbers
     rows = []
     for k in range(1, horizon + 1):
@@ -123,9 +130,9 @@ def project(base_counts: dict[int, float], costs: dict[int, float], movements: l
             if check and after < -1e-9:
                 raise InputError.single("bevægelser", f"flere borgere flytter fra trin {s} end der står der "
                                         f"({before:g} i basisåret).", "Gør andelene eller antallene mindre.")
-            price = float(np.nan_to_num(costs.get(s, 0.0))) * factor
-            cost_before = before * price if before else 0.0
-            cost_after = after * price if after else 0.0
+            price = float(costs.get(s, np.nan)) * factor
+            cost_before = before * price if before != 0 else 0.0
+            cost_after = after * price if after != 0 else 0.0
             rows.append((base_year + k, s, staircase.step_names()[s], price, before, after, cost_before, cost_after,
                          cost_after - cost_before))
     out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import expenses, keyfigures, movements, queries
+from . import coverage, expenses, keyfigures, movements, queries
 from .errors import InputError
 from .io.contracts import parse_dates
 from .io.datafolder import DataFolder
@@ -85,19 +85,21 @@ def step_of(code: str, trappe: str = "boern") -> int | str:
 
 @_guard(array=True)
 def distribution_of(counts, trappe: str = "boern") -> list[list]:
-    """Two columns (indsats, antal) -> rows of trin, navn, antal, andel (every step, zeros included)."""
+    """Two columns (indsats, antal) -> rows of trin, navn, antal, andel (every step; a step only own data fill
+    and the range has no row for is empty, not 0)."""
     staircase = _staircase(trappe)
     df = _table(counts, ["indsats", "antal"])
     df["antal"] = pd.to_numeric(df["antal"], errors="raise")
     unknown = [c for c in df["indsats"] if not staircase.knows(str(c))]
     if unknown:
         return [[_error(f"ukendt indsatskode '{unknown[0]}'.")]]
-    df = df.assign(kommune_kode=0, aar=0, trappe=staircase.key)
+    df = df.assign(kommune_kode=0, aar=coverage.NO_YEAR, trappe=staircase.key)
     from .distribution import step_distribution
 
     dist = step_distribution(df, None, staircase)
     return [["trin", "navn", "antal", "andel"]] + [
-        [int(r.trin), r.trin_navn, int(r.antal), None if pd.isna(r.andel) else float(r.andel)]
+        [int(r.trin), r.trin_navn, None if pd.isna(r.antal) else int(r.antal),
+         None if pd.isna(r.andel) else float(r.andel)]
         for r in dist.itertuples()]
 
 

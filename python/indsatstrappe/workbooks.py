@@ -63,7 +63,7 @@ def noegletal_input(folder: DataFolder, kommune: int, gruppe: str | None = None)
     values, counts = [], []
     for trappe, staircase in folder.staircases.items():
         values.append(queries.key_figures(folder, trappe))
-        c = distribution.step_counts(modtagere, staircase).merge(
+        c = distribution.reported_step_counts(modtagere, staircase).merge(
             distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"], how="left")
         counts.append(c.assign(trappe=trappe))
     counts_df = pd.concat(counts, ignore_index=True)
@@ -139,9 +139,11 @@ def udgiftsmodel_input(folder: DataFolder, kommune: int,
         # unit costs (kr. per citizen on the step) for the Scenarie sheet's group fallback
         on_step = rows[step > 0].assign(trin=step[step > 0]).merge(
             c[["kommune_kode", "aar", "trin", "antal"]], on=["kommune_kode", "aar", "trin"], how="left")
+        # no unit cost where the core has none (no accounts on the step, or no citizens): blank, not 0 kr.
         expense_rows.append(pd.DataFrame({
             "id": f"enhedspris:{key}:" + on_step["trin"].astype(str), "kommune_kode": on_step["kommune_kode"],
-            "aar": on_step["aar"], "taeller": on_step["beloeb"], "naevner": on_step["antal"], "faktor": 1.0}))
+            "aar": on_step["aar"], "taeller": on_step["beloeb"].where(on_step["enhedspris"].notna()),
+            "naevner": on_step["antal"], "faktor": 1.0}))
     counts_df = pd.concat(counts, ignore_index=True)
     return udgiftsmodel_book.UdgiftsmodelInput(
         accounts=folder.table("regnskab"), rules=queries.rules_of(folder), counts=counts_df,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import botilbud, municipalities
+from .. import botilbud, coverage, municipalities
 from ..errors import Problem
 from ..staircase import STAIRCASES, Staircase, mapping_location
 from . import privacy
@@ -271,7 +271,28 @@ def _check_codes(text, empty, chk: _Checker, staircases, typed: pd.DataFrame, ma
     where = mapping_location(mapping_file)
     chk.report(unknown, "indsats", lambda v: f"ukendt indsatskode '{v}' for denne trappe.",
                f"Koderne og deres trin står i indsatskortet: {where}. Tilføj koden der, eller ret den.")
+    if "aar" in typed:
+        _warn_outside_period(text[known], typed["aar"], chk)
     return text, unknown
+
+
+def _warn_outside_period(codes: pd.Series, years: pd.Series, chk: _Checker) -> None:
+    """A register code in a year it does not exist in: the period file or the year is wrong (a warning)."""
+    periods = coverage.code_periods()
+    shown = 0
+    for idx in codes.index[codes.isin(periods.keys())]:
+        year = years.get(idx)
+        if pd.isna(year) or coverage.exists_in(codes[idx], int(year)):
+            continue
+        first, last = periods[codes[idx]]
+        span = f"fra {first}" if last is None else f"{first or '…'}-{last}"
+        chk.problems.append(Problem(
+            chk.raw.fil, f"koden '{codes[idx]}' findes i registret {span}, men rækken er for {int(year)}.",
+            "Tjek året, eller kodeperioder.csv hvis registret har koden tidligere end dér angivet.",
+            chk.row_of(idx), "aar", advarsel=True))
+        shown += 1
+        if shown >= MAX_PER_COLUMN:
+            break
 
 
 def _check_keys(spec: TableSpec, df: pd.DataFrame, chk: _Checker) -> pd.DataFrame:
