@@ -240,3 +240,22 @@ def needs_own_data(fig: pd.Series | dict, staircase: Staircase, year: int | None
         steps = staircase.step_numbers if kind == "andel_trin" else movements.parse_steps(fig["parametre"])
         return not all(coverage.register_can_give(staircase, t, year) for t in steps)
     return False
+
+
+def register_note(fig: pd.Series | dict, staircase: Staircase) -> str:
+    """What registers alone can give of a figure, in a few words for the definitions."""
+    kind = fig["beregning"]
+    if kind == "egne_tal":
+        return "nej – kræver egne tal"
+    if kind == "bevaegelse":
+        return "nej – kræver forløb (borgerdata)"
+    if kind == "udgift":
+        return "ja (regnskab)"
+    steps = staircase.step_numbers if kind == "andel_trin" else (
+        movements.parse_steps(fig["parametre"]) if kind != "koder" else set())
+    own = sorted(t for t in steps if not coverage.register_can_give(staircase, t))
+    if own:
+        return f"nej – trin {', '.join(map(str, own))} kræver egne data"
+    starts = sorted({coverage.code_periods()[k][0] for k in figure_codes(fig, staircase)
+                     if k in coverage.code_periods() and coverage.code_periods()[k][0] is not None})
+    return f"ja (koder tilføjet {', '.join(map(str, starts))}: brud i serien)" if starts else "ja"

@@ -139,7 +139,64 @@ class DataTable:
             self._memo["twins"] = (means, country)
         return self._memo["twins"]
 
+    def members_text(self, fid: str, year: int, group_type: str, group_name: str, region: str) -> str:
+        """Twin of members_formula: "" when the group, the region and the country all have every member with a
+        value; else "n/N · n/N · n/98" (group · region · country)."""
+        have, size = self._member_counts(), self._group_sizes()
+        g = (have.get((fid, year, group_type == "region", group_name), 0), size[(group_type == "region", group_name)])
+        r = (have.get((fid, year, True, region), 0), size[(True, region)])
+        c = (have.get((fid, year, None, None), 0), len(municipalities.codes()))
+        return "" if all(n == total for n, total in (g, r, c)) else " · ".join(f"{n}/{t}" for n, t in (g, r, c))
+
+    def members_count(self, fid: str, year: int) -> int:
+        """Twin of members_count_formula."""
+        return self._member_counts().get((fid, year, None, None), 0)
+
+    def _member_counts(self) -> dict[tuple, int]:
+        if "members" not in self._memo:
+            out: dict[tuple, int] = {}
+            ids = self.keys["id"].to_numpy()
+            for j, year in enumerate(self.years):
+                has = self._n[:, j] > 0
+                for is_region, groups in ((False, self.gruppe), (True, self.region)):
+                    frame = pd.DataFrame({"id": ids[has], "g": groups[has]})
+                    for (fid, name), n in frame.groupby(["id", "g"], sort=False).size().items():
+                        out[(fid, year, is_region, name)] = int(n)
+                for fid, n in pd.Series(ids[has]).value_counts().items():
+                    out[(fid, year, None, None)] = int(n)
+            self._memo["members"] = out
+        return self._memo["members"]
+
+    @staticmethod
+    @cache
+    def _group_sizes() -> dict[tuple[bool, str], int]:
+        info = municipalities.municipalities()
+        return {**{(False, g): int(n) for g, n in info["kommunegruppe"].value_counts().items()},
+                **{(True, r): int(n) for r, n in info["region"].value_counts().items()}}
+
     # -- formulas (the same text in every municipality's workbook: each built once, see _memoized) ----
+    @_memoized
+    def members_count_formula(self, fid: str, year: int) -> str:
+        """How many municipalities have a value for the figure in the year (the country's is taken over them)."""
+        return fx.countifs((self.name("N", year), fx.text(">0")), (self.name("id"), fx.text(fid)))
+
+    @_memoized
+    def members_formula(self, fid: str, year: int, fid_expr: str | None = None) -> str:
+        """How many municipalities the group's, the region's and the country's values are taken over, as
+        "n/N · n/N · n/98", or "" when every one has a value."""
+        crit_id = (self.name("id"), fid_expr or fx.text(fid))
+        has = (self.name("N", year), fx.text(">0"))
+        # COUNTIFS needs ranges, not an IF of ranges: count both ways and pick
+        g_n = (f'IF(GruppeType="region",{fx.countifs(has, crit_id, (self.name("region"), "GruppeNavn"))},'
+               f'{fx.countifs(has, crit_id, (self.name("gruppe"), "GruppeNavn"))})')
+        g_size = 'IF(GruppeType="region",COUNTIF(L_region,GruppeNavn),COUNTIF(L_gruppe,GruppeNavn))'
+        r_n = fx.countifs(has, crit_id, (self.name("region"), "KommuneRegion"))
+        r_size = "COUNTIF(L_region,KommuneRegion)"
+        c_n = fx.countifs(has, crit_id)
+        c_size = "COUNT(L_kode)"
+        full = f"AND({g_n}={g_size},{r_n}={r_size},{c_n}={c_size})"
+        return f'IF({full},"",{g_n}&"/"&{g_size}&" · "&{r_n}&"/"&{r_size}&" · "&{c_n}&"/"&{c_size})'
+
     @_memoized
     def own_formula(self, fid: str, year: int, kode_cell: str = "ValgtKode", fid_expr: str | None = None) -> str:
         """fid_expr: a formula expression for the id when it depends on a choice (default: the literal)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import keyfigures, municipalities, suppression
+from .. import coverage, keyfigures, municipalities, suppression
 from ..datafiles import packaged
 from ..staircase import Staircase
 from . import botilbud_sheet, principles_sheet
@@ -168,9 +168,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     # Development tables first (they feed the chosen-year table): antal, kommune/gruppe/landet pr. 1.000.
     dev_top = r + len(steps) + 22
     blocks = {}
+    n_all = len(municipalities.codes())
     for b, (title, kind) in enumerate((("Antal borgere pr. trin", "antal"), ("Pr. 1.000 indbyggere – kommunen", "own"),
                                        ("Pr. 1.000 indbyggere – sammenligningsgruppen", "group"),
-                                       ("Pr. 1.000 indbyggere – hele landet", "country"))):
+                                       ("Pr. 1.000 indbyggere – hele landet", "country"),
+                                       (f"Kommuner med tal for trinnet (af {n_all}): gruppe og landet er taget "
+                                        "over dem", "members"))):
         top = dev_top + b * (len(years) + 4)
         blocks[kind] = top + 2
         ws.write_string(top, 1, title, s.h2)
@@ -199,9 +202,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                     ws.write_formula(rr, 3 + j, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"),
                                      s.number("rate"),
                                      _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)))
-                else:
+                elif kind == "country":
                     ws.write_formula(rr, 3 + j, "=" + table.country_formula(fid, y), s.number("rate"),
                                      _cached(table.country(fid, y)))
+                else:
+                    ws.write_formula(rr, 3 + j, "=" + table.members_count_formula(fid, y), s.number("antal"),
+                                     table.members_count(fid, y))
     # Chosen year: one row per step, picked from the development tables with INDEX/MATCH.
     head = r + 2
     ws.write_string(head - 1, 1, "Valgt år", s.h2)
@@ -222,7 +228,11 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         def pick(kind: str, col: str = col) -> str:
             top = blocks[kind]
             return f"INDEX(${col}${top + 1}:${col}${top + len(years)},MATCH(ValgtAar,{year_range},0))"
-        ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal"), counts[t])
+        if coverage.register_can_give(staircase, t):
+            ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal"), counts[t])
+        else:  # only the municipality's own data fill this step: say so where it has none
+            ws.write_formula(rr, 3, f'=IF({pick("antal")}="",{fx.text(OWN_DATA)},{pick("antal")})',
+                             s.number("antal"), OWN_DATA if counts[t] == "" else counts[t])
         # a share of the true total, and none where the count or the total is hidden
         ws.write_formula(rr, 4, f'=IFERROR({fx.cell(rr, 3)}/{fx.cell(rt, 3, True)},"")', s.number("pct"),
                          counts[t] / total if total not in ("", 0) and counts[t] != "" else "")
@@ -236,10 +246,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     total_col = fx.xl_col(3 + len(steps))
     ws.write_formula(rt, 3, f"=INDEX(${total_col}${blocks['antal'] + 1}:${total_col}${blocks['antal'] + len(years)},"
                             f"MATCH(ValgtAar,{year_range},0))", s.number("antal", bold=True), total)
-    ws.merge_range(rt + 1, 2, rt + 1, 7, "Antal er summen af indsatskodernes modtagere (se Definitioner). Andel: af "
-                   "alle på trappen. Pr. 1.000: pr. 1.000 indbyggere " + staircase.aldersgruppe + " år. Et tomt felt "
-                   "er skjult eller mangler.", s.note)
-    ws.set_row(rt + 1, 26)
+    note = ("Antal er summen af indsatskodernes modtagere (se Definitioner). Andel: af alle på de trin, kommunen "
+            f"har tal for. Pr. 1.000: pr. 1.000 indbyggere {staircase.aldersgruppe} år. Et tomt felt er skjult eller "
+            "mangler; 'kræver egne data': registrene har ingen kode for trinnet. Gruppe og landet er taget over de "
+            "kommuner, der har tal for trinnet (se tabellen nederst).")
+    ws.merge_range(rt + 1, 2, rt + 1, 7, note, s.note)
+    ws.set_row(rt + 1, 52)
     # The staircase as a bar chart: step 1 at the bottom, the top step at the top.
     chart = book.add_chart({"type": "bar"})
     chart.add_series({
@@ -268,12 +280,14 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     dev.set_legend({"position": "right"})
     dev.set_size({"width": 620, "height": 300})
     ws.insert_chart(head + len(steps) + 4, 1, dev)
-    ws.print_area(0, 0, dev_top + 4 * (len(years) + 4), 19)
+    ws.print_area(0, 0, dev_top + 5 * (len(years) + 4), 19)
     ws.set_h_pagebreaks([dev_top + 2 * (len(years) + 4)])
     book.protect(ws)
 
 
 GAP_COL = 30  # hidden chart-source columns start here, right of every printed area
+OWN_DATA = "kræver egne data"
+MEMBERS_HEADER = "Kommuner med tal: gruppe · region · landet"
 
 
 def _cached(value: float | None):
@@ -302,7 +316,7 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
     ws = book.sheet(theme["ark"], theme["tema"], theme["beskrivelse"])
     ws.set_column(1, 1, 8)
     ws.set_column(2, 5, 16)
-    ws.set_column(6, 6, 3)
+    ws.set_column(6, 6, 17)
     ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, theme["beskrivelse"], s.wrap)
     ws.set_row(TITLE_ROWS + 1, 28)
     r = TITLE_ROWS + 3
@@ -335,7 +349,10 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     ws.write_formula(head, 3, "=GruppeNavn", s.header, sel.group_name)
     ws.write_formula(head, 4, "=KommuneRegion", s.header, sel.region)
     ws.write_string(head, 5, COUNTRY, s.header)
+    ws.write_string(head, 6, MEMBERS_HEADER, s.header)
     num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+    staircase = data.staircases[fig["trappe"]]
+    own_needed = {y: keyfigures.needs_own_data(fig, staircase, y) for y in years}
     cached: dict[int, list] = {2: [], 3: [], 4: [], 5: []}  # column -> cached values (for the chart's source)
     for i, y in enumerate(years):
         rr = head + 1 + i
@@ -345,11 +362,20 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
                4: _cached(table.group_mean(fid, y, "region", sel.region)), 5: _cached(table.country(fid, y))}
         for col, v in row.items():
             cached[col].append(v)
+        if own_needed[y]:  # say why a value is missing where registers cannot give it
+            row[2] = row[2] if row[2] != "" else OWN_DATA
+            own_formula = f'IF({own_formula}="",{fx.text(OWN_DATA)},{own_formula})'
         ws.write_formula(rr, 2, "=" + own_formula, num, row[2])
+        ws.write_formula(rr, 6, "=" + table.members_formula(fid, y), s.note,
+                         table.members_text(fid, y, sel.group_type, sel.group_name, sel.region))
         ws.write_formula(rr, 3, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"), num, row[3])
         ws.write_formula(rr, 4, "=" + table.group_formula(fid, y, "KommuneRegion", None), num, row[4])
         ws.write_formula(rr, 5, "=" + table.country_formula(fid, y), num, row[5])
     last = head + len(years)
+    breaks = keyfigures.series_breaks(fig, staircase, years)
+    if breaks:
+        ws.write_string(last + 1, 1, f"Brud i serien i {', '.join(map(str, breaks))}: registrets koder skifter "
+                        "(se Definitioner). Sammenlign ikke årene på tværs af bruddet.", s.note)
     chart = book.add_chart({"type": "line"})
     styles = {2: {"color": MUNICIPALITY, "width": 3.0}, 3: {"color": GREY, "width": 1.75},
               4: {"color": LIGHT_GREY, "width": 1.5, "dash_type": "dash"}, 5: {"color": "black", "width": 1.0}}
@@ -465,35 +491,55 @@ def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
     ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet")
     if book.copies(DEFINITIONS_SHEET):
         return
-    widths = [8, 40, 26, 50, 40, 20, 16, 10, 10]
+    widths = [8, 40, 26, 50, 40, 20, 16, 10, 10, 30]
     for j, w in enumerate(widths):
         ws.set_column(1 + j, 1 + j, w)
     r = TITLE_ROWS + 1
     ws.write_string(r, 1, "Nøgletal", s.h1)
     cols = ["id", "navn", "tema", "taeller", "naevner", "enhed", "kilde", "retning", "egen_definition"]
-    heads = ["Id", "Navn", "Tema", "Tæller", "Nævner", "Enhed", "Kilde", "Retning", "Egen def."]
+    heads = ["Id", "Navn", "Tema", "Tæller", "Nævner", "Enhed", "Kilde", "Retning", "Egen def.", "Fra registre alene"]
     ws.write_row(r + 1, 1, heads, s.header)
     r += 2
     for _, fig in keyfigures.catalogue().iterrows():
-        ws.write_row(r, 1, [str(fig[c]) for c in cols], s.wrap)
+        ws.write_row(r, 1, [str(fig[c]) for c in cols] + [keyfigures.register_note(fig, staircases[fig["trappe"]])],
+                     s.wrap)
         r += 1
     for staircase in staircases.values():
         r += 1
         ws.write_string(r, 1, staircase.navn, s.h1)
-        ws.write_row(r + 1, 1, ["Trin", "Navn", "Officielt navn", "Lovgrundlag"], s.header)
+        ws.write_row(r + 1, 1, ["Trin", "Navn", "Officielt navn", "Lovgrundlag", "Tal fra"], s.header)
         r += 2
         for _, step in staircase.steps.iterrows():
-            ws.write_row(r, 1, [int(step["trin"]), step["navn"], step["officielt_navn"], step["lovgrundlag"]], s.wrap)
+            t = int(step["trin"])
+            ws.write_row(r, 1, [t, step["navn"], step["officielt_navn"], step["lovgrundlag"],
+                                _step_source(staircase, t)], s.wrap)
             r += 1
         r += 1
-        ws.write_row(r, 1, ["Trin", "Indsatskode", "", "Indsats", "Bemærkning"], s.header)
+        ws.write_row(r, 1, ["Trin", "Indsatskode", "Findes i registret", "Indsats", "Bemærkning"], s.header)
         r += 1
         for code, row in staircase.codes.sort_values("trin").iterrows():
             step = "" if pd.isna(row["trin"]) else int(row["trin"])
-            ws.write_row(r, 1, [step if step != "" else row["uden_trin"], code, "", row["navn"], row["bemaerkning"]],
-                         s.wrap)
+            ws.write_row(r, 1, [step if step != "" else row["uden_trin"], code, _code_period(str(code)), row["navn"],
+                                row["bemaerkning"]], s.wrap)
             r += 1
     book.protect(ws)
+
+
+def _step_source(staircase: Staircase, step: int) -> str:
+    codes = coverage.codes_on_steps(staircase, {step})
+    own = [coverage.is_own_data(k) for k in codes]
+    if all(own):
+        return "kun egne data (kræver egne data)"
+    return "registre og egne data" if any(own) else "registre"
+
+
+def _code_period(code: str) -> str:
+    if coverage.is_own_data(code):
+        return "egne data"
+    first, last = coverage.code_periods().get(code, (None, None))
+    if first is None and last is None:
+        return "hele perioden"
+    return f"fra {first}" if last is None else f"{first or ''}-{last}"
 
 
 def _about_rows() -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """The *Principper* sheet of the Nøgletal workbook: the eight principles of recovery-orienteret
-rehabilitering (Socialstyrelsen 2023), each with the key figures that follow it, the municipality's latest
+rehabilitering (Social- og Boligstyrelsen 2023), part of the socialpsykiatri concept, each with the adults' key
+figures that follow it, the municipality's latest
 value, its group's, and the direction. The links between principles and figures are ours, as data in
 data/principper.csv."""
 
@@ -16,8 +17,9 @@ from . import formulas as fx
 from .scaffold import TITLE_ROWS, Book
 
 SHEET = "Principper"
-SOURCE = ("Principperne: Socialstyrelsen (2023), Recovery-orienteret rehabilitering. Vejledning til praksis. "
-          "Koblingen til nøgletallene er vores.")
+SOURCE = ("Principperne: Social- og Boligstyrelsen (2023), Recovery-orienteret rehabilitering. Vejledning til "
+          "praksis. De hører til Socialpsykiatriens Indsatstrappe, så kun voksennøgletallene er koblet til dem; "
+          "koblingen er vores.")
 
 
 @cache
