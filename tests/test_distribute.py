@@ -15,6 +15,7 @@ import pytest
 from helpers.libreoffice import mismatches, recalculate
 from helpers.ooxml import Validation
 from indsatstrappe import distribute, keyfigures, suppression
+from indsatstrappe.excel import noegletal_book
 from indsatstrappe.excel.reader import read_entries
 from indsatstrappe.io.datafolder import DataFolder
 
@@ -99,7 +100,8 @@ def test_no_count_1_to_4_is_visible_or_derivable_for_laesoe(sent):
         ws = openpyxl.load_workbook(out / "Noegletal_825_Laesoe.xlsx", data_only=True)[sheet]
         head = next(r for r in range(1, 40) if ws.cell(r, 2).value == "Trin")
         shown = [ws.cell(head + t, 4).value for t in range(1, 9) if ws.cell(head + t, 2).value]
-        assert not _small(shown).any()
+        # a step only own data fill says so in words; every number shown is 0 or 5 and more
+        assert not _small([v for v in shown if v != noegletal_book.OWN_DATA]).any()
     # the staircase total and the shares come from the true total, and are blank where it is hidden
     for sheet, key in (("Trappen børn og unge", "boern"), ("Trappen voksne", "voksne")):
         ws = openpyxl.load_workbook(out / "Noegletal_825_Laesoe.xlsx", data_only=True)[sheet]
@@ -114,7 +116,7 @@ def test_no_count_1_to_4_is_visible_or_derivable_for_laesoe(sent):
         else:
             counts_shown = [ws.cell(r, 4).value for r in range(head + 1, total_row)]
             for c, v in zip(counts_shown, shares, strict=True):
-                assert (c in (None, "") and v in (None, "")) or v == pytest.approx(c / total)
+                assert (c in (None, "", noegletal_book.OWN_DATA) and v in (None, "")) or v == pytest.approx(c / total)
 
 
 def test_unit_costs_in_the_udgiftsmodel_reveal_no_small_count(sent):

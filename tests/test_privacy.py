@@ -93,10 +93,17 @@ def _known_zero(folder: DataFolder, years: list[int]) -> dict[str, set]:
     return suppression.known_zero(folder.table("modtagere"), folder.staircases, years)
 
 
+def _not_reported(folder: DataFolder, years: list[int]) -> set:
+    """What a recipient reads in the workbook itself: the numbers a municipality does not have."""
+    return suppression.not_reported(folder.table("modtagere"), folder.staircases, years)
+
+
 def _audit_all(files: list[Path], folder: DataFolder) -> list[privacy_audit.Recovery]:
     """Every distinct Data/Konti sheet among the files, read from a file as a recipient would (the visible
     sheets are formulas over them, and formula truth is tested elsewhere)."""
-    audited, found = privacy_audit.audit_files(files, folder.staircases, _known_zero(folder, _years(folder)))
+    years = _years(folder)
+    audited, found = privacy_audit.audit_files(files, folder.staircases, _known_zero(folder, years),
+                                               not_reported=_not_reported(folder, years))
     assert audited == 2, "one Data sheet per kind: the same in every distributed workbook"
     return found
 
@@ -189,9 +196,11 @@ def test_the_audit_finds_what_primary_suppression_alone_leaves(adversarial, tmp_
     assert {"V16", "V17"} & what, "a code figure as the step minus its sibling"
     # money split by citizens: the Udgiftsmodel's accounts and amounts give counts away on their own
     shown = privacy_audit.read_shown(tmp_path / "Udgiftsmodel_825_Laesoe.xlsx")
-    with_money = privacy_audit.recoveries(shown, adversarial.staircases, _known_zero(adversarial, shown.years))
+    absent = _not_reported(adversarial, shown.years)
+    with_money = privacy_audit.recoveries(shown, adversarial.staircases, _known_zero(adversarial, shown.years),
+                                          absent)
     shown.lines = None
-    without = privacy_audit.recoveries(shown, adversarial.staircases, _known_zero(adversarial, shown.years))
+    without = privacy_audit.recoveries(shown, adversarial.staircases, _known_zero(adversarial, shown.years), absent)
     assert len(with_money) > len(without) + 20
 
 

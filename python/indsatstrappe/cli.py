@@ -629,9 +629,11 @@ def revider(mappe: Path, data) -> None:
     modtagere = folder.table("modtagere")
     years = sorted(int(y) for y in modtagere["aar"].unique())
     zero = suppression.known_zero(modtagere, folder.staircases, years)
+    absent = suppression.not_reported(modtagere, folder.staircases, years)
     try:
         audited, found = privacy_audit.audit_files(
-            files, folder.staircases, zero, on_sheet=lambda f: err.print(f"Reviderer data-arkene i {f.name} ..."))
+            files, folder.staircases, zero, on_sheet=lambda f: err.print(f"Reviderer data-arkene i {f.name} ..."),
+            not_reported=absent)
     except (KeyError, OSError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError.single(str(mappe), f"En projektmappe kunne ikke læses som en udsendt projektmappe ({exc}).",
                                 "Revider kun mapper, som 'indsatstrappe udsend' har skrevet.") from None

@@ -91,16 +91,18 @@ def _named(wb, name: str) -> list[str]:
     return ["" if r[0].value is None else str(r[0].value) for r in ws[ref.replace("$", "")]]
 
 
-def recoveries(shown: ShownCells, staircases: dict[str, Staircase],
-               known_zero: dict[str, set] | None = None) -> list[Recovery]:
+def recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero: dict[str, set] | None = None,
+               not_reported: set[tuple[str, int, str, int]] | None = None) -> list[Recovery]:
     """Every hidden value (and every part of a step of 1-4 citizens) the shown cells pin down.
-    `known_zero`: per staircase, the atoms an outsider knows are 0 (codes not in use that year)."""
+    `known_zero`: per staircase, the atoms an outsider knows are 0 (codes not in use that year).
+    `not_reported`: (trappe, kommune_kode, id, aar) blank because the municipality has no such number
+    (suppression.not_reported): the workbook says so, and there is no count behind them to recover."""
     with threadpool_limits(limits=1, user_api="blas"):  # tiny matrices: threads only cost
-        return _recoveries(shown, staircases, known_zero)
+        return _recoveries(shown, staircases, known_zero, not_reported or set())
 
 
-def _recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero: dict[str, set] | None
-                ) -> list[Recovery]:
+def _recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero: dict[str, set] | None,
+                not_reported: set[tuple[str, int, str, int]]) -> list[Recovery]:
     found: list[Recovery] = []
     data = shown.data
     ids = set(data["id"])
@@ -113,12 +115,13 @@ def _recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero:
         for kommune, own in relevant.groupby("kommune_kode"):
             cells = {(i, y): (t, n) for i, y, t, n in zip(own["id"], own["aar"], own["taeller"], own["naevner"],
                                                            strict=True)}
-            found += _block(lay, int(kommune), cells, zero, shown, ids)
+            absent = {(fid, y) for t, k, fid, y in not_reported if t == trappe and k == int(kommune)}
+            found += _block(lay, int(kommune), cells, zero, shown, ids, absent)
     return found
 
 
 def _block(lay: suppression.RegisterLayout, kommune: int, cells: dict, zero: np.ndarray, shown: ShownCells,
-           ids: set[str]) -> list[Recovery]:
+           ids: set[str], absent: set[tuple[str, int]]) -> list[Recovery]:
     forms, values, shown_units = [], [], np.zeros(len(lay.units), dtype=bool)
     for u, (fid, y) in enumerate(lay.units):
         t, n = cells.get((fid, y), (np.nan, np.nan))
@@ -142,6 +145,8 @@ def _block(lay: suppression.RegisterLayout, kommune: int, cells: dict, zero: np.
     targets, names = [], []  # names: (what, is a part of a step, reported if pinned)
     for f in np.flatnonzero(~shown_units[lay.form_unit]):
         fid, y = lay.units[lay.form_unit[f]]
+        if (fid, y) in absent:  # not reported: nothing was hidden there
+            continue
         key = lay.forms[f].tobytes()
         new = fid in ids and key not in shown_classes
         if new or lay.form_part[f] == "naevner":  # a denominator is asked even when shown elsewhere: 0 = no figure
@@ -200,9 +205,9 @@ def _money_relations(lay: suppression.RegisterLayout, kommune: int, cells: dict,
     return out
 
 
-def audit_workbook(path: Path, staircases: dict[str, Staircase],
-                   known_zero: dict[str, set] | None = None) -> list[Recovery]:
-    return recoveries(read_shown(path), staircases, known_zero)
+def audit_workbook(path: Path, staircases: dict[str, Staircase], known_zero: dict[str, set] | None = None,
+                   not_reported: set[tuple[str, int, str, int]] | None = None) -> list[Recovery]:
+    return recoveries(read_shown(path), staircases, known_zero, not_reported)
 
 
 def sheet_digest(path: Path, sheet: str) -> str:
@@ -218,7 +223,8 @@ def sheet_digest(path: Path, sheet: str) -> str:
 
 
 def audit_files(files: list[Path], staircases: dict[str, Staircase], known_zero: dict[str, set] | None = None,
-                on_sheet=None) -> tuple[int, list[Recovery]]:
+                on_sheet=None, not_reported: set[tuple[str, int, str, int]] | None = None
+                ) -> tuple[int, list[Recovery]]:
     """Every distinct Data (and Konti) sheet among the workbooks, audited once: in distributed workbooks they
     are the same in every file of a kind. Returns how many were audited, and what was recovered."""
     seen: set[tuple[str, str]] = set()
@@ -230,5 +236,5 @@ def audit_files(files: list[Path], staircases: dict[str, Staircase], known_zero:
         seen.add(key)
         if on_sheet:
             on_sheet(f)
-        found += audit_workbook(f, staircases, known_zero)
+        found += audit_workbook(f, staircases, known_zero, not_reported)
     return len(seen), found

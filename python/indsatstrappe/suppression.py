@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import disclosure, expenses, keyfigures, movements
+from . import coverage, disclosure, expenses, keyfigures, movements
 from .botilbud import ALL
 from .staircase import Staircase
 
@@ -149,6 +149,29 @@ def unused_atoms(modtagere: pd.DataFrame, staircase: Staircase, trappe: str,
 def known_zero(modtagere: pd.DataFrame, staircases: dict[str, Staircase], years: list[int]) -> dict[str, set]:
     """Per staircase, the atoms an outsider knows to be 0 (see unused_atoms)."""
     return {t: unused_atoms(modtagere, st, t, years) for t, st in staircases.items()}
+
+
+def not_reported(modtagere: pd.DataFrame, staircases: dict[str, Staircase],
+                 years: list[int]) -> set[tuple[str, int, str, int]]:
+    """(trappe, kommune_kode, id, aar) of the register units that have no value because the municipality does
+    not report them (see coverage): blank in every workbook, and said so there, so they hide nothing."""
+    out: set[tuple[str, int, str, int]] = set()
+    empty = pd.DataFrame(columns=["kommune_kode", "aar", "aldersgruppe", "antal"])
+    for trappe, staircase in staircases.items():
+        lay = register_layout(staircase, trappe, tuple(years))
+        cells = modtagere.loc[modtagere["trappe"] == trappe, ["kommune_kode", "aar"]].drop_duplicates()
+        steps = coverage.reported_steps(modtagere, staircase)
+        have = {(int(k), f"{trappe}:{int(t)}", int(y)) for k, y, t in
+                zip(steps["kommune_kode"], steps["aar"], steps["trin"], strict=True)}
+        have |= {(int(k), f"{trappe}:{TOTAL}", int(y)) for k, y in zip(steps["kommune_kode"], steps["aar"],
+                                                                       strict=True)}
+        figures = keyfigures.compute(keyfigures.Inputs(befolkning=empty, modtagere=modtagere), staircases, trappe)
+        have |= {(int(k), str(i), int(y)) for i, k, y in zip(figures["noegletal_id"], figures["kommune_kode"],
+                                                             figures["aar"], strict=True)}
+        for k, y in zip(cells["kommune_kode"], cells["aar"], strict=True):
+            out |= {(trappe, int(k), fid, int(y)) for fid, uy in lay.units
+                    if uy == int(y) and (int(k), fid, int(y)) not in have}
+    return out
 
 
 def hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Staircase],
