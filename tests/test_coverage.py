@@ -129,3 +129,41 @@ def test_a_step_with_citizens_and_no_accounts_has_no_unit_cost_and_the_scenario_
     assert np.isnan(row["udgift_uden"])  # unknown, not 0 kr.
     total = out[out["trin"] == scenario.TOTAL].iloc[0]
     assert total["udgift_uden"] == pytest.approx(2_000_000.0)  # step 6 only; step 2 is left out, not 0
+
+
+@pytest.fixture(scope="module")
+def register_only(tmp_path_factory):
+    """The demo data with only what `hent` fetches from the registers: no EGEN codes."""
+    from indsatstrappe.datafiles import DEMO_DIR
+
+    folder = tmp_path_factory.mktemp("register_only")
+    for name in ("befolkning", "regnskab"):
+        (folder / f"{name}.csv").write_bytes((DEMO_DIR / f"{name}.csv").read_bytes())
+    mod = pd.read_csv(DEMO_DIR / "modtagere.csv", dtype={"indsats": str})
+    mod[~mod["indsats"].str.startswith("EGEN:")].to_csv(folder / "modtagere.csv", index=False)
+    return folder
+
+
+def test_register_only_data_say_what_needs_own_data(register_only, run_cli, tmp_path):
+    run = run_cli("noegletal", "--trappe", "boern", "--kommune", "101", "--data", register_only)
+    assert run.code == 0, run.err
+    lines = {line.split("│")[2].strip(): line for line in run.out.splitlines() if line.count("│") > 5}
+    assert "kræver egne data" in lines["Hjemmebaserede foranstaltninger"]  # B05: step 3, own data only
+    assert "kræver egne data" not in lines["Institutionsanbringelser"]
+    # the money on step 3 has no unit cost, and the command says why instead of dividing by 0 citizens
+    run = run_cli("udgifter", "--trappe", "boern", "--kommune", "101", "--data", register_only)
+    assert run.code == 0, run.err
+    assert "Trin 3:" in run.out and "kræver egne data" in run.out
+    target = tmp_path / "u.csv"
+    assert run_cli("udgifter", "--trappe", "boern", "--kommune", "101", "--data", register_only,
+                   "--ud", target).code == 0
+    table = pd.read_csv(target)
+    step3 = table[table["trin"].astype(str) == "3"]
+    assert (step3["beloeb"] > 0).all() and step3["enhedspris"].isna().all()
+    # children's step 3 is missing for every municipality, so no group and no country value either
+    target = tmp_path / "f.csv"
+    assert run_cli("fordeling", "--trappe", "boern", "--kommune", "101", "--gruppe", "kommunegruppe",
+                   "--ud", target, "--data", register_only).code == 0
+    dist = pd.read_csv(target, dtype={"kommune_kode": str})
+    assert dist[dist["trin"] == 3]["antal"].isna().all()
+    assert dist[dist["trin"] == 4]["antal"].notna().all()

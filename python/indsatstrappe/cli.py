@@ -287,11 +287,9 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
     for name, justify in (("Nr.", "right"), ("Nøgletal", "left"), ("Enhed", "left"), ("Kommune", "right"),
                           ("Gruppe", "right"), ("Landet", "right")):
         table.add_column(name, justify=justify)
-    catalogue = keyfigures.catalogue()
     staircase = folder.staircases[trappe]
-    for fid, rows in result.groupby("noegletal_id", sort=False):
-        row = rows[rows["aar"] == latest]
-        entry = catalogue.loc[fid]
+    for fid, entry in keyfigures.for_staircase(trappe).iterrows():  # every figure, also those without data
+        row = result[(result["noegletal_id"] == fid) & (result["aar"] == latest)]
         cells = [danish.decimal(row[c].iloc[0]) if len(row) else "–"
                  for c in ("vaerdi", "gruppe_vaerdi", "land_vaerdi")]
         if cells[0] == "–" and keyfigures.needs_own_data(entry, staircase, int(latest)):
@@ -369,6 +367,13 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
     table.add_row("", "I alt", danish.integer(rows["beloeb"].sum()), danish.percent(rows["andel"].sum()), "",
                   danish.integer(rows["refusion"].sum()), style="bold")
     out.print(table)
+    staircase = folder.staircases[trappe]
+    for r in rows.itertuples():
+        if r.trin == expenses.UNPLACED_LABEL or r.beloeb == 0 or not danish.missing(r.enhedspris):
+            continue
+        why = ("kommunen har ikke tal for trinnet (kræver egne data)"
+               if not coverage.register_can_give(staircase, int(r.trin), latest) else "ingen borgere på trinnet")
+        out.print(f"  Trin {r.trin}: {danish.integer(r.beloeb)} kr. uden enhedspris: {why}.")
 
 
 # -- scenarie -----------------------------------------------------------------------------------
