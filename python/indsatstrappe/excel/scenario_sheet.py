@@ -22,6 +22,7 @@ WARNING = "Advarsel: bevægelserne flytter flere borgere fra et trin, end der st
 BLOCKED = ("Scenariet kan ikke regnes her: antallet af borgere på et eller flere trin i basisåret er skjult "
            "(små tal) eller mangler.")
 GAP_COL = 30  # hidden chart-source columns
+NO_PRICE = "ingen pris (ikke med)"  # a step without a unit cost: left out of the expenses, not priced at 0 kr.
 FIELDS = ["Fra trin", "Til trin", "Andel af fra-trinnet (%)", "Eller antal borgere", "Indfases over år",
           "Første år (1 = året efter basisåret)"]
 
@@ -62,10 +63,12 @@ class ScenarioTwin:
             self.own[t] = amount / cit if amount != "" and cit > 0 else ""
             self.group[t] = table.group_mean(unit_cost_id(trappe, t), base, sel.group_type, sel.group_name)
             has_own = self.own[t] != "" and self.own[t] != 0
-            self.used[t] = self.own[t] if has_own else (self.group[t] if self.group[t] is not None else 0.0)
-            self.source[t] = "kommunen" if has_own else ("gruppen" if self.group[t] is not None else "ingen")
+            # no price at all: blank, not 0 kr. (SUMPRODUCT leaves a blank out, as project leaves out a NaN)
+            self.used[t] = self.own[t] if has_own else (self.group[t] if self.group[t] is not None else "")
+            self.source[t] = "kommunen" if has_own else ("gruppen" if self.group[t] is not None else NO_PRICE)
         self.movements = movements_of(inputs.rows, self.n)
-        self.result = scenario.project(self.counts, self.used, self.movements, base, HORIZON, model.staircase,
+        prices = {t: (float("nan") if v == "" else v) for t, v in self.used.items()}
+        self.result = scenario.project(self.counts, prices, self.movements, base, HORIZON, model.staircase,
                                        inputs.prisstigning / 100, check=False)
         # one dict instead of a frame filter per formula cell
         by_key = self.result.set_index(["aar", "trin"]).to_dict("index")
@@ -168,8 +171,9 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
             (cit, s.number("antal"), twin.model.cit_cell(model.base, t) if t <= n else ""),
             (f'IFERROR({amount}/{cit},"")', s.number("kr"), twin.own.get(t, "")),
             (f"INDEX({group_col},{at})", s.number("kr"), _blank(twin.group.get(t))),
-            (f"IF({has_own},{own},IF(ISNUMBER({grp}),{grp},0))", s.number("kr", bold=True), twin.used.get(t, "")),
-            (f'IF({has_own},"kommunen",IF(ISNUMBER({grp}),"gruppen","ingen"))', s.text, twin.source.get(t, "")),
+            (f'IF({has_own},{own},IF(ISNUMBER({grp}),{grp},""))', s.number("kr", bold=True), twin.used.get(t, "")),
+            (f'IF({has_own},"kommunen",IF(ISNUMBER({grp}),"gruppen",{fx.text(NO_PRICE)}))', s.text,
+             twin.source.get(t, "")),
         ]
         for j, (formula, fmt, value) in enumerate(cells):
             ws.write_formula(r_units + 1 + j, col, f'=IF({t}<=AntalTrin,{formula},"")', fmt,
