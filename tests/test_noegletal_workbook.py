@@ -140,7 +140,8 @@ def test_sheets_names_validations_and_protection(book):
     assert wb["Forside"]["C6"].protection.locked is False
     assert wb["Forside"]["C10"].value.startswith("=INDEX(") and wb["Forside"]["C10"].protection.locked
     assert wb["Om"].page_setup.orientation == "landscape" and wb["Om"].page_setup.paperSize == 9
-    assert "Frederiksberg" in wb["B Trappen"].oddHeader.right.text
+    # the print header names no municipality: another one may be chosen in the workbook
+    assert wb["B Trappen"].oddHeader.right.text == "Udskrevet &D"
 
 
 def test_every_visible_sheet_carries_the_demo_mark(book):

@@ -129,8 +129,8 @@ class Book:
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        header_name = self.info.kommune_navn.replace("&", "&&")
-        ws.set_header(f'&L&"Calibri,Bold"{title.replace("&", "&&")}&R{header_name}')
+        # neutral on the right: the municipality is chosen in the workbook, and the sheet's title names it
+        ws.set_header(f'&L&"Calibri,Bold"{title.replace("&", "&&")}&RUdskrevet &D')
         ws.set_footer(f"&L{self.info.title.replace('&', '&&')}&RSide &P af &N")
 
     def chart_source(self, ws: Worksheet, first_row: int, src_col: int, values: list, dst_col: int) -> list:

@@ -54,8 +54,7 @@ class SharedSheets:
     strings: list[str]  # the first workbook's shared strings, in its order
     format_keys: list[tuple]  # Styles keys of its cell formats, in XF-index order
     string_refs: int  # string cells in the shared sheets (the string table's reference count)
-    members: dict[str, Member]  # zip member name -> stored member, copied as it is
-    headed: dict[str, tuple[str, str]] = field(default_factory=dict)  # member -> XML before/after its header
+    members: dict[str, Member]  # zip member name -> stored member, copied as it is (print headers are neutral)
     charts: list[ChartTemplate] = field(default_factory=list)  # the first workbook's charts, in the order made
 
 
@@ -72,14 +71,9 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str],
     names = frozenset(names)
     parts = sheet_members(wb, names)
     stored = {m.name: m for m in read_members(written)}
-    with_header = {ws.name for ws in wb.worksheets() if ws.header}
-    members, headed = {}, {}
-    for name, part in parts.items():
-        if name in with_header:
-            before, _, after = _split_header(zlib.decompress(stored[part].data, -15).decode("utf-8"))
-            headed[part] = (before, after)
-        else:
-            members[part] = stored[part]
+    members = {}
+    for part in parts.values():
+        members[part] = stored[part]
         rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
         if rels in stored:
             members[rels] = stored[rels]
@@ -94,21 +88,12 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str],
         raise RuntimeError("a chart was made outside Book.add_chart; the charts cannot be templates")
     templates = [template_of(zlib.decompress(stored[f"xl/charts/chart{k}.xml"].data, -15).decode("utf-8"), rec.calls)
                  for k, rec in enumerate(charts, start=1)]
-    return SharedSheets(names, strings, [key for _, key in indexed], refs, members, headed, templates)
+    return SharedSheets(names, strings, [key for _, key in indexed], refs, members, templates)
 
 
 def _is_string(cell) -> bool:
     """A shared-string cell, as XlsxWriter stored it or as put by fastsheet."""
     return type(cell).__name__ == "String" or (type(cell) is CellPutTuple and cell.kind == "String")
-
-
-def _split_header(xml: str) -> tuple[str, str, str]:
-    """A sheet's XML around its print header element (header "" when it has none)."""
-    start = xml.find("<headerFooter")
-    if start < 0:
-        return xml, "", ""
-    end = xml.index("</headerFooter>", start) + len("</headerFooter>")
-    return xml[:start], xml[start:end], xml[end:]
 
 
 def prime(wb: Workbook, styles: Styles, shared: SharedSheets) -> None:
@@ -161,21 +146,11 @@ def read_members(zipped: bytes) -> list[Member]:
 
 def write_spliced(own: bytes, shared: SharedSheets, target: Path) -> None:
     """Write `own` (a zipped workbook) to `target` with the shared sheets' members taken from `shared`."""
-    members = [_with_own_header(m, *shared.headed[m.name]) if m.name in shared.headed
-               else shared.members.get(m.name, m) for m in read_members(own)]
-    missing = (set(shared.members) | set(shared.headed)) - {m.name for m in members}
+    members = [shared.members.get(m.name, m) for m in read_members(own)]
+    missing = set(shared.members) - {m.name for m in members}
     if missing:
         raise RuntimeError(f"the workbook lacks the shared parts {sorted(missing)}")
     write_zip(members, target)
-
-
-def _with_own_header(own: Member, before: str, after: str) -> Member:
-    """The shared sheet's XML with the print header of the receiving workbook's own (empty) copy."""
-    header = _split_header(zlib.decompress(own.data, -15).decode("utf-8"))[1]
-    xml = (before + header + after).encode("utf-8")
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    data = packer.compress(xml) + packer.flush()
-    return Member(own.name, zlib.crc32(xml), len(xml), zipfile.ZIP_DEFLATED, own.date_time, own.external_attr, data)
 
 
 def write_zip(members: list[Member], target: Path) -> None:
