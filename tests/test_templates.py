@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from oletools.olevba import VBA_Parser
 
@@ -83,3 +84,17 @@ def test_templates_open_in_excel_without_repair(ooxml_templates):
     assert set(ooxml_templates) == {"Noegletal.xlsm", "Udgiftsmodel.xlsx"}
     for name, check in ooxml_templates.items():
         assert check.errors() == 0, f"{name}: {check.report()[-3000:]}"
+
+
+def test_long_tables_keep_their_header_in_view_and_on_every_printed_page():
+    for path, sheets in (("Noegletal.xlsm", ("Egne tal", "Definitioner")),
+                         ("Udgiftsmodel.xlsx", ("Regnskab", "Fordelingsnøgle"))):
+        wb = openpyxl.load_workbook(Path(__file__).resolve().parents[1] / "templates" / path)
+        for name in sheets:
+            ws = wb[name]
+            assert ws.freeze_panes is not None, name
+            header_row = int(ws.freeze_panes[1:]) - 1  # the row above the frozen split
+            assert ws.cell(header_row, 2).font.b or ws.cell(header_row, 2).fill.fgColor.rgb not in (None, "00000000"), \
+                name
+            if name != "Definitioner":  # its tables of steps and codes follow the figures' table
+                assert ws.print_title_rows.replace("$", "") == f"{header_row}:{header_row}", name

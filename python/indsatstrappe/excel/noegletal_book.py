@@ -454,6 +454,7 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     head = r + 5
     for j, h in enumerate(["id", "Nøgletal", "Enhed", "År", "Tæller", "Nævner", "Værdi"]):
         ws.write_string(head, 1 + j, h, s.header)
+    book.freeze_header(ws, head)
     cat = keyfigures.catalogue()
     own = cat[cat["beregning"] == "egne_tal"].sort_values(["trappe", "nr"])
     rr = head + 1
@@ -489,6 +490,7 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
 def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
     s = book.styles
     ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet")
+    book.freeze_header(ws, TITLE_ROWS + 2, repeat=False)  # the key figures' header; tables of steps follow
     if book.copies(DEFINITIONS_SHEET):
         return
     widths = [8, 40, 26, 50, 40, 20, 16, 10, 10, 30]

@@ -150,6 +150,14 @@ class Book:
         """Excel refuses what a yellow cell cannot hold, with a Danish message (INPUT_RULES)."""
         ws.data_validation(first_row, first_col, last_row, last_col, INPUT_RULES[kind])
 
+    @staticmethod
+    def freeze_header(ws: Worksheet, row: int, repeat: bool = True) -> None:
+        """A long table's header row (0-based) stays in view when scrolling and, with `repeat`, is printed on
+        every page."""
+        ws.freeze_panes(row + 1, 0)
+        if repeat:
+            ws.repeat_rows(row)
+
     def protect(self, ws: Worksheet) -> None:
         """Protect against accidental edits; input cells are unlocked by their format. No password."""
         ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,

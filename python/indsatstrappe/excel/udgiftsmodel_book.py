@@ -742,6 +742,7 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     for name, col in (("R_trappe", 1), ("R_funktion", 2), ("R_gruppering", 3), ("R_dranst", 4), ("R_key", 8),
                       ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
         book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
+    book.freeze_header(ws, head)  # before a copy returns: the print titles are a name in the workbook part
     if book.copies(RULES_SHEET):
         return
     widths = [10, 10, 11, 8, 13, 10, 80, 32]
@@ -839,6 +840,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     years = data.years
     for i, y in enumerate(years):
         ws.write_number(head, 4 + i, y, s.header)
+    book.freeze_header(ws, head)
     keys, sums = data.account_sums()
     kommune, kr = model.sel.kommune, s.number("kr")
     row = head

@@ -1,0 +1,38 @@
+"""The import rules of ARCHITECTURE.md: the core knows no file format and no Excel; only xl/ imports xlwings."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "python" / "indsatstrappe"
+CORE = ["staircase", "coverage", "distribution", "movements", "keyfigures", "expenses", "scenario", "botilbud",
+        "suppression", "disclosure", "municipalities", "danish", "errors", "datafiles", "entries"]
+FORMATS = {"openpyxl", "xlsxwriter", "xlwings"}
+
+
+def imports(path: Path) -> set[str]:
+    """Every module a file imports: absolute names, and relative ones as '.name' (the package's own)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level:  # from .x import y / from . import x, y
+            found |= {"." + node.module.split(".")[0]} if node.module else {"." + a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found.add((node.module or "").split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_the_core_imports_only_the_core(name):
+    used = imports(PACKAGE / f"{name}.py")
+    assert not used & FORMATS, f"{name} imports {used & FORMATS}"
+    own = {u[1:] for u in used if u.startswith(".") and u != "."}
+    assert own <= set(CORE), f"{name} imports {own - set(CORE)} from outside the core"
+
+
+def test_only_xl_imports_xlwings():
+    offenders = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                 if "xlwings" in imports(p) and p.parent.name != "xl"]
+    assert offenders == []
