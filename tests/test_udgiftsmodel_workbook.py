@@ -140,8 +140,11 @@ def test_structure(book):
     for sheet in ("Forside", "Udgifter pr. trin", "Andele", "Merudgifter", "Enhedspriser", "Ikke fordelt",
                   "Fordelingsnøgle", "Beregning", "Regnskab", "Om", "Konti", "Data", "Lister"):
         assert sheet in wb.sheetnames, sheet
-    for hidden in ("Konti", "Data", "Lister"):
+    for hidden in ("Konti", "Data", "Lister", "Beregning"):  # helpers: hidden, not very hidden
         assert wb[hidden].sheet_state == "hidden"
+    export = wb["Regnskab"]  # the export area's empty rows show no rule number
+    last = export.max_row
+    assert export.cell(last, 8).value.startswith('=IF(B') and export.cell(last, 2).value is None
     for name in ("ValgtKommune", "ValgtOmraade", "Prisniveau", "Basisaar", "TrappeKode", "R_key", "A_regel",
                  "EgetAar", "X_beloeb"):
         assert name in wb.defined_names, name

@@ -370,7 +370,8 @@ def _num(value) -> float | str:
 
 def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> None:
     s = book.styles
-    ws = book.sheet(CALC_SHEET, "Beregning", "Mellemregningerne: konti pr. regel og fordelingen på trin")
+    # hidden like Data and Konti: a reader's sheets are the analyses; an analyst can unhide it to follow a krone
+    ws = book.sheet(CALC_SHEET, "Beregning", "Mellemregningerne: konti pr. regel og fordelingen på trin", hidden=True)
     years = lay.years
     n = model.staircase.n_steps
     ws.set_column(1, 1, 34)
@@ -883,8 +884,9 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
                          cached[2])
         ws.write_formula(r, 6, f'=IF({fx.cell(r, 1)}="","",IF(LEFT({fx.cell(r, 3)},4)="5.28","boern",'
                                 f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, cached[3])
-        ws.write_formula(r, 7, _match_formula(fx.cell(r, 6), fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5)), s.text,
-                         cached[4])
+        # an empty row shows nothing, not rule 0 (SUMIFS on X_regel only ever asks for rows with an account)
+        rule = _match_formula(fx.cell(r, 6), fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
+        ws.write_formula(r, 7, f'=IF({fx.cell(r, 1)}="","",{rule})', s.text, cached[4])
     for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_trappe", 6), ("X_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
     book.validate_input(ws, h + 1, 2, h + EXPORT_ROWS, 2, "amount")
@@ -905,7 +907,7 @@ def _write_input(ws: Worksheet, row: int, col: int, value, fmt) -> None:
 def _export_cached(data: UdgiftsmodelInput, konto, positions: dict[int, int]) -> tuple:
     """What the export row's parse formulas show: funktion, gruppering, dranst, trappe, regel."""
     if konto in (None, ""):
-        return "", "", "", "", 0
+        return "", "", "", "", ""
     text = str(int(konto)) if isinstance(konto, float) and konto.is_integer() else str(konto)
     digits = text.replace(".", "")
     funktion = f"{digits[0:1]}.{digits[1:3]}.{digits[3:5]}"
