@@ -270,3 +270,15 @@ def test_input_cells_are_unlocked_and_validated(book):
     assert rules[f"C{head + 1}"] == ("whole", "between", "1990")
     assert rules[f"D{head + 1}"] == ("whole", "greaterThanOrEqual", "0")
     assert ws.protection.sheet
+
+
+def test_the_first_year_of_episodes_is_no_starting_point():
+    """Episodes from 2022 on: the stock on 31-12-2022 lacks everyone who came before, so 2023 has no row."""
+    eps = _episodes([
+        ("a", "voksne", "HAND07:30181", "2022-03-01", None, 101, "Egely"),
+        ("b", "voksne", "HAND07:30182", "2022-05-01", "2024-02-01", 101, "Egely"),
+    ])
+    got = botilbud.resident_movements(eps, VOKSNE, [2023, 2024])
+    every = got[got["botilbud"] == botilbud.ALL]
+    assert every["aar"].tolist() == [2024]
+    assert every[["beboere", "samme", "ude"]].iloc[0].tolist() == [2, 1, 1]  # a stays on 8, b leaves

@@ -81,7 +81,9 @@ def resident_movements(forloeb: pd.DataFrame, staircase: Staircase, years: list[
     on 31 December of the year in their own home (steps 1-5), on a lower botilbud step, on the same or a
     higher step, or outside the staircase. One 'Alle botilbud' row per municipality and year (every
     resident in the register), and one per botilbud where `forloeb` names it in the optional column
-    `tilbud` (a resident counts for the botilbud of an episode on steps 6-8 active on the first day)."""
+    `tilbud` (a resident counts for the botilbud of an episode on steps 6-8 active on the first day).
+    A municipality's first year of episodes is no starting point (see keyfigures: its stock lacks the
+    episodes that began before the data do), so its movements begin the year after next."""
     rows = forloeb[forloeb["trappe"] == staircase.key]
     if kommune is not None:
         rows = rows[rows["kommune_kode"] == kommune]
@@ -91,7 +93,10 @@ def resident_movements(forloeb: pd.DataFrame, staircase: Staircase, years: list[
         episodes = movements.prepare(local, staircase)
         tilbud = (local["tilbud"].fillna("").astype(str).str.strip().to_numpy() if "tilbud" in local
                   else np.full(len(local), ""))
+        first = int(local["start"].min().year)
         for year in years:
+            if year < first + 2:  # the stock at the end of the data's first year lacks earlier episodes (as V11)
+                continue
             start = movements.day_number(f"{year - 1}-12-31")
             fra = movements.steps_on(episodes, start)
             til = movements.steps_on(episodes, movements.day_number(f"{year}-12-31"))
