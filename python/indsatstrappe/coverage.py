@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from .datafiles import packaged
@@ -70,7 +69,12 @@ def reported_codes(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFram
     codes = pd.DataFrame({"kode": [str(k) for k in staircase.codes.index]})
     codes["kilde"] = codes["kode"].map(source_of)
     grid = cells.merge(codes, how="cross")
-    grid = grid.loc[np.array([exists_in(k, int(y)) for k, y in zip(grid["kode"], grid["aar"], strict=True)], bool)]
+    periods = code_periods()
+    first = grid["kode"].map(lambda k: periods.get(k, (None, None))[0]).astype(float)  # NaN: no bound
+    last = grid["kode"].map(lambda k: periods.get(k, (None, None))[1]).astype(float)
+    year = grid["aar"].astype(float)
+    exists = (year == NO_YEAR) | ((first.isna() | (year >= first)) & (last.isna() | (year <= last)))
+    grid = grid.loc[exists.to_numpy(bool)]
     sent = rows[["kommune_kode", "aar", "indsats"]].drop_duplicates().rename(columns={"indsats": "kode"})
     own = grid[grid["kilde"] == OWN_SOURCE].merge(sent, on=["kommune_kode", "aar", "kode"])
     covered = sent.assign(kilde=sent["kode"].map(source_of))[["kommune_kode", "aar", "kilde"]].drop_duplicates()
@@ -94,8 +98,11 @@ def codes_on_steps(staircase: Staircase, steps: set[int]) -> list[str]:
 
 def register_can_give(staircase: Staircase, step: int, year: int | None = None) -> bool:
     """Whether registers have any code for a step (in a year): if not, only the municipality's own data can."""
-    return any(not is_own_data(k) and (year is None or exists_in(k, year))
-               for k in codes_on_steps(staircase, {step}))
+    key = ("register_can_give", step, year)
+    if key not in staircase.memo:
+        staircase.memo[key] = any(not is_own_data(k) and (year is None or exists_in(k, year))
+                                  for k in codes_on_steps(staircase, {step}))
+    return staircase.memo[key]
 
 
 def series_breaks(codes: list[str], years: list[int]) -> list[int]:

@@ -29,6 +29,12 @@ class Staircase:
     def n_steps(self) -> int:
         return len(self.steps)
 
+    @cached_property
+    def memo(self) -> dict:
+        """Answers derived from the mapping (coverage asks them per cell of every workbook), kept with it:
+        a Staircase does not change after construction."""
+        return {}
+
     @property
     def step_numbers(self) -> list[int]:
         return [int(t) for t in self.steps["trin"]]
