@@ -167,3 +167,15 @@ def test_register_only_data_say_what_needs_own_data(register_only, run_cli, tmp_
     dist = pd.read_csv(target, dtype={"kommune_kode": str})
     assert dist[dist["trin"] == 3]["antal"].isna().all()
     assert dist[dist["trin"] == 4]["antal"].notna().all()
+
+
+def test_a_municipality_without_any_value_still_gets_its_table(register_only, run_cli, tmp_path):
+    """101 left out of the data: its column is empty, the country is taken over the other 97 and says so."""
+    folder = tmp_path / "uden_101"
+    folder.mkdir()
+    for name in ("befolkning", "modtagere", "regnskab"):
+        table = pd.read_csv(register_only / f"{name}.csv", dtype=str)
+        table[table["kommune_kode"] != "101"].to_csv(folder / f"{name}.csv", index=False)
+    run = run_cli("noegletal", "--trappe", "boern", "--kommune", "101", "--data", folder)
+    assert run.code == 0, run.err
+    assert "Hele landet er taget over de 97 af 98 kommuner" in run.out

@@ -282,6 +282,8 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
     if _written(result, ud, fmt, folder):
         return
     latest = result.dropna(subset=["vaerdi"])["aar"].max()
+    if pd.isna(latest):  # the municipality has no value at all: show the latest year the others have
+        latest = result["aar"].max()
     table = Table(title=f"Nøgletal – {municipalities.name_of(k)} ({k}), {latest}; gruppe: {group.navn}",
                   title_justify="left")
     for name, justify in (("Nr.", "right"), ("Nøgletal", "left"), ("Enhed", "left"), ("Kommune", "right"),
