@@ -11,9 +11,11 @@ import pytest
 from helpers.libreoffice import mismatches, recalculate
 from indsatstrappe import expenses, queries, workbooks
 from indsatstrappe import scenario as scenario_model
+from indsatstrappe.errors import InputError
+from indsatstrappe.excel import scenario_sheet
 from indsatstrappe.io.datafolder import DataFolder
 
-KOMMUNE = 147
+KOMMUNE = 101  # København has no count for children's step 1 (own data it does not send)
 HEADER_ROW = 8  # 'Udgifter pr. trin': the years x steps table's header (1-based)
 
 
@@ -24,7 +26,7 @@ def folder():
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory, folder):
-    return workbooks.write_udgiftsmodel(folder, tmp_path_factory.mktemp("um") / "Udgiftsmodel_147.xlsx", KOMMUNE)
+    return workbooks.write_udgiftsmodel(folder, tmp_path_factory.mktemp("um") / "Udgiftsmodel_101.xlsx", KOMMUNE)
 
 
 def _rule_row(ws, funktion: str, gruppering: str = "") -> int:
@@ -61,6 +63,8 @@ def recalculated(soffice, book, tmp_path_factory):
         ws[f"{col}{first}"] = value
     for col, value in zip("CDEFGH", (6, 5, 20, None, 1, 2), strict=True):  # 20 % of step 6 -> 5 from year 2
         ws[f"{col}{first + 1}"] = value
+    for col, value in zip("CDEFGH", (6, 1, 10, None, 1, 1), strict=True):  # to step 1, which has no count
+        ws[f"{col}{first + 2}"] = value
     ws[f"C{_label_row(ws, 'Årlig pris- og lønstigning (%)')}"] = 10
     scenario = tmp / "scenario.xlsx"
     wb.save(scenario)
@@ -77,8 +81,11 @@ def _scenario_numbers(path) -> dict:
     ws = openpyxl.load_workbook(path, data_only=True)["Scenarie"]
     counts, units = _label_row(ws, "Borgere i basisåret"), _label_row(ws, "Enhedspris i beregningen (kr.)")
     head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "Udgift uden ændring (kr.)")
+    first = _label_row(ws, "Bevægelse 1")
     return {"count": {t: ws.cell(counts, 2 + t).value for t in range(1, 7)},
             "unit": {t: ws.cell(units, 2 + t).value for t in range(1, 7)},
+            "notes": [ws.cell(r, 10).value for r in range(first, first + 8)],
+            "warning": ws.cell(head + 6, 2).value,
             "years": {ws.cell(r, 2).value: (ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value)
                       for r in range(head + 1, head + 6)}}
 
@@ -107,6 +114,26 @@ def test_scenario_inputs_recompute_natively_as_computed_by_hand(recalculated):
     # a step without any unit cost (step 1: no accounts anywhere) is blank, and left out, not priced at 0 kr.
     assert u[1] in (None, "")
     assert n["years"][y1][0] == pytest.approx(sum(c[t] * u[t] for t in range(2, 7)) * 1.10, rel=1e-9)
+    # København has no count for step 1: said in words, and the movement 6 -> 1 is left out (the sums above
+    # hold without it), with a note beside it and a warning under the table
+    assert c[1] == "kræver egne data"
+    assert n["notes"][:3] == [None, None, "Regnes ikke: trin 1 har ikke tal i basisåret"]
+    assert n["warning"] == scenario_sheet.UNKNOWN
+
+
+def test_a_step_without_a_count_reads_so_and_splits_as_zero(book, folder):
+    """Beregning says 'kræver egne data' for København's step 1 in every year; the split key counts it as 0,
+    as the core does, and no money is held back as if a count were hidden."""
+    ws = openpyxl.load_workbook(book, data_only=True)["Beregning"]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Borgere pr. trin (nøgle)")
+    years = {ws.cell(r, 2).value: r for r in range(head + 1, head + 8) if isinstance(ws.cell(r, 2).value, int)}
+    assert years and all(ws.cell(r, 3).value == "kræver egne data" for r in years.values())
+    assert all(isinstance(ws.cell(r, 4).value, int | float) for r in years.values())
+    held = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Fordelt efter nøgle med skjulte tal")
+    assert all(ws.cell(held, 3 + i).value == 0 for i in range(len(years)))
+    # and the command line refuses what the sheet leaves out, in Danish, naming the step
+    with pytest.raises(InputError, match="ikke tal for trin 1"):
+        queries.scenario(folder, "boern", KOMMUNE, [scenario_model.Movement(6, 1, andel=0.10)])
 
 
 def expense_grid(path, data_only=True) -> pd.DataFrame:

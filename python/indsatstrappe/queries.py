@@ -187,11 +187,13 @@ def scenario(folder: DataFolder, trappe: str, kommune: int, movements: list[scen
     counts = expenses.citizens(folder.table("modtagere"), staircase)
     mine = counts[(counts["kommune_kode"] == kommune) & (counts["aar"] == base)]
     base_counts = {int(t): float(a) for t, a in zip(mine["trin"], mine["antal"], strict=True)}
-    for mv in movements:
-        if pd.isna(base_counts.get(mv.fra, np.nan)):
-            raise InputError.single("--flyt", f"kommunen har ikke tal for trin {mv.fra} i {base}, så ingen kan flytte "
-                                    "derfra.", "Vælg et andet fra-trin, eller læg kommunens egne tal for trinnet i "
-                                    "tabellen modtagere.")
+    for mv in movements:  # the workbook leaves such a movement out and says so beside it
+        for step, what in ((mv.fra, "ingen kan flytte derfra"), (mv.til, "udgiften ved at flytte dertil kan ikke "
+                                                                        "regnes")):
+            if pd.isna(base_counts.get(step, np.nan)):
+                raise InputError.single("--flyt", f"kommunen har ikke tal for trin {step} i {base}, så {what}.",
+                                        "Vælg et andet trin, eller læg kommunens egne tal for trinnet i tabellen "
+                                        "modtagere.")
     members = list(municipalities.comparison_group("kommunegruppe", kommune).members)
     costs = scenario_model.unit_costs(table, kommune, base, members, staircase)
     return scenario_model.project(base_counts, dict(zip(costs["trin"], costs["enhedspris"], strict=True)),
@@ -216,7 +218,8 @@ def botilbud_goals(folder: DataFolder, kommune: int, year: int | None = None) ->
 
 
 def botilbud_movements(folder: DataFolder, kommune: int) -> pd.DataFrame:
-    """Residents on steps 6-8 and where they stand a year later, per botilbud and in all, year by year."""
+    """Residents on steps 7-8 (the botilbud) and where they stand a year later, per botilbud and in all,
+    year by year."""
     from . import botilbud
 
     forloeb = folder.table("forloeb")

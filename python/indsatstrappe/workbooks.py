@@ -126,7 +126,9 @@ def udgiftsmodel_input(folder: DataFolder, kommune: int,
     modtagere = folder.table("modtagere")
     counts, expense_rows = [], []
     for key, staircase in folder.staircases.items():
-        c = distribution.step_counts(modtagere, staircase).merge(
+        # step_counts' zeros are the split key (as in expenses); `indberettet` says which steps have a count
+        c = distribution.reported_step_counts(modtagere, staircase)
+        c = c.assign(indberettet=c["antal"].notna(), antal=c["antal"].fillna(0).astype(int)).merge(
             distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"], how="left")
         counts.append(c.assign(trappe=key))
         table = queries.expense_table_all(folder, key)

@@ -38,6 +38,10 @@ def _memoized(method):
     return cached
 
 
+# where a municipality has no count for a step: the registers have no code for it, or it sent none
+OWN_DATA = "kræver egne data"
+NOT_REPORTED = "ikke indberettet"
+
 @dataclass
 class DataTable:
     """Rows (id, kommune_kode, aar, taeller, naevner, faktor) laid out wide, with formula twins."""

@@ -16,7 +16,7 @@ from ..datafiles import packaged
 from ..staircase import Staircase
 from . import botilbud_sheet, principles_sheet
 from . import formulas as fx
-from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
 from .splice import SharedSheets
@@ -286,7 +286,6 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
 
 
 GAP_COL = 30  # hidden chart-source columns start here, right of every printed area
-OWN_DATA = "kræver egne data"
 MEMBERS_HEADER = "Kommuner med tal: gruppe · region · landet"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from xlsxwriter.worksheet import Worksheet
 
 from .. import scenario
@@ -19,6 +20,8 @@ HORIZON = 5  # projection years shown
 MOVEMENT_ROWS = 8
 EXAMPLE = [[6, 5, 10, None, 3, 1]]  # 10 % of step 6 to step 5 over 3 years: the issue's example
 WARNING = "Advarsel: bevægelserne flytter flere borgere fra et trin, end der står på det."
+UNKNOWN = ("Bevægelser til eller fra et trin, som kommunen ikke har tal for i basisåret, regnes ikke (se "
+           "bemærkningen ud for bevægelsen).")
 BLOCKED = ("Scenariet kan ikke regnes her: antallet af borgere på et eller flere trin i basisåret er skjult "
            "(små tal) eller mangler.")
 GAP_COL = 30  # hidden chart-source columns
@@ -33,12 +36,15 @@ class ScenarioInput:
     prisstigning: float = 0.0  # per cent a year
 
 
-def movements_of(rows: list[list], n_steps: int) -> list[scenario.Movement]:
-    """The typed rows the formulas will use (rows with a valid from- and to-step); the rest count as empty."""
+def movements_of(rows: list[list], n_steps: int, known: set[int] | None = None) -> list[scenario.Movement]:
+    """The typed rows the formulas will use (rows with a valid from- and to-step, both with a count in the
+    base year when `known` says which have); the rest count as empty."""
     out = []
     for row in rows:
         fra, til, andel, antal, over, first = (list(row) + [None] * 6)[:6]
         if not all(isinstance(v, int | float) for v in (fra, til)) or not (1 <= fra <= n_steps and 1 <= til <= n_steps):
+            continue
+        if known is not None and not {fra, til} <= known:
             continue
         out.append(scenario.Movement(int(fra), int(til), andel=andel / 100 if isinstance(andel, int | float) else None,
                                      antal=float(antal) if isinstance(antal, int | float) else 0.0,
@@ -54,9 +60,13 @@ class ScenarioTwin:
         self.model, self.inputs = model, inputs
         sel, trappe, base = model.sel, model.trappe, model.base
         self.n = model.staircase.n_steps
-        self.counts = {t: model.cit(base, t) for t in range(1, self.n + 1)}
-        # a hidden (or missing) count in the base year: the scenario cannot be computed in this workbook
-        self.blocked = any(model.cit_cell(base, t) == "" for t in range(1, self.n + 1))
+        cells = {t: model.cit_cell(base, t) for t in range(1, self.n + 1)}
+        # a hidden count in the base year: the scenario cannot be computed in this workbook
+        self.blocked = any(v == "" for v in cells.values())
+        # a step the municipality has no count for (words in the cell): unknown, left out as project leaves NaN
+        self.counts = {t: float(v) if isinstance(v, int | float) else float("nan") for t, v in cells.items()}
+        self.unreported = {t for t, v in cells.items() if isinstance(v, str) and v != ""}
+        self.known = set(cells) - self.unreported  # a hidden count blocks the whole sheet instead
         self.own, self.group, self.used, self.source = {}, {}, {}, {}
         for t in range(1, self.n + 1):
             amount, cit = model.steps(base, t), self.counts[t]
@@ -66,7 +76,7 @@ class ScenarioTwin:
             # no price at all: blank, not 0 kr. (SUMPRODUCT leaves a blank out, as project leaves out a NaN)
             self.used[t] = self.own[t] if has_own else (self.group[t] if self.group[t] is not None else "")
             self.source[t] = "kommunen" if has_own else ("gruppen" if self.group[t] is not None else NO_PRICE)
-        self.movements = movements_of(inputs.rows, self.n)
+        self.movements = movements_of(inputs.rows, self.n, self.known)
         prices = {t: (float("nan") if v == "" else v) for t, v in self.used.items()}
         self.result = scenario.project(self.counts, prices, self.movements, base, HORIZON, model.staircase,
                                        inputs.prisstigning / 100, check=False)
@@ -77,14 +87,22 @@ class ScenarioTwin:
     def moved(self, row: int, k: int) -> float:
         fra, til, andel, antal, over, first = (list(self.inputs.rows[row]) + [None] * 6)[:6] \
             if row < len(self.inputs.rows) else [None] * 6
-        ok = movements_of([[fra, til, andel, antal, over, first]], self.n)
+        ok = movements_of([[fra, til, andel, antal, over, first]], self.n, self.known)
         return ok[0].phase(k) * ok[0].size(self.counts.get(ok[0].fra, 0.0)) if ok else 0.0
 
     def full_size(self, row: int) -> float:
         return self.moved(row, 10**6)
 
-    def with_change(self, k: int, t: int) -> float:
-        return float(self._rows[(self.model.base + k, t)]["borgere_med"])
+    def unknown_step(self, row: int) -> int | None:
+        """The step without a count that a typed movement touches (its note), or None."""
+        fra, til = ((list(self.inputs.rows[row]) + [None] * 2)[:2] if row < len(self.inputs.rows) else [None] * 2)
+        if not all(isinstance(v, int | float) for v in (fra, til)):
+            return None
+        return next((int(v) for v in (fra, til) if v in self.unreported), None)
+
+    def with_change(self, k: int, t: int) -> float | str:
+        value = float(self._rows[(self.model.base + k, t)]["borgere_med"])
+        return "" if np.isnan(value) else value
 
     def total(self, k: int, column: str) -> float:
         return float(self._rows[(self.model.base + k, scenario.TOTAL)][column])
@@ -127,7 +145,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     # movements: six inputs per row, and the full size in citizens
     r_mov = r_base + 3
     ws.write_string(r_mov, 1, "Bevægelse", s.header)
-    for j, label in enumerate([*FIELDS, "Fuld størrelse (borgere)"]):
+    for j, label in enumerate([*FIELDS, "Fuld størrelse (borgere)", "Bemærkning"]):
         ws.write_string(r_mov, 2 + j, label, s.header)
     ws.set_row(r_mov, 42)
     r_units = r_mov + MOVEMENT_ROWS + 3
@@ -137,6 +155,10 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         book.validate_input(ws, r_mov + 1, col, r_mov + MOVEMENT_ROWS, col, kind)
     book.validate_input(ws, r_base + 1, 2, r_base + 1, 2, "rise")
     counts_row = r_units + 1
+    counts = f"${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1}"
+
+    def unknown(step: str) -> str:  # words instead of a count: the municipality has none for the step
+        return f'IFERROR(ISTEXT(INDEX({counts},{step}))*(INDEX({counts},{step})<>""),0)>0'
     for i in range(MOVEMENT_ROWS):
         r = r_mov + 1 + i
         ws.write_string(r, 1, f"Bevægelse {i + 1}", s.text)
@@ -144,9 +166,13 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         for j, value in enumerate(values):
             _input(ws, r, 2 + j, value, s.input("rate"))
         c, e, f = (fx.cell(r, col, True) for col in (2, 4, 5))
-        base_count = f"INDEX(${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1},{c})"
+        base_count = f"INDEX({counts},{c})"
         d = fx.cell(r, 3, True)
-        valid = f'OR({c}="",{d}="",{c}>AntalTrin,{d}>AntalTrin,{c}<1,{d}<1)'
+        valid = f'OR({c}="",{d}="",{c}>AntalTrin,{d}>AntalTrin,{c}<1,{d}<1,{unknown(c)},{unknown(d)})'
+        step = twin.unknown_step(i)
+        ws.write_formula(r, 9, f'=IF(OR({unknown(c)},{unknown(d)}),"Regnes ikke: trin "&IF({unknown(c)},{c},{d})&'
+                               f'" har ikke tal i basisåret","")', s.note,
+                         f"Regnes ikke: trin {step} har ikke tal i basisåret" if step else "")
         ws.write_formula(r, 8, "=" + guard(f'IF({valid},0,IF({e}<>"",{e}/100*{base_count},N({f})))'),
                          s.number("rate"), cached(twin.full_size(i)))
 
@@ -203,7 +229,8 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         moved_col = f"${mc}${r_mov + 2}:${mc}${r_mov + 1 + MOVEMENT_ROWS}"
         for t in range(1, max_steps + 1):
             base_cell = fx.cell(counts_row, 1 + t, True)
-            f = f"{base_cell}-SUMIF({fra_rng},{t},{moved_col})+SUMIF({til_rng},{t},{moved_col})"
+            f = (f'IF(ISNUMBER({base_cell}),{base_cell}-SUMIF({fra_rng},{t},{moved_col})+SUMIF({til_rng},{t},'
+                 f'{moved_col}),"")')
             ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{guard(f)},"")', s.number("rate"),
                              cached(twin.with_change(k, t)) if t <= n else "")
 
@@ -233,11 +260,13 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                          cached(cumulative))
     with_block = f"{fx.cell(r_proj + 1, 2, True)}:{fx.cell(r_proj + HORIZON, 1 + max_steps, True)}"
     warn_row = r_exp + HORIZON + 1
-    negative = not blocked and any(v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
+    negative = not blocked and any(v != "" and v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
                                    for v in [twin.with_change(k, t)])
+    notes = f"{fx.cell(r_mov + 1, 9, True)}:{fx.cell(r_mov + MOVEMENT_ROWS, 9, True)}"
+    unknown_rows = any(twin.unknown_step(i) for i in range(MOVEMENT_ROWS))
     ws.write_formula(warn_row, 1, f'=IF(ScenSkjult>0,{fx.text(BLOCKED)},IF(COUNTIF({with_block},"<0")>0,'
-                                  f'{fx.text(WARNING)},""))', s.bold,
-                     BLOCKED if blocked else WARNING if negative else "")
+                                  f'{fx.text(WARNING)},IF(COUNTIF({notes},"?*")>0,{fx.text(UNKNOWN)},"")))', s.bold,
+                     BLOCKED if blocked else WARNING if negative else UNKNOWN if unknown_rows else "")
     # how many of the base year's steps have no count shown (hidden or missing)
     ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.note)
     count_cells = f"{fx.cell(counts_row, 2, True)}:{fx.cell(counts_row, 1 + max_steps, True)}"

@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import expenses
+from .. import coverage, expenses
 from ..io.accounts import parse_account
 from ..staircase import Staircase
 from . import formulas as fx
 from . import scenario_sheet
-from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
 from .splice import SharedSheets
@@ -165,6 +165,10 @@ class Model:
         c = data.counts[(data.counts["trappe"] == trappe) & (data.counts["kommune_kode"] == sel.kommune)]
         self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
                          if not pd.isna(a)}  # a hidden or missing count: a blank cell, 0 in the key's sum
+        # a step the municipality has no count for: 0 in the key (as expenses), said in words, never hidden
+        self.unreported = {(int(y), int(t)): _unreported_label(self.staircase, int(t), int(y))
+                           for y, t, ok in zip(c["aar"], c["trin"], c["indberettet"], strict=True) if not ok}
+        self.citizens.update(dict.fromkeys(self.unreported, 0.0))
         self.shown_in_data = data.counts["antal"].notna().all()  # False in a distributed workbook
         self.rule_rows = [(int(r), str(f), str(t)) for r, f, t in
                           zip(rules["regel"], rules["fordeling"], rules["trin"], strict=True)]
@@ -182,8 +186,8 @@ class Model:
         return self.citizens.get((year, step), 0.0)
 
     def cit_cell(self, year: int, step: int) -> float | str:
-        """The Beregning cell: blank where the count is hidden or missing."""
-        return self.citizens.get((year, step), "")
+        """The Beregning cell: blank where the count is hidden, words where the municipality has none."""
+        return self.unreported.get((year, step), self.citizens.get((year, step), ""))
 
     def key_hidden(self, trin: str, year: int) -> int:
         """How many of a key's steps have no count shown (hidden or missing)."""
@@ -294,9 +298,32 @@ def build(path: Path, data: UdgiftsmodelInput, info: BookInfo, shared: SharedShe
 
 
 def _citizen_rows(data: UdgiftsmodelInput) -> pd.DataFrame:
+    """Citizens per step, and a marker row per step without a count (UNREPORTED_ID): 1 where only own data
+    can give the step, 2 where the municipality sent none."""
     c = data.counts
-    return pd.DataFrame({"id": c["trappe"] + ":" + c["trin"].astype(str), "kommune_kode": c["kommune_kode"],
-                         "aar": c["aar"], "taeller": c["antal"], "naevner": c["befolkning"], "faktor": 1000.0})
+    counts = pd.DataFrame({"id": c["trappe"] + ":" + c["trin"].astype(str), "kommune_kode": c["kommune_kode"],
+                           "aar": c["aar"], "taeller": c["antal"], "naevner": c["befolkning"], "faktor": 1000.0})
+    m = c[~c["indberettet"]]
+    kind = [1.0 if _unreported_label(data.staircases[k], int(t), int(y)) == OWN_DATA else 2.0
+            for k, t, y in zip(m["trappe"], m["trin"], m["aar"], strict=True)]
+    markers = pd.DataFrame({"id": m["trappe"] + ":" + m["trin"].astype(str) + UNREPORTED_ID,
+                            "kommune_kode": m["kommune_kode"], "aar": m["aar"], "taeller": kind, "naevner": 1.0,
+                            "faktor": 1.0})
+    return pd.concat([counts, markers], ignore_index=True)
+
+
+UNREPORTED_ID = ":ikke_indberettet"
+
+
+def _unreported_label(staircase: Staircase, step: int, year: int) -> str:
+    return NOT_REPORTED if coverage.register_can_give(staircase, step, year) else OWN_DATA
+
+
+def _citizens_formula(table: DataTable, step: int, year: int) -> str:
+    """Beregning's count: the marker's words, else the count (blank where hidden)."""
+    marker = table.count_formula(f"x:{step}{UNREPORTED_ID}", year, "TrappeKode&" + fx.text(f":{step}{UNREPORTED_ID}"))
+    count = table.shown_count_formula(f"x:{step}", year, "TrappeKode&" + fx.text(f":{step}"))
+    return f"IF({marker}=1,{fx.text(OWN_DATA)},IF({marker}=2,{fx.text(NOT_REPORTED)},{count}))"
 
 
 # -- layout of the Beregning sheet, which every analysis sheet reads ---------------------------------
@@ -396,8 +423,7 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
     for i, y in enumerate(years):
         ws.write_number(lay.cit_top + i, 1, y, s.number("year"))
         for t in range(1, MAX_STEPS + 1):
-            count = table.shown_count_formula(f"x:{t}", y, "TrappeKode&" + fx.text(f":{t}"))
-            f = f'=IF({t}<=AntalTrin,{count},"")'
+            f = f'=IF({t}<=AntalTrin,{_citizens_formula(table, t, y)},"")'
             ws.write_formula(lay.cit_top + i, 1 + t, f, s.number("antal"),
                              model.cit_cell(y, t) if t <= n else "")
     # per rule: the chosen municipality's sum per year, then its spread on the steps per year
@@ -670,7 +696,8 @@ def _unit_cost_sheet(book: Book, model: Model, lay: _Layout) -> None:
     ws, _, _ = _table_sheet(
         book, model, lay, ("Enhedspriser", "Enhedspriser pr. trin", "Nettoudgift pr. borger på hvert trin, år for år",
                            "Udgiften på trinet delt med antallet af borgere på trinet (samme trindefinitioner for "
-                           "borgere og kroner). Tom, hvor ingen borgere står på trinet."),
+                           "borgere og kroner). Tom, hvor ingen borgere står på trinet, eller hvor kommunen ikke "
+                           "har tal for trinnet (fx trin, der kræver egne data)."),
         "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)},"")', unit)
     book.protect(ws)
 
