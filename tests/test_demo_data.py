@@ -5,7 +5,7 @@ import filecmp
 import pandas as pd
 import pytest
 
-from indsatstrappe import demo_generator, municipalities
+from indsatstrappe import botilbud, demo_generator, municipalities
 from indsatstrappe.datafiles import DEMO_DIR
 from indsatstrappe.io.datafolder import DataFolder
 
@@ -73,7 +73,7 @@ def test_botilbud_goals_for_every_municipality_and_tilbud_on_botilbud_episodes_o
     assert (goals["taeller"] <= goals["naevner"]).all()
     forloeb = demo.table("forloeb")
     step = forloeb["indsats"].map(demo.staircases["voksne"].step_map())
-    housed = (forloeb["trappe"] == "voksne") & step.isin([6, 7, 8])
+    housed = (forloeb["trappe"] == "voksne") & step.isin(botilbud.RESIDENT_STEPS)
     assert (forloeb.loc[housed, "tilbud"] != "").all() and (forloeb.loc[~housed, "tilbud"] == "").all()
     named = goals.drop_duplicates(["kommune_kode", "botilbud"])
     used = forloeb.loc[housed, ["kommune_kode", "tilbud"]].drop_duplicates()

@@ -49,7 +49,7 @@ def test_report_pages_carry_name_period_demo_mark_and_figures(report):
     goals = queries.botilbud_goals(DataFolder(), 825, 2024).query("botilbud == 'Alle botilbud' and maal == 'M3'")
     assert "Kvalitet i botilbud" in pages[4] and "Botilbuddet Møllen" in pages[4]
     assert f"{goals['andel'].iloc[0] * 100:.1f} %".replace(".", ",") in pages[4]
-    assert "Beboere på trin 6-8" in pages[4]
+    assert "Beboere på trin 7-8" in pages[4]
 
 
 def test_no_botilbud_page_without_botilbud_data(tmp_path):

@@ -57,7 +57,8 @@ def test_resident_movements_per_botilbud_from_pasted_episodes():
     rows = [["borger_id", "indsats", "start", "slut", "tilbud"],
             ["a", "HAND07:30181", dt.datetime(2020, 1, 1), "2023-05-31", "Egely"],  # 8 -> 4: own home
             ["a", "HAND07:31202", "2023-06-01", None, None],
-            ["b", "HAND07:31201", 44197.0, None, "Egely"],  # 6 -> 6 (44197 = 2021-01-01)
+            ["b", "HAND07:30182", 44197.0, None, "Egely"],  # 7 -> 7 (44197 = 2021-01-01)
+            ["d", "HAND07:31201", "2021-01-01", None, "Egely"],  # step 6 (§ 85): not a botilbud resident
             ["c", "HAND07:31202", "2022-01-01", None, ""]]  # step 4: not a resident
     out = udfs.INDSATS_BEBOERE(rows, 2023)
     assert out[0] == ["botilbud", "beboere", "eget_hjem", "lavere", "samme", "hoejere", "ude", "andel_ned"]

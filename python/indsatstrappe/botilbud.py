@@ -1,6 +1,8 @@
 """Quality in socialpsykiatriske botilbud: the five goals of the catalogue for quality in
 socialpsykiatriske botilbud as own-data figures per botilbud and year, and the register-based movement
-of the residents (the adult staircase's botilbud steps 6-8) from citizen-level episodes (forløb).
+of the residents (the catalogue's botilbud: SEL § 107 and § 108, the adult staircase's steps 7-8) from
+citizen-level episodes (forløb). Step 6, botilbudslignende tilbud, is § 85 support in the citizen's own
+(almen) dwelling: not a botilbud of the catalogue, and a step down from one.
 
 A goal's share is numerator / denominator; the municipality's figure over all its botilbud is the sum
 of numerators over the sum of denominators (a weighted share, as the whole country's key figures).
@@ -18,11 +20,14 @@ from .datafiles import packaged
 from .staircase import Staircase
 
 ALL = "Alle botilbud"
-RESIDENT_STEPS = (6, 7, 8)  # the adult staircase's botilbud steps
+RESIDENT_STEPS = (7, 8)  # midlertidigt (§ 107) and længerevarende (§ 108) botilbud
+RESIDENTS = "trin 7-8"
+OWN_HOME_TOP = 5  # steps 1-5: support in the citizen's own home
+MOVED_DOWN = "Flyttet ned: eget hjem (trin 1-5), botilbudslignende tilbud (trin 6) eller midlertidigt botilbud."
 TABLE_COLUMNS = ["kommune_kode", "botilbud", "aar", "maal", "taeller", "naevner"]
 GOAL_COLUMNS = ["kommune_kode", "botilbud", "aar", "maal", "maal_navn", "taeller", "naevner", "andel"]
 MOVEMENT_KINDS = ("eget_hjem", "lavere", "samme", "hoejere", "ude")
-MOVEMENT_NAMES = {"eget_hjem": "Til eget hjem (trin 1-5)", "lavere": "Lavere botilbudstrin",
+MOVEMENT_NAMES = {"eget_hjem": "Til eget hjem (trin 1-5)", "lavere": "Lavere trin (6-7)",
                   "samme": "Samme trin", "hoejere": "Højere trin", "ude": "Ude af trappen"}
 GOALS_NOTE = ("Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er vores forslag "
               "(data/botilbudsmaal.csv).")
@@ -56,10 +61,10 @@ def goal_values(rows: pd.DataFrame, kommune: int | None = None) -> pd.DataFrame:
 
 
 def classify_residents(fra: np.ndarray, til: np.ndarray) -> dict[str, int]:
-    """Residents on step `fra` (6-8) at the start and on `til` at the end: where did they go?"""
+    """Residents on step `fra` (7-8) at the start and on `til` at the end: where did they go?"""
     kinds = {
-        "eget_hjem": (til >= 1) & (til < RESIDENT_STEPS[0]),
-        "lavere": (til >= RESIDENT_STEPS[0]) & (til < fra),
+        "eget_hjem": (til >= 1) & (til <= OWN_HOME_TOP),
+        "lavere": (til > OWN_HOME_TOP) & (til < fra),
         "samme": til == fra,
         "hoejere": til > fra,
         "ude": til == movements.NO_STEP,
@@ -77,11 +82,11 @@ def _movement_row(kommune: int, botilbud: str, year: int, fra: np.ndarray, til: 
 
 def resident_movements(forloeb: pd.DataFrame, staircase: Staircase, years: list[int],
                        kommune: int | None = None) -> pd.DataFrame:
-    """MOVEMENT_COLUMNS: of the residents on steps 6-8 on 31 December of the year before, how many stand
-    on 31 December of the year in their own home (steps 1-5), on a lower botilbud step, on the same or a
+    """MOVEMENT_COLUMNS: of the residents on steps 7-8 on 31 December of the year before, how many stand
+    on 31 December of the year in their own home (steps 1-5), on a lower step (6-7), on the same or a
     higher step, or outside the staircase. One 'Alle botilbud' row per municipality and year (every
     resident in the register), and one per botilbud where `forloeb` names it in the optional column
-    `tilbud` (a resident counts for the botilbud of an episode on steps 6-8 active on the first day).
+    `tilbud` (a resident counts for the botilbud of an episode on steps 7-8 active on the first day).
     A municipality's first year of episodes is no starting point (see keyfigures: its stock lacks the
     episodes that began before the data do), so its movements begin the year after next."""
     rows = forloeb[forloeb["trappe"] == staircase.key]

@@ -488,11 +488,11 @@ def botilbud(kommune, visning, aar, data, indsatskort, egne_tal, ud, fmt) -> Non
     if _written(result, ud, fmt, folder):
         return
     if result.empty:
-        out.print("Ingen beboere på trin 6-8 i forløbene for det valgte år.")
+        out.print(f"Ingen beboere på {model.RESIDENTS} i forløbene for det valgte år.")
         return
     if visning == "bevaegelser":
-        table = Table(title=f"Beboere på trin 6-8 og hvor de står et år efter – {municipalities.name_of(k)} ({k})",
-                      title_justify="left", caption="Flyttet ned: eget hjem (trin 1-5) eller et lavere botilbudstrin.",
+        table = Table(title=f"Beboere på {model.RESIDENTS} og hvor de står et år efter – "
+                            f"{municipalities.name_of(k)} ({k})", title_justify="left", caption=model.MOVED_DOWN,
                       caption_justify="left")
         for name in ("Botilbud", "År", "Beboere", *model.MOVEMENT_NAMES.values(), "Flyttet ned"):
             table.add_column(name, justify="left" if name == "Botilbud" else "right")
@@ -765,7 +765,7 @@ def _demo_botilbud(folder: DataFolder, ud: Path) -> list[tuple[Path, int | None]
     every = moves[moves["botilbud"] == model.ALL].iloc[-1]
     n = goals["botilbud"].nunique() - 1
     out.print(f"Botilbud i {municipalities.name_of(kommune)}: {n} botilbud med tal for de fem mål. Af de "
-              f"{danish.integer(every['beboere'])} beboere på trin 6-8 ved udgangen af {every['aar'] - 1} var "
+              f"{danish.integer(every['beboere'])} beboere på {model.RESIDENTS} ved udgangen af {every['aar'] - 1} var "
               f"{danish.percent(every['andel_ned'])} flyttet ned ad trappen et år efter.")
     return written
 

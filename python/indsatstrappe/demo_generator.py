@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import coverage, municipalities
+from . import botilbud, coverage, municipalities
 from .datafiles import DEMO_DIR
 from .staircase import default_staircases
 
@@ -219,7 +219,7 @@ BOTILBUD_YEARS = list(range(2021, 2025))
 BOTILBUD_WORDS = (["Bostedet", "Botilbuddet", "Bofællesskabet", "Bocentret"],
                   ["Egely", "Solgården", "Kastanjen", "Lyngbo", "Fjordly", "Skovbo", "Engly", "Bakken",
                    "Åbo", "Lindegården", "Møllen", "Havblik"])
-BOTILBUD_STEPS = (8, 7, 6, 8)  # the legal form of a municipality's 1st, 2nd, ... botilbud (trin 8, 7, 6)
+BOTILBUD_STEPS = (8, 7, 8, 7)  # the legal form of a municipality's 1st, 2nd, ... botilbud (trin 8 § 108, trin 7 § 107)
 GOAL_MEANS = {"M1": 0.45, "M2": 0.40, "M3": 0.75, "M4": 0.12, "M5": 0.15}
 GOAL_TREND = {"M1": 0.01, "M2": 0.015, "M3": 0.0, "M4": 0.01, "M5": 0.01}  # a year, what the catalogue hopes
 
@@ -255,10 +255,10 @@ def _botilbud_goals(rng: np.random.Generator, names: dict[int, list[tuple[str, i
 
 def _with_botilbud(rng: np.random.Generator, episodes: pd.DataFrame,
                    names: dict[int, list[tuple[str, int]]]) -> pd.DataFrame:
-    """episodes plus the column `tilbud`: the botilbud of each adult episode on steps 6-8, one per citizen
+    """episodes plus the column `tilbud`: the botilbud of each adult episode on steps 7-8, one per citizen
     and step, chosen among the municipality's botilbud of that legal form when it runs one."""
     step = episodes["indsats"].map(default_staircases()["voksne"].step_map()).fillna(0).astype(int)
-    living = (episodes["trappe"] == "voksne") & step.isin([6, 7, 8])
+    living = (episodes["trappe"] == "voksne") & step.isin(botilbud.RESIDENT_STEPS)
     chosen: dict[tuple[str, int], str] = {}
     tilbud = []
     for borger, kode, s, here in zip(episodes["borger_id"], episodes["kommune_kode"], step, living, strict=True):

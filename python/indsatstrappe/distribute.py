@@ -109,14 +109,15 @@ def hidden_units(folder: DataFolder, years: list[int], trapper: tuple[str, ...])
 
 
 def _noegletal_part(n: noegletal_book.NoegletalInput, hidden: pd.DataFrame) -> noegletal_book.NoegletalInput:
-    raw_counts = n.counts
+    raw_counts, raw_values = n.counts, n.values
     n.totals = suppression.step_totals(raw_counts, hidden)
     n.counts = suppression.suppress_counts(raw_counts, hidden)
-    n.values = suppression.suppress_values(n.values, hidden)
+    n.values = suppression.suppress_values(raw_values, hidden)
     if n.botilbud is not None:
         n.botilbud = suppression.suppress_botilbud_goals(n.botilbud)
     if n.beboere is not None:
-        n.beboere = suppression.suppress_resident_movements(n.beboere, botilbud.MOVEMENT_KINDS)
+        v11 = raw_values[raw_values["noegletal_id"] == "V11"]
+        n.beboere = suppression.suppress_resident_movements(n.beboere, botilbud.MOVEMENT_KINDS, v11)
         n.beboere_note = MOVEMENTS_NOTE
     n.data_table()  # built once here, handed to the worker processes
     return n

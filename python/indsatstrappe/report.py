@@ -176,8 +176,8 @@ def _botilbud_page(folder: DataFolder, kommune: int) -> Page | None:
         every = moves[moves["botilbud"] == botilbud.ALL]
         mv = fig.add_axes([0.05, 0.08, 0.9, 0.22])
         mv.axis("off")
-        mv.set_title("Beboere på trin 6-8 og hvor de står et år efter (forløbsdata)", fontsize=10, loc="left",
-                     color=BLUE)
+        mv.set_title(f"Beboere på {botilbud.RESIDENTS} og hvor de står et år efter (forløbsdata)", fontsize=10,
+                     loc="left", color=BLUE)
         kinds = botilbud.MOVEMENT_KINDS
         rows = [[str(r.aar), danish.integer(r.beboere), *(danish.integer(getattr(r, k)) for k in kinds),
                  danish.percent(r.andel_ned)] for r in every.itertuples()]

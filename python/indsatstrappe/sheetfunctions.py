@@ -173,8 +173,8 @@ def transition_matrix(episodes, trappe: str, fra, til) -> list[list]:
 @_guard(array=True)
 def resident_movements(episodes, aar) -> list[list]:
     """Adult episode rows (borger_id, indsats, start, slut, tilbud) and a year -> rows of botilbud, beboere,
-    eget_hjem, lavere, samme, hoejere, ude, andel_ned: residents on steps 6-8 on 31 December the year before
-    and where they stand a year later, per botilbud and in all."""
+    eget_hjem, lavere, samme, hoejere, ude, andel_ned: residents on steps 7-8 (§ 107 and § 108) on 31 December
+    the year before and where they stand a year later, per botilbud and in all."""
     from . import botilbud
 
     staircase = _staircase("voksne")

@@ -300,17 +300,32 @@ def suppress_botilbud_goals(rows: pd.DataFrame) -> pd.DataFrame:
                        naevner=rows["naevner"].astype(float).mask(hide))
 
 
-def suppress_resident_movements(rows: pd.DataFrame, kinds: tuple[str, ...]) -> pd.DataFrame:
+def suppress_resident_movements(rows: pd.DataFrame, kinds: tuple[str, ...],
+                                v11: pd.DataFrame | None = None) -> pd.DataFrame:
     """Movement rows of botilbud residents (beboere = the sum of `kinds`) for a distributed workbook.
 
     Only the municipality's total rows are kept: a botilbud's counts could otherwise be recovered as the
     total minus the other botilbud. Where any count in a row is 1-4, the whole breakdown of that row is
-    hidden: with beboere and the key figure V11 (eget hjem + ude af trappen) shown elsewhere, hiding one
-    or two counts would leave them derivable. A row of 1-4 residents is hidden whole."""
+    hidden: with beboere shown, hiding one or two counts would leave them derivable. A row of 1-4 residents
+    is hidden whole.
+
+    `v11` (kommune_kode, aar, taeller, naevner: the key figure V11 as computed, over steps 6-8) is shown in
+    the same workbook. Its denominator minus beboere is the residents of step 6, and its numerator minus
+    eget hjem and ude is the step-6 residents who moved home or out: where either difference is 1-4, the
+    row's breakdown is hidden, and where the first is, beboere too."""
     out = rows[rows["botilbud"] == ALL].copy()
     counts = out[list(kinds)].astype(float)
-    hide = ((counts >= SMALL[0]) & (counts <= SMALL[1])).any(axis=1) | is_small(out["beboere"])
+    small_beboere = is_small(out["beboere"])
+    hide = ((counts >= SMALL[0]) & (counts <= SMALL[1])).any(axis=1) | small_beboere
+    if v11 is not None and not out.empty:
+        v = out[["kommune_kode", "aar"]].merge(v11[["kommune_kode", "aar", "taeller", "naevner"]],
+                                               on=["kommune_kode", "aar"], how="left")
+        on_six = is_small(pd.Series(v["naevner"].to_numpy() - out["beboere"].to_numpy(float), index=out.index))
+        six_moved = is_small(pd.Series(v["taeller"].to_numpy() - (counts["eget_hjem"] + counts["ude"]).to_numpy(),
+                                       index=out.index))
+        small_beboere = small_beboere | on_six
+        hide = hide | on_six | six_moved
     out[list(kinds)] = counts.mask(hide, axis=0)
     out["andel_ned"] = out["andel_ned"].mask(hide)
-    out["beboere"] = out["beboere"].astype(float).mask(is_small(out["beboere"]))
+    out["beboere"] = out["beboere"].astype(float).mask(small_beboere)
     return out.reset_index(drop=True)

@@ -1,7 +1,7 @@
 """The *Botilbud* sheet of the Nøgletal workbook: the five goals for quality in socialpsykiatriske
 botilbud as own data (one input row per botilbud and year, numerator and denominator per goal, the
 share a formula), the municipality's total per year with a chart, and the register-based movement of the
-residents (steps 6-8) from citizen-level episodes.
+residents (steps 7-8, § 107 and § 108) from citizen-level episodes.
 
 The goals are the catalogue's; their indicators (what is counted) are ours, as data in
 data/botilbudsmaal.csv. The municipality is the one on 'Egne tal' (EgneKommune)."""
@@ -236,9 +236,10 @@ def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[lis
 def _movements(book: Book, ws: Worksheet, r: int, data: BotilbudInput) -> None:
     s = book.styles
     ws.write_string(r, 1, "Beboernes bevægelser på trappen (registerdata fra forløb)", s.h2)
-    ws.merge_range(r + 1, 1, r + 1, 10, "Beboere på trin 6-8 (botilbudslignende, midlertidigt og "
-                   "længerevarende botilbud) den 31. december året før, og hvor de står den 31. december. "
-                   "'Flyttet ned' er eget hjem (trin 1-5) eller et lavere botilbudstrin. Pr. botilbud, når "
+    ws.merge_range(r + 1, 1, r + 1, 10, "Beboere på trin 7-8 (midlertidigt og længerevarende botilbud, SEL "
+                   "§ 107 og § 108) den 31. december året før, og hvor de står den 31. december. 'Flyttet ned' "
+                   "er eget hjem (trin 1-5), botilbudslignende tilbud (trin 6) eller midlertidigt botilbud. Pr. "
+                   "botilbud, når "
                    "forløbene har kolonnen 'tilbud'; en beboer med forløb i to botilbud tæller i begge. "
                    + data.movements_note, s.note)
     ws.set_row(r + 1, 42)

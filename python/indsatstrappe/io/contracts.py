@@ -57,7 +57,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("forloeb", (
             Column("borger_id", "tekst"), Column("trappe", "trappe"), Column("indsats", "indsats"),
             Column("start", "dato"), Column("slut", "dato_tom"), Column("kommune_kode", "kommune"),
-            Column("tilbud", "tekst", required=False),  # the botilbud of a step 6-8 episode, if known
+            Column("tilbud", "tekst", required=False),  # the botilbud of a step 7-8 episode, if known
         ), (), "Forløb pr. borger (egne data)"),
         TableSpec("egne_tal", (
             Column("noegletal_id", "tekst"), Column("kommune_kode", "kommune"), Column("aar", "aar"),

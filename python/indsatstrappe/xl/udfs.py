@@ -53,6 +53,6 @@ def INDSATS_BEVAEGELSER(forloeb, trappe, fra, til):
 @xw.arg("forloeb", ndim=2)
 @xw.ret(expand="table")
 def INDSATS_BEBOERE(forloeb, aar):
-    """Beboere på trin 6-8 og hvor de står et år efter, pr. botilbud (forløb: borger_id, indsats, start, slut,
-    tilbud)."""
+    """Beboere på trin 7-8 (botilbud efter § 107 og § 108) og hvor de står et år efter, pr. botilbud
+    (forløb: borger_id, indsats, start, slut, tilbud)."""
     return sf.resident_movements(forloeb, aar)
