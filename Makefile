@@ -25,8 +25,9 @@ libreoffice:
 lint: $(STAMP)
 	$(BIN)/ruff check python tests benchmarks
 
+# one worker per core; a test file stays on one worker, so its module fixtures are built once
 test: $(STAMP) libreoffice lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

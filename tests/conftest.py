@@ -108,10 +108,10 @@ def soffice() -> str:
     return exe
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def ooxml_templates(tmp_path_factory):
-    """openxml-audit on the committed templates, started when the session starts (a minute of work for the
-    Udgiftsmodel) and collected by test_templates."""
+    """openxml-audit on the committed templates (a minute of work for the Udgiftsmodel), started when
+    test_templates starts (one worker's, not every worker's) and collected by its last tests."""
     scratch = tmp_path_factory.mktemp("ooxml")
     checks = {p.name: Validation(p, scratch) for p in sorted((ROOT / "templates").glob("*.xls*"))}
     yield checks

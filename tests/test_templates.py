@@ -17,6 +17,7 @@ from indsatstrappe.io.datafolder import DataFolder
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "Noegletal.xlsm"
 TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>")
+pytestmark = pytest.mark.usefixtures("ooxml_templates")  # the audit starts with the module's first test
 
 
 def _parts(path: Path) -> dict[str, bytes]:
