@@ -242,19 +242,22 @@ def test_lo_oracle_catches_a_wrong_cached_value(soffice, tmp_path):
 # -- rendering ------------------------------------------------------------------------------------
 
 def test_render_staircase_sheet_to_png(soffice, book, tmp_path):
-    """Print the workbook to PDF as LibreOffice lays it out, keep page 2 (the children's staircase) as PNG in
-    test-artifacts/ to look at, and check the printed text."""
+    """Print the workbook to PDF as LibreOffice lays it out, keep the children's staircase page (after the front
+    page and the overview) as PNG in test-artifacts/ to look at, and check the printed text."""
     if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftoppm) mangler; 'make test' installerer det")
     pdf = to_pdf(soffice, book, tmp_path, tmp_path / "profile")
-    text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    assert "Indsatstrappen for udsatte børn og unge" in text and "Frederiksberg" in text
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert pages[1].lstrip().startswith("Overblik over nøgletallene")
+    page = next(i for i, p in enumerate(pages) if p.lstrip().startswith("Indsatstrappen for udsatte børn og unge"))
+    text = pages[page]
+    assert "Frederiksberg" in text
     dist = distribution.step_counts(DataFolder().table("modtagere"), DataFolder().staircases["boern"])
     n = dist[(dist["kommune_kode"] == KOMMUNE) & (dist["aar"] == 2024) & (dist["trin"] == 3)]["antal"].iloc[0]
     assert str(n) in text
     ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "70", "-png", "-singlefile", str(pdf),
+    subprocess.run(["pdftoppm", "-f", str(page + 1), "-l", str(page + 1), "-r", "70", "-png", "-singlefile", str(pdf),
                     str(ARTIFACTS / "noegletal_trappen_boern")], check=True)
     assert (ARTIFACTS / "noegletal_trappen_boern.png").stat().st_size > 20_000
 
@@ -280,3 +283,38 @@ def test_principles_sheet_reads_the_principles_and_the_core_values(book, folder)
         assert (group == "" and pd.isna(group_want)) or group == pytest.approx(group_want)
         assert versus == principles_sheet.compare(own, group, catalogue.loc[fid, "retning"])
         assert trend == principles_sheet.trend(own, before)
+
+
+def test_overview_has_every_figure_with_the_core_values_and_the_words_that_follow(book, folder):
+    """Overblik: one row per catalogue figure, the municipality's, group's and country's latest value as the
+    core computes them, 'kræver egne data' where registers cannot give it, and better/worse in the figure's
+    direction."""
+    from indsatstrappe.excel import principles_sheet
+
+    ws = openpyxl.load_workbook(book, data_only=True)["Overblik"]
+    rows = {str(ws.cell(r, 2).value).split()[0]: r for r in range(1, ws.max_row + 1)
+            if re.match(r"^[BV]\d\d  ", str(ws.cell(r, 2).value or ""))}
+    cat = keyfigures.catalogue()
+    assert sorted(rows) == sorted(cat.index)
+    latest = 2024
+    group = municipalities.comparison_group("kommunegruppe", KOMMUNE)
+    checked = 0
+    for trappe in ("boern", "voksne"):
+        values = queries.key_figures(folder, trappe)
+        values = values[values["aar"] == latest]
+        for fid, r in rows.items():
+            if cat.loc[fid, "trappe"] != trappe:
+                continue
+            own = values[(values["noegletal_id"] == fid) & (values["kommune_kode"] == KOMMUNE)]["vaerdi"]
+            shown = ws.cell(r, 4).value
+            if own.empty:
+                assert shown in ("", None, noegletal_book.OWN_DATA), fid
+                assert ws.cell(r, 7).value == "–"
+                continue
+            assert shown == pytest.approx(float(own.iloc[0]), rel=1e-9), fid
+            members = values[(values["noegletal_id"] == fid) & values["kommune_kode"].isin(group.members)]
+            assert ws.cell(r, 5).value == pytest.approx(members["vaerdi"].mean(), rel=1e-9), fid
+            assert ws.cell(r, 7).value == principles_sheet.compare(shown, ws.cell(r, 5).value, cat.loc[fid, "retning"])
+            checked += 1
+    assert checked >= 25
+    assert "Bedre end gruppen" in {ws.cell(r, 7).value for r in rows.values()}

@@ -99,3 +99,24 @@ def test_long_tables_keep_their_header_in_view_and_on_every_printed_page():
                 name
             if name != "Definitioner":  # its tables of steps and codes follow the figures' table
                 assert ws.print_title_rows.replace("$", "") == f"{header_row}:{header_row}", name
+
+
+def test_no_formula_needs_a_prefix_the_fast_path_would_drop(tmp_path):
+    """The fast path writes formulas without XlsxWriter's `_xlfn.` expansion: a formula with FILTER, XLOOKUP
+    and the like would read #NAME? in Excel. Every formula of both templates is one stock XlsxWriter writes
+    the same (the distributed workbooks are checked in test_distribute), and the check sees such a formula."""
+    import xlsxwriter
+
+    from helpers.ooxml import formulas_stock_xlsxwriter_would_prefix
+    from indsatstrappe.excel.fastsheet import PlainFormulaWorksheet
+
+    for name in ("Noegletal.xlsm", "Udgiftsmodel.xlsx"):
+        assert formulas_stock_xlsxwriter_would_prefix(ROOT / "templates" / name) == [], name
+    probe = tmp_path / "probe.xlsx"
+    wb = xlsxwriter.Workbook(probe)
+    ws = wb.add_worksheet("Ark", worksheet_class=PlainFormulaWorksheet)
+    ws.write_formula(0, 0, "=SUM(B1:B2)")
+    ws.write_formula(1, 0, '=IFERROR(XLOOKUP(1,B1:B2,C1:C2),"")')
+    wb.close()
+    assert [f.split(": ", 1)[1] for f in formulas_stock_xlsxwriter_would_prefix(probe)] == [
+        'IFERROR(XLOOKUP(1,B1:B2,C1:C2),"")']

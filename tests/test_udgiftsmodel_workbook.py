@@ -68,8 +68,13 @@ def recalculated(soffice, book, tmp_path_factory):
     ws[f"C{_label_row(ws, 'Årlig pris- og lønstigning (%)')}"] = 10
     scenario = tmp / "scenario.xlsx"
     wb.save(scenario)
-    files = [book, edited, pasted, scenario]
-    return dict(zip(("built", "edited", "pasted", "scenario"),
+    wb = openpyxl.load_workbook(book)
+    wb["Forside"]["C9"] = "Faste priser"
+    wb["Forside"]["C10"] = 2018
+    fixed = tmp / "fixed.xlsx"
+    wb.save(fixed)
+    files = [book, edited, pasted, scenario, fixed]
+    return dict(zip(("built", "edited", "pasted", "scenario", "fixed"),
                     zip(files, recalculate(soffice, files, tmp / "out", tmp / "p"), strict=True), strict=True))
 
 
@@ -80,7 +85,7 @@ def _label_row(ws, label: str) -> int:
 def _scenario_numbers(path) -> dict:
     ws = openpyxl.load_workbook(path, data_only=True)["Scenarie"]
     counts, units = _label_row(ws, "Borgere i basisåret"), _label_row(ws, "Enhedspris i beregningen (kr.)")
-    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "Udgift uden ændring (kr.)")
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "Udgift uden ændring (1.000 kr.)")
     first = _label_row(ws, "Bevægelse 1")
     return {"count": {t: ws.cell(counts, 2 + t).value for t in range(1, 7)},
             "unit": {t: ws.cell(units, 2 + t).value for t in range(1, 7)},
@@ -213,3 +218,42 @@ def test_pasted_export_replaces_that_year(recalculated):
     assert grid.loc[2024, 2] == pytest.approx(250_000.5)
     assert grid.loc[2024, "i_alt"] == pytest.approx(1_250_000.5)
     assert grid.loc[2023, "i_alt"] > 10_000_000  # other years still from the data sheet
+
+
+def _table(ws, head_label: str, col: int = 2) -> tuple[int, dict]:
+    """(header row, {header: column}) of the first table whose header row has `head_label` in column `col`."""
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, col).value == head_label)
+    return head, {ws.cell(head, c).value: c for c in range(2, ws.max_column + 1) if ws.cell(head, c).value}
+
+
+def test_fixed_prices_reach_every_amount_and_merudgifter_sum_to_the_total(recalculated, folder):
+    """Faste priser with base year 2018: 'Kr. pr. indbygger' (2024) is the current-price figure times
+    index(2018) / index(2024), as every other amount; Merudgifter has an 'I alt' that is 0 in the base year
+    and the sum of its steps and 'Ikke fordelt' in every year."""
+    _, built = recalculated["built"]
+    _, fixed = recalculated["fixed"]
+    index = folder.table("prisindeks").set_index("aar")["indeks"]
+    factor = index[2018] / index[2024]
+    assert factor != pytest.approx(1.0)
+    now, then = (openpyxl.load_workbook(p, data_only=True)["Udgifter pr. trin"] for p in (built, fixed))
+    head, cols = _table(now, "Trin")
+    for r in range(head + 1, head + 7):
+        for c in cols.values():
+            if isinstance(now.cell(r, c).value, int | float) and c > 2:
+                assert then.cell(r, c).value == pytest.approx(now.cell(r, c).value * factor, rel=1e-9)
+    ws = openpyxl.load_workbook(fixed, data_only=True)["Merudgifter"]
+    head, cols = _table(ws, "År")
+    rows = {ws.cell(r, 2).value: r for r in range(head + 1, head + 8)}
+    steps = [cols[f"Trin {t}"] for t in range(1, 7)] + [cols["Ikke fordelt"]]
+    assert ws.cell(rows[2018], cols["I alt"]).value == pytest.approx(0, abs=1e-6)
+    for r in rows.values():
+        assert ws.cell(r, cols["I alt"]).value == pytest.approx(sum(ws.cell(r, c).value for c in steps), abs=0.01)
+    assert ws.cell(rows[2024], cols["I alt"]).value != pytest.approx(0, abs=1.0)
+
+
+def test_unplaced_rules_are_named_in_words_for_the_chosen_area_only(book):
+    ws = openpyxl.load_workbook(book, data_only=True)["Ikke fordelt"]
+    head, _ = _table(ws, "Regel")
+    labels = [ws.cell(r, 2).value for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 2).value]
+    assert "5.28.20 gruppering 003" in labels and "Konti uden regel" in labels
+    assert not any("|" in str(v) or str(v).startswith("5.38") for v in labels)  # no keys, no adults' rules

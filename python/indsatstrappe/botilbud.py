@@ -29,7 +29,7 @@ GOAL_COLUMNS = ["kommune_kode", "botilbud", "aar", "maal", "maal_navn", "taeller
 MOVEMENT_KINDS = ("eget_hjem", "lavere", "samme", "hoejere", "ude")
 MOVEMENT_NAMES = {"eget_hjem": "Til eget hjem (trin 1-5)", "lavere": "Lavere trin (6-7)",
                   "samme": "Samme trin", "hoejere": "Højere trin", "ude": "Ude af trappen"}
-GOALS_NOTE = ("Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er vores forslag "
+GOALS_NOTE = ("Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er værktøjets forslag "
               "(data/botilbudsmaal.csv).")
 MOVEMENT_COLUMNS = ["kommune_kode", "botilbud", "aar", "beboere", *MOVEMENT_KINDS, "andel_ned"]
 

@@ -296,7 +296,7 @@ frø, så alt kan køres uden net og uden rigtige data. Størrelserne ligner vir
 forskellig størrelse, ca. 1 % af de 0-17-årige anbragt, flere i forebyggende og hjemmebaserede
 indsatser), men intet tal beskriver en virkelig kommune. Brug `--data MAPPE` for rigtige data.
 
-Regnskabets grupperinger på 5.38 er vores egne til demoen. Borger-id'er i `forloeb.csv` er
+Regnskabets grupperinger på 5.38 er værktøjets egne til demoen. Borger-id'er i `forloeb.csv` er
 opdigtede løbenumre, ikke CPR-numre. Botilbuddenes navne og tal i `botilbud.csv` (og kolonnen
 `tilbud` i `forloeb.csv`) er også opdigtede.
 """

@@ -170,7 +170,7 @@ def _botilbud_page(folder: DataFolder, kommune: int) -> Page | None:
     tab.axis("off")
     tab.set_title(f"Pr. botilbud, {latest}", fontsize=10, loc="left", color=BLUE)
     _table(tab, rows, ["Botilbud", *now.columns], [0.35, *[0.13] * len(now.columns)])
-    text = "Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er vores forslag."
+    text = "Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er værktøjets forslag."
     if folder.has("forloeb") and (folder.table("forloeb")["kommune_kode"] == kommune).any():
         moves = queries.botilbud_movements(folder, kommune)
         every = moves[moves["botilbud"] == botilbud.ALL]

@@ -41,3 +41,28 @@ class Validation:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate()
+
+
+def formulas_stock_xlsxwriter_would_prefix(path: Path) -> list[str]:
+    """Every cell formula and defined name in the workbook that stock XlsxWriter would write differently
+    (a function Excel knows only with its `_xlfn.` prefix, e.g. FILTER or XLOOKUP: without it Excel shows
+    #NAME?). The fast path writes formulas itself, so this is the check that it lost nothing."""
+    import html
+    import zipfile
+
+    from xlsxwriter.worksheet import Worksheet
+
+    prepare = Worksheet()._prepare_formula  # XlsxWriter's own expansion, as its public write_formula applies it
+    formulas = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet") or name == "xl/workbook.xml":
+                xml = z.read(name).decode("utf-8")
+                texts = (re.findall(r"<f(?:\s[^>]*)?>([^<]*)</f>", xml)
+                         + re.findall(r"<definedName[^>]*>([^<]*)</definedName>", xml))
+                formulas += [(name, html.unescape(f)) for f in set(texts)]
+    # XlsxWriter rewrites by function name: asking once per distinct name is asking for every formula
+    functions = {m for _, f in formulas for m in re.findall(r"(?<![\w.])([A-Za-z][\w.]*)\(", f)}
+    prefixed = {fn for fn in functions if prepare(f"{fn}(1)", True) != f"{fn}(1)"}
+    return [f"{name}: {f}" for name, f in formulas
+            if prefixed & set(re.findall(r"(?<![\w.])([A-Za-z][\w.]*)\(", f))]

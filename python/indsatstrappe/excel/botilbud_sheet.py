@@ -26,7 +26,7 @@ MIN_ROWS = 60
 ROW_CELLS = 2 + 2 * 5  # botilbud, år, then tæller and nævner for M1..M5: what a user types in a row
 DIRECTION = {"op": "↑ højere er bedre", "ned": "↓ lavere er bedre"}
 SOURCE = ("De fem mål er målene i kataloget for kvalitet i socialpsykiatriske botilbud; hvad der tælles "
-          "(tæller og nævner) er vores forslag – skriv jeres egne opgørelser, hvis de er defineret anderledes.")
+          "(tæller og nævner) er værktøjets forslag – skriv jeres egne opgørelser, hvis de er defineret anderledes.")
 COLOURS = ["#2E75B6", "#C55A11", "#548235", "#7030A0", "#BF9000"]
 
 
@@ -124,8 +124,8 @@ def write(book: Book, data: BotilbudInput, kommune_navn: str) -> Worksheet:
     ws.write_formula(r, 1, '="Botilbud i "&EgneKommune', s.h1, f"Botilbud i {kommune_navn}")
     ws.merge_range(r + 1, 1, r + 1, 14, "Skriv hvert botilbuds tal pr. år i de gule felter nederst (én række pr. "
                    "botilbud og år). Andelene og kommunens samlede tal regner med det samme; opgørelsen har årene i "
-                   "tabellen og året efter, flere år kommer med ved 'indsatstrappe opdater'. Kommunen er den, der "
-                   "står på arket 'Egne tal'. " + SOURCE, s.note)
+                   "tabellen og året efter, flere år kommer med, når projektmappen opdateres ('Opdater data'). "
+                   "Kommunen er den, der står på arket 'Egne tal'. " + SOURCE, s.note)
     ws.set_row(r + 1, 42)
 
     r += 3
@@ -250,7 +250,7 @@ def _movements(book: Book, ws: Worksheet, r: int, data: BotilbudInput) -> None:
     ws.set_row(head, 42)
     if data.movements is None or data.movements.empty:
         ws.merge_range(head + 1, 1, head + 1, 9, "Ingen forløbsdata for kommunen. Læg forloeb.csv (gerne med "
-                       "kolonnen tilbud) i datamappen og kør 'indsatstrappe opdater'.", s.note)
+                       "kolonnen tilbud) i datamappen og opdater projektmappen ('Opdater data').", s.note)
         return
     number = s.number("antal")
     for k, row in enumerate(data.movements.itertuples(index=False)):

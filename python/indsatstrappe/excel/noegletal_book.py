@@ -14,13 +14,13 @@ from xlsxwriter.worksheet import Worksheet
 from .. import coverage, keyfigures, municipalities, suppression
 from ..datafiles import packaged
 from ..staircase import Staircase
-from . import botilbud_sheet, principles_sheet
+from . import botilbud_sheet, overview_sheet, principles_sheet
 from . import formulas as fx
 from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
 from .splice import SharedSheets
-from .styles import GREY, LIGHT_GREY, MUNICIPALITY
+from .styles import GREY, LIGHT_GREY, MUNICIPALITY, STEP_COLOURS
 
 TITLE = "Nøgletal for indsatstrapperne"
 EGNE_SHEET = "Egne tal"
@@ -113,6 +113,7 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
     sel = Selection(data.kommune, data.gruppe)
     table = data.data_table()
     front = book.sheet("Forside", TITLE, "")
+    overview_sheet.write(book, table, sel, data, own_cell)
     for staircase in data.staircases.values():
         _staircase_sheet(book, table, staircase, sel, data.years, data.chosen_year)
     for theme, figures in _themes():
@@ -136,8 +137,9 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
 HELP = [
     "Sådan bruger du projektmappen",
     "1. Vælg kommune, sammenligningsgruppe og år i de gule felter til venstre.",
-    "2. Alle ark regner om med det samme – i Excel, Excel på nettet og LibreOffice, uden makroer og uden Python.",
+    "2. Alle ark regner om med det samme, når du vælger noget andet – også i Excel på nettet.",
     "3. Grupper (kommunegruppe eller region) er gennemsnittet af kommunernes tal; hele landet er det samlede tal.",
+    "   Arket 'Overblik' viser alle nøgletal for det seneste år mod gruppen og landet.",
     "4. Egne tal (fx varighed og opfølgning) skriver du på arket 'Egne tal'.",
     "5. Botilbuddenes tal for de fem mål for kvalitet skriver du på arket 'Botilbud'.",
     "6. Definitionerne står på arket 'Definitioner'; kilder og licens på 'Om'.",
@@ -268,13 +270,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.insert_chart(head - 1, 9, chart, {"x_offset": 10})
     # Development over the years: stacked columns of counts.
     dev = book.add_chart({"type": "column", "subtype": "stacked"})
-    palette = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
     for j, t in enumerate(steps):
         top = blocks["antal"]
         cached = [table.shown_count(f"{staircase.key}:{t}", sel.kommune, y) for y in years]
         dev.add_series({"name": f"Trin {t}", "categories": [ws.name, top, 1, top + len(years) - 1, 1],
                         "values": book.chart_source(ws, top, 3 + j, cached, GAP_COL + 1 + j),
-                        "fill": {"color": palette[j % len(palette)]}, "gap": 60})
+                        "fill": {"color": STEP_COLOURS[j % len(STEP_COLOURS)]}, "gap": 60})
     dev.set_title({"name": "Udvikling: borgere pr. trin", "name_font": {"size": 11}})
     dev.show_hidden_data()
     dev.set_legend({"position": "right"})
@@ -338,7 +339,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     direction = {"op": "op (højere er bedre)", "ned": "ned (lavere er bedre)", "ingen": "ingen"}[fig["retning"]]
     definition = (f"Tæller: {fig['taeller']}. Nævner: {fig['naevner']}. Enhed: {fig['enhed']}. Kilde: {fig['kilde']}. "
                   f"Ønsket retning: {direction}."
-                  + (" Vores egen definition." if fig["egen_definition"] == "ja" else ""))
+                  + (" Værktøjets egen definition." if fig["egen_definition"] == "ja" else ""))
     ws.merge_range(r + 1, 1, r + 1, 5, definition, s.note)
     ws.set_row(r + 1, 54)
     head = r + 2
@@ -440,8 +441,8 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     ws.set_column(5, 7, 14)
     r = TITLE_ROWS + 1
     ws.write_string(r, 1, "Skriv tæller og nævner i de gule felter. Tallene bruges for den kommune, der står "
-                    "herunder, når den også er valgt på forsiden. Kommandoen 'indsatstrappe noegletal "
-                    "--egne-tal DENNE_FIL' læser dem tilbage.", s.wrap)
+                    "herunder, når den også er valgt på forsiden. De bliver i projektmappen, også når den "
+                    "opdateres ('Opdater data').", s.wrap)
     ws.set_row(r, 30)
     ws.write_string(r + 2, 1, "Egne tal for", s.label)
     ws.write_string(r + 2, 2, own_navn, s.input())
@@ -546,17 +547,17 @@ def _code_period(code: str) -> str:
 def _about_rows() -> list[tuple[str, str]]:
     return [
         ("Egne definitioner", "De officielle formler for nøgletallene er ikke offentlige. Alle nøgletal her er "
-                              "defineret præcist af os (se 'Definitioner') og markeret som egen definition."),
+                              "defineret præcist i værktøjet (se 'Definitioner') og markeret som egen definition."),
         ("Sammenligning", "En gruppe (kommunegruppe eller region) er det uvægtede gennemsnit af kommunernes tal; "
                           "hele landet er det vægtede tal (summen af tællere delt med summen af nævnere)."),
-        ("Voksentrappen", "Socialpsykiatriens Indsatstrappe har 8 officielle trin; trinnavnene er vores standard. "
+        ("Voksentrappen", "Socialpsykiatriens Indsatstrappe har 8 officielle trin; trinnavnene er værktøjets standard. "
                           "Registertal (HAND07) dækker voksne med handicap og udsatte voksne, ikke kun borgere "
                           "med sindslidelse. Egne data kan erstatte dem."),
         ("Antal pr. trin", "Fra aggregerede registertal er et trins antal summen af dets indsatskoders modtagere; "
                            "en borger med to indsatser på samme trin kan tælle to gange. Fra borgerdata står en "
                            "borger på sit højeste trin."),
         ("Botilbud", "De fem mål er målene i kataloget for kvalitet i socialpsykiatriske botilbud; tæller og "
-                     "nævner pr. mål er vores forslag (se arket 'Botilbud'). Beboernes bevægelser er beregnet af "
+                     "nævner pr. mål er værktøjets forslag (se arket 'Botilbud'). Beboernes bevægelser er beregnet af "
                      "forløb, som bevægelsesnøgletallene."),
         ("Licens", "Projektmappen er bygget af det åbne værktøj indsatstrappe (MIT-licens)."),
     ]

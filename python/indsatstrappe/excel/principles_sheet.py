@@ -19,7 +19,7 @@ from .scaffold import TITLE_ROWS, Book
 SHEET = "Principper"
 SOURCE = ("Principperne: Social- og Boligstyrelsen (2023), Recovery-orienteret rehabilitering. Vejledning til "
           "praksis. De hører til Socialpsykiatriens Indsatstrappe, så kun voksennøgletallene er koblet til dem; "
-          "koblingen er vores.")
+          "koblingen er værktøjets.")
 
 
 @cache
@@ -43,6 +43,20 @@ def compare(own: float | None, group: float | None, direction: str) -> str:
     if direction == "ingen":
         return "Over gruppen" if own > group else "Under gruppen"
     return "Bedre end gruppen" if (own > group) == (direction == "op") else "Dårligere end gruppen"
+
+
+def comparison_formula(own: str, grp: str, direction: str) -> str:
+    """Twin of `compare` for two cells; a cell with words ("kræver egne data") is no number to compare."""
+    better = f'IF(({own}>{grp})=("{direction}"="op"),"Bedre end gruppen","Dårligere end gruppen")'
+    if direction == "ingen":
+        better = f'IF({own}>{grp},"Over gruppen","Under gruppen")'
+    return f'IF(OR(NOT(ISNUMBER({own})),NOT(ISNUMBER({grp}))),"–",IF({own}={grp},"Som gruppen",{better}))'
+
+
+def trend_formula(now: str, before: str) -> str:
+    """Twin of `trend` for two cells."""
+    return (f'IF(OR(NOT(ISNUMBER({now})),NOT(ISNUMBER({before}))),"–",IF({now}>{before},"↑ stigende",'
+            f'IF({now}<{before},"↓ faldende","→ uændret")))')
 
 
 def trend(now: float | None, before: float | None) -> str:
@@ -89,14 +103,9 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
                 prev_f, prev_v = own_cell(table, fig, before, sel, data)
                 ws.write_formula(r, 4, "=" + prev_f, num, _cached(prev_v))
             own, grp, prev = fx.cell(r, 2), fx.cell(r, 3), fx.cell(r, 4)
-            direction = fig["retning"]
-            better = f'IF(({own}>{grp})=("{direction}"="op"),"Bedre end gruppen","Dårligere end gruppen")'
-            if direction == "ingen":
-                better = f'IF({own}>{grp},"Over gruppen","Under gruppen")'
-            ws.write_formula(r, 5, f'=IF(OR({own}="",{grp}=""),"–",IF({own}={grp},"Som gruppen",{better}))',
-                             s.text, compare(own_v, group_v, direction))
-            ws.write_formula(r, 6, f'=IF(OR({own}="",{prev}=""),"–",IF({own}>{prev},"↑ stigende",'
-                             f'IF({own}<{prev},"↓ faldende","→ uændret")))', s.text, trend(own_v, prev_v))
+            ws.write_formula(r, 5, "=" + comparison_formula(own, grp, fig["retning"]), s.text,
+                             compare(own_v, group_v, fig["retning"]))
+            ws.write_formula(r, 6, "=" + trend_formula(own, prev), s.text, trend(own_v, prev_v))
             r += 1
         r += 1
     ws.print_area(0, 0, r, 6)

@@ -13,7 +13,7 @@ from .. import scenario
 from . import formulas as fx
 from .datasheet import DataTable
 from .scaffold import TITLE_ROWS, Book
-from .styles import GREY, MUNICIPALITY
+from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
 
 SHEET = "Scenarie"
 HORIZON = 5  # projection years shown
@@ -211,7 +211,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     for t in range(1, max_steps + 1):
         ws.write_formula(r_proj, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
     moved_left = 2 + max_steps + 2  # helper: moved citizens, one column per year, beside the table
-    ws.write_string(r_mov, moved_left, "Flyttede borgere år 1-5 (hjælpetabel)", s.header)
+    ws.write_string(r_mov - 1, moved_left, "Flyttede borgere pr. bevægelse og år (hjælpetabel)", s.bold)
     fra_rng = f"${fx.xl_col(2)}${r_mov + 2}:${fx.xl_col(2)}${r_mov + 1 + MOVEMENT_ROWS}"
     til_rng = f"${fx.xl_col(3)}${r_mov + 2}:${fx.xl_col(3)}${r_mov + 1 + MOVEMENT_ROWS}"
     for k in range(1, HORIZON + 1):
@@ -236,10 +236,11 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
 
     # expenses per year
     r_exp = r_proj + HORIZON + 2
-    heads = ["År", "Udgift uden ændring (kr.)", "Udgift med ændring (kr.)", "Forskel (kr.)",
-             "Forskel akkumuleret (kr.)"]
+    heads = ["År", "Udgift uden ændring (1.000 kr.)", "Udgift med ændring (1.000 kr.)", "Forskel (1.000 kr.)",
+             "Forskel akkumuleret (1.000 kr.)"]
     for j, label in enumerate(heads):
         ws.write_string(r_exp, 1 + j, label, s.header)
+    ws.set_row(r_exp, 30)  # the headers wrap: two lines
     used_row = f"${fx.xl_col(2)}${r_units + 5}:${fx.xl_col(1 + max_steps)}${r_units + 5}"
     count_row = f"${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1}"
     cumulative = 0.0
@@ -250,13 +251,13 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         diff = twin.total(k, "forskel")
         cumulative += diff
         ws.write_formula(r, 1, f"=Basisaar+{k}", s.number("year"), model.base + k)
-        ws.write_formula(r, 2, "=" + guard(f"SUMPRODUCT({count_row},{used_row})*{rise}"), s.number("kr"),
+        ws.write_formula(r, 2, "=" + guard(f"SUMPRODUCT({count_row},{used_row})*{rise}"), s.number("tkr"),
                          cached(twin.total(k, "udgift_uden")))
-        ws.write_formula(r, 3, "=" + guard(f"SUMPRODUCT({with_row},{used_row})*{rise}"), s.number("kr"),
+        ws.write_formula(r, 3, "=" + guard(f"SUMPRODUCT({with_row},{used_row})*{rise}"), s.number("tkr"),
                          cached(twin.total(k, "udgift_med")))
-        ws.write_formula(r, 4, "=" + guard(f"{fx.cell(r, 3)}-{fx.cell(r, 2)}"), s.number("kr", bold=True),
+        ws.write_formula(r, 4, "=" + guard(f"{fx.cell(r, 3)}-{fx.cell(r, 2)}"), s.number("tkr", bold=True),
                          cached(diff))
-        ws.write_formula(r, 5, "=" + guard(f"SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})"), s.number("kr"),
+        ws.write_formula(r, 5, "=" + guard(f"SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})"), s.number("tkr"),
                          cached(cumulative))
     with_block = f"{fx.cell(r_proj + 1, 2, True)}:{fx.cell(r_proj + HORIZON, 1 + max_steps, True)}"
     warn_row = r_exp + HORIZON + 1
@@ -285,7 +286,10 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                                      "border": {"color": line["color"]}}})
     chart.set_title({"name": "Udgift pr. år med og uden ændring", "name_font": {"size": 11}})
     chart.show_hidden_data()
-    chart.set_y_axis({"num_format": '#,##0', "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    # from 0: a change of a few per cent must look like one, not like a collapse
+    chart.set_y_axis({"num_format": NUMBER_FORMATS["mio"], "min": 0, "name": "Mio. kr.",
+                      "name_font": {"size": 9, "bold": False},
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 300})
     ws.insert_chart(r_exp, 8, chart)
@@ -293,7 +297,9 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     r_notes = warn_row + 2
     ws.write_string(r_notes, 1, "Forudsætninger", s.h2)
     for i, line in enumerate(scenario.ASSUMPTIONS):
-        ws.merge_range(r_notes + 1 + i, 1, r_notes + 1 + i, 9, "• " + line, s.wrap)
+        # left of the chart (column I on), wrapped to the width of columns B-G
+        ws.merge_range(r_notes + 1 + i, 1, r_notes + 1 + i, 6, "• " + line, s.wrap)
+        ws.set_row(r_notes + 1 + i, 15 * (1 + len(line) // 90))
 
     # the comparison group's unit costs year by year (Data sheet), read by the unit-cost table above
     ws.write_string(group_top, 1, "Gruppens enhedspriser år for år (kr.)", s.h2)
@@ -308,6 +314,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
             ws.write_formula(r, 1 + t, "=" + table.group_formula(unit_cost_id(model.trappe, t), y, "GruppeNavn",
                                                                  "GruppeType", fid_expr=fid_expr),
                              s.number("kr"), _blank(value))
+    ws.print_area(0, 0, group_top + len(years), moved_left + HORIZON - 1)  # the chart's width; no chart sources
     book.protect(ws)
     return ws
 

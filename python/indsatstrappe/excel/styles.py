@@ -17,11 +17,17 @@ RED = "#C00000"
 MUNICIPALITY = "#2E75B6"  # the chosen municipality in every chart
 FONT = "Calibri"
 
+# one colour per step, light (step 1, least intrusive) to dark (step 8): every chart of steps uses them
+STEP_COLOURS = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
+UNPLACED_COLOUR = "#BFBFBF"
+
 NUMBER_FORMATS = {
     "antal": "#,##0",
     "rate": "#,##0.0",
     "pct": "0.0%",
     "kr": '#,##0 "kr."',
+    "tkr": "#,##0,",  # whole kroner shown in 1.000 kr. (the heading says so); the cell keeps the kroner
+    "mio": "#,##0,,",  # in mio. kr., for chart axes
     "year": "0",
     "text": "@",
 }

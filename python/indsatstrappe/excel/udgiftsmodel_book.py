@@ -31,7 +31,7 @@ from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, NOT_REPORTED, OWN_DATA, 
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
 from .splice import SharedSheets
-from .styles import Styles
+from .styles import NUMBER_FORMATS, STEP_COLOURS, UNPLACED_COLOUR, Styles
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
 AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
@@ -369,6 +369,11 @@ class _Layout:
     def factor(self, i: int) -> str:
         return self.ref(self.factor_row, self.year_col(i))
 
+    def year_row(self, row: int) -> str:
+        """A per-year row of Beregning, for INDEX(..., MATCH(Basisaar, L_aar, 0))."""
+        return (f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(row, self.year_col(0), True)}:"
+                f"{fx.cell(row, self.year_col(len(self.years) - 1), True)}")
+
     def total(self, i: int) -> str:
         return self.ref(self.total_row, self.year_col(i))
 
@@ -538,20 +543,25 @@ def _years_by_steps(book: Book, ws: Worksheet, model: Model, lay: _Layout, top: 
     return top + len(lay.years)
 
 
-def _stacked_chart(book: Book, ws: Worksheet, top: int, n_years: int, n_steps: int, title: str, kind: str,
-                   at: tuple[int, int], num_format: str) -> None:
+def _stacked_chart(book: Book, ws: Worksheet, top: int, n_years: int, title: str, kind: str,
+                   at: tuple[int, int], num_format: str, unit: str = "") -> None:
+    """The years x steps table above as stacked columns. Its header cells are the legend, in the series'
+    colours: the chosen area decides how many steps there are, and a chart legend cannot follow that choice
+    (a children's chart would list two nameless steps)."""
     chart = book.add_chart({"type": "column", "subtype": kind})
-    palette = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
-    for t in range(1, MAX_STEPS + 1):
-        chart.add_series({"name": [ws.name, top, 1 + t], "categories": [ws.name, top + 1, 1, top + n_years, 1],
-                          "values": [ws.name, top + 1, 1 + t, top + n_years, 1 + t],
-                          "fill": {"color": palette[t - 1]}, "gap": 60})
-    chart.add_series({"name": [ws.name, top, 2 + MAX_STEPS], "categories": [ws.name, top + 1, 1, top + n_years, 1],
-                      "values": [ws.name, top + 1, 2 + MAX_STEPS, top + n_years, 2 + MAX_STEPS],
-                      "fill": {"color": "#BFBFBF"}, "gap": 60})
-    chart.set_title({"name": title, "name_font": {"size": 11}})
-    chart.set_y_axis({"num_format": num_format, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
-    chart.set_legend({"position": "right"})
+    columns = [(1 + t, f"Trin {t}", STEP_COLOURS[t - 1]) for t in range(1, MAX_STEPS + 1)]
+    for col, name, colour in [*columns, (2 + MAX_STEPS, "Ikke fordelt", UNPLACED_COLOUR)]:
+        chart.add_series({"name": name, "categories": [ws.name, top + 1, 1, top + n_years, 1],
+                          "values": [ws.name, top + 1, col, top + n_years, col], "fill": {"color": colour},
+                          "gap": 60})
+        dark = colour in STEP_COLOURS[4:]
+        ws.conditional_format(top, col, top, col, {"type": "no_blanks", "format": book.styles.fmt(
+            bg_color=colour, font_color="white" if dark else "black", bold=True)})
+    chart.set_title({"name": f"{title} (farverne som i tabellens overskrift)", "name_font": {"size": 11}})
+    chart.set_y_axis({"num_format": num_format, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+                      **({"name": unit, "name_font": {"size": 9, "bold": False}} if unit else {}),
+                      **({"max": 1} if kind == "percent_stacked" else {})})
+    chart.set_legend({"none": True})
     chart.set_size({"width": 760, "height": 320})
     ws.insert_chart(at[0], at[1], chart)
 
@@ -576,24 +586,26 @@ def _analysis_sheet(book: Book, model: Model, name: str, title: str, description
 def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> None:
     ws = _analysis_sheet(book, model, "Udgifter pr. trin", "Udgifter pr. trin",
                          "Nettoudgift pr. trin år for år, og pr. indbygger mod gruppe, region og land",
-                         "Nettodriftsudgifter (dranst 1 og 2) fordelt på trin med fordelingsnøglen. 'Ikke fordelt' er "
-                         "det, ingen regel placerer på et trin (se arket Ikke fordelt).")
+                         "Beløb i 1.000 kr. Nettodriftsudgifter (dranst 1 og 2) fordelt på trin med "
+                         "fordelingsnøglen. 'Ikke fordelt' er det, ingen regel placerer på et trin (se arket Ikke "
+                         "fordelt).")
     top = TITLE_ROWS + 4
     f = model.factor
     last = _years_by_steps(
-        book, ws, model, lay, top, "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)},"")',
+        book, ws, model, lay, top, "tkr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)},"")',
         lambda y, t: model.steps(y, t) * f(y) if model.steps(y, t) != "" else "",
         [("Ikke fordelt", lambda i, r: f"{lay.unplaced(i)}*{lay.factor(i)}", lambda y: model.unplaced(y) * f(y)),
          *_hidden_column(model, lambda i: lay.hidden_money(i), lambda y: model.hidden_total(y) * f(y),
                          lambda i: lay.factor(i)),
          ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y))])
-    _stacked_chart(book, ws, top, len(lay.years), model.staircase.n_steps, "Udgifter pr. trin", "stacked",
-                   (last + 2, 1), '#,##0 "kr."')
+    _stacked_chart(book, ws, top, len(lay.years), "Udgifter pr. trin", "stacked",
+                   (last + 2, 1), NUMBER_FORMATS["mio"], "Mio. kr.")
     # comparison per inhabitant of the age group, latest year, default rules for everyone
     s = book.styles
     y = lay.years[-1]
     c0 = last + 20
     ws.write_string(c0, 1, f"Kr. pr. indbygger i aldersgruppen, {y}: kommunen mod gruppe, region og landet", s.h2)
+    last_i = len(lay.years) - 1  # in the chosen price level, as the table above
     ws.merge_range(c0 + 1, 1, c0 + 1, 11, "Sammenligningen bruger den medfølgende standardnøgle for alle kommuner "
                    "(også den valgte), så tallene er sammenlignelige; ændrer du reglerne, ændres tabellen ovenfor, "
                    "ikke denne.", s.note)
@@ -617,8 +629,11 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
             (table.country_formula(fid, y, fid_expr=expr), table.country(fid, y)),
         ]
         for j, (formula, value) in enumerate(cells):
-            guard = f'=IF({t}<=AntalTrin,{formula},"")' if t else "=" + formula
-            ws.write_formula(r, 2 + j, guard, s.number("kr"), _num(value) if show and value is not None else "")
+            priced = f'IFERROR({formula}*{lay.factor(last_i)},"")'
+            guard = f'=IF({t}<=AntalTrin,{priced},"")' if t else "=" + priced
+            ws.write_formula(r, 2 + j, guard, s.number("kr"),
+                             _num(value * model.factor(y)) if show and value is not None else "")
+    ws.print_area(0, 0, c0 + 3 + MAX_STEPS, PRINT_LAST_COL)
     book.protect(ws)
 
 
@@ -632,6 +647,8 @@ def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, 
 
 
 HIDDEN_LABEL = "Fordelt med skjult nøgle"
+PRINT_LAST_COL = 2 + MAX_STEPS + 3  # the years x steps tables and their extra columns; no chart sources
+CHART_ROWS = 17  # rows a 320-pixel chart covers
 HIDDEN_NOTE = ("Et tomt trin er skjult: antallet af borgere er et lille tal (1-4), eller beløbet er fordelt efter en "
                "nøgle med et skjult antal og står i kolonnen 'Fordelt med skjult nøgle' (se arket Om).")
 
@@ -659,31 +676,56 @@ def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
           lambda y: model.unplaced(y) / model.total_of(y) if model.total_of(y) else ""),
          *_hidden_column(model, lambda i: f'IF({lay.total(i)}=0,"",{lay.hidden_money(i)}/{lay.total(i)})',
                          lambda y: model.hidden_total(y) / model.total_of(y) if model.total_of(y) else "")])
-    _stacked_chart(book, ws, top, len(lay.years), model.staircase.n_steps, "Andel pr. trin", "percent_stacked",
+    _stacked_chart(book, ws, top, len(lay.years), "Andel pr. trin", "percent_stacked",
                    (last + 2, 1), "0%")
+    ws.print_area(0, 0, last + 2 + CHART_ROWS, PRINT_LAST_COL)
     book.protect(ws)
 
 
 def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
     f, base = model.factor, model.base
     base_i = "MATCH(Basisaar,L_aar,0)"
-    factors = f"{fx.quote_sheet(CALC_SHEET)}!${fx.xl_col(lay.year_col(0))}${lay.factor_row + 1}:" \
-              f"${fx.xl_col(lay.year_col(len(lay.years) - 1))}${lay.factor_row + 1}"
+
+    def in_base(row: int) -> str:  # a per-year amount of Beregning in the base year, in the chosen prices
+        return f"INDEX({lay.year_row(row)},{base_i})*INDEX({lay.year_row(lay.factor_row)},{base_i})"
 
     def base_of(t: int) -> str:
         col = fx.xl_col(1 + t)
         amounts = f"{fx.quote_sheet(CALC_SHEET)}!${col}${lay.step_top + 1}:${col}${lay.step_top + len(lay.years)}"
-        return f"INDEX({amounts},{base_i})*INDEX({factors},1,{base_i})"
+        return f"INDEX({amounts},{base_i})*INDEX({lay.year_row(lay.factor_row)},{base_i})"
 
     def extra(y, t):
         now, then = model.steps(y, t), model.steps(base, t)
-        return now * f(y) - then * f(base) if now != "" else ""
-    ws, _, _ = _table_sheet(
+        return now * f(y) - then * f(base) if now != "" and then != "" else ""
+
+    def change(amount, cell, row):  # (title, formula, twin) of a per-year amount's change since the base year
+        return (lambda i, r: f"{cell(i)}*{lay.factor(i)}-{in_base(row)}",
+                lambda y: amount(y) * f(y) - amount(base) * f(base))
+    columns = [("Ikke fordelt", *change(model.unplaced, lay.unplaced, lay.unplaced_row))]
+    if not model.shown_in_data:
+        columns.append((HIDDEN_LABEL, *change(model.hidden_total, lay.hidden_money, lay.hidden_row)))
+    columns.append(("I alt", *change(model.total_of, lay.total, lay.total_row)))
+    ws, top, last = _table_sheet(
         book, model, lay, ("Merudgifter", "Merudgiftsanalyse",
                            "Ændringen pr. trin i forhold til et basisår (vælg basisår på forsiden)",
-                           "Udgiften pr. trin i året minus udgiften i basisåret, i det valgte prisniveau. "
-                           "Positive tal er merudgifter, negative mindreudgifter."),
-        "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)},"")', extra)
+                           "Beløb i 1.000 kr. Udgiften pr. trin i året minus udgiften i basisåret, i det valgte "
+                           "prisniveau. Positive tal er merudgifter, negative mindreudgifter. Vælg et tidligt "
+                           "basisår for at se udviklingen siden da."),
+        "tkr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)},"")', extra, columns)
+    total_col = 2 + MAX_STEPS + len(columns) - 1
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"name": "Merudgift i alt", "categories": [ws.name, top + 1, 1, last, 1],
+                      "values": [ws.name, top + 1, total_col, last, total_col], "fill": {"color": "#2171B5"},
+                      "invert_if_negative": False, "gap": 80})
+    chart.set_title({"name": "Merudgift i alt i forhold til basisåret", "name_font": {"size": 11}})
+    chart.set_x_axis({"label_position": "low"})  # the years under the bars, also when they are negative
+    chart.set_y_axis({"num_format": NUMBER_FORMATS["mio"], "name": "Mio. kr.",
+                      "name_font": {"size": 9, "bold": False},
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 760, "height": 300})
+    ws.insert_chart(last + 2, 1, chart)
+    ws.print_area(0, 0, last + 2 + CHART_ROWS, PRINT_LAST_COL)
     book.protect(ws)
 
 
@@ -693,21 +735,41 @@ def _unit_cost_sheet(book: Book, model: Model, lay: _Layout) -> None:
     def unit(y, t):
         v, n = model.steps(y, t), model.cit(y, t)
         return v * f(y) / n if v != "" and n > 0 else ""
-    ws, _, _ = _table_sheet(
+    ws, _, last = _table_sheet(
         book, model, lay, ("Enhedspriser", "Enhedspriser pr. trin", "Nettoudgift pr. borger på hvert trin, år for år",
                            "Udgiften på trinet delt med antallet af borgere på trinet (samme trindefinitioner for "
                            "borgere og kroner). Tom, hvor ingen borgere står på trinet, eller hvor kommunen ikke "
                            "har tal for trinnet (fx trin, der kræver egne data)."),
         "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)},"")', unit)
+    ws.print_area(0, 0, last, PRINT_LAST_COL)
     book.protect(ws)
+
+
+KEY_ZERO = "Fordelingsnøglen er 0 (ingen borgere på nøglens trin)"
+
+
+def _rule_label(rule: dict) -> str:
+    """A rule as a reader names it: "5.28.20 gruppering 003 dranst 2" (twin of _rule_label_formula)."""
+    parts = [str(rule["funktion"])]
+    for word, key in (("gruppering", "gruppering"), ("dranst", "dranst")):
+        if str(rule[key] or "") != "":
+            parts.append(f"{word} {rule[key]}")
+    return " ".join(parts)
+
+
+def _rule_label_formula(position: int) -> str:
+    g, d = f"INDEX(R_gruppering,{position})&\"\"", f"INDEX(R_dranst,{position})&\"\""
+    return (f'INDEX(R_funktion,{position})&IF({g}="",""," gruppering "&{g})'
+            f'&IF({d}="",""," dranst "&{d})')
 
 
 def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
     s = book.styles
     ws = _analysis_sheet(book, model, "Ikke fordelt", "Ikke fordelt på trin",
                          "Hvad der ikke kunne placeres på et trin, og hvorfor",
-                         "Pr. regel: den del af reglens beløb, som ikke lander på et trin (regler med 'ikke_fordelt', "
-                         "og nøgler hvor ingen borgere står på nøglens trin). Løbende priser.")
+                         "Beløb i 1.000 kr., løbende priser. Pr. regel for det valgte område: den del af reglens "
+                         "beløb, som ikke lander på et trin (regler med 'ikke fordelt', og nøgler hvor ingen borgere "
+                         "står på nøglens trin).")
     ws.set_column(1, 1, 34)
     ws.set_column(2, 2, 60)
     top = TITLE_ROWS + 4
@@ -720,21 +782,22 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
     for r in range(lay.n_rules):
         row = top + 1 + r
         calc_row = lay.rules_top + r
-        key = lay.ref(calc_row, 1)
-        ws.write_formula(row, 1, f"={key}", s.text,
-                         _rule_key(*(rules[r][k] for k in RULE_KEY)) if r < len(rules) else "")
-        why = f'=IF(INDEX(R_fordeling,{r + 1})="noegle","Fordelingsnøglen er 0 (ingen borgere på nøglens trin)",' \
-              f'INDEX(R_bem,{r + 1})&"")'
-        cached_why = ("" if r >= len(rules) else
-                      "Fordelingsnøglen er 0 (ingen borgere på nøglens trin)" if rules[r]["fordeling"] == "noegle"
-                      else rules[r]["bemaerkning"])
+        # the rule in words, and only the chosen area's rules (the other area's and empty rows stay blank)
+        here = f"INDEX(R_trappe,{r + 1})=TrappeKode"
+        shown = r < len(rules) and rules[r]["trappe"] == model.trappe
+        ws.write_formula(row, 1, f'=IF({here},{_rule_label_formula(r + 1)},"")', s.text,
+                         _rule_label(rules[r]) if shown else "")
+        why = f'=IF({here},IF(INDEX(R_fordeling,{r + 1})="noegle",{fx.text(KEY_ZERO)},INDEX(R_bem,{r + 1})&""),"")'
+        cached_why = ("" if not shown else KEY_ZERO if rules[r]["fordeling"] == "noegle" else rules[r]["bemaerkning"])
         ws.write_formula(row, 2, why, s.wrap, cached_why)
         for i, y in enumerate(lay.years):
             first, last = lay.alloc_col(i, 1), lay.alloc_col(i, MAX_STEPS)
             rng = f"{lay.ref(calc_row, first)}:{fx.cell(calc_row, last, True)}"
             held = lay.ref(calc_row, lay.helper_col(2 + 2 * len(lay.years) + i))
-            f = f"={lay.ref(calc_row, lay.year_col(i))}-SUM({rng})-{held}"
-            if r < len(rules):
+            f = f'=IF({here},{lay.ref(calc_row, lay.year_col(i))}-SUM({rng})-{held},"")'
+            if not shown:
+                value = ""
+            elif r < len(rules):
                 amount = model.rule_amount(int(rules[r]["regel"]), y)
                 placed = sum(v for t in range(1, MAX_STEPS + 1)
                              if (v := model.alloc(rules[r], t, y)) != "")
@@ -742,7 +805,7 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
                                                              _steps_text(rules[r]["trin"]), y)
             else:
                 value = 0.0
-            ws.write_formula(row, 3 + i, f, s.number("kr"), value)
+            ws.write_formula(row, 3 + i, f, s.number("tkr"), value)
     row = top + 1 + lay.n_rules
     ws.write_string(row, 1, "Konti uden regel", s.bold)
     ws.write_string(row, 2, "Ingen regel i fordelingsnøglen passer på kontoen.", s.wrap)
@@ -750,12 +813,13 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
         own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
         f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,0,X_trappe,TrappeKode),"
              f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_regel,0,A_trappe,TrappeKode))")
-        ws.write_formula(row, 3 + i, f, s.number("kr"), model.rule_amount(0, y))
+        ws.write_formula(row, 3 + i, f, s.number("tkr"), model.rule_amount(0, y))
     ws.write_string(row + 1, 1, "I alt ikke fordelt", s.bold)
     for i, y in enumerate(lay.years):
         col = fx.xl_col(3 + i)
-        ws.write_formula(row + 1, 3 + i, f"=SUM({col}{top + 2}:{col}{row + 1})", s.number("kr", bold=True),
+        ws.write_formula(row + 1, 3 + i, f"=SUM({col}{top + 2}:{col}{row + 1})", s.number("tkr", bold=True),
                          model.unplaced(y))
+    ws.print_area(0, 0, row + 1, 2 + len(lay.years))
     book.protect(ws)
 
 
@@ -955,7 +1019,7 @@ HELP = [
     "1. Vælg kommune, område, prisniveau og basisår i de gule felter.",
     "2. Fordelingsnøglen bestemmer, hvilke konti der hører til hvilket trin; ret den på arket 'Fordelingsnøgle'.",
     "3. Indsæt kommunens eget regnskabsudtræk på arket 'Regnskab' for at bruge det i stedet for data-arket.",
-    "4. Alle ark regner om med det samme – uden makroer og uden Python.",
+    "4. Alle ark regner om med det samme, når du vælger eller retter noget.",
     "5. 'Ikke fordelt' viser det, der ikke kan placeres på et trin, og hvorfor.",
 ]
 
@@ -982,6 +1046,6 @@ def _about_rows() -> list[tuple[str, str]]:
         ("Enhedspriser", "Udgift på et trin delt med antal borgere på trinet, med samme trindefinitioner."),
         ("Faste priser", "Beløb i basisårets priser: beløb x indeks(basisår) / indeks(år), med prisindekset fra "
                          "datamappen (fx KL's pris- og lønindeks for området)."),
-        ("Voksne (5.38)", "Grupperingerne på 5.38.53 i demodata er vores egne; kontroller dem mod kommunens "
+        ("Voksne (5.38)", "Grupperingerne på 5.38.53 i demodata er værktøjets egne; kontroller dem mod kommunens "
                           "kontoplan, og ret fordelingsnøglen."),
     ]

@@ -1,0 +1,101 @@
+"""The *Overblik* sheet of the Nøgletal workbook: every key figure on one page for the latest year, the
+municipality beside its group and the whole country, whether it is better or worse than the group in the
+figure's desired direction, and how it moved since the year before; each row links to its theme sheet.
+Native formulas over the Data sheet (the same as the theme sheets'), with the principles sheet's
+comparison words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .. import keyfigures
+from ..datafiles import packaged
+from . import formulas as fx
+from .datasheet import COUNTRY, OWN_DATA, DataTable
+from .frontpage import Selection
+from .principles_sheet import compare, comparison_formula, trend, trend_formula
+from .scaffold import TITLE_ROWS, Book
+
+SHEET = "Overblik"
+HEADERS = ["Nøgletal", "Enhed", "Kommunen", "Gruppen", COUNTRY, "Kommunen mod gruppen", "Udvikling fra året før",
+           "Se arket"]
+GOOD, BAD = "#1B7837", "#B2182B"
+
+
+def write(book: Book, table: DataTable, sel: Selection, data, own_cell: Callable) -> Worksheet:
+    """`own_cell(table, fig, year, sel, data)` gives a figure's (formula, cached value) for the municipality,
+    as on the theme sheets (own-data figures take the entries on 'Egne tal')."""
+    s = book.styles
+    ws = book.sheet(SHEET, "Overblik over nøgletallene",
+                    "Alle nøgletal for det seneste år: kommunen mod gruppen og hele landet")
+    latest, before = data.years[-1], (data.years[-2] if len(data.years) > 1 else None)
+    for col, width in ((1, 66), (2, 20), (3, 15), (4, 13), (5, 13), (6, 22), (7, 20), (8, 20)):
+        ws.set_column(col, col, width)
+    ws.write_formula(TITLE_ROWS + 1, 1, f'=ValgtKommune&" mod "&GruppeNavn&" og hele landet, {latest}"', s.h1,
+                     f"{sel.navn} mod {sel.group_name} og hele landet, {latest}")
+    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 8,
+                   "'Bedre' og 'dårligere' følger nøgletallets ønskede retning (se temaarket); hvor et nøgletal ikke "
+                   "har en ønsket retning, står der over eller under. '–': et af tallene mangler. 'Kræver egne data': "
+                   "registrene kan ikke give nøgletallet; skriv kommunens tal på arket 'Egne tal'. Gruppen og landet "
+                   "er taget over de kommuner, der har tal (se temaarket).", s.note)
+    ws.set_row(TITLE_ROWS + 2, 45)
+    sheets = _theme_sheets()
+    r = TITLE_ROWS + 4
+    first = r
+    for trappe, staircase in data.staircases.items():
+        ws.write_string(r, 1, staircase.navn, s.h2)
+        head = r + 1
+        ws.set_row(head, 28)
+        for j, label in enumerate(HEADERS):
+            year = f" {latest}" if label in ("Kommunen", "Gruppen", COUNTRY) else ""
+            ws.write_string(head, 1 + j, label + year, s.header)
+        r = head + 1
+        for fig in keyfigures.for_staircase(trappe).to_dict("records"):
+            _figure_row(book, ws, r, table, fig, sel, data, own_cell, staircase, latest, before, sheets)
+            r += 1
+        r += 1
+    # the words in colour: green where the municipality does better than its group, red where worse
+    for word, colour in (("Bedre", GOOD), ("Dårligere", BAD)):
+        ws.conditional_format(first, 6, r, 6, {"type": "text", "criteria": "begins with", "value": word,
+                                               "format": s.fmt(font_color=colour, bold=True)})
+    ws.print_area(0, 0, r, 8)
+    book.freeze_header(ws, TITLE_ROWS + 5)
+    book.protect(ws)
+    return ws
+
+
+def _figure_row(book: Book, ws: Worksheet, r: int, table: DataTable, fig: dict, sel: Selection, data,
+                own_cell: Callable, staircase, latest: int, before: int | None, sheets: dict) -> None:
+    s = book.styles
+    fid = fig["id"]
+    num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+    ws.write_string(r, 1, f"{fid}  {fig['navn']}", s.text)
+    ws.write_string(r, 2, fig["enhed"], s.text)
+    own_f, own_v = own_cell(table, fig, latest, sel, data)
+    own_shown = "" if own_v is None else own_v
+    if keyfigures.needs_own_data(fig, staircase, latest):  # say why, as the theme sheet does
+        own_f = f'IF({own_f}="",{fx.text(OWN_DATA)},{own_f})'
+        own_shown = OWN_DATA if own_v is None else own_v
+    group_v = table.group_mean(fid, latest, sel.group_type, sel.group_name)
+    country_v = table.country(fid, latest)
+    ws.write_formula(r, 3, "=" + own_f, num, own_shown)
+    ws.write_formula(r, 4, "=" + table.group_formula(fid, latest, "GruppeNavn", "GruppeType"), num,
+                     "" if group_v is None else group_v)
+    ws.write_formula(r, 5, "=" + table.country_formula(fid, latest), num, "" if country_v is None else country_v)
+    own, grp = fx.cell(r, 3), fx.cell(r, 4)
+    ws.write_formula(r, 6, "=" + comparison_formula(own, grp, fig["retning"]), s.text,
+                     compare(own_v, group_v, fig["retning"]))
+    if before is not None:
+        prev_f, prev_v = own_cell(table, fig, before, sel, data)
+        # the year before's value inside the formula: the row shows one year, the theme sheet every year
+        ws.write_formula(r, 7, "=" + trend_formula(own, prev_f), s.text, trend(own_v, prev_v))
+    name = sheets[(fig["trappe"], fig["tema"])]
+    ws.write_url(r, 8, f"internal:{fx.quote_sheet(name)}!A1", s.link, string=name)
+
+
+def _theme_sheets() -> dict[tuple[str, str], str]:
+    themes = pd.read_csv(packaged("temaer.csv"), dtype=str)
+    return {(t, tema): ark for t, tema, ark in zip(themes["trappe"], themes["tema"], themes["ark"], strict=True)}
