@@ -45,6 +45,10 @@ def test_report_pages_carry_name_period_demo_mark_and_figures(report):
     comp = queries.key_figure_comparison(DataFolder(), "voksne", 825, None)
     v18 = comp[(comp["noegletal_id"] == "V18") & (comp["aar"] == 2024)]["vaerdi"].iloc[0]
     assert f"{v18:.1f}".replace(".", ",") in pages[2]
+    # names whole (B08 and B09 differ only at their end), the arrows explained, the words beside them
+    assert "og op ad indsatstrappen" in pages[1] and "og ned ad" in pages[1]
+    assert "↑ højere er bedre" in pages[1] and "Mod gruppen" in pages[1]
+    assert any(w in pages[1] for w in ("Bedre end gruppen", "Dårligere end gruppen"))
     assert "Udgifter pr. trin" in pages[3] and "Enhedspris pr. borger" in pages[3]
     goals = queries.botilbud_goals(DataFolder(), 825, 2024).query("botilbud == 'Alle botilbud' and maal == 'M3'")
     assert "Kvalitet i botilbud" in pages[4] and "Botilbuddet Møllen" in pages[4]

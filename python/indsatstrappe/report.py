@@ -13,14 +13,16 @@ matplotlib.use("Agg")  # files only: no display on servers
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.table import Table  # noqa: E402
 
 from . import botilbud, danish, expenses, keyfigures, municipalities, queries  # noqa: E402
+from .excel.principles_sheet import compare  # noqa: E402
+from .excel.styles import STEP_COLOURS  # noqa: E402
 from .io.datafolder import DataFolder  # noqa: E402
 from .io.output import atomic_path  # noqa: E402
 
 A4 = (8.27, 11.69)
 BLUE, RED, GREY = "#1F3864", "#C00000", "#808080"
-STEP_COLOURS = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
 
 
 @dataclass
@@ -77,7 +79,7 @@ def _staircase_page(folder: DataFolder, kommune: int, dists: dict[str, pd.DataFr
         ax = fig.add_axes([0.30, 0.55 - i * 0.45, 0.62, 0.32])
         labels = [f"{int(t)}. {n}" for t, n in zip(now["trin"], now["trin_navn"], strict=True)]
         ax.barh(range(len(now)), now["antal"].fillna(0), color=STEP_COLOURS[:len(now)], edgecolor=BLUE)
-        ax.set_yticks(range(len(now)), [_short(label, 42) for label in labels], fontsize=8)
+        ax.set_yticks(range(len(now)), [_wrap(label, 38) for label in labels], fontsize=7.5)
         for y, (count, rate) in enumerate(zip(now["antal"], now["pr_1000"], strict=True)):
             ax.text(count if count == count else 0, y, f"  {danish.integer(count)} ({danish.decimal(rate)} pr. 1.000)",
                     va="center", fontsize=7)
@@ -99,15 +101,20 @@ def _key_figure_pages(folder: DataFolder, kommune: int, gruppe: str | None) -> l
         for r in now.itertuples():
             entry = catalogue.loc[r.noegletal_id]
             arrow = {"op": "↑", "ned": "↓"}.get(entry["retning"], "–")
-            rows.append([r.noegletal_id, _short(entry["navn"], 52), entry["enhed"], danish.decimal(r.vaerdi),
-                         danish.decimal(r.gruppe_vaerdi), danish.decimal(r.land_vaerdi), arrow])
+            own, grp = (None if v != v else v for v in (r.vaerdi, r.gruppe_vaerdi))
+            rows.append([r.noegletal_id, _wrap(entry["navn"], 40), _wrap(entry["enhed"], 18),
+                         danish.decimal(r.vaerdi), danish.decimal(r.gruppe_vaerdi), danish.decimal(r.land_vaerdi),
+                         arrow, compare(own, grp, entry["retning"])])
         fig = plt.figure(figsize=A4)
-        ax = fig.add_axes([0.05, 0.08, 0.9, 0.82])
+        ax = fig.add_axes([0.05, 0.12, 0.9, 0.78])
         ax.axis("off")
         group = municipalities.comparison_group(gruppe, kommune).navn
         ax.set_title(f"{latest}: kommunen, {group} og hele landet", fontsize=10, loc="left", color=BLUE)
-        _table(ax, rows, ["Id", "Nøgletal", "Enhed", "Kommunen", "Gruppen", "Landet", "Ønsket"],
-               [0.06, 0.46, 0.16, 0.09, 0.09, 0.09, 0.06], row_scale=1.5)
+        _table(ax, rows, ["Id", "Nøgletal", "Enhed", "Kommunen", "Gruppen", "Landet", "Ønsket", "Mod gruppen"],
+               [0.05, 0.31, 0.14, 0.09, 0.08, 0.08, 0.06, 0.19], row_scale=1.5, right=(3, 4, 5), centre=(6,))
+        fig.text(0.05, 0.09, "Ønsket retning: ↑ højere er bedre, ↓ lavere er bedre, – ingen ønsket retning. "
+                 "'Mod gruppen' følger den ønskede retning; '–' hvor et af tallene mangler.", fontsize=7,
+                 color=GREY)
         pages.append(Page(fig, title))
     return pages
 
@@ -134,10 +141,11 @@ def _expense_page(folder: DataFolder, kommune: int) -> Page:
         ax.tick_params(labelsize=8)
         latest = table[table["aar"] == table["aar"].max()]
         unit = latest[latest["trin"] != expenses.UNPLACED_LABEL]
-        text = "  ".join(f"Trin {t}: {danish.integer(u)} kr." for t, u in zip(unit["trin"], unit["enhedspris"],
-                                                                              strict=True) if u == u)
-        fig.text(0.10, 0.535 - i * 0.45, _wrap(f"Enhedspris pr. borger {int(table['aar'].max())}: {text}", 110),
-                 fontsize=7, va="top")
+        tab = fig.add_axes([0.10, 0.47 - i * 0.45, 0.80, 0.07])
+        tab.axis("off")
+        tab.set_title(f"Enhedspris pr. borger {int(table['aar'].max())} (kr.)", fontsize=8, loc="left", color=BLUE)
+        _table(tab, [[danish.integer(u) if u == u else "–" for u in unit["enhedspris"]]],
+               [f"Trin {t}" for t in unit["trin"]], [1 / len(unit)] * len(unit), right=tuple(range(len(unit))))
     return Page(fig, "Udgifterne på trinene")
 
 
@@ -155,7 +163,7 @@ def _botilbud_page(folder: DataFolder, kommune: int) -> Page | None:
     ax = fig.add_axes([0.10, 0.66, 0.55, 0.24])
     total = goals[goals["botilbud"] == botilbud.ALL].pivot(index="aar", columns="maal", values="andel")
     for colour, goal in zip(GOAL_COLOURS, total.columns, strict=False):
-        ax.plot(total.index, total[goal] * 100, marker="o", color=colour, label=f"{goal} {names[goal]}")
+        ax.plot(total.index, total[goal] * 100, marker="o", color=colour, label=_wrap(f"{goal} {names[goal]}", 34))
     ax.set_title("De fem mål, alle kommunens botilbud (%)", fontsize=10, loc="left", color=BLUE)
     ax.set_xticks(total.index)
     ax.set_ylim(0, 100)
@@ -169,7 +177,8 @@ def _botilbud_page(folder: DataFolder, kommune: int) -> Page | None:
     tab = fig.add_axes([0.05, 0.40, 0.9, 0.20])
     tab.axis("off")
     tab.set_title(f"Pr. botilbud, {latest}", fontsize=10, loc="left", color=BLUE)
-    _table(tab, rows, ["Botilbud", *now.columns], [0.35, *[0.13] * len(now.columns)])
+    _table(tab, rows, ["Botilbud", *now.columns], [0.35, *[0.13] * len(now.columns)],
+           right=tuple(range(1, len(now.columns) + 1)))
     text = "Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er værktøjets forslag."
     if folder.has("forloeb") and (folder.table("forloeb")["kommune_kode"] == kommune).any():
         moves = queries.botilbud_movements(folder, kommune)
@@ -181,24 +190,31 @@ def _botilbud_page(folder: DataFolder, kommune: int) -> Page | None:
         kinds = botilbud.MOVEMENT_KINDS
         rows = [[str(r.aar), danish.integer(r.beboere), *(danish.integer(getattr(r, k)) for k in kinds),
                  danish.percent(r.andel_ned)] for r in every.itertuples()]
-        _table(mv, rows, ["År", "Beboere", "Eget hjem (1-5)", "Lavere botilbud", "Samme trin", "Højere trin",
-                          "Ude af trappen", "Flyttet ned"],
-               [0.07, 0.09, 0.16, 0.16, 0.11, 0.11, 0.13, 0.11])
+        _table(mv, rows, ["År", "Beboere", *(_wrap(botilbud.MOVEMENT_NAMES[k], 16) for k in kinds), "Flyttet ned"],
+               [0.07, 0.09, 0.16, 0.16, 0.11, 0.11, 0.13, 0.11], right=tuple(range(1, 8)))
     fig.text(0.05, 0.05, text, fontsize=7, color=GREY)
     return Page(fig, "Kvalitet i botilbud")
 
 
-def _table(ax, rows: list[list[str]], header: list[str], widths: list[float], row_scale: float = 1.4) -> None:
-    """A plain table in the house style: light blue bold header, grey lines, 7 pt."""
-    table = ax.table(cellText=rows, colLabels=header, colWidths=widths, loc="upper left", cellLoc="left")
+def _table(ax, rows: list[list[str]], header: list[str], widths: list[float], row_scale: float = 1.4,
+           right: tuple[int, ...] = (), centre: tuple[int, ...] = ()) -> None:
+    """A plain table in the house style: light blue bold header, grey lines, 7 pt; numbers in the `right`
+    columns right-aligned, and a row as high as its longest wrapped cell."""
+    table = Table(ax, loc="upper left")
+    line = FONT_SIZE / 72 * 1.25 * ax.figure.dpi / ax.get_window_extent().height  # one text line, axes units
+    for r, cells in enumerate([header, *rows]):
+        height = line * row_scale * max(str(c).count("\n") + 1 for c in cells)
+        for c, text in enumerate(cells):
+            loc = "right" if c in right else "center" if c in centre else "left"
+            cell = table.add_cell(r, c, widths[c], height, text=str(text), loc=loc,
+                                  facecolor="#D9E2F3" if r == 0 else "white", edgecolor="#BFBFBF")
+            cell.set_text_props(fontsize=FONT_SIZE, fontweight="bold" if r == 0 else "normal")
     table.auto_set_font_size(False)
-    table.set_fontsize(7)
-    table.scale(1, row_scale)
-    for (row, _), cell in table.get_celld().items():
-        cell.set_edgecolor("#BFBFBF")
-        if row == 0:
-            cell.set_facecolor("#D9E2F3")
-            cell.set_text_props(fontweight="bold")
+    table.set_fontsize(FONT_SIZE)
+    ax.add_table(table)
+
+
+FONT_SIZE = 7
 
 
 def _short(text: str, width: int) -> str:
