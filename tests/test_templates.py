@@ -120,3 +120,40 @@ def test_no_formula_needs_a_prefix_the_fast_path_would_drop(tmp_path):
     wb.close()
     assert [f.split(": ", 1)[1] for f in formulas_stock_xlsxwriter_would_prefix(probe)] == [
         'IFERROR(XLOOKUP(1,B1:B2,C1:C2),"")']
+
+
+def test_templates_read_like_a_finished_tool():
+    """#18: every visible sheet prints within an area, long sheets keep their top in view, wrapped texts fit
+    their rows, no text is cut by a filled neighbour, no internal code shows (the rule table's Trappe and
+    Fordeling columns are the rules file's own vocabulary, typed by the user), and every chart series has a
+    name."""
+    from helpers.presentation import findings
+
+    rules_vocabulary = {"Fordelingsnøgle": {"B", "F"}}
+    for name in ("Noegletal.xlsm", "Udgiftsmodel.xlsx"):
+        assert findings(ROOT / "templates" / name, rules_vocabulary) == [], name
+
+
+def test_the_presentation_check_sees_what_it_looks_for(tmp_path):
+    import xlsxwriter
+
+    from helpers.presentation import findings
+
+    path = tmp_path / "rough.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Ark")
+    ws.write_string(0, 0, "En lang tekst, der ikke kan stå i en smal kolonne")
+    ws.write_string(0, 1, "nabo")
+    ws.write_string(1, 0, "boern")
+    wrap = wb.add_format({"text_wrap": 1})
+    ws.write_string(2, 0, "Ombrudt tekst, der skal bruge mange linjer i en smal kolonne", wrap)
+    for r in range(3, 60):
+        ws.write_number(r, 0, r)
+    chart = wb.add_chart({"type": "line"})
+    chart.add_series({"values": ["Ark", 3, 0, 10, 0]})
+    ws.insert_chart(3, 3, chart)
+    wb.close()
+    found = "\n".join(findings(path))
+    for words in ("intet udskriftsområde", "intet er låst", "skæres af naboen", "intern kode 'boern'",
+                  "ombrudt tekst", "uden navn"):
+        assert words in found, words

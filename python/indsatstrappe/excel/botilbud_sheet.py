@@ -132,15 +132,16 @@ def write(book: Book, data: BotilbudInput, kommune_navn: str) -> Worksheet:
     ws.write_string(r, 1, "De fem mål", s.h2)
     for col, h in ((1, "Mål"), (2, "Id"), (9, "Ønsket retning")):
         ws.write_string(r + 1, col, h, s.header)
+    ws.set_row(r + 1, 28)
     ws.merge_range(r + 1, 3, r + 1, 8, "Hvad der tælles (tæller af nævner)", s.header)
     for i, goal in enumerate(goals.itertuples()):
         rr = r + 2 + i
         ws.write_string(rr, 1, goal.navn, s.wrap)
         ws.write_string(rr, 2, goal.id, s.text)
-        ws.merge_range(rr, 3, rr, 8, f"{goal.indikator}. Tæller: {goal.taeller.lower()}; nævner: "
-                       f"{goal.naevner.lower()}.", s.wrap)
+        what = f"{goal.indikator}. Tæller: {goal.taeller.lower()}; nævner: {goal.naevner.lower()}."
+        ws.merge_range(rr, 3, rr, 8, what, s.wrap)
         ws.write_string(rr, 9, DIRECTION[goal.retning], s.text)
-        ws.set_row(rr, 30)
+        book.fit_row(ws, rr, [(goal.navn, 30), (what, 10 + 5 * 11)], font_pt=10, minimum=30)
 
     capacity = max(len(data.rows) + SPARE_ROWS, MIN_ROWS)
     years = _summary_years(data.rows)
@@ -157,6 +158,7 @@ def write(book: Book, data: BotilbudInput, kommune_navn: str) -> Worksheet:
     _inputs(book, ws, r_in, data.rows, capacity)
     ws.print_area(0, 0, last_in, 2 + 3 * len(goals))
     ws.fit_to_pages(1, 0)
+    book.freeze_title(ws)
     book.protect(ws)
     return ws
 
@@ -200,7 +202,7 @@ def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[lis
     ws.write_string(head, 2, "Botilbud", s.header)
     for i, goal in enumerate(goals.itertuples()):
         ws.write_string(head, 3 + i, f"{goal.id} {goal.navn}", s.header)
-    ws.set_row(head, 54)
+    book.fit_row(ws, head, [(f"{g.id} {g.navn}", 11) for g in goals.itertuples()], font_pt=10, minimum=54)
     pct = s.number("pct")
     for k, year in enumerate(years):
         rr = head + 1 + k

@@ -78,13 +78,16 @@ def municipality_choices(sel: Selection) -> tuple[list[Choice], list[Derived]]:
     return choices, derived
 
 
+HELP_WIDTH = 80
+
+
 def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], derived: list[Derived],
                 help_lines: list[str]) -> None:
     s = book.styles
-    ws.set_column(1, 1, 30)
+    ws.set_column(1, 1, 36)
     ws.set_column(2, 2, 34)
     ws.set_column(3, 3, 4)
-    ws.set_column(4, 4, 80)
+    ws.set_column(4, 4, HELP_WIDTH)
     r0 = TITLE_ROWS + 1
     ws.write_string(r0, 1, heading, s.h1)
     r = FIRST_INPUT_ROW
@@ -107,6 +110,8 @@ def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], 
         r += 1
     for i, line in enumerate(help_lines):
         ws.write_string(r0 + i, 4, line, s.h2 if i == 0 else s.wrap)
+        if i:
+            book.fit_row(ws, r0 + i, [(line, HELP_WIDTH)], font_pt=10)
     r = max(r, r0 + len(help_lines)) + 1
     ws.write_string(r, 1, "Data", s.h2)
     ws.write_string(r + 1, 1, "Periode", s.label)

@@ -283,10 +283,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.insert_chart(head + len(steps) + 4, 1, dev)
     ws.print_area(0, 0, dev_top + 5 * (len(years) + 4), 19)
     ws.set_h_pagebreaks([dev_top + 2 * (len(years) + 4)])
+    book.freeze_title(ws)
     book.protect(ws)
 
 
 GAP_COL = 30  # hidden chart-source columns start here, right of every printed area
+THEME_WIDTHS = (8, 16, 26)  # year; municipality, group, region, country; the members' "n/N · n/N · n/98"
 MEMBERS_HEADER = "Kommuner med tal: gruppe · region · landet"
 
 
@@ -314,9 +316,9 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
                  data: NoegletalInput) -> None:
     s = book.styles
     ws = book.sheet(theme["ark"], theme["tema"], theme["beskrivelse"])
-    ws.set_column(1, 1, 8)
-    ws.set_column(2, 5, 16)
-    ws.set_column(6, 6, 17)
+    ws.set_column(1, 1, THEME_WIDTHS[0])
+    ws.set_column(2, 5, THEME_WIDTHS[1])
+    ws.set_column(6, 6, THEME_WIDTHS[2])
     ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, theme["beskrivelse"], s.wrap)
     ws.set_row(TITLE_ROWS + 1, 28)
     r = TITLE_ROWS + 3
@@ -327,6 +329,7 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
         r = _figure_block(book, ws, table, fig, sel, data, r)
     ws.set_h_pagebreaks(breaks)
     ws.print_area(0, 0, r, 16)
+    book.freeze_title(ws)
     book.protect(ws)
 
 
@@ -341,7 +344,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
                   f"Ønsket retning: {direction}."
                   + (" Værktøjets egen definition." if fig["egen_definition"] == "ja" else ""))
     ws.merge_range(r + 1, 1, r + 1, 5, definition, s.note)
-    ws.set_row(r + 1, 54)
+    book.fit_row(ws, r + 1, [(definition, THEME_WIDTHS[0] + 4 * THEME_WIDTHS[1])], font_pt=10)
     head = r + 2
     ws.set_row(head, 28)
     ws.write_string(head, 1, "År", s.header)
@@ -374,8 +377,10 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     last = head + len(years)
     breaks = keyfigures.series_breaks(fig, staircase, years)
     if breaks:
-        ws.write_string(last + 1, 1, f"Brud i serien i {', '.join(map(str, breaks))}: registrets koder skifter "
-                        "(se Definitioner). Sammenlign ikke årene på tværs af bruddet.", s.note)
+        note = (f"Brud i serien i {', '.join(map(str, breaks))}: registrets koder skifter (se Definitioner). "
+                "Sammenlign ikke årene på tværs af bruddet.")
+        ws.merge_range(last + 1, 1, last + 1, 6, note, s.note)
+        book.fit_row(ws, last + 1, [(note, THEME_WIDTHS[0] + 4 * THEME_WIDTHS[1] + THEME_WIDTHS[2])], font_pt=10)
     chart = book.add_chart({"type": "line"})
     styles = {2: {"color": MUNICIPALITY, "width": 3.0}, 3: {"color": GREY, "width": 1.75},
               4: {"color": LIGHT_GREY, "width": 1.5, "dash_type": "dash"}, 5: {"color": "black", "width": 1.0}}
@@ -434,16 +439,14 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     years = data.years
     own_navn = municipalities.name_of(data.own_kommune)
     ws = book.sheet(EGNE_SHEET, "Egne tal", "Skriv kommunens egne tal til nøgletal uden registerdata")
-    ws.set_column(1, 1, 8)
-    ws.set_column(2, 2, 48)
-    ws.set_column(3, 3, 20)
-    ws.set_column(4, 4, 8)
-    ws.set_column(5, 7, 14)
+    widths = [13, 48, 20, 8, 14, 14, 14]
+    for j, w in enumerate(widths):
+        ws.set_column(1 + j, 1 + j, w)
     r = TITLE_ROWS + 1
-    ws.write_string(r, 1, "Skriv tæller og nævner i de gule felter. Tallene bruges for den kommune, der står "
-                    "herunder, når den også er valgt på forsiden. De bliver i projektmappen, også når den "
-                    "opdateres ('Opdater data').", s.wrap)
-    ws.set_row(r, 30)
+    text = ("Skriv tæller og nævner i de gule felter. Tallene bruges for den kommune, der står herunder, når den "
+            "også er valgt på forsiden. De bliver i projektmappen, også når den opdateres ('Opdater data').")
+    ws.merge_range(r, 1, r, 7, text, s.wrap)
+    book.fit_row(ws, r, [(text, sum(widths))], font_pt=10)
     ws.write_string(r + 2, 1, "Egne tal for", s.label)
     ws.write_string(r + 2, 2, own_navn, s.input())
     ws.data_validation(r + 2, 2, r + 2, 2, {"validate": "list", "source": "=L_navn"})
@@ -482,6 +485,7 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     for name, col in (("E_id", 1), ("E_aar", 4), ("E_t", 5), ("E_n", 6)):
         book.wb.define_name(name, "=" + fx.column_range(EGNE_SHEET, col, head + 1, rr - 1))
     book.validate_input(ws, head + 1, 5, rr - 1, 6, "count")
+    ws.print_area(0, 0, rr - 1, 7)
     book.protect(ws)
 
 
@@ -491,9 +495,13 @@ def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
     s = book.styles
     ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet")
     book.freeze_header(ws, TITLE_ROWS + 2, repeat=False)  # the key figures' header; tables of steps follow
+    widths = [7, 28, 18, 36, 30, 14, 16, 8, 8, 26]  # narrow and wrapped: the sheet prints at about 70 %
+    # the print area is a name in the workbook part: set it before a copied sheet returns
+    last = TITLE_ROWS + 3 + len(keyfigures.catalogue()) + sum(5 + len(st.steps) + len(st.codes)
+                                                              for st in staircases.values())
+    ws.print_area(0, 0, last, len(widths))
     if book.copies(DEFINITIONS_SHEET):
         return
-    widths = [8, 40, 26, 50, 40, 20, 16, 10, 10, 30]
     for j, w in enumerate(widths):
         ws.set_column(1 + j, 1 + j, w)
     r = TITLE_ROWS + 1
@@ -502,9 +510,11 @@ def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
     heads = ["Id", "Navn", "Tema", "Tæller", "Nævner", "Enhed", "Kilde", "Retning", "Egen def.", "Fra registre alene"]
     ws.write_row(r + 1, 1, heads, s.header)
     r += 2
+    def row(values: list, fmt) -> None:
+        ws.write_row(r, 1, values, fmt)
+        book.fit_row(ws, r, [(str(v), w) for v, w in zip(values, widths, strict=False)], font_pt=10)
     for _, fig in keyfigures.catalogue().iterrows():
-        ws.write_row(r, 1, [str(fig[c]) for c in cols] + [keyfigures.register_note(fig, staircases[fig["trappe"]])],
-                     s.wrap)
+        row([str(fig[c]) for c in cols] + [keyfigures.register_note(fig, staircases[fig["trappe"]])], s.wrap)
         r += 1
     for staircase in staircases.values():
         r += 1
@@ -513,16 +523,15 @@ def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
         r += 2
         for _, step in staircase.steps.iterrows():
             t = int(step["trin"])
-            ws.write_row(r, 1, [t, step["navn"], step["officielt_navn"], step["lovgrundlag"],
-                                _step_source(staircase, t)], s.wrap)
+            row([t, step["navn"], step["officielt_navn"], step["lovgrundlag"], _step_source(staircase, t)], s.wrap)
             r += 1
         r += 1
         ws.write_row(r, 1, ["Trin", "Indsatskode", "Findes i registret", "Indsats", "Bemærkning"], s.header)
         r += 1
-        for code, row in staircase.codes.sort_values("trin").iterrows():
-            step = "" if pd.isna(row["trin"]) else int(row["trin"])
-            ws.write_row(r, 1, [step if step != "" else row["uden_trin"], code, _code_period(str(code)), row["navn"],
-                                row["bemaerkning"]], s.wrap)
+        for code, code_row in staircase.codes.sort_values("trin").iterrows():
+            step = "" if pd.isna(code_row["trin"]) else int(code_row["trin"])
+            row([step if step != "" else code_row["uden_trin"], code, _code_period(str(code)), code_row["navn"],
+                 code_row["bemaerkning"]], s.wrap)
             r += 1
     book.protect(ws)
 

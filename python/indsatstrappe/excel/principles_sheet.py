@@ -77,9 +77,10 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
     latest, before = data.years[-1], data.years[-2] if len(data.years) > 1 else None
     ws.write_formula(TITLE_ROWS + 1, 1, f'=ValgtKommune&" mod "&GruppeNavn&", {latest}"', s.h1,
                      f"{sel.navn} mod {sel.group_name}, {latest}")
-    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 6, SOURCE + " 'Bedre' og 'dårligere' følger nøgletallets "
-                   "ønskede retning; hvor et nøgletal ikke har en ønsket retning, står der over eller under.", s.note)
-    ws.set_row(TITLE_ROWS + 2, 30)
+    note = (SOURCE + " 'Bedre' og 'dårligere' følger nøgletallets ønskede retning; hvor et nøgletal ikke har en "
+            "ønsket retning, står der over eller under.")
+    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 6, note, s.note)
+    book.fit_row(ws, TITLE_ROWS + 2, [(note, 58 + 3 * 14 + 2 * 22)], font_pt=10)
     r = TITLE_ROWS + 4
     for p in principles().itertuples():
         ws.merge_range(r, 1, r, 6, f"Princip {p.nr}. {p.princip}", s.h2)
@@ -88,6 +89,7 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
         for j, label in enumerate(["Nøgletal", f"Kommunen {latest}", f"Gruppen {latest}", f"Kommunen {before}",
                                    "Kommunen mod gruppen", "Udvikling fra året før"]):
             ws.write_string(head, 1 + j, label, s.header)
+        ws.set_row(head, 28)  # "Kommunen 2024" wraps in its column
         r = head + 1
         for fid in p.noegletal.split(";"):
             fig = catalogue[fid]
@@ -109,6 +111,7 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
             r += 1
         r += 1
     ws.print_area(0, 0, r, 6)
+    book.freeze_title(ws)
     book.protect(ws)
     return ws
 

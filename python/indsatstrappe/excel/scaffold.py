@@ -151,6 +151,20 @@ class Book:
         ws.data_validation(first_row, first_col, last_row, last_col, INPUT_RULES[kind])
 
     @staticmethod
+    def fit_row(ws: Worksheet, row: int, cells: list[tuple[str, float]], font_pt: float = 11,
+                minimum: float = 15) -> None:
+        """Make a row as high as its wrapped texts need: `cells` are (text, width of its cell or merged
+        range in characters). Neither Excel nor LibreOffice refits a row written with wrapped text, so a
+        text taller than the row is cut."""
+        lines = max((wrapped_lines(text, width) for text, width in cells), default=1)
+        ws.set_row(row, max(minimum, round(lines * 15 * font_pt / 11 + 1.5, 2)))
+
+    @staticmethod
+    def freeze_title(ws: Worksheet) -> None:
+        """A long sheet of several blocks keeps its title band (and the link to the front page) in view."""
+        ws.freeze_panes(TITLE_ROWS + 1, 0)  # with the row of the link
+
+    @staticmethod
     def freeze_header(ws: Worksheet, row: int, repeat: bool = True) -> None:
         """A long table's header row (0-based) stays in view when scrolling and, with `repeat`, is printed on
         every page."""
@@ -166,11 +180,6 @@ class Book:
     def about_sheet(self, extra: list[tuple[str, str]]) -> Worksheet:
         """*Om*: version, build date, sources and what is our own definition."""
         ws = self.sheet("Om", "Om projektmappen", "Version, kilder, licens og definitioner")
-        if self.copies("Om"):
-            return ws
-        s = self.styles
-        ws.set_column(1, 1, 28)
-        ws.set_column(2, 2, 110)
         rows = [
             ("Projektmappe", self.info.title),
             ("Version", f"indsatstrappe {__version__}"),
@@ -180,10 +189,17 @@ class Book:
             *[("Kilde", src) for src in self.info.sources],
             *extra,
         ]
+        ws.print_area(0, 0, TITLE_ROWS + len(rows), 2)  # a name in the workbook part: also for a copied sheet
+        if self.copies("Om"):
+            return ws
+        s = self.styles
+        ws.set_column(1, 1, 28)
+        ws.set_column(2, 2, 110)
         r = TITLE_ROWS + 1
         for label, value in rows:
             ws.write_string(r, 1, label, s.bold)
             ws.write_string(r, 2, value, s.wrap)
+            self.fit_row(ws, r, [(value, 110)])
             r += 1
         self.protect(ws)
         return ws
@@ -240,3 +256,12 @@ def embed_vba(book: Book, modules: dict[str, str]) -> None:
 
 def _quoted(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped at word boundaries in a cell `width` characters wide (Calibri 11:
+    a character is about one width unit; 10 % slack for wide letters)."""
+    import textwrap
+
+    usable = max(1, int(width / 1.1))
+    return sum(max(1, len(textwrap.wrap(part, usable))) for part in str(text).split("\n"))

@@ -133,7 +133,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     ws.write_string(r_base + 1, 1, "Årlig pris- og lønstigning (%)", s.bold)
     ws.write_number(r_base + 1, 2, twin.inputs.prisstigning, s.input("rate"))
     book.wb.define_name("ScenPris", "=" + _abs(SHEET, r_base + 1, 2))
-    ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.note)
+    ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.fmt(italic=True, font_color=GREY))
     blocked = twin.blocked
 
     def guard(formula: str) -> str:  # nothing computed from a hidden count
@@ -186,6 +186,8 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
               "Enhedspris i beregningen (kr.)", "Kilde"]
     for j, label in enumerate(labels):
         ws.write_string(r_units + 1 + j, 1, label, s.bold if j == 3 else s.text)
+    for j in (0, 4):  # "kræver egne data" and "ingen pris (ikke med)" take two lines in a step's column
+        ws.set_row(r_units + 1 + j, 28)
     for t in range(1, max_steps + 1):
         col = 1 + t
         cit = f"INDEX({_col_range(lay, lay.cit_top, 1 + t)},{at})"
@@ -194,11 +196,11 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         has_own = f"AND(ISNUMBER({own}),{own}<>0)"
         group_col = f"${fx.xl_col(col)}${group_top + 2}:${fx.xl_col(col)}${group_top + 1 + len(years)}"
         cells = [
-            (cit, s.number("antal"), twin.model.cit_cell(model.base, t) if t <= n else ""),
+            (cit, s.fmt(num_format="#,##0", text_wrap=True), twin.model.cit_cell(model.base, t) if t <= n else ""),
             (f'IFERROR({amount}/{cit},"")', s.number("kr"), twin.own.get(t, "")),
             (f"INDEX({group_col},{at})", s.number("kr"), _blank(twin.group.get(t))),
             (f'IF({has_own},{own},IF(ISNUMBER({grp}),{grp},""))', s.number("kr", bold=True), twin.used.get(t, "")),
-            (f'IF({has_own},"kommunen",IF(ISNUMBER({grp}),"gruppen",{fx.text(NO_PRICE)}))', s.text,
+            (f'IF({has_own},"kommunen",IF(ISNUMBER({grp}),"gruppen",{fx.text(NO_PRICE)}))', s.wrap,
              twin.source.get(t, "")),
         ]
         for j, (formula, fmt, value) in enumerate(cells):
@@ -240,7 +242,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
              "Forskel akkumuleret (1.000 kr.)"]
     for j, label in enumerate(heads):
         ws.write_string(r_exp, 1 + j, label, s.header)
-    ws.set_row(r_exp, 30)  # the headers wrap: two lines
+    ws.set_row(r_exp, 42)  # the headers wrap: three lines
     used_row = f"${fx.xl_col(2)}${r_units + 5}:${fx.xl_col(1 + max_steps)}${r_units + 5}"
     count_row = f"${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1}"
     cumulative = 0.0
@@ -269,7 +271,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                                   f'{fx.text(WARNING)},IF(COUNTIF({notes},"?*")>0,{fx.text(UNKNOWN)},"")))', s.bold,
                      BLOCKED if blocked else WARNING if negative else UNKNOWN if unknown_rows else "")
     # how many of the base year's steps have no count shown (hidden or missing)
-    ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.note)
+    ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.fmt(italic=True, font_color=GREY))
     count_cells = f"{fx.cell(counts_row, 2, True)}:{fx.cell(counts_row, 1 + max_steps, True)}"
     steps = "{" + ",".join(str(t) for t in range(1, max_steps + 1)) + "}"
     ws.write_formula(r_base, 7, f'=SUMPRODUCT(--({count_cells}=""),--({steps}<=AntalTrin))', s.number("antal"),
@@ -302,7 +304,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         ws.set_row(r_notes + 1 + i, 15 * (1 + len(line) // 90))
 
     # the comparison group's unit costs year by year (Data sheet), read by the unit-cost table above
-    ws.write_string(group_top, 1, "Gruppens enhedspriser år for år (kr.)", s.h2)
+    ws.write_string(group_top, 1, "Gruppens enhedspriser (kr.)", s.h2)
     for t in range(1, max_steps + 1):
         ws.write_formula(group_top, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
     for i, y in enumerate(years):
@@ -315,6 +317,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                                                                  "GruppeType", fid_expr=fid_expr),
                              s.number("kr"), _blank(value))
     ws.print_area(0, 0, group_top + len(years), moved_left + HORIZON - 1)  # the chart's width; no chart sources
+    book.freeze_title(ws)
     book.protect(ws)
     return ws
 

@@ -40,7 +40,7 @@ class Styles:
         self.wb = workbook
         self._cache: dict[tuple, Format] = {}
         self._numbers: dict[str, Format] = {}  # asked once per cell: a plain dict lookup
-        self._inputs: dict[str, Format] = {}
+        self._inputs: dict[tuple[str, bool], Format] = {}
 
     def fmt(self, **props) -> Format:
         key = tuple(sorted(props.items()))
@@ -59,12 +59,13 @@ class Styles:
             self._numbers[kind] = self.fmt(num_format=NUMBER_FORMATS[kind])
         return self._numbers[kind]
 
-    def input(self, kind: str = "text") -> Format:
-        """Cells the user may change: yellow, boxed and unlocked."""
-        if kind not in self._inputs:
-            self._inputs[kind] = self.fmt(num_format=NUMBER_FORMATS[kind], bg_color=INPUT_YELLOW, border=1,
-                        border_color=GREY, locked=False)
-        return self._inputs[kind]
+    def input(self, kind: str = "text", wrap: bool = False) -> Format:
+        """Cells the user may change: yellow, boxed and unlocked (a long text wrapped)."""
+        if (kind, wrap) not in self._inputs:
+            self._inputs[(kind, wrap)] = self.fmt(num_format=NUMBER_FORMATS[kind], bg_color=INPUT_YELLOW, border=1,
+                                                  border_color=GREY, locked=False, **({"text_wrap": True} if wrap
+                                                                                      else {}))
+        return self._inputs[(kind, wrap)]
 
     @cached_property
     def band(self) -> Format:

@@ -569,7 +569,7 @@ def _stacked_chart(book: Book, ws: Worksheet, top: int, n_years: int, title: str
 def _analysis_sheet(book: Book, model: Model, name: str, title: str, description: str, note: str) -> Worksheet:
     s = book.styles
     ws = book.sheet(name, title, description)
-    ws.set_column(1, 1, 8)
+    ws.set_column(1, 1, 12)  # years, and "Ikke fordelt" below them
     ws.set_column(2, 2 + MAX_STEPS + 2, 14)
     sel = model.sel
     ws.write_formula(TITLE_ROWS + 1, 1, '=ValgtKommune&" · "&ValgtOmraade&" · "&Prisniveau&'
@@ -634,6 +634,7 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
             ws.write_formula(r, 2 + j, guard, s.number("kr"),
                              _num(value * model.factor(y)) if show and value is not None else "")
     ws.print_area(0, 0, c0 + 3 + MAX_STEPS, PRINT_LAST_COL)
+    book.freeze_title(ws)
     book.protect(ws)
 
 
@@ -790,6 +791,9 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
         why = f'=IF({here},IF(INDEX(R_fordeling,{r + 1})="noegle",{fx.text(KEY_ZERO)},INDEX(R_bem,{r + 1})&""),"")'
         cached_why = ("" if not shown else KEY_ZERO if rules[r]["fordeling"] == "noegle" else rules[r]["bemaerkning"])
         ws.write_formula(row, 2, why, s.wrap, cached_why)
+        if r < len(rules):  # as high as the rule's reason needs, whichever area is chosen
+            book.fit_row(ws, row, [(KEY_ZERO if rules[r]["fordeling"] == "noegle" else rules[r]["bemaerkning"], 60)],
+                         font_pt=10)
         for i, y in enumerate(lay.years):
             first, last = lay.alloc_col(i, 1), lay.alloc_col(i, MAX_STEPS)
             rng = f"{lay.ref(calc_row, first)}:{fx.cell(calc_row, last, True)}"
@@ -820,6 +824,7 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
         ws.write_formula(row + 1, 3 + i, f"=SUM({col}{top + 2}:{col}{row + 1})", s.number("tkr", bold=True),
                          model.unplaced(y))
     ws.print_area(0, 0, row + 1, 2 + len(lay.years))
+    book.freeze_header(ws, top)
     book.protect(ws)
 
 
@@ -835,11 +840,13 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
                       ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
         book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
     book.freeze_header(ws, head)  # before a copy returns: the print titles are a name in the workbook part
+    ws.print_area(0, 0, last, 7)  # so is the print area; the computed key (column I) is not printed
     if book.copies(RULES_SHEET):
         return
-    widths = [10, 10, 11, 8, 13, 10, 80, 32]
+    widths = [10, 10, 11, 8, 13, 10, 80]
     for j, w in enumerate(widths):
         ws.set_column(1 + j, 1 + j, w)
+    ws.set_column(8, 8, 32, None, {"hidden": True})  # the lookup key the formulas match on: no reading for anyone
     top = TITLE_ROWS + 1
     ws.merge_range(top, 1, top, 8, "En regel sender en konto (funktion, evt. gruppering og dranst) til ét trin "
                    "(fordeling 'trin'), fordeler den på flere trin efter antal borgere (fordeling 'noegle', trin "
@@ -856,7 +863,8 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
         values = (rules.loc[r, ["trappe", "funktion", "gruppering", "dranst", "fordeling", "trin", "bemaerkning"]]
                   .tolist() if r < len(rules) else [""] * 7)
         for j, v in enumerate(values):
-            ws.write_string(row, 1 + j, str(v), s.input("text"))
+            ws.write_string(row, 1 + j, str(v), s.input("text", wrap=j == 6))
+        book.fit_row(ws, row, [(str(values[6]), widths[6])], font_pt=10)
         key = _rule_key(*values[:4]) if r < len(rules) else ""
         ws.write_formula(row, 8, f'=IF({fx.cell(row, 1)}="","",{fx.cell(row, 1)}&"|"&{fx.cell(row, 2)}&"|"&'
                                  f'{fx.cell(row, 3)}&"|"&{fx.cell(row, 4)})', s.text, key)
@@ -921,13 +929,14 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     """*Regnskab*: the chosen municipality's accounts by function and grouping, and an area for an export."""
     s = book.styles
     ws = book.sheet("Regnskab", "Regnskab", "Kommunens konti år for år, og plads til at indsætte eget udtræk")
-    ws.set_column(1, 3, 11)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 3, 11)
     ws.set_column(4, 4 + len(model.data.years), 14)
     top = TITLE_ROWS + 1
     ws.write_formula(top, 1, '="Konti for "&ValgtKommune&" (netto, dranst 1 og 2, kr.)"', s.h1,
                      f"Konti for {model.sel.navn} (netto, dranst 1 og 2, kr.)")
     head = top + 2
-    for j, h in enumerate(["Trappe", "Funktion", "Gruppering"]):
+    for j, h in enumerate(["Område", "Funktion", "Gruppering"]):
         ws.write_string(head, 1 + j, h, s.header)
     years = data.years
     for i, y in enumerate(years):
@@ -937,13 +946,14 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     kommune, kr = model.sel.kommune, s.number("kr")
     row = head
     for row, (trappe, funktion, gruppering) in enumerate(keys, start=head + 1):
-        ws.write_string(row, 1, trappe)
+        ws.write_string(row, 1, AREA_LABELS[trappe])
         ws.write_string(row, 2, funktion)
         ws.write_string(row, 3, gruppering)
         crit = f"A_funktion,{fx.text(funktion)},A_gruppering,{fx.text(gruppering)}"
         for i, y in enumerate(years):
             ws.write_formula(row, 4 + i, f"=SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},{crit})", kr,
                              sums.get((kommune, funktion, gruppering, y), 0.0))
+    ws.print_area(0, 0, row, 3 + len(years))  # the accounts; the export area below is for pasting
     # the export area
     r0 = row + 3
     ws.write_string(r0, 1, "Indsæt eget regnskabsudtræk", s.h1)
@@ -1031,10 +1041,11 @@ def _front(book: Book, ws: Worksheet, sel: Selection, data: UdgiftsmodelInput, y
                 Choice("Prisniveau", "Prisniveau", data.price, "=L_priser"),
                 Choice("Basisaar", "Basisår (faste priser og merudgifter)", data.base_year, "=L_aar")]
     derived += [
-        Derived("TrappeKode", "Trappe", f'=IF(ValgtOmraade="{AREA_LABELS["voksne"]}","voksne","boern")', data.trappe),
         Derived("AntalTrin", "Antal trin", f'=IF(TrappeKode="voksne",{data.staircases["voksne"].n_steps},'
                                            f'{data.staircases["boern"].n_steps})', n),
     ]
+    # the area's code (boern, voksne), which the formulas match on: a named formula, not a cell a reader sees
+    book.wb.define_name("TrappeKode", f'=IF(ValgtOmraade="{AREA_LABELS["voksne"]}","voksne","boern")')
     write_front(book, ws, "Vælg kommune, område og priser", choices, derived, HELP)
 
 

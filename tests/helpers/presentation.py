@@ -1,0 +1,83 @@
+"""What a reader would call unfinished in a workbook, found by machine: a sheet with no print area, a long
+sheet that does not keep its top in view, wrapped text taller than its row, text cut by a filled neighbour,
+an internal code in a visible cell, and a chart series without a name. Widths are estimated (a character
+of Calibri is about one width unit, bold 10 % wider), so the checks are for clear cases, not pixels."""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+CODE = re.compile(r"^(boern|voksne|noegle|ikke_fordelt)$|\w\|\w|\|$")
+LONG = 45  # rows: a sheet longer than a screen keeps its title or header in view
+
+
+def findings(path: Path, codes_allowed: dict[str, set[str]] | None = None) -> list[str]:
+    """`codes_allowed`: per sheet, the column letters whose codes are the user's own vocabulary (inputs)."""
+    codes_allowed = codes_allowed or {}
+    formulas, values = openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+    out = []
+    for ws in formulas.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        shown = values[ws.title]
+        if not ws.print_area:
+            out.append(f"{ws.title}: intet udskriftsområde")
+        if ws.max_row > LONG and ws.freeze_panes is None:
+            out.append(f"{ws.title}: {ws.max_row} rækker, men intet er låst i toppen")
+        out += _cells(ws, shown, codes_allowed.get(ws.title, set()))
+    return out + _nameless_series(path)
+
+
+def _cells(ws, shown, allowed_cols: set[str]) -> list[str]:
+    out = []
+    merged = {}
+    for rng in ws.merged_cells.ranges:
+        merged[(rng.min_row, rng.min_col)] = (sum(_width(ws, c) for c in range(rng.min_col, rng.max_col + 1)),
+                                              rng.max_col)
+    for row in shown.iter_rows():
+        for c in row:
+            text = c.value
+            if not isinstance(text, str) or not text or ws.column_dimensions[c.column_letter].hidden:
+                continue
+            if CODE.search(text.strip()) and c.column_letter not in allowed_cols:
+                out.append(f"{ws.title}!{c.coordinate}: intern kode '{text}'")
+            width, last = merged.get((c.row, c.column), (_width(ws, c.column), c.column))
+            style = ws.cell(c.row, c.column)
+            size = style.font.sz or 11
+            need = len(text) * size / 11 * (1.1 if style.font.b else 1.0)
+            if style.alignment.wrap_text:
+                lines = math.ceil(need / max(width, 1)) + text.count("\n")
+                height = ws.row_dimensions[c.row].height or 15
+                if lines > 1 and lines * 15 * size / 11 > height * 1.15:
+                    out.append(f"{ws.title}!{c.coordinate}: ombrudt tekst på {lines} linjer i en række på "
+                               f"{height} pt: {text[:40]!r}")
+            elif need > width * 1.05 and shown.cell(c.row, last + 1).value not in (None, ""):
+                out.append(f"{ws.title}!{c.coordinate}: teksten skæres af naboen: {text[:40]!r}")
+    return out
+
+
+def _width(ws, col: int) -> float:
+    return ws.column_dimensions[get_column_letter(col)].width or 8.43
+
+
+def _nameless_series(path: Path) -> list[str]:
+    """A series name is a literal or a reference whose cached text is not empty (else Excel shows a blank
+    legend entry and LibreOffice 'Column I')."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not re.match(r"xl/charts/chart\d+\.xml$", name):
+                continue
+            xml = z.read(name).decode("utf-8")
+            for i, series in enumerate(re.findall(r"<c:ser>(.*?)</c:ser>", xml, re.S)):
+                tx = re.search(r"<c:tx>(.*?)</c:tx>", series, re.S)
+                texts = re.findall(r"<c:v>([^<]*)</c:v>", tx.group(1)) if tx else []
+                if not any(t.strip() for t in texts):
+                    out.append(f"{name}: serie {i + 1} uden navn")
+    return out
