@@ -257,3 +257,15 @@ def test_unplaced_rules_are_named_in_words_for_the_chosen_area_only(book):
     labels = [ws.cell(r, 2).value for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 2).value]
     assert "5.28.20 gruppering 003" in labels and "Konti uden regel" in labels
     assert not any("|" in str(v) or str(v).startswith("5.38") for v in labels)  # no keys, no adults' rules
+
+
+def test_refunds_are_shown_on_their_own_line(book, folder):
+    """#18.10: 'Heraf statsrefusion' is the area's dranst-2 money per year, as the core's refusion column sums
+    it over the steps and 'ikke fordelt' (income: negative)."""
+    ws = openpyxl.load_workbook(book, data_only=True)["Udgifter pr. trin"]
+    head, cols = _table(ws, "År")
+    core = queries.expense_table(folder, "boern", KOMMUNE).groupby("aar")["refusion"].sum()
+    shown = {ws.cell(r, 2).value: ws.cell(r, cols["Heraf statsrefusion"]).value for r in range(head + 1, head + 8)}
+    assert sorted(shown) == sorted(int(y) for y in core.index)
+    for year, value in shown.items():
+        assert value == pytest.approx(core[year], abs=0.01) and value < 0

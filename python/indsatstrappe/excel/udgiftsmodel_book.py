@@ -162,6 +162,8 @@ class Model:
         amounts = lines.groupby(["regel", "aar"])["beloeb"].sum()
         self.amount = {(int(r), int(y)): float(v) for (r, y), v in amounts.items()}
         self.total = {int(y): float(v) for y, v in lines.groupby("aar")["beloeb"].sum().items()}
+        refunds = lines[lines["dranst"].astype(str) == REFUND_DRANST]
+        self.refund = {int(y): float(v) for y, v in refunds.groupby("aar")["beloeb"].sum().items()}
         c = data.counts[(data.counts["trappe"] == trappe) & (data.counts["kommune_kode"] == sel.kommune)]
         self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
                          if not pd.isna(a)}  # a hidden or missing count: a blank cell, 0 in the key's sum
@@ -254,6 +256,9 @@ class Model:
 
     def total_of(self, year: int) -> float:
         return self.total.get(year, 0.0)
+
+    def refund_of(self, year: int) -> float:
+        return self.refund.get(year, 0.0)
 
     def unplaced(self, year: int) -> float:
         placed = sum(self.placed_on(year, t) for t in self.staircase.step_numbers)
@@ -588,7 +593,8 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
                          "Nettoudgift pr. trin år for år, og pr. indbygger mod gruppe, region og land",
                          "Beløb i 1.000 kr. Nettodriftsudgifter (dranst 1 og 2) fordelt på trin med "
                          "fordelingsnøglen. 'Ikke fordelt' er det, ingen regel placerer på et trin (se arket Ikke "
-                         "fordelt).")
+                         "fordelt). 'Heraf statsrefusion' er områdets indtægter på dranst 2 (negative), som er "
+                         "trukket fra i trinene og I alt.")
     top = TITLE_ROWS + 4
     f = model.factor
     last = _years_by_steps(
@@ -597,7 +603,9 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
         [("Ikke fordelt", lambda i, r: f"{lay.unplaced(i)}*{lay.factor(i)}", lambda y: model.unplaced(y) * f(y)),
          *_hidden_column(model, lambda i: lay.hidden_money(i), lambda y: model.hidden_total(y) * f(y),
                          lambda i: lay.factor(i)),
-         ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y))])
+         ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y)),
+         (REFUND_LABEL, lambda i, r: f"{_refund_formula(lay.years[i])}*{lay.factor(i)}",
+          lambda y: model.refund_of(y) * f(y))])
     _stacked_chart(book, ws, top, len(lay.years), "Udgifter pr. trin", "stacked",
                    (last + 2, 1), NUMBER_FORMATS["mio"], "Mio. kr.")
     # comparison per inhabitant of the age group, latest year, default rules for everyone
@@ -648,6 +656,15 @@ def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, 
 
 
 HIDDEN_LABEL = "Fordelt med skjult nøgle"
+REFUND_LABEL = "Heraf statsrefusion"
+REFUND_DRANST = "2"  # statsrefusion: income, booked as negative amounts
+
+
+def _refund_formula(year: int) -> str:
+    """The chosen area's dranst-2 amounts in a year: from a pasted export for its year, else the data."""
+    own = f"AND({year}=EgetAar,COUNT(X_beloeb)>0)"
+    return (f'IF({own},SUMIFS(X_beloeb,X_trappe,TrappeKode,X_dranst,"{REFUND_DRANST}"),'
+            f'SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{year},A_trappe,TrappeKode,A_dranst,"{REFUND_DRANST}"))')
 PRINT_LAST_COL = 2 + MAX_STEPS + 3  # the years x steps tables and their extra columns; no chart sources
 CHART_ROWS = 17  # rows a 320-pixel chart covers
 HIDDEN_NOTE = ("Et tomt trin er skjult: antallet af borgere er et lille tal (1-4), eller beløbet er fordelt efter en "
@@ -882,8 +899,8 @@ def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
     last = len(data.lines_of_areas())
     if not book.copies(ACCOUNTS_SHEET):
         _write_account_cells(ws, book.styles, data)
-    for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_beloeb", 5),
-                      ("A_trappe", 6), ("A_regel", 7)):
+    for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_dranst", 4),
+                      ("A_beloeb", 5), ("A_trappe", 6), ("A_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range(ACCOUNTS_SHEET, col, 1, max(last, 1)))
     ws.hide()
     book.protect(ws)
@@ -988,7 +1005,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
         # an empty row shows nothing, not rule 0 (SUMIFS on X_regel only ever asks for rows with an account)
         rule = _match_formula(fx.cell(r, 6), fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
         ws.write_formula(r, 7, f'=IF({fx.cell(r, 1)}="","",{rule})', s.text, cached[4])
-    for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_trappe", 6), ("X_regel", 7)):
+    for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", 6), ("X_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
     book.validate_input(ws, h + 1, 2, h + EXPORT_ROWS, 2, "amount")
     book.validate_input(ws, h + 1, 1, h + EXPORT_ROWS, 1, "account")
