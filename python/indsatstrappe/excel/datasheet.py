@@ -92,6 +92,12 @@ class DataTable:
         t, n = self._t[i, j], self._n[i, j]
         return None if not n > 0 else self.faktor[fid] * float(t) / float(n)
 
+    def largest(self, fid: str) -> float:
+        """The largest value of a figure for any municipality and year (0 without any)."""
+        rows = self.keys["id"].to_numpy() == fid
+        values = self.v.to_numpy()[rows]
+        return float(np.nanmax(values)) if rows.any() and not np.isnan(values).all() else 0.0
+
     def group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
         return self._twins()[0].get((fid, year, kind == "region", name))
 

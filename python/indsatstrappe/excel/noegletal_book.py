@@ -224,7 +224,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         rr = head + 1 + j
         col = fx.xl_col(3 + j)
         fid = f"{staircase.key}:{t}"
-        ws.write_number(rr, 1, t, s.number("year"))
+        ws.write_number(rr, 1, t, s.fmt(num_format="0", align="center"))  # apart from the name beside it
         ws.write_string(rr, 2, staircase.step_name(t), s.text)
 
         def pick(kind: str, col: str = col) -> str:
@@ -353,7 +353,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     ws.write_formula(head, 4, "=KommuneRegion", s.header, sel.region)
     ws.write_string(head, 5, COUNTRY, s.header)
     ws.write_string(head, 6, MEMBERS_HEADER, s.header)
-    num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+    num = s.figure(fig["enhed"])
     staircase = data.staircases[fig["trappe"]]
     own_needed = {y: keyfigures.needs_own_data(fig, staircase, y) for y in years}
     cached: dict[int, list] = {2: [], 3: [], 4: [], 5: []}  # column -> cached values (for the chart's source)
@@ -396,7 +396,10 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
                                      "fill": {"color": line["color"]}, "border": {"color": line["color"]}}})
     chart.set_title({"name": f"{fid} {fig['navn']}", "name_font": {"size": 10}})
     chart.show_hidden_data()
-    chart.set_y_axis({"name": fig["enhed"], "name_font": {"size": 9}, "num_format": "#,##0.0",
+    # a share near 100 for some municipality: the axis stops at 100, never at 120
+    full = fig["enhed"] == "%" and table.largest(fid) > 50
+    chart.set_y_axis({"name": fig["enhed"], "name_font": {"size": 9}, "num_format": "#,##0",
+                      **({"min": 0, "max": 100} if full else {}),
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 560, "height": 250})
@@ -471,11 +474,11 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
             t, n = data.own_entry(fid, y) or (None, None)
             for col, value in ((5, t), (6, n)):
                 if isinstance(value, int | float) and not pd.isna(value):
-                    ws.write_number(rr, col, float(value), s.input("rate"))
+                    ws.write_number(rr, col, float(value), s.input("antal"))
                 elif value not in (None, ""):
-                    ws.write_string(rr, col, str(value), s.input("rate"))  # kept as typed, even if not a number
+                    ws.write_string(rr, col, str(value), s.input("antal"))  # kept as typed, even if not a number
                 else:
-                    ws.write_blank(rr, col, None, s.input("rate"))
+                    ws.write_blank(rr, col, None, s.input("antal"))
             ok = (isinstance(n, int | float) and not pd.isna(n) and n != 0
                   and (t is None or (isinstance(t, int | float) and not pd.isna(t))))
             cached = float(fig["faktor"]) * float(t or 0) / float(n) if ok else ""

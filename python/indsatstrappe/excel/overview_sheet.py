@@ -71,7 +71,7 @@ def _figure_row(book: Book, ws: Worksheet, r: int, table: DataTable, fig: dict, 
                 own_cell: Callable, staircase, latest: int, before: int | None, sheets: dict) -> None:
     s = book.styles
     fid = fig["id"]
-    num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+    num = s.figure(fig["enhed"])
     ws.write_string(r, 1, f"{fid}  {fig['navn']}", s.text)
     ws.write_string(r, 2, fig["enhed"], s.text)
     own_f, own_v = own_cell(table, fig, latest, sel, data)

@@ -93,7 +93,7 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
         r = head + 1
         for fid in p.noegletal.split(";"):
             fig = catalogue[fid]
-            num = s.number("kr") if fig["enhed"].startswith("kr") else s.number("rate")
+            num = s.figure(fig["enhed"])
             ws.write_string(r, 1, f"{fid}  {fig['navn']} ({fig['enhed']})", s.text)
             own_f, own_v = own_cell(table, fig, latest, sel, data)
             group_v = table.group_mean(fid, latest, sel.group_type, sel.group_name)

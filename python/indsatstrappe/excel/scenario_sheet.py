@@ -18,6 +18,7 @@ from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
 SHEET = "Scenarie"
 HORIZON = 5  # projection years shown
 MOVEMENT_ROWS = 8
+FIELD_FORMATS = ["year", "year", "rate", "antal", "year", "year"]  # steps and years whole; a share with a decimal
 EXAMPLE = [[6, 5, 10, None, 3, 1]]  # 10 % of step 6 to step 5 over 3 years: the example
 WARNING = "Advarsel: bevægelserne flytter flere borgere fra et trin, end der står på det."
 UNKNOWN = ("Bevægelser til eller fra et trin, som kommunen ikke har tal for i basisåret, regnes ikke (se "
@@ -164,7 +165,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         ws.write_string(r, 1, f"Bevægelse {i + 1}", s.text)
         values = (list(twin.inputs.rows[i]) + [None] * 6)[:6] if i < len(twin.inputs.rows) else [None] * 6
         for j, value in enumerate(values):
-            _input(ws, r, 2 + j, value, s.input("rate"))
+            _input(ws, r, 2 + j, value, s.input(FIELD_FORMATS[j]))
         c, e, f = (fx.cell(r, col, True) for col in (2, 4, 5))
         base_count = f"INDEX({counts},{c})"
         d = fx.cell(r, 3, True)

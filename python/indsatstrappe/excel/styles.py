@@ -25,10 +25,12 @@ NUMBER_FORMATS = {
     "antal": "#,##0",
     "rate": "#,##0.0",
     "pct": "0.0%",
+    "pct_points": '#,##0.0" %"',  # a key figure in per cent (33.4 is 33.4 %)
     "kr": '#,##0 "kr."',
     "tkr": "#,##0,",  # whole kroner shown in 1.000 kr. (the heading says so); the cell keeps the kroner
     "mio": "#,##0,,",  # in mio. kr., for chart axes
     "year": "0",
+    "kr_plain": "#,##0.00",  # a typed amount as the export has it: kroner and øre
     "text": "@",
 }
 
@@ -58,6 +60,10 @@ class Styles:
         if kind not in self._numbers:
             self._numbers[kind] = self.fmt(num_format=NUMBER_FORMATS[kind])
         return self._numbers[kind]
+
+    def figure(self, unit: str) -> Format:
+        """A key figure's number by its unit: kroner whole, per cent with the sign, rates with one decimal."""
+        return self.number("kr" if unit.startswith("kr") else "pct_points" if unit.startswith("%") else "rate")
 
     def input(self, kind: str = "text", wrap: bool = False) -> Format:
         """Cells the user may change: yellow, boxed and unlocked (a long text wrapped)."""

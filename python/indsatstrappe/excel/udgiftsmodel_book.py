@@ -992,7 +992,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
         r = h + 1 + k
         konto, beloeb = data.export[k] if k < len(data.export) else (None, None)
         _write_input(ws, r, 1, konto, s.input("text"))
-        _write_input(ws, r, 2, beloeb, s.input("rate"))
+        _write_input(ws, r, 2, beloeb, s.input("kr_plain"))
         cached = _export_cached(data, konto, positions)
         digits = f'SUBSTITUTE({fx.cell(r, 1)}&"",".","")'
         funktion = f'MID({digits},1,1)&"."&MID({digits},2,2)&"."&MID({digits},4,2)'
