@@ -13,6 +13,7 @@ from indsatstrappe import expenses, queries, workbooks
 from indsatstrappe import scenario as scenario_model
 from indsatstrappe.errors import InputError
 from indsatstrappe.excel import scenario_sheet
+from indsatstrappe.excel.udgiftsmodel_book import RULE_SHEET_COLUMNS
 from indsatstrappe.io.datafolder import DataFolder
 
 KOMMUNE = 101  # København has no count for children's step 1 (own data it does not send)
@@ -269,3 +270,17 @@ def test_refunds_are_shown_on_their_own_line(book, folder):
     assert sorted(shown) == sorted(int(y) for y in core.index)
     for year, value in shown.items():
         assert value == pytest.approx(core[year], abs=0.01) and value < 0
+
+
+def test_rules_read_in_words_or_codes_alike(folder):
+    """The Fordelingsnøgle sheet shows 'Børn og unge' and 'Nøgle'; a rule typed with the words or with the
+    rules file's codes (any case) is the same rule."""
+    rows = pd.DataFrame([["Børn og unge", "5.28.21", "", "", "Nøgle", "2;3", ""],
+                         ["voksne", "5.38.50", "", "", "ÉT TRIN", "8", ""],
+                         ["boern", "5.28.20", "", "", "ikke fordelt", "", ""]],
+                        columns=RULE_SHEET_COLUMNS)
+    rules = expenses.check_rules(rows, "Fordelingsnøgle", folder.staircases)
+    assert rules["trappe"].tolist() == ["boern", "voksne", "boern"]
+    assert rules["fordeling"].tolist() == ["noegle", "trin", "ikke_fordelt"]
+    with pytest.raises(InputError, match="Vælg Ét trin, Nøgle eller Ikke fordelt"):
+        expenses.check_rules(rows.assign(fordeling="fordel"), "Fordelingsnøgle", folder.staircases)

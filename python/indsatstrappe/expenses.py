@@ -40,6 +40,23 @@ def default_rules(staircases: dict[str, Staircase]) -> pd.DataFrame:
     return check_rules(_default_rules_table(), RULES_FILE, staircases)
 
 
+# The words a reader sees and picks on the Fordelingsnøgle sheet, beside the codes of the rules file: both are
+# read, the codes are what the rules hold.
+RULE_WORDS = {"trappe": {"boern": "Børn og unge", "voksne": "Voksne"},
+              "fordeling": {"trin": "Ét trin", "noegle": "Nøgle", "ikke_fordelt": "Ikke fordelt"}}
+
+
+def rule_word(column: str, code: str) -> str:
+    """The word for a rule's trappe or fordeling code (the code itself where it has none)."""
+    return RULE_WORDS.get(column, {}).get(code, code)
+
+
+def rule_codes(column: str, values: list[str]) -> list[str]:
+    """The rules file's codes for a trappe or fordeling column that may hold the sheet's words (any case)."""
+    back = {w.lower(): code for code, w in RULE_WORDS[column].items()}
+    return [back.get(v.strip().lower(), v) for v in values]
+
+
 def check_rules(df: pd.DataFrame, fil: str, staircases: dict[str, Staircase]) -> pd.DataFrame:
     """Typed rules with a rule number (its row) and specificity; raises InputError listing every problem."""
     problems: list[Problem] = []
@@ -50,11 +67,13 @@ def check_rules(df: pd.DataFrame, fil: str, staircases: dict[str, Staircase]) ->
     rules = df.reindex(columns=RULE_COLUMNS, fill_value="").fillna("").astype(str).apply(lambda s: s.str.strip())
     rules["gruppering"] = rules["gruppering"].where(~rules["gruppering"].str.fullmatch(r"\d{1,3}"),
                                                     rules["gruppering"].str.zfill(3))
+    for column in RULE_WORDS:
+        rules[column] = rule_codes(column, rules[column].tolist())
     for i, r in rules.iterrows():  # tens of rows: clear messages matter more than vectorising
         line = int(i) + 2
         if r["trappe"] not in staircases:
-            problems.append(Problem(fil, f"ukendt trappe '{r['trappe']}'.", "Skriv 'boern' eller 'voksne'.", line,
-                                    "trappe"))
+            problems.append(Problem(fil, f"ukendt trappe '{r['trappe']}'.",
+                                    "Vælg Børn og unge eller Voksne (i en fil: boern eller voksne).", line, "trappe"))
             continue
         area = AREAS[r["trappe"]]
         if not (_FUNCTION.match(r["funktion"]) or _MAIN_FUNCTION.match(r["funktion"])) or not (
@@ -70,7 +89,8 @@ def check_rules(df: pd.DataFrame, fil: str, staircases: dict[str, Staircase]) ->
                                     "dranst"))
         if r["fordeling"] not in KINDS:
             problems.append(Problem(fil, f"ukendt fordeling '{r['fordeling']}'.",
-                                    "Brug trin, noegle eller ikke_fordelt.", line, "fordeling"))
+                                    "Vælg Ét trin, Nøgle eller Ikke fordelt (i en fil: trin, noegle eller "
+                                    "ikke_fordelt).", line, "fordeling"))
             continue
         steps = set(staircases[r["trappe"]].step_numbers)
         wanted = _steps(r["trin"])

@@ -74,7 +74,9 @@ def read_shown(path: Path) -> ShownCells:
         lines = pd.DataFrame([r[:8] for r in wb[ACCOUNTS].iter_rows(min_row=2, values_only=True) if r[0] is not None],
                              columns=["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe",
                                       "regel"])
-        rules = dict(enumerate(zip(_named(wb, "R_fordeling"), _named(wb, "R_trin"), strict=True), start=1))
+        # the sheet says "Nøgle" where the rules file says noegle: read both as the formulas do
+        kinds = expenses.rule_codes("fordeling", [str(v or "") for v in _named(wb, "R_fordeling")])
+        rules = dict(enumerate(zip(kinds, _named(wb, "R_trin"), strict=True), start=1))
         return ShownCells(data, years, lines, rules)
     finally:
         wb.close()

@@ -203,6 +203,7 @@ def refresh(path: Path, folder: DataFolder) -> Path:
                              index=[r - 2 for r in entries.rule_rows] if entries.rule_rows else None)
         data.rules = expenses.check_rules(rules, f"{path.name}, ark 'Fordelingsnøgle'", folder.staircases)
         data.rules = data.rules.reset_index(drop=True)
+        data.rules_as_typed = [tuple(row) for row in entries.rules]  # the sheet shows them as the user typed them
         data.matched = None  # the lines must find the user's rules
         data.gruppe = _known_choice(entries.gruppe)
         data.price = entries.prisniveau if entries.prisniveau in udgiftsmodel_book.PRICE_CHOICES else \

@@ -65,6 +65,7 @@ class UdgiftsmodelInput:
     area_lines: pd.DataFrame | None = None  # the account lines of both areas, in the data's order
     scenarie: scenario_sheet.ScenarioInput | None = None  # the Scenarie sheet's inputs (None: the example)
     sums: tuple[list[tuple[str, str, str]], dict[tuple, float]] | None = None  # see account_sums
+    rules_as_typed: list[tuple] | None = None  # the user's rule rows from a refreshed workbook, text as typed
 
     def account_sums(self) -> tuple[list[tuple[str, str, str]], dict[tuple, float]]:
         """The rows of 'Regnskab' (trappe, funktion, gruppering, sorted) and every municipality's net sum
@@ -115,6 +116,25 @@ class UdgiftsmodelInput:
 
 
 RULE_KEY = ("trappe", "funktion", "gruppering", "dranst")
+RULE_SHEET_COLUMNS = ["trappe", "funktion", "gruppering", "dranst", "fordeling", "trin", "bemaerkning"]
+
+
+def _rule_cell(column: str, value: str, typed: object) -> str:
+    """A rule cell on Fordelingsnøgle: the sheet's word for a trappe or fordeling, or the code where the user
+    typed the code (their entry kept as it was); every other cell as check_rules read it (gruppering 005 for
+    a typed 5), which is what the sheet's formulas match on."""
+    if column in expenses.RULE_WORDS and typed is not None and str(typed).strip() == value:
+        return value
+    return expenses.rule_word(column, value)
+
+
+def _as_code(column: str, expr: str) -> str:
+    """A formula giving the rule file's code for a cell that may hold the sheet's word (expenses.RULE_WORDS);
+    Excel compares text without regard to case, as check_rules reads it."""
+    out = expr
+    for code, word in reversed(list(expenses.RULE_WORDS[column].items())):
+        out = f'IF({expr}={fx.text(word)},"{code}",{out})'
+    return out
 
 
 def _rule_key(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
@@ -458,7 +478,8 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
                          if r < len(rules) else "")
         kind_text = str(rules[r]["fordeling"]) if r < len(rules) else ""
         steps_text = _steps_text(rules[r]["trin"]) if r < len(rules) else ""
-        ws.write_formula(row, lay.helper_col(0), f'=INDEX(R_fordeling,{r + 1})&""', s.text, kind_text)
+        ws.write_formula(row, lay.helper_col(0), "=" + _as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""'),
+                         s.text, kind_text)
         # "2,3" and "2; 3" are read as "2;3", as the rules file is (expenses._steps)
         ws.write_formula(row, lay.helper_col(1), f'=SUBSTITUTE(SUBSTITUTE(INDEX(R_trin,{r + 1})&"",",",";")," ","")',
                          s.text, steps_text)
@@ -801,11 +822,12 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
         row = top + 1 + r
         calc_row = lay.rules_top + r
         # the rule in words, and only the chosen area's rules (the other area's and empty rows stay blank)
-        here = f"INDEX(R_trappe,{r + 1})=TrappeKode"
+        here = _as_code("trappe", f'INDEX(R_trappe,{r + 1})&""') + "=TrappeKode"
         shown = r < len(rules) and rules[r]["trappe"] == model.trappe
         ws.write_formula(row, 1, f'=IF({here},{_rule_label_formula(r + 1)},"")', s.text,
                          _rule_label(rules[r]) if shown else "")
-        why = f'=IF({here},IF(INDEX(R_fordeling,{r + 1})="noegle",{fx.text(KEY_ZERO)},INDEX(R_bem,{r + 1})&""),"")'
+        kind = _as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""')
+        why = f'=IF({here},IF({kind}="noegle",{fx.text(KEY_ZERO)},INDEX(R_bem,{r + 1})&""),"")'
         cached_why = ("" if not shown else KEY_ZERO if rules[r]["fordeling"] == "noegle" else rules[r]["bemaerkning"])
         ws.write_formula(row, 2, why, s.wrap, cached_why)
         if r < len(rules):  # as high as the rule's reason needs, whichever area is chosen
@@ -866,8 +888,8 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     ws.set_column(8, 8, 32, None, {"hidden": True})  # the lookup key the formulas match on: no reading for anyone
     top = TITLE_ROWS + 1
     ws.merge_range(top, 1, top, 8, "En regel sender en konto (funktion, evt. gruppering og dranst) til ét trin "
-                   "(fordeling 'trin'), fordeler den på flere trin efter antal borgere (fordeling 'noegle', trin "
-                   "skrives fx 2;3), eller lader den stå som 'ikke_fordelt'. Den mest specifikke regel vinder: "
+                   "(fordeling 'Ét trin'), fordeler den på flere trin efter antal borgere (fordeling 'Nøgle', "
+                   "trin skrives fx 2;3), eller lader den stå som 'Ikke fordelt'. Den mest specifikke regel vinder: "
                    "funktion før hovedfunktion (5.28), gruppering før alle grupperinger, dranst før begge. Tomme "
                    "rækker nederst er til egne regler.", s.wrap)
     ws.set_row(top, 58)
@@ -877,19 +899,23 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     n = len(rules) + SPARE_RULES
     for r in range(n):
         row = head + 1 + r
-        values = (rules.loc[r, ["trappe", "funktion", "gruppering", "dranst", "fordeling", "trin", "bemaerkning"]]
-                  .tolist() if r < len(rules) else [""] * 7)
-        for j, v in enumerate(values):
-            ws.write_string(row, 1 + j, str(v), s.input("text", wrap=j == 6))
+        values = rules.loc[r, RULE_SHEET_COLUMNS].tolist() if r < len(rules) else [""] * 7
+        typed = data.rules_as_typed[r] if data.rules_as_typed and r < len(data.rules_as_typed) else None
+        shown = [_rule_cell(c, str(v), None if typed is None else typed[j])
+                 for j, (c, v) in enumerate(zip(RULE_SHEET_COLUMNS, values, strict=True))]
+        for j, v in enumerate(shown):
+            ws.write_string(row, 1 + j, v, s.input("text", wrap=j == 6))
         book.fit_row(ws, row, [(str(values[6]), widths[6])], font_pt=10)
         key = _rule_key(*values[:4]) if r < len(rules) else ""
-        ws.write_formula(row, 8, f'=IF({fx.cell(row, 1)}="","",{fx.cell(row, 1)}&"|"&{fx.cell(row, 2)}&"|"&'
+        trappe = _as_code("trappe", fx.cell(row, 1))
+        ws.write_formula(row, 8, f'=IF({fx.cell(row, 1)}="","",{trappe}&"|"&{fx.cell(row, 2)}&"|"&'
                                  f'{fx.cell(row, 3)}&"|"&{fx.cell(row, 4)})', s.text, key)
     for col in (2, 3, 6, 7):  # funktion, gruppering, trin, bemærkning: text, checked when read
         book.validate_input(ws, first, col, last, col, "text")
-    ws.data_validation(first, 1, last, 1, {"validate": "list", "source": ["boern", "voksne"]})
+    words = expenses.RULE_WORDS
+    ws.data_validation(first, 1, last, 1, {"validate": "list", "source": list(words["trappe"].values())})
     ws.data_validation(first, 4, last, 4, {"validate": "list", "source": ["1", "2"], "ignore_blank": True})
-    ws.data_validation(first, 5, last, 5, {"validate": "list", "source": list(expenses.KINDS)})
+    ws.data_validation(first, 5, last, 5, {"validate": "list", "source": list(words["fordeling"].values())})
     book.protect(ws)
 
 
