@@ -134,7 +134,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     ws.write_string(r_base + 1, 1, "Årlig pris- og lønstigning (%)", s.bold)
     ws.write_number(r_base + 1, 2, twin.inputs.prisstigning, s.input("rate"))
     book.wb.define_name("ScenPris", "=" + _abs(SHEET, r_base + 1, 2))
-    ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.fmt(italic=True, font_color=GREY))
+    ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.note_line)
     blocked = twin.blocked
 
     def guard(formula: str) -> str:  # nothing computed from a hidden count
@@ -172,7 +172,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         valid = f'OR({c}="",{d}="",{c}>AntalTrin,{d}>AntalTrin,{c}<1,{d}<1,{unknown(c)},{unknown(d)})'
         step = twin.unknown_step(i)
         ws.write_formula(r, 9, f'=IF(OR({unknown(c)},{unknown(d)}),"Regnes ikke: trin "&IF({unknown(c)},{c},{d})&'
-                               f'" har ikke tal i basisåret","")', s.note,
+                               f'" har ikke tal i basisåret","")', s.note_line,
                          f"Regnes ikke: trin {step} har ikke tal i basisåret" if step else "")
         ws.write_formula(r, 8, "=" + guard(f'IF({valid},0,IF({e}<>"",{e}/100*{base_count},N({f})))'),
                          s.number("rate"), cached(twin.full_size(i)))
@@ -272,7 +272,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                                   f'{fx.text(WARNING)},IF(COUNTIF({notes},"?*")>0,{fx.text(UNKNOWN)},"")))', s.bold,
                      BLOCKED if blocked else WARNING if negative else UNKNOWN if unknown_rows else "")
     # how many of the base year's steps have no count shown (hidden or missing)
-    ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.fmt(italic=True, font_color=GREY))
+    ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.note_line)
     count_cells = f"{fx.cell(counts_row, 2, True)}:{fx.cell(counts_row, 1 + max_steps, True)}"
     steps = "{" + ",".join(str(t) for t in range(1, max_steps + 1)) + "}"
     ws.write_formula(r_base, 7, f'=SUMPRODUCT(--({count_cells}=""),--({steps}<=AntalTrin))', s.number("antal"),

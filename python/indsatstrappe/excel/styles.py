@@ -111,6 +111,11 @@ class Styles:
         return self.fmt(italic=True, font_color=GREY, text_wrap=True, valign="top")
 
     @cached_property
+    def note_line(self) -> Format:
+        """A short note on one line, running on into the empty cells beside it."""
+        return self.fmt(italic=True, font_color=GREY)
+
+    @cached_property
     def bold(self) -> Format:
         return self.fmt(bold=True)
 
