@@ -181,10 +181,10 @@ def pair_breakdown_figures(n_kommuner: int = 12) -> list[Figure]:
         botilbud_sheet,
         noegletal_book,
         principles_sheet,
-        scaffold,
         scenario_sheet,
         udgiftsmodel_book,
     )
+    from indsatstrappe.excel.speed import FastBook
 
     spent: collections.Counter = collections.Counter()
     originals = []
@@ -208,7 +208,7 @@ def pair_breakdown_figures(n_kommuner: int = 12) -> list[Figure]:
     for module, label in ((principles_sheet, "N_principper"), (scenario_sheet, "U_scenarie"),
                           (botilbud_sheet, "N_botilbud")):
         timed(module, "write", label)
-    timed(scaffold.Book, "close", "XlsxWriter close")
+    timed(FastBook, "close", "XlsxWriter close")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)
@@ -230,9 +230,102 @@ def pair_breakdown_figures(n_kommuner: int = 12) -> list[Figure]:
     return [Figure(f"udsend: ét par på én kerne ({n_kommuner} kommuner serielt)", per_pair, 0.0, f"ms: {parts}")]
 
 
+def speed_part_figures(n_kommuner: int = 12) -> list[Figure]:
+    """What the big parts of the speed layer (excel/speed) save: one pair's time (serial, one core, the
+    first municipality's pair already built) with all parts, with the plain Book, and with one part off."""
+    import contextlib
+    import tempfile
+    import time
+    from dataclasses import replace
+    from unittest import mock
+
+    from indsatstrappe import distribute, municipalities
+    from indsatstrappe.excel import scaffold
+    from indsatstrappe.excel.speed import FastBook
+
+    def per_pair(out: Path, stored: dict, fast: bool = True, shared=lambda s: s) -> float:
+        codes = municipalities.codes()[1:1 + n_kommuner]
+        start = time.perf_counter()
+        for k in codes:
+            for kind in distribute.KINDS:
+                distribute.build_one(kind, k, out, shared(stored[kind]) if fast else None, fast=fast)
+        return (time.perf_counter() - start) / len(codes)
+
+    variants = {
+        "alle dele": (contextlib.nullcontext, {}),
+        "uden fastsheet (XlsxWriters eget ark)": (lambda: mock.patch.object(FastBook, "worksheet_class",
+                                                                            scaffold.Sheet), {}),
+        "uden splice (fælles ark skrives i hver mappe)": (contextlib.nullcontext,
+                                                          {"shared": lambda s: replace(s, sheets=frozenset(),
+                                                                                        members={}, charts=[])}),
+        "intet fartlag (den almindelige Book)": (contextlib.nullcontext, {"fast": False}),
+    }
+    seconds: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            distribute._start_worker(distribute.prepare(DataFolder()))
+            stored = {kind: distribute.build_first(kind, municipalities.codes()[0], out)[1]
+                      for kind in distribute.KINDS}
+            per_pair(out, stored)  # warm up
+            for _ in range(2):  # rounds over all variants: a slow moment of the machine hits them alike
+                for label, (patch, options) in variants.items():
+                    with patch():
+                        s = per_pair(out, stored, **options)
+                    seconds[label] = min(s, seconds.get(label, s))
+    finally:
+        distribute._start_worker(None)
+    return _against_all(seconds, "fartlag, ét par", "pr. par")
+
+
+def speed_small_part_figures() -> list[Figure]:
+    """The small parts of the speed layer pay only in udsend's worker processes (memory and the collector,
+    zip time beside the other process), so they are measured there: udsend for all 98 municipalities with
+    all parts, and with one part off."""
+    import contextlib
+    import tempfile
+    import time
+    from dataclasses import replace
+    from unittest import mock
+
+    from indsatstrappe import distribute
+    from indsatstrappe.excel.speed import FastBook, fastbook
+
+    first = distribute.build_first
+
+    def without_charts(kind, kommune, out):
+        target, shared = first(kind, kommune, out)
+        return target, replace(shared, charts=[])
+
+    variants = {
+        "alle dele": contextlib.nullcontext,
+        "uden chartstamp (XlsxWriter skriver graferne)": lambda: mock.patch.object(distribute, "build_first",
+                                                                                   without_charts),
+        "uden hurtig deflate (zlib 6)": lambda: mock.patch.object(fastbook.splice, "quick_deflate",
+                                                                  contextlib.nullcontext),
+        "uden frigivelse af kredsløb": lambda: mock.patch.object(FastBook, "_release_cycles", lambda self: None),
+    }
+    seconds: dict[str, float] = {}
+    for _ in range(2):
+        for label, patch in variants.items():
+            with tempfile.TemporaryDirectory() as tmp, patch():
+                start = time.perf_counter()
+                distribute.distribute(DataFolder(), Path(tmp), workers=2)
+                s = time.perf_counter() - start
+            seconds[label] = min(s, seconds.get(label, s))
+    return _against_all(seconds, "fartlag, udsend 98 kommuner", "i alt")
+
+
+def _against_all(seconds: dict[str, float], prefix: str, per: str) -> list[Figure]:
+    base = seconds["alle dele"]
+    return [Figure(f"{prefix}: {label}", s, 0.0, "" if label == "alle dele" else
+                   f"{(s - base) * 1000:+.0f} ms {per} mod alle dele") for label, s in seconds.items()]
+
+
 def main() -> None:
     figures = (distribution_figures() + movement_figures() + keyfigure_figures() + udf_figures()
-               + pair_breakdown_figures() + distribution_run_figures() + spawn_run_figure())
+               + pair_breakdown_figures() + speed_part_figures() + speed_small_part_figures()
+               + distribution_run_figures() + spawn_run_figure())
     report(figures, RESULTS)
 
 

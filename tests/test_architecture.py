@@ -1,6 +1,7 @@
 """The import rules of ARCHITECTURE.md: the core knows no file format and no Excel; only xl/ imports xlwings."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,22 @@ def test_only_xl_imports_xlwings():
     offenders = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
                  if "xlwings" in imports(p) and p.parent.name != "xl"]
     assert offenders == []
+
+
+def test_only_distribute_uses_the_speed_layer():
+    """The speed layer sits behind one entry point: nothing but `distribute` (and the layer itself) imports
+    it, and nothing outside it reaches into XlsxWriter's private names except charts.py (its one exception)."""
+    speed = PACKAGE / "excel" / "speed"
+    users = []
+    for p in PACKAGE.rglob("*.py"):
+        if speed in p.parents:
+            continue
+        text = p.read_text(encoding="utf-8")
+        if "speed" in {u.lstrip(".") for u in imports(p)} or "excel.speed" in text or ".speed import" in text:
+            users.append(p.relative_to(PACKAGE).as_posix())
+    assert users == ["distribute.py"]
+    # a private name of an XlsxWriter workbook, worksheet, chart or format, as our code names those objects
+    private = re.compile(r"\b(wb|ws|chart|sheet|fmt|str_table|book\.wb)\._[a-z]")
+    reaching = sorted({p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                       if speed not in p.parents and private.search(p.read_text(encoding="utf-8"))})
+    assert reaching == ["excel/charts.py"]

@@ -8,7 +8,7 @@ import zipfile
 
 from xlsxwriter.workbook import Workbook
 
-from indsatstrappe.excel import chartstamp
+from indsatstrappe.excel.speed import chartstamp
 
 
 def _book(values: list[float], title: str, templates: list | None) -> tuple[bytes, list[chartstamp.Recorder], int]:

@@ -108,13 +108,13 @@ def test_no_formula_needs_a_prefix_the_fast_path_would_drop(tmp_path):
     import xlsxwriter
 
     from helpers.ooxml import formulas_stock_xlsxwriter_would_prefix
-    from indsatstrappe.excel.fastsheet import PlainFormulaWorksheet
+    from indsatstrappe.excel.speed.fastsheet import FastSheet
 
     for name in ("Noegletal.xlsm", "Udgiftsmodel.xlsx"):
         assert formulas_stock_xlsxwriter_would_prefix(ROOT / "templates" / name) == [], name
     probe = tmp_path / "probe.xlsx"
     wb = xlsxwriter.Workbook(probe)
-    ws = wb.add_worksheet("Ark", worksheet_class=PlainFormulaWorksheet)
+    ws = wb.add_worksheet("Ark", worksheet_class=FastSheet)
     ws.write_formula(0, 0, "=SUM(B1:B2)")
     ws.write_formula(1, 0, '=IFERROR(XLOOKUP(1,B1:B2,C1:C2),"")')
     wb.close()

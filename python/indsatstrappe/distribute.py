@@ -4,7 +4,7 @@ The core results are computed once in the parent process (the Udgiftsmodel part 
 while the parent does the Nøgletal part) and handed to each worker process when it starts (its
 initializer's argument: inherited under `fork`, pickled once per worker under `spawn`, the only start
 method on Windows); workers only write workbooks. The first municipality's two workbooks are built
-first, side by side; as soon as one is done, its kind's shared sheets (see excel/splice.py) go to a
+first, side by side; as soon as one is done, its kind's shared sheets (see excel/speed) go to a
 scratch file and every other municipality's workbook of that kind is queued, so no worker waits for the
 slower first build.
 
@@ -30,9 +30,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import botilbud, municipalities, suppression, workbooks
-from .excel import noegletal_book, splice, udgiftsmodel_book
+from .excel import noegletal_book, speed, udgiftsmodel_book
 from .excel.scaffold import Book, BookInfo
-from .excel.splice import SharedSheets
+from .excel.speed import FastBook, SharedSheets
 from .io.datafolder import DataFolder
 from .io.output import atomic_path
 
@@ -154,25 +154,26 @@ def target_of(kind: str, kommune: int, out: Path) -> Path:
     return out / name(kommune)
 
 
-def build_one(kind: str, kommune: int, out: Path, shared: SharedSheets | None) -> tuple[Path, Book]:
-    """One workbook, written to a temporary name and renamed into place."""
+def build_one(kind: str, kommune: int, out: Path, shared: SharedSheets | None,
+              fast: bool = True) -> tuple[Path, Book]:
+    """One workbook, written to a temporary name and renamed into place; by the speed layer, or with
+    `fast=False` by the plain Book (then without `shared`: every sheet written)."""
     p = _PREPARED
     target = target_of(kind, kommune, out)
+    info = _about(p.info_n if kind == "noegletal" else p.info_u, kommune)
     with atomic_path(target) as tmp:
+        book = FastBook(tmp, info, shared) if fast else Book(tmp, info)
         if kind == "noegletal":
-            book = noegletal_book.build(tmp, replace(p.noegletal, kommune=kommune), _about(p.info_n, kommune),
-                                        shared=shared)
+            noegletal_book.write(book, replace(p.noegletal, kommune=kommune))
         else:
-            book = udgiftsmodel_book.build(tmp, replace(p.udgiftsmodel, kommune=kommune),
-                                           _about(p.info_u, kommune), shared=shared)
+            udgiftsmodel_book.write(book, replace(p.udgiftsmodel, kommune=kommune))
     return target, book
 
 
 def build_first(kind: str, kommune: int, out: Path) -> tuple[Path, SharedSheets]:
     """The first municipality's workbook in full; its shared sheets are copied into all the others."""
     target, book = build_one(kind, kommune, out, None)
-    names = noegletal_book.SHARED_SHEETS if kind == "noegletal" else udgiftsmodel_book.SHARED_SHEETS
-    return target, splice.capture(book.wb, book.styles, target.read_bytes(), names, book.charts)
+    return target, speed.capture(book, target.read_bytes())
 
 
 @dataclass(frozen=True, order=True)

@@ -66,3 +66,54 @@ def formulas_stock_xlsxwriter_would_prefix(path: Path) -> list[str]:
     prefixed = {fn for fn in functions if prepare(f"{fn}(1)", True) != f"{fn}(1)"}
     return [f"{name}: {f}" for name, f in formulas
             if prefixed & set(re.findall(r"(?<![\w.])([A-Za-z][\w.]*)\(", f))]
+
+
+def parts_without_numbering(path: Path) -> dict[str, str]:
+    """Every part of a workbook as text, with shared-string and cell-format numbers replaced by what they
+    stand for: two workbooks that number their strings and formats in another order compare equal exactly
+    when they show the same. sharedStrings.xml becomes its strings sorted and its counts; styles.xml its
+    formats sorted (each with its font, fill, border and number format)."""
+    import hashlib
+    import html
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    strings: list[str] = []
+    if "xl/sharedStrings.xml" in parts:
+        root = ET.fromstring(parts["xl/sharedStrings.xml"])
+        strings = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t")) for si in root.findall("m:si", ns)]
+        counts = f'count={root.get("count")} unique={root.get("uniqueCount")}'
+        parts["xl/sharedStrings.xml"] = (counts + "\n" + "\n".join(sorted(strings))).encode()
+    styles = ET.fromstring(parts["xl/styles.xml"])
+
+    def listed(tag: str) -> list[str]:
+        found = styles.find(f"m:{tag}", ns)
+        return [ET.tostring(e, encoding="unicode") for e in (found if found is not None else [])]
+
+    num_formats = {e.get("numFmtId"): e.get("formatCode") for e in styles.iterfind("m:numFmts/m:numFmt", ns)}
+    fonts, fills, borders = listed("fonts"), listed("fills"), listed("borders")
+    keys = []
+    for xf in styles.iterfind("m:cellXfs/m:xf", ns):
+        a = dict(xf.attrib)
+        described = (num_formats.get(a.get("numFmtId"), a.pop("numFmtId", "")), fonts[int(a.pop("fontId", 0))],
+                     fills[int(a.pop("fillId", 0))], borders[int(a.pop("borderId", 0))], sorted(a.items()),
+                     [ET.tostring(child, encoding="unicode") for child in xf])
+        keys.append(hashlib.sha1(repr(described).encode()).hexdigest()[:12])
+    rest = ET.tostring(styles, encoding="unicode")
+    rest = re.sub(r"<(ns0:)?(numFmts|fonts|fills|borders|cellXfs)\b.*?</(ns0:)?\2>", "", rest, flags=re.S)
+    parts["xl/styles.xml"] = (rest + "\n" + "\n".join(sorted(keys))).encode()
+
+    def text_of(match: re.Match) -> str:
+        return f't="s"><v>{html.escape(strings[int(match.group(1))])}</v>'
+
+    out = {}
+    for name, data in parts.items():
+        text = data.decode("utf-8", errors="replace")
+        if name.startswith("xl/worksheets/sheet"):
+            text = re.sub(r't="s"><v>(\d+)</v>', text_of, text)
+            text = re.sub(r'\b(s|style)="(\d+)"', lambda m: f'{m.group(1)}="{keys[int(m.group(2))]}"', text)
+        out[name] = text
+    return out

@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import municipalities
 from . import formulas as fx
-from .scaffold import Book, PlainFormulaWorksheet
+from .scaffold import Book
 from .styles import Styles
 
 DATA_SHEET = "Data"
@@ -253,17 +253,15 @@ class DataTable:
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self, book: Book) -> Worksheet:
-        ws = book.wb.add_worksheet(DATA_SHEET, worksheet_class=PlainFormulaWorksheet)
-        if not book.copies(DATA_SHEET):
-            self._write_cells(ws, book.styles)
+        ws = book.hidden_sheet(DATA_SHEET, shared=True)
+        book.fill(ws, lambda ws: self._write_cells(ws, book.styles))
         for col, key in enumerate(("id", "kode", "gruppe", "region")):
             book.wb.define_name(self.name(key), "=" + fx.column_range(DATA_SHEET, col, 1, self.last_row))
         for block in ("T", "N", "V"):
             for y in self.years:
                 book.wb.define_name(self.name(block, y),
                                     "=" + fx.column_range(DATA_SHEET, self.col(block, y), 1, self.last_row))
-        ws.hide()  # not protected: xlwings Lite's "Opdater data" writes new numbers into it in place
-        return ws
+        return ws  # not protected: xlwings Lite's "Opdater data" writes new numbers into it in place
 
     def headers(self) -> list[str]:
         return ["id", "kommune_kode", "kommunegruppe", "region"] + [f"{b}{y}" for b in "TNV" for y in self.years]
@@ -330,16 +328,17 @@ def _municipality_lists() -> dict[str, list]:
 def write_lists(book: Book, years: list[int], extra: dict[str, list] | None = None) -> dict[str, list]:
     """The hidden *Lister* sheet: municipalities with group and region, group choices, years, and any
     `extra` lists (name -> values) a workbook needs for its dropdowns."""
-    ws = book.wb.add_worksheet(LIST_SHEET, worksheet_class=PlainFormulaWorksheet)
-    s = book.styles
+    ws = book.hidden_sheet(LIST_SHEET, shared=True)
     columns = {**_municipality_lists(), "L_aar": years, **(extra or {})}
-    copied = book.copies(LIST_SHEET)
     for col, (name, values) in enumerate(columns.items()):
-        if not copied:
-            ws.write_string(0, col, name, s.header)
-            for r, value in enumerate(values, start=1):
-                (ws.write_number if isinstance(value, int | float) else ws.write_string)(r, col, value)
         book.wb.define_name(name, "=" + fx.column_range(LIST_SHEET, col, 1, len(values)))
-    ws.hide()
     book.protect(ws)
+    book.fill(ws, lambda ws: _write_list_cells(ws, book.styles, columns))
     return columns
+
+
+def _write_list_cells(ws: Worksheet, s: Styles, columns: dict[str, list]) -> None:
+    for col, (name, values) in enumerate(columns.items()):
+        ws.write_string(0, col, name, s.header)
+        for r, value in enumerate(values, start=1):
+            (ws.write_number if isinstance(value, int | float) else ws.write_string)(r, col, value)

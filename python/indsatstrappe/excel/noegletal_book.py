@@ -16,10 +16,9 @@ from ..datafiles import packaged
 from ..staircase import Staircase
 from . import botilbud_sheet, overview_sheet, principles_sheet
 from . import formulas as fx
-from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, OWN_DATA, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
-from .splice import SharedSheets
 from .styles import GREY, LIGHT_GREY, MUNICIPALITY, STEP_COLOURS
 
 TITLE = "Nøgletal for indsatstrapperne"
@@ -100,16 +99,14 @@ def data_rows(data: NoegletalInput) -> pd.DataFrame:
 
 
 DEFINITIONS_SHEET = "Definitioner"
-# the same in every distributed workbook: written once, copied into the others (see splice)
-SHARED_SHEETS = (DATA_SHEET, LIST_SHEET, DEFINITIONS_SHEET, "Om")
-
-
-def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[str, str] | None = None,
-          shared: SharedSheets | None = None) -> Book:
+def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[str, str] | None = None) -> Book:
     """Write the workbook to `path` (the caller makes that atomic). With `vba_modules` (name -> VBA
-    source) it becomes a macro-enabled workbook carrying those modules; `shared`: copy the shared sheets
-    from another build (see splice)."""
-    book = Book(path, info, macros=vba_modules is not None, shared=shared)
+    source) it becomes a macro-enabled workbook carrying those modules."""
+    return write(Book(path, info, macros=vba_modules is not None), data, vba_modules)
+
+
+def write(book: Book, data: NoegletalInput, vba_modules: dict[str, str] | None = None) -> Book:
+    """Write the workbook's sheets into `book` and close it."""
     sel = Selection(data.kommune, data.gruppe)
     table = data.data_table()
     front = book.sheet("Forside", TITLE, "")
@@ -495,16 +492,19 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
 # -- Definitioner -------------------------------------------------------------------------------
 
 def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
-    s = book.styles
-    ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet")
+    ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet",
+                    shared=True)
     book.freeze_header(ws, TITLE_ROWS + 2, repeat=False)  # the key figures' header; tables of steps follow
     widths = [7, 28, 18, 36, 30, 14, 16, 8, 8, 26]  # narrow and wrapped: the sheet prints at about 70 %
-    # the print area is a name in the workbook part: set it before a copied sheet returns
     last = TITLE_ROWS + 3 + len(keyfigures.catalogue()) + sum(5 + len(st.steps) + len(st.codes)
                                                               for st in staircases.values())
     ws.print_area(0, 0, last, len(widths))
-    if book.copies(DEFINITIONS_SHEET):
-        return
+    book.protect(ws)
+    book.fill(ws, lambda ws: _definitions_cells(book, ws, staircases, widths))
+
+
+def _definitions_cells(book: Book, ws: Worksheet, staircases: dict[str, Staircase], widths: list[int]) -> None:
+    s = book.styles
     for j, w in enumerate(widths):
         ws.set_column(1 + j, 1 + j, w)
     r = TITLE_ROWS + 1
@@ -536,7 +536,6 @@ def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
             row([step if step != "" else code_row["uden_trin"], code, _code_period(str(code)), code_row["navn"],
                  code_row["bemaerkning"]], s.wrap)
             r += 1
-    book.protect(ws)
 
 
 def _step_source(staircase: Staircase, step: int) -> str:

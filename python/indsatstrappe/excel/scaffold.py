@@ -1,5 +1,9 @@
 """Sheet scaffolding shared by the Nøgletal and Udgiftsmodel workbooks: the title band, the demo
-mark, print set-up, protection, navigation and the *Om* sheet."""
+mark, print set-up, protection, navigation and the *Om* sheet.
+
+`Book` uses XlsxWriter's public API, with one exception for meaning (charts.py: a missing value is a
+gap in a chart's cache, never 0). The speed layer (excel/speed) is a subclass of it that only `udsend`
+uses; tests/test_speed.py proves both write the same workbooks."""
 
 from __future__ import annotations
 
@@ -12,10 +16,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
-from . import chartstamp, splice
+from . import charts
 from . import formulas as fx
-from .fastsheet import PlainFormulaWorksheet
-from .splice import SharedSheets
 from .styles import Styles
 
 TITLE_ROWS = 3  # band (2 rows) + the demo mark or a spacer
@@ -63,52 +65,83 @@ class BookInfo:
     sources: list[str] = field(default_factory=list)
 
 
-class Book:
-    """An XlsxWriter workbook with our styles and scaffolding; `close()` writes the file."""
+class Sheet(Worksheet):
+    """XlsxWriter's worksheet, with names for the unformatted cells of the big hidden sheets (the speed
+    layer writes those its own way)."""
 
-    def __init__(self, path: Path, info: BookInfo, macros: bool = False, shared: SharedSheets | None = None,
-                 copy_shared: bool = True):
-        """`shared`: number strings and formats like the workbook that holds the shared sheets and, with
-        `copy_shared`, leave those sheets empty here and copy that workbook's XML in when closing."""
+    def put_number(self, row: int, col: int, number: float) -> None:
+        self.write_number(row, col, number)
+
+    def put_string(self, row: int, col: int, string: str) -> None:
+        self.write_string(row, col, string)
+
+    def put_formula(self, row: int, col: int, formula: str, value: float | int) -> None:
+        self.write_formula(row, col, formula, None, value)
+
+
+class Book:
+    """An XlsxWriter workbook with our styles and scaffolding; `close()` writes the file.
+
+    A sheet that is the same in every distributed workbook is declared `shared` when it is made, and its
+    cells are written through `fill`: the speed layer copies such a sheet from the first workbook instead.
+    Everything else about the sheet (names, print area, hiding) is written here in any case."""
+
+    worksheet_class: type[Sheet] = Sheet
+
+    def __init__(self, path: Path, info: BookInfo, macros: bool = False):
         self.path = path
         self.info = info
-        self.shared = shared
-        self._buffer = io.BytesIO() if shared is not None and copy_shared else None
-        self.wb = Workbook(self._buffer or str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                                       "in_memory": True})
+        self.wb = Workbook(self._destination(), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                                 "in_memory": True})
         self.styles = Styles(self.wb)
-        if shared is not None:
-            splice.prime(self.wb, self.styles, shared)
         created = datetime.combine(info.build_date, datetime.min.time())
         self.wb.set_properties({"title": info.title, "author": "Indsatstrappe", "company": "Indsatstrappe",
                                 "comments": info.data_label, "created": created})
         self.wb.set_size(1400, 900)
         self.macros = macros
         self.sheets: list[tuple[Worksheet, str]] = []  # (sheet, one-line description) for the front page
-        self.charts: list[chartstamp.Recorder] = []  # every chart, in the order made
-        self.stamped_charts = 0  # written from the first workbook's chart XML (see chartstamp)
+        self.shared_sheets: list[str] = []  # declared the same in every distributed workbook
+        self.charts: list = []  # every chart, in the order made
+
+    def _destination(self) -> str | io.BytesIO:
+        return str(self.path)
 
     def add_chart(self, options: dict):
-        """An XlsxWriter chart whose configuration calls are recorded (see chartstamp); with the first
-        workbook's charts as templates, they are only recorded until the workbook closes."""
-        recorder = chartstamp.new_chart(self.wb, options, defer=self._buffer is not None and bool(self.shared.charts))
-        self.charts.append(recorder)
-        return recorder.chart
+        """An XlsxWriter chart that draws a missing value as a gap (charts.py)."""
+        chart = charts.gap_chart(self.wb.add_chart(options))
+        self.charts.append(chart)
+        return chart
+
+    def hidden_sheet(self, name: str, shared: bool = False) -> Sheet:
+        """A hidden sheet without title band (data and lists)."""
+        ws = self.wb.add_worksheet(name, worksheet_class=self.worksheet_class)
+        ws.hide()
+        if shared:
+            self.shared_sheets.append(name)
+        return ws
 
     def sheet(self, name: str, title: str, description: str = "", hidden: bool = False,
-              landscape: bool = True) -> Worksheet:
-        ws = self.wb.add_worksheet(name, worksheet_class=PlainFormulaWorksheet)
+              landscape: bool = True, shared: bool = False) -> Sheet:
+        ws = self.wb.add_worksheet(name, worksheet_class=self.worksheet_class)
         ws.hide_gridlines(2)
         ws.set_column(0, 0, 2)
-        s = self.styles
         ws.set_row(0, 28)
         self._print_setup(ws, title, landscape)
         if hidden:
             ws.hide()
         else:
             self.sheets.append((ws, description))
-        if self.copies(name):  # the cells come from the shared copy
-            return ws
+        if shared:
+            self.shared_sheets.append(name)
+        self.fill(ws, lambda ws: self._title_band(ws, title))
+        return ws
+
+    def fill(self, ws: Sheet, cells) -> None:
+        """Write a sheet's cells and their formatting with `cells(ws)`; a shared sheet's go through here."""
+        cells(ws)
+
+    def _title_band(self, ws: Sheet, title: str) -> None:
+        s = self.styles
         for col in range(0, 20):
             ws.write_blank(0, col, None, s.band)
             ws.write_blank(1, col, None, s.band_sub)
@@ -118,10 +151,9 @@ class Book:
             for col in range(0, 20):
                 ws.write_blank(2, col, None, s.demo)
             ws.write_string(2, 1, "DEMODATA – syntetiske tal. Tallene beskriver ingen virkelig kommune.", s.demo)
-        if name != "Forside":
+        if ws.name != "Forside":
             ws.write_url(2 if not self.info.is_demo else 3, 12, "internal:'Forside'!A1", s.link,
                          string="← Til forsiden")
-        return ws
 
     def _print_setup(self, ws: Worksheet, title: str, landscape: bool) -> None:
         if landscape:
@@ -179,7 +211,7 @@ class Book:
 
     def about_sheet(self, extra: list[tuple[str, str]]) -> Worksheet:
         """*Om*: version, build date, sources and what is our own definition."""
-        ws = self.sheet("Om", "Om projektmappen", "Version, kilder, licens og definitioner")
+        ws = self.sheet("Om", "Om projektmappen", "Version, kilder, licens og definitioner", shared=True)
         rows = [
             ("Projektmappe", self.info.title),
             ("Version", f"indsatstrappe {__version__}"),
@@ -189,20 +221,19 @@ class Book:
             *[("Kilde", src) for src in self.info.sources],
             *extra,
         ]
-        ws.print_area(0, 0, TITLE_ROWS + len(rows), 2)  # a name in the workbook part: also for a copied sheet
-        if self.copies("Om"):
-            return ws
+        ws.print_area(0, 0, TITLE_ROWS + len(rows), 2)
+        self.protect(ws)
+        self.fill(ws, lambda ws: self._about_cells(ws, rows))
+        return ws
+
+    def _about_cells(self, ws: Sheet, rows: list[tuple[str, str]]) -> None:
         s = self.styles
         ws.set_column(1, 1, 28)
         ws.set_column(2, 2, 110)
-        r = TITLE_ROWS + 1
-        for label, value in rows:
+        for r, (label, value) in enumerate(rows, start=TITLE_ROWS + 1):
             ws.write_string(r, 1, label, s.bold)
             ws.write_string(r, 2, value, s.wrap)
             self.fit_row(ws, r, [(value, 110)])
-            r += 1
-        self.protect(ws)
-        return ws
 
     def front_links(self, ws: Worksheet, first_row: int) -> int:
         """A link to every visible sheet with its description; returns the next free row."""
@@ -217,30 +248,8 @@ class Book:
             r += 1
         return r + 1
 
-    def copies(self, sheet_name: str) -> bool:
-        """True when the sheet's cells come from the shared copy: its writer writes only names and set-up."""
-        return self._buffer is not None and sheet_name in self.shared.sheets
-
     def close(self) -> None:
-        if self._buffer is None:
-            self.wb.close()
-        else:
-            splice.account_for_copied_strings(self.wb, self.shared)
-            self.stamped_charts = chartstamp.apply(self.wb, self.charts, self.shared.charts)
-            with splice.quick_deflate():
-                self.wb.close()
-            splice.write_spliced(self._buffer.getvalue(), self.shared, self.path)
-        self._release_cycles()
-
-    def _release_cycles(self) -> None:
-        """A closed workbook is freed when its last reference goes, not at the collector's next full
-        collection (each sheet points back to its workbook; each chart to its recorder): in udsend those
-        collections took a fifth of a workbook's time."""
-        for ws in self.wb.worksheets():
-            ws.workbook_add_format = None
-        for rec in self.charts:
-            vars(rec.chart).pop("_recorder", None)
-            vars(rec.chart).pop("_assemble_xml_file", None)
+        self.wb.close()
 
 
 def embed_vba(book: Book, modules: dict[str, str]) -> None:

@@ -27,10 +27,9 @@ from ..io.accounts import parse_account
 from ..staircase import Staircase
 from . import formulas as fx
 from . import scenario_sheet
-from .datasheet import COUNTRY, DATA_SHEET, LIST_SHEET, NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable, write_lists
+from .datasheet import COUNTRY, NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
-from .scaffold import TITLE_ROWS, Book, BookInfo, PlainFormulaWorksheet
-from .splice import SharedSheets
+from .scaffold import TITLE_ROWS, Book, BookInfo
 from .styles import NUMBER_FORMATS, STEP_COLOURS, UNPLACED_COLOUR, Styles
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
@@ -285,13 +284,13 @@ class Model:
         return self.total_of(year) - placed - self.hidden_total(year)
 
 
-# the same in every distributed workbook: written once, copied into the others (see splice)
-SHARED_SHEETS = (ACCOUNTS_SHEET, DATA_SHEET, LIST_SHEET, RULES_SHEET, "Om")
+def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> Book:
+    """Write the workbook to `path` (the caller makes that atomic)."""
+    return write(Book(path, info), data)
 
 
-def build(path: Path, data: UdgiftsmodelInput, info: BookInfo, shared: SharedSheets | None = None) -> Book:
-    """Write the workbook; `shared`: copy the shared sheets from another build (see splice)."""
-    book = Book(path, info, shared=shared)
+def write(book: Book, data: UdgiftsmodelInput) -> Book:
+    """Write the workbook's sheets into `book` and close it."""
     sel = Selection(data.kommune, data.gruppe)
     years = data.years
     model = Model(data, sel, data.trappe, data.price, data.base_year)
@@ -870,18 +869,24 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
 # -- Fordelingsnøgle, Regnskab, Konti -------------------------------------------------------------
 
 def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
-    s = book.styles
-    ws = book.sheet(RULES_SHEET, "Fordelingsnøgle", "Reglerne der fordeler konti på trin – ret dem i de gule felter")
+    ws = book.sheet(RULES_SHEET, "Fordelingsnøgle", "Reglerne der fordeler konti på trin – ret dem i de gule felter",
+                    shared=True)
     rules = data.rules.reset_index(drop=True)
     head = TITLE_ROWS + 3
     first, last = head + 1, head + len(rules) + SPARE_RULES
     for name, col in (("R_trappe", 1), ("R_funktion", 2), ("R_gruppering", 3), ("R_dranst", 4), ("R_key", 8),
                       ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
         book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
-    book.freeze_header(ws, head)  # before a copy returns: the print titles are a name in the workbook part
-    ws.print_area(0, 0, last, 7)  # so is the print area; the computed key (column I) is not printed
-    if book.copies(RULES_SHEET):
-        return
+    book.freeze_header(ws, head)
+    ws.print_area(0, 0, last, 7)  # the computed key (column I) is not printed
+    book.protect(ws)
+    book.fill(ws, lambda ws: _rules_cells(book, ws, data, head))
+
+
+def _rules_cells(book: Book, ws: Worksheet, data: UdgiftsmodelInput, head: int) -> None:
+    s = book.styles
+    rules = data.rules.reset_index(drop=True)
+    first, last = head + 1, head + len(rules) + SPARE_RULES
     widths = [10, 10, 11, 8, 13, 10, 80]
     for j, w in enumerate(widths):
         ws.set_column(1 + j, 1 + j, w)
@@ -916,19 +921,16 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     ws.data_validation(first, 1, last, 1, {"validate": "list", "source": list(words["trappe"].values())})
     ws.data_validation(first, 4, last, 4, {"validate": "list", "source": ["1", "2"], "ignore_blank": True})
     ws.data_validation(first, 5, last, 5, {"validate": "list", "source": list(words["fordeling"].values())})
-    book.protect(ws)
 
 
 def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
     """The hidden *Konti* sheet: every account line with its rule found by formula."""
-    ws = book.wb.add_worksheet(ACCOUNTS_SHEET, worksheet_class=PlainFormulaWorksheet)
+    ws = book.hidden_sheet(ACCOUNTS_SHEET, shared=True)
     last = len(data.lines_of_areas())
-    if not book.copies(ACCOUNTS_SHEET):
-        _write_account_cells(ws, book.styles, data)
+    book.fill(ws, lambda ws: _write_account_cells(ws, book.styles, data))
     for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_dranst", 4),
                       ("A_beloeb", 5), ("A_trappe", 6), ("A_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range(ACCOUNTS_SHEET, col, 1, max(last, 1)))
-    ws.hide()
     book.protect(ws)
 
 

@@ -1,9 +1,9 @@
-"""The worksheet every sheet of ours uses: XlsxWriter's, with its per-cell work cut to what we write.
+"""The worksheet of a distributed workbook: XlsxWriter's, with its per-cell work cut to what we write.
 
 Our formulas use only classic functions (DESIGN.md's rule), and nearly every cell has a format, so the
 general checks XlsxWriter makes for every formula and cell (some 30 regular expressions for future and
 dynamic-array functions, attribute escaping of cell references and numbers) are skipped. The XML is byte
-for byte what XlsxWriter writes: the golden-file tests of the templates compare it.
+for byte what XlsxWriter writes: tests/test_speed.py compares it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from math import isfinite
 from warnings import warn
 
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
-from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple
+
+from ..scaffold import Sheet
 
 _FORMULA_XML: dict[str, str] = {}  # formula as written -> its text in the XML: the same in every workbook
 _FORMULA_XML_MAX = 200_000  # a bound for long-lived processes; udsend's workbooks hold some 30,000 together
@@ -30,7 +32,7 @@ def escape(data: object) -> object:
     return data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class PlainFormulaWorksheet(Worksheet):
+class FastSheet(Sheet):
     """A worksheet for formulas that use only classic functions."""
 
     def _prepare_formula(self, formula, expand_future_functions=False):

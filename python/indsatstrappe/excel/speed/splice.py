@@ -24,9 +24,9 @@ from pathlib import Path
 import xlsxwriter.workbook
 from xlsxwriter.workbook import Workbook
 
+from ..styles import Styles
 from .chartstamp import ChartTemplate, Recorder, template_of
 from .fastsheet import CellPutTuple
-from .styles import Styles
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # local file header, 30 bytes
 _CENTRAL = struct.Struct("<4s6H3L5H2L")  # central directory entry, 46 bytes
@@ -100,6 +100,7 @@ def prime(wb: Workbook, styles: Styles, shared: SharedSheets) -> None:
     """Number strings and formats as the first workbook did, before anything else is written."""
     for text in shared.strings:
         wb.str_table._get_shared_string_index(text)
+    wb.str_table.count -= len(shared.strings)  # registered, not yet used by a cell
     for key in shared.format_keys:
         styles.fmt(**dict(key))._get_xf_index()
 

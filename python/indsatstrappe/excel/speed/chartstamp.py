@@ -21,6 +21,7 @@ from xlsxwriter.chart_line import ChartLine
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.xmlwriter import XMLwriter
 
+from ..charts import gap_class, is_number
 from .fastsheet import escape as _escape
 
 KEPT = frozenset({"set_size"})  # calls that shape the drawing, not the chart XML: always made
@@ -58,7 +59,7 @@ def new_chart(wb: Workbook, options: dict, defer: bool) -> Recorder:
         wb.charts.append(chart)  # what add_chart does after making the chart
     else:
         chart = wb.add_chart(options)
-        chart.__class__ = _recording_class(type(chart))
+        chart.__class__ = _recording_class(gap_class(type(chart)))
         if defer:
             _PROTOTYPES[key] = copy.deepcopy(chart)
     return Recorder(chart, defer)
@@ -83,14 +84,7 @@ def _recording_class(cls: type) -> type:
             return real(self, *args, **kwargs)
         return method
     names = [n for n in dir(cls) if not n.startswith("_") and n not in KEPT and callable(getattr(cls, n))]
-    return type("Recording" + cls.__name__, (cls,), {**{n: through_recorder(n) for n in names},
-                                                     "_write_num_cache": _write_num_cache})
-
-
-def _write_num_cache(chart, data: list | None) -> None:
-    """XlsxWriter writes a cell that is not a number (a hidden or missing value, #N/A) as a 0 point; we write
-    no point, so every viewer that draws from the cache leaves a gap."""
-    chart.fh.write(_num_cache(data))
+    return type("Recording" + cls.__name__, (cls,), {n: through_recorder(n) for n in names})
 
 
 @dataclass(frozen=True)
@@ -172,15 +166,8 @@ def _chart_range(ref: str) -> tuple[str, list[int]]:
 # The caches as XlsxWriter's Chart._write_num_cache (but with gaps) and _write_str_cache write them (checked part
 # for part against XlsxWriter's own output by tests/test_splice.py).
 def _num_cache(data: list | None) -> str:
-    points = []
-    for i, token in enumerate(data or ()):
-        if token is None:
-            continue
-        try:
-            float(token)
-        except ValueError:
-            continue  # a gap, never a 0 (see _write_num_cache)
-        points.append(f'<c:pt idx="{i}"><c:v>{_value(token)}</c:v></c:pt>')
+    points = [f'<c:pt idx="{i}"><c:v>{_value(token)}</c:v></c:pt>'
+              for i, token in enumerate(data or ()) if is_number(token)]  # a gap, never a 0 (charts.py)
     return (f'<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="{len(data or ())}"/>'
             f'{"".join(points)}</c:numCache>')
 
