@@ -151,10 +151,10 @@ def test_every_visible_sheet_carries_the_demo_mark(book):
             assert "DEMODATA" in str(ws["B3"].value), ws.title
 
 
-def test_charts_one_per_figure_two_per_staircase_and_one_for_botilbud(book):
+def test_charts_one_per_figure_three_per_staircase_and_one_for_botilbud(book):
     with zipfile.ZipFile(book) as z:
         charts = [n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
-        assert len(charts) == len(keyfigures.catalogue()) + 2 * 2 + 1
+        assert len(charts) == len(keyfigures.catalogue()) + 3 * 2 + 1
         line = z.read("xl/charts/chart5.xml").decode()
         assert "<c:numCache>" in line  # cached series values, so charts draw before any recalculation
 
@@ -171,6 +171,24 @@ def test_staircase_sheet_cached_counts_equal_the_distribution(book, folder):
         assert ws.cell(head + t, 4).value == dist.loc[t, "antal"]
         assert ws.cell(head + t, 5).value == pytest.approx(dist.loc[t, "andel"])
         assert ws.cell(head + t, 6).value == pytest.approx(dist.loc[t, "pr_1000"])
+
+
+def test_staircase_sheet_shows_the_group_and_the_country_as_markers_per_step(book, folder):
+    """'Pr. 1.000 indbyggere pr. trin': the municipality, its group and the country per step in the chosen
+    year, drawn as markers from the chosen-year table (its cached points are the group's rates)."""
+    with zipfile.ZipFile(book) as z:
+        xml = next(x for x in (z.read(n).decode() for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n))
+                   if "Pr. 1.000 indbyggere pr. trin" in x and "Trappen voksne" in x)
+    series = re.findall(r"<c:ser>.*?</c:ser>", xml, re.S)
+    names = [re.search(r"<c:tx>.*?<c:v>(.*?)</c:v>", s_, re.S).group(1) for s_ in series]
+    assert names == ["Kommunen", "Gruppen", "Landet"]
+    assert all('<c:spPr><a:ln><a:noFill/></a:ln></c:spPr>' in s_ and "<c:marker>" in s_ for s_ in series)
+    group_points = re.findall(r'<c:pt idx="(\d+)"><c:v>([^<]*)</c:v>', series[1].split("<c:val>")[1])
+    dist = queries.distribution_for(folder, "voksne", [KOMMUNE], 2024, "kommunegruppe")
+    grp = dist[dist["kommune_kode"] != KOMMUNE].iloc[:8].set_index("trin")  # the group's rows come first
+    assert len(group_points) == 8
+    for idx, value in group_points:
+        assert float(value) == pytest.approx(grp.loc[int(idx) + 1, "pr_1000"])
 
 
 # -- formula truth in LibreOffice -------------------------------------------------------------------

@@ -165,7 +165,7 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.write_formula(r, 1, '="Kommune: "&ValgtKommune&" · år "&ValgtAar&" · sammenlignet med "&GruppeNavn', s.h1,
                      f"Kommune: {sel.navn} · år {chosen} · sammenlignet med {sel.group_name}")
     # Development tables first (they feed the chosen-year table): antal, kommune/gruppe/landet pr. 1.000.
-    dev_top = r + len(steps) + 22
+    dev_top = r + 35  # below the charts: the chosen year's bar chart and, under it, the rates per step
     blocks = {}
     n_all = len(municipalities.codes())
     for b, (title, kind) in enumerate((("Antal borgere pr. trin", "antal"), ("Pr. 1.000 indbyggere – kommunen", "own"),
@@ -278,13 +278,45 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     dev.set_legend({"position": "right"})
     dev.set_size({"width": 620, "height": 300})
     ws.insert_chart(head + len(steps) + 4, 1, dev)
+    _rates_chart(book, ws, table, staircase, sel, chosen, head)
     ws.print_area(0, 0, dev_top + 5 * (len(years) + 4), 19)
     ws.set_h_pagebreaks([dev_top + 2 * (len(years) + 4)])
     book.freeze_title(ws)
     book.protect(ws)
 
 
+def _rates_chart(book: Book, ws: Worksheet, table: DataTable, staircase: Staircase, sel: Selection, chosen: int,
+                 head: int) -> None:
+    """Per 1,000 on each step in the chosen year: the municipality as a large dot, its comparison group and
+    the country as markers beside it (from the chosen-year table's columns F-H, gaps where blank)."""
+    steps = staircase.step_numbers
+    first = head + 1
+    chart = book.add_chart({"type": "line"})
+    series = (("Kommunen", 5, MUNICIPALITY, "circle", 9, [table.own(f"{staircase.key}:{t}", sel.kommune, chosen)
+                                                          for t in steps]),
+              ("Gruppen", 6, GREY, "diamond", 8, [table.group_mean(f"{staircase.key}:{t}", chosen, sel.group_type,
+                                                                    sel.group_name) for t in steps]),
+              ("Landet", 7, "black", "long_dash", 9, [table.country(f"{staircase.key}:{t}", chosen) for t in steps]))
+    for k, (name, col, colour, marker, size, values) in enumerate(series):
+        chart.add_series({
+            "name": name, "categories": [ws.name, first, 1, first + len(steps) - 1, 1],
+            "values": book.chart_source(ws, first, col, [_cached(v) for v in values], RATES_GAP_COL + k),
+            "line": {"none": True},
+            "marker": {"type": marker, "size": size, "fill": {"color": colour}, "border": {"color": colour}},
+        })
+    chart.set_title({"name": "Pr. 1.000 indbyggere pr. trin: kommunen, gruppen og landet (valgt år)",
+                     "name_font": {"size": 10}})
+    chart.show_hidden_data()
+    chart.set_x_axis({"name": "Trin", "name_font": {"size": 9}})
+    chart.set_y_axis({"name": "pr. 1.000", "name_font": {"size": 9}, "num_format": "#,##0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 280})
+    ws.insert_chart(head - 1, 9, chart, {"x_offset": 10, "y_offset": 340})  # under the bar chart (330 high)
+
+
 GAP_COL = 30  # hidden chart-source columns start here, right of every printed area
+RATES_GAP_COL = GAP_COL + 12  # the per-1,000 chart's (after the bar chart's and the development chart's)
 THEME_WIDTHS = (8, 16, 26)  # year; municipality, group, region, country; the members' "n/N · n/N · n/98"
 MEMBERS_HEADER = "Kommuner med tal: gruppe · region · landet"
 
