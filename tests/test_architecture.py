@@ -56,3 +56,19 @@ def test_only_distribute_uses_the_speed_layer():
     reaching = sorted({p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
                        if speed not in p.parents and private.search(p.read_text(encoding="utf-8"))})
     assert reaching == ["excel/charts.py"]
+
+
+def test_workbook_inputs_are_frozen():
+    """A workbook's input is the shared data (built once by one function) and the user's choices; neither
+    is changed after it is made, so one prepared input can serve every municipality and every refresh."""
+    import dataclasses
+
+    from indsatstrappe.excel import noegletal_book as n
+    from indsatstrappe.excel import udgiftsmodel_book as u
+
+    classes = (n.NoegletalData, n.NoegletalChoices, n.NoegletalInput, u.UdgiftsmodelData, u.AccountLines,
+               u.UdgiftsmodelChoices, u.UdgiftsmodelInput)
+    assert [c.__name__ for c in classes if not c.__dataclass_params__.frozen] == []
+    choices = n.NoegletalChoices(101)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        choices.kommune = 147

@@ -149,7 +149,7 @@ def test_data_sheet_rows_are_the_built_sheet(template_data):
     # the in-place refresh writes what a fresh build writes: same header, keys and counts, V as the same formula
     ws = openpyxl.load_workbook(ROOT / "templates" / "Noegletal.xlsm", read_only=True)["Data"]
     built = [list(r) for r in ws.iter_rows(values_only=True)]
-    rows = workbooks.noegletal_input(DataFolder(), 101).data_table().sheet_rows()
+    rows = workbooks.noegletal_data(DataFolder()).table.sheet_rows()
     assert len(rows) == len(built)
     for mine, theirs in zip(rows, built, strict=True):
         assert [None if v == "" else v for v in theirs] == mine

@@ -57,8 +57,8 @@ MOVEMENTS_NOTE = "I udsendte projektmapper vises kun kommunens samlede tal, og s
 
 @dataclass
 class Prepared:
-    noegletal: noegletal_book.NoegletalInput
-    udgiftsmodel: udgiftsmodel_book.UdgiftsmodelInput
+    noegletal: noegletal_book.NoegletalData
+    udgiftsmodel: udgiftsmodel_book.UdgiftsmodelData
     info_n: BookInfo
     info_u: BookInfo
     shared: dict[Path, SharedSheets] = field(default_factory=dict)  # scratch file -> shared sheets it holds
@@ -85,13 +85,13 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
     if in_parallel:
         context = multiprocessing.get_context(method or start_method())
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            job = pool.submit(_udgiftsmodel_part, first, folder.for_another_process(), tuple(split))
-            raw = workbooks.noegletal_input(folder, first)
-            hidden = hidden_units(folder, raw.years, tuple(set(staircases) - split))
+            job = pool.submit(_udgiftsmodel_part, folder.for_another_process(), tuple(split))
+            raw = workbooks.noegletal_sources(folder)
+            hidden = hidden_units(folder, raw["years"], tuple(set(staircases) - split))
             u, hidden_there = job.result()
     else:
-        raw = workbooks.noegletal_input(folder, first)
-        u, hidden_there = _udgiftsmodel_part(first, folder, tuple(staircases))
+        raw = workbooks.noegletal_sources(folder)
+        u, hidden_there = _udgiftsmodel_part(folder, tuple(staircases))
         hidden = hidden_there.iloc[:0]
     hidden = pd.concat([hidden, hidden_there], ignore_index=True)
     n = _noegletal_part(raw, hidden)
@@ -108,40 +108,31 @@ def hidden_units(folder: DataFolder, years: list[int], trapper: tuple[str, ...])
     return suppression.hidden_register_units(folder.table("modtagere"), chosen, years)
 
 
-def _noegletal_part(n: noegletal_book.NoegletalInput, hidden: pd.DataFrame) -> noegletal_book.NoegletalInput:
-    raw_counts, raw_values = n.counts, n.values
-    n.totals = suppression.step_totals(raw_counts, hidden)
-    n.counts = suppression.suppress_counts(raw_counts, hidden)
-    n.values = suppression.suppress_values(raw_values, hidden)
-    if n.botilbud is not None:
-        n.botilbud = suppression.suppress_botilbud_goals(n.botilbud)
-    if n.beboere is not None:
-        v11 = raw_values[raw_values["noegletal_id"] == "V11"]
-        n.beboere = suppression.suppress_resident_movements(n.beboere, botilbud.MOVEMENT_KINDS, v11)
-        n.beboere_note = MOVEMENTS_NOTE
-    n.data_table()  # built once here, handed to the worker processes
-    return n
+def _noegletal_part(raw: dict, hidden: pd.DataFrame) -> noegletal_book.NoegletalData:
+    """The Nøgletal's shared data from `workbooks.noegletal_sources`, suppressed."""
+    values, counts, bo, beboere = raw["values"], raw["counts"], raw["botilbud"], raw["beboere"]
+    if beboere is not None:
+        beboere = suppression.suppress_resident_movements(beboere, botilbud.MOVEMENT_KINDS,
+                                                          values[values["noegletal_id"] == "V11"])
+    return noegletal_book.noegletal_data(
+        suppression.suppress_values(values, hidden), suppression.suppress_counts(counts, hidden), raw["staircases"],
+        raw["years"], botilbud=None if bo is None else suppression.suppress_botilbud_goals(bo), beboere=beboere,
+        beboere_note=MOVEMENTS_NOTE if beboere is not None else "", totals=suppression.step_totals(counts, hidden))
 
 
-def _udgiftsmodel_part(first: int, folder: DataFolder, trapper: tuple[str, ...]
-                       ) -> tuple[udgiftsmodel_book.UdgiftsmodelInput, pd.DataFrame]:
-    """The Udgiftsmodel's inputs (unsuppressed, what every workbook shares computed) and the register
-    units hidden on `trapper`."""
-    u = workbooks.udgiftsmodel_input(folder, first)
-    for trappe in udgiftsmodel_book.AREA_LABELS:
-        u.matched_lines(trappe)
-    u.lines_of_areas()
-    u.account_sums()
-    return u, hidden_units(folder, u.years, trapper)
+def _udgiftsmodel_part(folder: DataFolder, trapper: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:
+    """The Udgiftsmodel's sources (unsuppressed) with their account lines, and the register units hidden on
+    `trapper`."""
+    sources = workbooks.udgiftsmodel_sources(folder)
+    sources["lines"] = udgiftsmodel_book.account_lines(sources["accounts"], sources["rules"])
+    return sources, hidden_units(folder, sources["years"], trapper)
 
 
-def _suppressed_udgiftsmodel(u: udgiftsmodel_book.UdgiftsmodelInput, hidden: pd.DataFrame
-                             ) -> udgiftsmodel_book.UdgiftsmodelInput:
-    u.counts = suppression.suppress_counts(u.counts, hidden)
-    u.expense_rows = suppression.suppress_expenses(u.expense_rows, u.counts, u.rules,
-                                                   {t: u.matched_lines(t) for t in udgiftsmodel_book.AREA_LABELS})
-    u.data_table()
-    return u
+def _suppressed_udgiftsmodel(sources: dict, hidden: pd.DataFrame) -> udgiftsmodel_book.UdgiftsmodelData:
+    counts = suppression.suppress_counts(sources["counts"], hidden)
+    expense_rows = suppression.suppress_expenses(sources["expense_rows"], counts, sources["rules"],
+                                                 sources["lines"].matched)
+    return udgiftsmodel_book.udgiftsmodel_data(**{**sources, "counts": counts, "expense_rows": expense_rows})
 
 
 def _about(info: BookInfo, kommune: int) -> BookInfo:
@@ -164,9 +155,11 @@ def build_one(kind: str, kommune: int, out: Path, shared: SharedSheets | None,
     with atomic_path(target) as tmp:
         book = FastBook(tmp, info, shared) if fast else Book(tmp, info)
         if kind == "noegletal":
-            noegletal_book.write(book, replace(p.noegletal, kommune=kommune))
+            noegletal_book.write(book, noegletal_book.noegletal_input(
+                p.noegletal, noegletal_book.NoegletalChoices(kommune)))
         else:
-            udgiftsmodel_book.write(book, replace(p.udgiftsmodel, kommune=kommune))
+            udgiftsmodel_book.write(book, udgiftsmodel_book.UdgiftsmodelInput(
+                p.udgiftsmodel, udgiftsmodel_book.UdgiftsmodelChoices(kommune)))
     return target, book
 
 

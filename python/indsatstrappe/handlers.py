@@ -12,7 +12,7 @@ from .bookport import BookPort
 from .entries import UdgiftsmodelEntries
 from .errors import InputError
 from .excel import reader
-from .excel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelInput
+from .excel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelChoices
 from .io.datafolder import DataFolder
 from .sheetfunctions import DATA_ENV
 
@@ -94,11 +94,9 @@ def fordel_udgifter(port: BookPort, data: str | Path | None = None) -> None:
     staircase = folder.staircases[trappe]
     accounts = folder.table("regnskab")
     accounts = accounts[accounts["kommune_kode"] == kommune]
-    shell = UdgiftsmodelInput(accounts=accounts, rules=rules, counts=pd.DataFrame(), expense_rows=pd.DataFrame(),
-                              prisindeks=None, staircases=folder.staircases, years=[], kommune=kommune,
-                              eget_aar=entries.eget_aar, export=entries.export)
-    if shell.uses_export:
-        accounts = pd.concat([accounts[accounts["aar"] != entries.eget_aar], shell.export_lines()], ignore_index=True)
+    typed = UdgiftsmodelChoices(kommune, eget_aar=entries.eget_aar, export=tuple(entries.export))
+    if typed.uses_export:
+        accounts = pd.concat([accounts[accounts["aar"] != entries.eget_aar], typed.export_lines()], ignore_index=True)
     counts = expenses.citizens(folder.table("modtagere"), staircase)
     table = expenses.step_table(expenses.allocate(accounts, rules, staircase, counts), staircase, counts)
     rows = [["År", "Trin", "Navn", "Beløb (kr.)", "Heraf refusion"]] + [

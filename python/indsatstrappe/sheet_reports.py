@@ -185,7 +185,7 @@ def refreshed_data_sheet(c: Choices, current: list[list]) -> list[list]:
     """The Nøgletal workbook's Data sheet from the chosen data folder, checked to fit the open workbook's."""
     from . import workbooks
 
-    fresh = workbooks.noegletal_input(c.folder(), c.kommune).data_table().sheet_rows()
+    fresh = workbooks.noegletal_data(c.folder()).table.sheet_rows()
     check_same_layout(current, fresh, f"arket '{DATA_SHEET}'")
     return fresh
 

@@ -57,7 +57,9 @@ def book_info(folder: DataFolder, title: str, kommune: int, years: list[int], bu
                     build_date=build_date or date.today(), sources=sources)
 
 
-def noegletal_input(folder: DataFolder, kommune: int, gruppe: str | None = None) -> noegletal_book.NoegletalInput:
+def noegletal_sources(folder: DataFolder) -> dict:
+    """The core's results every Nøgletal workbook shows, unsuppressed: `noegletal_book.noegletal_data`'s
+    arguments."""
     befolkning = folder.table("befolkning")
     modtagere = folder.table("modtagere")
     values, counts = [], []
@@ -68,11 +70,18 @@ def noegletal_input(folder: DataFolder, kommune: int, gruppe: str | None = None)
         counts.append(c.assign(trappe=trappe))
     counts_df = pd.concat(counts, ignore_index=True)
     years = sorted(int(y) for y in counts_df["aar"].unique())
-    return noegletal_book.NoegletalInput(
-        values=pd.concat(values, ignore_index=True), counts=counts_df, staircases=folder.staircases,
-        years=years, kommune=kommune, gruppe=_group_choice(gruppe, kommune),
-        botilbud=folder.table("botilbud") if folder.has("botilbud") else None,
-        beboere=resident_movements(folder, years))
+    return {"values": pd.concat(values, ignore_index=True), "counts": counts_df, "staircases": folder.staircases,
+            "years": years, "botilbud": folder.table("botilbud") if folder.has("botilbud") else None,
+            "beboere": resident_movements(folder, years)}
+
+
+def noegletal_data(folder: DataFolder) -> noegletal_book.NoegletalData:
+    return noegletal_book.noegletal_data(**noegletal_sources(folder))
+
+
+def noegletal_input(folder: DataFolder, kommune: int, gruppe: str | None = None) -> noegletal_book.NoegletalInput:
+    return noegletal_book.noegletal_input(noegletal_data(folder),
+                                          noegletal_book.NoegletalChoices(kommune, _group_choice(gruppe, kommune)))
 
 
 def resident_movements(folder: DataFolder, years: list[int]) -> pd.DataFrame | None:
@@ -120,8 +129,9 @@ def udgiftsmodel_filename(kommune: int) -> str:
     return f"Udgiftsmodel_{kommune}_{file_slug(municipalities.name_of(kommune))}.xlsx"
 
 
-def udgiftsmodel_input(folder: DataFolder, kommune: int,
-                       trappe: str = "boern") -> udgiftsmodel_book.UdgiftsmodelInput:
+def udgiftsmodel_sources(folder: DataFolder) -> dict:
+    """The core's results every Udgiftsmodel workbook shows, unsuppressed: `udgiftsmodel_book.udgiftsmodel_data`'s
+    arguments."""
     befolkning = folder.table("befolkning")
     modtagere = folder.table("modtagere")
     counts, expense_rows = [], []
@@ -147,18 +157,22 @@ def udgiftsmodel_input(folder: DataFolder, kommune: int,
             "aar": on_step["aar"], "taeller": on_step["beloeb"].where(on_step["enhedspris"].notna()),
             "naevner": on_step["antal"], "faktor": 1.0}))
     counts_df = pd.concat(counts, ignore_index=True)
-    return udgiftsmodel_book.UdgiftsmodelInput(
-        accounts=folder.table("regnskab"), rules=queries.rules_of(folder), counts=counts_df,
-        expense_rows=pd.concat(expense_rows, ignore_index=True),
-        prisindeks=folder.table("prisindeks") if folder.has("prisindeks") else None,
-        staircases=folder.staircases, years=sorted(int(y) for y in counts_df["aar"].unique()), kommune=kommune,
-        trappe=trappe)
+    return {"accounts": folder.table("regnskab"), "rules": queries.rules_of(folder), "counts": counts_df,
+            "expense_rows": pd.concat(expense_rows, ignore_index=True),
+            "prisindeks": folder.table("prisindeks") if folder.has("prisindeks") else None,
+            "staircases": folder.staircases, "years": sorted(int(y) for y in counts_df["aar"].unique())}
+
+
+def udgiftsmodel_input(folder: DataFolder, kommune: int,
+                       trappe: str = "boern") -> udgiftsmodel_book.UdgiftsmodelInput:
+    return udgiftsmodel_book.UdgiftsmodelInput(udgiftsmodel_book.udgiftsmodel_data(**udgiftsmodel_sources(folder)),
+                                               udgiftsmodel_book.UdgiftsmodelChoices(kommune, trappe))
 
 
 def write_udgiftsmodel(folder: DataFolder, target: Path, kommune: int, build_date: date | None = None) -> Path:
     """An Udgiftsmodel workbook written atomically to `target`."""
     data = udgiftsmodel_input(folder, kommune)
-    info = book_info(folder, udgiftsmodel_book.TITLE, kommune, data.years, build_date)
+    info = book_info(folder, udgiftsmodel_book.TITLE, kommune, data.shared.years, build_date)
     with atomic_path(target) as tmp:
         udgiftsmodel_book.build(tmp, data, info)
     return target
@@ -181,13 +195,13 @@ def refresh(path: Path, folder: DataFolder) -> Path:
     where = f"{path.name}, ark 'Forside'"
     kommune = municipalities.parse_kommune(entries.kommune, where)
     if isinstance(entries, NoegletalEntries):
-        data = noegletal_input(folder, kommune)
-        data.gruppe = _known_choice(entries.gruppe)
-        data.aar = entries.aar
-        data.egne_kommune = municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'")
-        data.egne = entries.egne
-        _stop_if_unplaced(path, entries.egne, data.years)
-        data.botilbud_rows = entries.botilbud
+        shared = noegletal_data(folder)
+        _stop_if_unplaced(path, entries.egne, shared.years)
+        choices = noegletal_book.NoegletalChoices(
+            kommune, gruppe=_known_choice(entries.gruppe), aar=entries.aar, egne=entries.egne,
+            egne_kommune=municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'"),
+            botilbud_rows=entries.botilbud)
+        data = noegletal_book.noegletal_input(shared, choices)
         info = book_info(folder, noegletal_book.TITLE, kommune, data.years, None)
         macros = path.suffix.lower() == ".xlsm"
 
@@ -197,23 +211,23 @@ def refresh(path: Path, folder: DataFolder) -> Path:
                 package.add_ribbon(tmp, RIBBON_XML.read_bytes())
     else:
         trappe = "voksne" if entries.omraade == udgiftsmodel_book.AREA_LABELS["voksne"] else "boern"
-        data = udgiftsmodel_input(folder, kommune, trappe)
+        sources = udgiftsmodel_sources(folder)
         # indexed so that check_rules names the rows as the sheet numbers them
         rules = pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS,
                              index=[r - 2 for r in entries.rule_rows] if entries.rule_rows else None)
-        data.rules = expenses.check_rules(rules, f"{path.name}, ark 'Fordelingsnøgle'", folder.staircases)
-        data.rules = data.rules.reset_index(drop=True)
-        data.rules_as_typed = [tuple(row) for row in entries.rules]  # the sheet shows them as the user typed them
-        data.matched = None  # the lines must find the user's rules
-        data.gruppe = _known_choice(entries.gruppe)
-        data.price = entries.prisniveau if entries.prisniveau in udgiftsmodel_book.PRICE_CHOICES else \
+        sources["rules"] = expenses.check_rules(rules, f"{path.name}, ark 'Fordelingsnøgle'",
+                                                folder.staircases).reset_index(drop=True)
+        # the sheet shows the rules as the user typed them; the account lines find the user's rules
+        shared = udgiftsmodel_book.udgiftsmodel_data(**sources, rules_as_typed=[tuple(row) for row in entries.rules])
+        price = entries.prisniveau if entries.prisniveau in udgiftsmodel_book.PRICE_CHOICES else \
             udgiftsmodel_book.PRICE_CHOICES[0]
-        data.base = entries.basisaar
-        data.eget_aar = entries.eget_aar
-        data.export = entries.export
-        if entries.scenarie is not None:
-            data.scenarie = scenario_sheet.ScenarioInput(entries.scenarie, entries.prisstigning)
-        info = book_info(folder, udgiftsmodel_book.TITLE, kommune, data.years, None)
+        scenarie = None if entries.scenarie is None else \
+            scenario_sheet.ScenarioInput(entries.scenarie, entries.prisstigning)
+        choices = udgiftsmodel_book.UdgiftsmodelChoices(
+            kommune, trappe, gruppe=_known_choice(entries.gruppe), price=price, base=entries.basisaar,
+            eget_aar=entries.eget_aar, export=tuple(entries.export), scenarie=scenarie)
+        data = udgiftsmodel_book.UdgiftsmodelInput(shared, choices)
+        info = book_info(folder, udgiftsmodel_book.TITLE, kommune, shared.years, None)
 
         def build(tmp: Path) -> None:
             udgiftsmodel_book.build(tmp, data, info)

@@ -4,7 +4,7 @@ cached value) over the hidden *Data* sheet, so it works in plain Excel without P
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -25,74 +25,102 @@ TITLE = "Nøgletal for indsatstrapperne"
 EGNE_SHEET = "Egne tal"
 
 
-@dataclass
-class NoegletalInput:
-    """Everything the workbook shows, computed by the core before the workbook is written."""
+@dataclass(frozen=True)
+class NoegletalData:
+    """What every municipality's workbook shows, computed by the core: built by `noegletal_data`, never
+    changed (a distributed run hands one to every worker)."""
 
     values: pd.DataFrame  # keyfigures.VALUE_COLUMNS for both staircases
     counts: pd.DataFrame  # kommune_kode, aar, trappe, trin, antal, befolkning
     staircases: dict[str, Staircase]
     years: list[int]
-    kommune: int  # preselected
-    gruppe: str = OWN_GROUP  # preselected choice in the group dropdown
+    table: DataTable  # the Data sheet
+    botilbud: pd.DataFrame | None  # the data's botilbud table (all municipalities); None: not in the data
+    beboere: pd.DataFrame | None  # botilbud.MOVEMENT_COLUMNS (all municipalities); None: no episodes
+    beboere_note: str
+
+
+def noegletal_data(values: pd.DataFrame, counts: pd.DataFrame, staircases: dict[str, Staircase], years: list[int],
+                   botilbud: pd.DataFrame | None = None, beboere: pd.DataFrame | None = None, beboere_note: str = "",
+                   totals: pd.DataFrame | None = None) -> NoegletalData:
+    """The workbook's shared data with its Data sheet. `totals`: suppression.step_totals (None: summed from
+    `counts`)."""
+    table = DataTable(data_rows(values, counts, totals), years, factors=keyfigures.catalogue()["faktor"].to_dict())
+    return NoegletalData(values, counts, staircases, list(years), table, botilbud, beboere, beboere_note)
+
+
+@dataclass(frozen=True)
+class NoegletalChoices:
+    """What the user chose or typed: the preselected municipality and group, the year, own figures and
+    botilbud rows (None: prefilled from the data)."""
+
+    kommune: int
+    gruppe: str = OWN_GROUP
     aar: int | None = None  # chosen year on the staircase sheets (default: the latest)
     egne_kommune: int | None = None  # whose own figures 'Egne tal' holds (default: the preselected)
     egne: dict | None = None  # (id, year) -> (taeller, naevner) typed by the user; None: prefill from data
-    table: DataTable | None = None  # the Data sheet; the same for every municipality, so built once
-    botilbud: pd.DataFrame | None = None  # the data's botilbud table (all municipalities); None: not in the data
-    beboere: pd.DataFrame | None = None  # botilbud.MOVEMENT_COLUMNS (all municipalities); None: no episodes
     botilbud_rows: list[list] | None = None  # typed rows of 'Botilbud' (refresh); None: prefill from the data
-    beboere_note: str = ""
-    totals: pd.DataFrame | None = None  # suppression.step_totals; None: summed from `counts`
-    _own: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (kommune, entries)
 
-    def data_table(self) -> DataTable:
-        if self.table is None:
-            self.table = DataTable(data_rows(self), self.years, factors=keyfigures.catalogue()["faktor"].to_dict())
-        return self.table
+
+@dataclass(frozen=True)
+class NoegletalInput:
+    """One workbook's input: the shared data and the user's choices; built by `noegletal_input`."""
+
+    data: NoegletalData
+    choices: NoegletalChoices
+    own_entries: dict[tuple[str, int], tuple[float | None, float | None]]  # what 'Egne tal' holds
+
+    @property
+    def years(self) -> list[int]:
+        return self.data.years
+
+    @property
+    def staircases(self) -> dict[str, Staircase]:
+        return self.data.staircases
 
     @property
     def chosen_year(self) -> int:
-        return self.aar if self.aar in self.years else self.years[-1]
+        return self.choices.aar if self.choices.aar in self.years else self.years[-1]
 
     @property
     def own_kommune(self) -> int:
-        return self.egne_kommune or self.kommune
+        return self.choices.egne_kommune or self.choices.kommune
 
     def own_entry(self, fid: str, year: int) -> tuple[float | None, float | None] | None:
         """What 'Egne tal' holds for a figure and year (typed entries, or the data when none were given)."""
-        if self.egne is not None:
-            return self.egne.get((fid, year))
-        return self._own_values().get((fid, year))
-
-    def _own_values(self) -> dict[tuple[str, int], tuple[float, float]]:
-        """(id, year) -> (taeller, naevner) of the own municipality; suppressed values left out."""
-        if self._own is None or self._own[0] != self.own_kommune:
-            v = self.values[(self.values["kommune_kode"] == self.own_kommune)
-                            & self.values["taeller"].notna() & self.values["naevner"].notna()]
-            entries = {(str(f), int(y)): (float(t), float(n)) for f, y, t, n in
-                       zip(v["noegletal_id"], v["aar"], v["taeller"], v["naevner"], strict=True)}
-            self._own = (self.own_kommune, entries)
-        return self._own[1]
+        return self.own_entries.get((fid, year))
 
     def botilbud_input(self) -> botilbud_sheet.BotilbudInput:
         """The Botilbud sheet's rows (typed, or the data's) and residents' movements of the own municipality."""
-        kommune = self.own_kommune
-        rows = self.botilbud_rows if self.botilbud_rows is not None else \
-            botilbud_sheet.rows_from_table(self.botilbud, kommune)
-        moves = None if self.beboere is None else self.beboere[self.beboere["kommune_kode"] == kommune]
-        return botilbud_sheet.BotilbudInput(rows, moves, self.beboere_note)
+        kommune, d = self.own_kommune, self.data
+        rows = self.choices.botilbud_rows if self.choices.botilbud_rows is not None else \
+            botilbud_sheet.rows_from_table(d.botilbud, kommune)
+        moves = None if d.beboere is None else d.beboere[d.beboere["kommune_kode"] == kommune]
+        return botilbud_sheet.BotilbudInput(rows, moves, d.beboere_note)
 
 
-def data_rows(data: NoegletalInput) -> pd.DataFrame:
+def noegletal_input(data: NoegletalData, choices: NoegletalChoices) -> NoegletalInput:
+    """`choices` applied to `data`: typed own figures, or the own municipality's from the data (suppressed
+    values left out)."""
+    if choices.egne is not None:
+        return NoegletalInput(data, choices, dict(choices.egne))
+    own = choices.egne_kommune or choices.kommune
+    v = data.values[(data.values["kommune_kode"] == own) & data.values["taeller"].notna()
+                    & data.values["naevner"].notna()]
+    entries = {(str(f), int(y)): (float(t), float(n)) for f, y, t, n in
+               zip(v["noegletal_id"], v["aar"], v["taeller"], v["naevner"], strict=True)}
+    return NoegletalInput(data, choices, entries)
+
+
+def data_rows(values: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """The long rows behind the Data sheet: key figures (id B01...) and step counts (id boern:3 ...)."""
     cat = keyfigures.catalogue()
-    figs = data.values.rename(columns={"noegletal_id": "id"})
+    figs = values.rename(columns={"noegletal_id": "id"})
     figs = figs.assign(faktor=figs["id"].map(cat["faktor"]))[["id", "kommune_kode", "aar", "taeller", "naevner",
                                                              "faktor"]]
-    steps = data.counts.assign(id=data.counts["trappe"] + ":" + data.counts["trin"].astype(str),
-                               taeller=data.counts["antal"], naevner=data.counts["befolkning"], faktor=1000.0)
-    totals = data.totals if data.totals is not None else suppression.step_totals(data.counts)
+    steps = counts.assign(id=counts["trappe"] + ":" + counts["trin"].astype(str), taeller=counts["antal"],
+                          naevner=counts["befolkning"], faktor=1000.0)
+    totals = totals if totals is not None else suppression.step_totals(counts)
     totals = totals.assign(id=totals["trappe"] + ":" + suppression.TOTAL, taeller=totals["antal"],
                            naevner=totals["befolkning"], faktor=1000.0)
     return pd.concat([figs, steps[figs.columns], totals[figs.columns]], ignore_index=True)
@@ -107,8 +135,8 @@ def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[st
 
 def write(book: Book, data: NoegletalInput, vba_modules: dict[str, str] | None = None) -> Book:
     """Write the workbook's sheets into `book` and close it."""
-    sel = Selection(data.kommune, data.gruppe)
-    table = data.data_table()
+    sel = Selection(data.choices.kommune, data.choices.gruppe)
+    table = data.data.table
     front = book.sheet("Forside", TITLE, "")
     overview_sheet.write(book, table, sel, data, own_cell)
     for staircase in data.staircases.values():

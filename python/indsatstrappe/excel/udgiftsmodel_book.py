@@ -14,7 +14,7 @@ How the formulas allocate (the same rules as `expenses`, in exact fractions rath
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -43,60 +43,75 @@ RULES_SHEET = "Fordelingsnøgle"
 CALC_SHEET = "Beregning"
 
 
-@dataclass
-class UdgiftsmodelInput:
+@dataclass(frozen=True)
+class UdgiftsmodelData:
+    """What every municipality's Udgiftsmodel shows, computed by the core: built by `udgiftsmodel_data`,
+    never changed (a distributed run hands one to every worker)."""
+
     accounts: pd.DataFrame  # regnskab (all municipalities, both areas)
     rules: pd.DataFrame  # checked rules (expenses.check_rules), in their file order
-    counts: pd.DataFrame  # kommune_kode, aar, trappe, trin, antal, befolkning
+    counts: pd.DataFrame  # kommune_kode, aar, trappe, trin, antal, befolkning, indberettet
     expense_rows: pd.DataFrame  # long rows for comparisons: id udgift:<trappe>:<trin>, kommune, aar, t, n
     prisindeks: pd.DataFrame | None
     staircases: dict[str, Staircase]
     years: list[int]
+    table: DataTable  # the Data sheet
+    lines: AccountLines
+    rules_as_typed: list[tuple] | None  # the user's rule rows from a refreshed workbook, text as typed
+
+    def matched_lines(self, trappe: str) -> pd.DataFrame:
+        return self.lines.matched[trappe]
+
+    def lines_of_areas(self) -> pd.DataFrame:
+        return self.lines.area_lines
+
+    def account_sums(self) -> tuple[list[tuple[str, str, str]], dict[tuple, float]]:
+        return self.lines.sums
+
+
+@dataclass(frozen=True)
+class AccountLines:
+    """The account lines of both areas, each with the rule it finds, and the sums on 'Regnskab'."""
+
+    area_lines: pd.DataFrame  # the account lines of both areas, in the data's order
+    matched: dict[str, pd.DataFrame]  # account lines with their rule, per area
+    sums: tuple[list[tuple[str, str, str]], dict[tuple, float]]  # Regnskab's rows; net sum per (kommune, f, g, år)
+
+
+def account_lines(accounts: pd.DataFrame, rules: pd.DataFrame) -> AccountLines:
+    acc = accounts.assign(trappe=expenses.area_of(accounts["funktion"]))
+    acc = acc[acc["trappe"] != ""].reset_index(drop=True)
+    keys = acc[["trappe", "funktion", "gruppering"]].drop_duplicates().sort_values(["trappe", "funktion", "gruppering"])
+    sums = acc.groupby(["kommune_kode", "funktion", "gruppering", "aar"])["beloeb"].sum()
+    return AccountLines(acc, {t: expenses.match_rules(accounts, rules, t) for t in AREA_LABELS},
+                        (list(keys.itertuples(index=False, name=None)),
+                         {(int(k), f, g, int(y)): float(v) for (k, f, g, y), v in sums.items()}))
+
+
+def udgiftsmodel_data(accounts: pd.DataFrame, rules: pd.DataFrame, counts: pd.DataFrame, expense_rows: pd.DataFrame,
+                      prisindeks: pd.DataFrame | None, staircases: dict[str, Staircase], years: list[int],
+                      rules_as_typed: list[tuple] | None = None, lines: AccountLines | None = None
+                      ) -> UdgiftsmodelData:
+    """The workbook's shared data with its Data sheet. `lines`: `account_lines(accounts, rules)` when the
+    caller has it already."""
+    table = DataTable(pd.concat([_citizen_rows(counts, staircases), expense_rows], ignore_index=True), years)
+    return UdgiftsmodelData(accounts, rules, counts, expense_rows, prisindeks, staircases, list(years), table,
+                            lines or account_lines(accounts, rules), rules_as_typed)
+
+
+@dataclass(frozen=True)
+class UdgiftsmodelChoices:
+    """What the user chose or typed: municipality, area, group, prices, base year, a pasted account export
+    and the scenario's inputs (None: the example)."""
+
     kommune: int
     trappe: str = "boern"
     gruppe: str = OWN_GROUP
     price: str = PRICE_CHOICES[0]
     base: int | None = None
     eget_aar: int | None = None  # the year of a pasted account export
-    export: list = field(default_factory=list)  # (konto, beløb) as typed on 'Regnskab'
-    table: DataTable | None = None  # shared by every municipality: built once
-    matched: dict[str, pd.DataFrame] | None = None  # account lines with their rule, per area
-    area_lines: pd.DataFrame | None = None  # the account lines of both areas, in the data's order
-    scenarie: scenario_sheet.ScenarioInput | None = None  # the Scenarie sheet's inputs (None: the example)
-    sums: tuple[list[tuple[str, str, str]], dict[tuple, float]] | None = None  # see account_sums
-    rules_as_typed: list[tuple] | None = None  # the user's rule rows from a refreshed workbook, text as typed
-
-    def account_sums(self) -> tuple[list[tuple[str, str, str]], dict[tuple, float]]:
-        """The rows of 'Regnskab' (trappe, funktion, gruppering, sorted) and every municipality's net sum
-        per (kommune, funktion, gruppering, år): computed once, shared by every municipality's workbook."""
-        if self.sums is None:
-            acc = self.lines_of_areas()
-            keys = acc[["trappe", "funktion", "gruppering"]].drop_duplicates().sort_values(
-                ["trappe", "funktion", "gruppering"])
-            sums = acc.groupby(["kommune_kode", "funktion", "gruppering", "aar"])["beloeb"].sum()
-            self.sums = (list(keys.itertuples(index=False, name=None)),
-                         {(int(k), f, g, int(y)): float(v) for (k, f, g, y), v in sums.items()})
-        return self.sums
-
-    def data_table(self) -> DataTable:
-        if self.table is None:
-            self.table = DataTable(pd.concat([_citizen_rows(self), self.expense_rows], ignore_index=True), self.years)
-        return self.table
-
-    def matched_lines(self, trappe: str) -> pd.DataFrame:
-        if self.matched is None:
-            self.matched = {t: expenses.match_rules(self.accounts, self.rules, t) for t in AREA_LABELS}
-        return self.matched[trappe]
-
-    def lines_of_areas(self) -> pd.DataFrame:
-        if self.area_lines is None:
-            acc = self.accounts.assign(trappe=expenses.area_of(self.accounts["funktion"]))
-            self.area_lines = acc[acc["trappe"] != ""].reset_index(drop=True)
-        return self.area_lines
-
-    @property
-    def base_year(self) -> int:
-        return self.base if self.base in self.years else self.years[-1]
+    export: tuple = ()  # (konto, beløb) as typed on 'Regnskab'
+    scenarie: scenario_sheet.ScenarioInput | None = None
 
     def export_lines(self) -> pd.DataFrame:
         """The pasted export as the workbook's formulas read it: parsable accounts with a numeric amount."""
@@ -112,6 +127,18 @@ class UdgiftsmodelInput:
     @property
     def uses_export(self) -> bool:
         return self.eget_aar is not None and any(isinstance(b, int | float) for _, b in self.export)
+
+
+@dataclass(frozen=True)
+class UdgiftsmodelInput:
+    """One workbook's input: the shared data and the user's choices."""
+
+    shared: UdgiftsmodelData
+    choices: UdgiftsmodelChoices
+
+    @property
+    def base_year(self) -> int:
+        return self.choices.base if self.choices.base in self.shared.years else self.shared.years[-1]
 
 
 RULE_KEY = ("trappe", "funktion", "gruppering", "dranst")
@@ -168,14 +195,14 @@ class Model:
 
     def __init__(self, data: UdgiftsmodelInput, sel: Selection, trappe: str, price: str, base: int):
         self.data, self.sel, self.trappe, self.price, self.base = data, sel, trappe, price, base
-        self.staircase = data.staircases[trappe]
-        rules = data.rules
+        self.staircase = data.shared.staircases[trappe]
+        rules = data.shared.rules
         self.rule_pos = {int(r): i + 1 for i, r in enumerate(rules["regel"])}  # rule number -> row position
-        lines = data.matched_lines(trappe)
+        lines = data.shared.matched_lines(trappe)
         lines = lines[lines["kommune_kode"] == sel.kommune]
-        if data.uses_export:  # the pasted export replaces the data sheet for its year
-            lines = lines[lines["aar"] != data.eget_aar]
-            pasted = expenses.match_rules(data.export_lines(), rules, trappe)
+        if data.choices.uses_export:  # the pasted export replaces the data sheet for its year
+            lines = lines[lines["aar"] != data.choices.eget_aar]
+            pasted = expenses.match_rules(data.choices.export_lines(), rules, trappe)
             lines = pd.concat([lines, pasted], ignore_index=True)
         # plain dicts, not pandas lookups: the twins are asked once per formula cell
         amounts = lines.groupby(["regel", "aar"])["beloeb"].sum()
@@ -183,14 +210,15 @@ class Model:
         self.total = {int(y): float(v) for y, v in lines.groupby("aar")["beloeb"].sum().items()}
         refunds = lines[lines["dranst"].astype(str) == REFUND_DRANST]
         self.refund = {int(y): float(v) for y, v in refunds.groupby("aar")["beloeb"].sum().items()}
-        c = data.counts[(data.counts["trappe"] == trappe) & (data.counts["kommune_kode"] == sel.kommune)]
+        c = data.shared.counts
+        c = c[(c["trappe"] == trappe) & (c["kommune_kode"] == sel.kommune)]
         self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
                          if not pd.isna(a)}  # a hidden or missing count: a blank cell, 0 in the key's sum
         # a step the municipality has no count for: 0 in the key (as expenses), said in words, never hidden
         self.unreported = {(int(y), int(t)): _unreported_label(self.staircase, int(t), int(y))
                            for y, t, ok in zip(c["aar"], c["trin"], c["indberettet"], strict=True) if not ok}
         self.citizens.update(dict.fromkeys(self.unreported, 0.0))
-        self.shown_in_data = data.counts["antal"].notna().all()  # False in a distributed workbook
+        self.shown_in_data = data.shared.counts["antal"].notna().all()  # False in a distributed workbook
         self.rule_rows = [(int(r), str(f), str(t)) for r, f, t in
                           zip(rules["regel"], rules["fordeling"], rules["trin"], strict=True)]
         self._steps: dict[tuple[int, int], float | str] = {}
@@ -198,9 +226,9 @@ class Model:
         self._allocs: dict[tuple[int, int, int], float | str] = {}
 
     def factor(self, year: int) -> float:
-        if self.price != "Faste priser" or self.data.prisindeks is None:
+        if self.price != "Faste priser" or self.data.shared.prisindeks is None:
             return 1.0
-        index = self.data.prisindeks.set_index("aar")["indeks"]
+        index = self.data.shared.prisindeks.set_index("aar")["indeks"]
         return float(index[self.base] / index[year])
 
     def cit(self, year: int, step: int) -> float:
@@ -291,20 +319,20 @@ def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> Book:
 
 def write(book: Book, data: UdgiftsmodelInput) -> Book:
     """Write the workbook's sheets into `book` and close it."""
-    sel = Selection(data.kommune, data.gruppe)
-    years = data.years
-    model = Model(data, sel, data.trappe, data.price, data.base_year)
-    table = data.data_table()
+    sel = Selection(data.choices.kommune, data.choices.gruppe)
+    years = data.shared.years
+    model = Model(data, sel, data.choices.trappe, data.choices.price, data.base_year)
+    table = data.shared.table
     front = book.sheet("Forside", TITLE, "")
-    layout = _Layout(years, len(data.rules) + SPARE_RULES)
+    layout = _Layout(years, len(data.shared.rules) + SPARE_RULES)
     _expenses_sheet(book, model, table, layout)
     _shares_sheet(book, model, layout)
     _extra_sheet(book, model, layout)
     _unit_cost_sheet(book, model, layout)
     _unplaced_sheet(book, model, layout)
-    inputs = data.scenarie or scenario_sheet.ScenarioInput([list(r) for r in scenario_sheet.EXAMPLE])
+    inputs = data.choices.scenarie or scenario_sheet.ScenarioInput([list(r) for r in scenario_sheet.EXAMPLE])
     scenario_sheet.write(book, scenario_sheet.ScenarioTwin(model, table, inputs), table, layout, _step_header,
-                         MAX_STEPS, AREA_LABELS[data.trappe])
+                         MAX_STEPS, AREA_LABELS[data.choices.trappe])
     _rules_sheet(book, data)
     _calc_sheet(book, model, table, layout)
     _accounts_sheet(book, data, model)
@@ -312,23 +340,22 @@ def write(book: Book, data: UdgiftsmodelInput) -> Book:
     _account_lines(book, data)
     table.write(book)
     extra = {"L_omraader": list(AREA_LABELS.values()), "L_priser": PRICE_CHOICES}
-    if data.prisindeks is not None:
-        extra |= {"P_aar": data.prisindeks["aar"].astype(int).tolist(),
-                  "P_indeks": data.prisindeks["indeks"].astype(float).tolist()}
+    if data.shared.prisindeks is not None:
+        extra |= {"P_aar": data.shared.prisindeks["aar"].astype(int).tolist(),
+                  "P_indeks": data.shared.prisindeks["indeks"].astype(float).tolist()}
     write_lists(book, years, extra)
     _front(book, front, sel, data, years)
     book.close()
     return book
 
 
-def _citizen_rows(data: UdgiftsmodelInput) -> pd.DataFrame:
+def _citizen_rows(c: pd.DataFrame, staircases: dict[str, Staircase]) -> pd.DataFrame:
     """Citizens per step, and a marker row per step without a count (UNREPORTED_ID): 1 where only own data
     can give the step, 2 where the municipality sent none."""
-    c = data.counts
     counts = pd.DataFrame({"id": c["trappe"] + ":" + c["trin"].astype(str), "kommune_kode": c["kommune_kode"],
                            "aar": c["aar"], "taeller": c["antal"], "naevner": c["befolkning"], "faktor": 1000.0})
     m = c[~c["indberettet"]]
-    kind = [1.0 if _unreported_label(data.staircases[k], int(t), int(y)) == OWN_DATA else 2.0
+    kind = [1.0 if _unreported_label(staircases[k], int(t), int(y)) == OWN_DATA else 2.0
             for k, t, y in zip(m["trappe"], m["trin"], m["aar"], strict=True)]
     markers = pd.DataFrame({"id": m["trappe"] + ":" + m["trin"].astype(str) + UNREPORTED_ID,
                             "kommune_kode": m["kommune_kode"], "aar": m["aar"], "taeller": kind, "naevner": 1.0,
@@ -438,7 +465,7 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
     for i, y in enumerate(years):
         ws.write_number(lay.head, lay.year_col(i), y, s.header)
         f = (f'=IF(Prisniveau="Faste priser",INDEX(P_indeks,MATCH(Basisaar,P_aar,0))/INDEX(P_indeks,MATCH({y},'
-             f'P_aar,0)),1)') if model.data.prisindeks is not None else "=1"
+             f'P_aar,0)),1)') if model.data.shared.prisindeks is not None else "=1"
         ws.write_formula(lay.factor_row, lay.year_col(i), f, s.number("rate"), model.factor(y))
         own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
         total = (f"=IF({own},SUMIFS(X_beloeb,X_trappe,TrappeKode),"
@@ -468,7 +495,7 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
                         s.header)
     ws.write_string(lay.rules_head, lay.helper_col(0), "Fordeling", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(1), "Trin", s.header)
-    rules = model.data.rules.to_dict("records")  # plain rows: read once per formula cell
+    rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
     for r in range(lay.n_rules):
         row = lay.rules_top + r
         rule_ref = f"INDEX(R_key,{r + 1})"
@@ -816,7 +843,7 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
     for i, y in enumerate(lay.years):
         ws.write_number(top, 3 + i, y, s.header)
     ws.set_column(3, 3 + len(lay.years), 14)
-    rules = model.data.rules.to_dict("records")  # plain rows: read once per formula cell
+    rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
     for r in range(lay.n_rules):
         row = top + 1 + r
         calc_row = lay.rules_top + r
@@ -871,7 +898,7 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
 def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     ws = book.sheet(RULES_SHEET, "Fordelingsnøgle", "Reglerne der fordeler konti på trin – ret dem i de gule felter",
                     shared=True)
-    rules = data.rules.reset_index(drop=True)
+    rules = data.shared.rules.reset_index(drop=True)
     head = TITLE_ROWS + 3
     first, last = head + 1, head + len(rules) + SPARE_RULES
     for name, col in (("R_trappe", 1), ("R_funktion", 2), ("R_gruppering", 3), ("R_dranst", 4), ("R_key", 8),
@@ -885,7 +912,7 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
 
 def _rules_cells(book: Book, ws: Worksheet, data: UdgiftsmodelInput, head: int) -> None:
     s = book.styles
-    rules = data.rules.reset_index(drop=True)
+    rules = data.shared.rules.reset_index(drop=True)
     first, last = head + 1, head + len(rules) + SPARE_RULES
     widths = [10, 10, 11, 8, 13, 10, 80]
     for j, w in enumerate(widths):
@@ -905,7 +932,8 @@ def _rules_cells(book: Book, ws: Worksheet, data: UdgiftsmodelInput, head: int) 
     for r in range(n):
         row = head + 1 + r
         values = rules.loc[r, RULE_SHEET_COLUMNS].tolist() if r < len(rules) else [""] * 7
-        typed = data.rules_as_typed[r] if data.rules_as_typed and r < len(data.rules_as_typed) else None
+        as_typed = data.shared.rules_as_typed or []
+        typed = as_typed[r] if r < len(as_typed) else None
         shown = [_rule_cell(c, str(v), None if typed is None else typed[j])
                  for j, (c, v) in enumerate(zip(RULE_SHEET_COLUMNS, values, strict=True))]
         for j, v in enumerate(shown):
@@ -926,7 +954,7 @@ def _rules_cells(book: Book, ws: Worksheet, data: UdgiftsmodelInput, head: int) 
 def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
     """The hidden *Konti* sheet: every account line with its rule found by formula."""
     ws = book.hidden_sheet(ACCOUNTS_SHEET, shared=True)
-    last = len(data.lines_of_areas())
+    last = len(data.shared.lines_of_areas())
     book.fill(ws, lambda ws: _write_account_cells(ws, book.styles, data))
     for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_dranst", 4),
                       ("A_beloeb", 5), ("A_trappe", 6), ("A_regel", 7)):
@@ -941,11 +969,11 @@ def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> N
     ws.write_row(0, 0, ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"],
                  s.header)
     ws.write_row(0, 10, ["trappe", "funktion", "gruppering", "dranst", "noegle", "regel"], s.header)
-    positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
+    positions = {int(r): i + 1 for i, r in enumerate(data.shared.rules["regel"])}
     # each line with the rule the formula will find (for its cached value)
     keys = ["kommune_kode", "aar", "funktion", "gruppering", "dranst"]
-    matched = pd.concat([data.matched_lines(t) for t in AREA_LABELS], ignore_index=True)
-    acc = data.lines_of_areas().merge(matched[[*keys, "regel"]].drop_duplicates(keys), on=keys, how="left")
+    matched = pd.concat([data.shared.matched_lines(t) for t in AREA_LABELS], ignore_index=True)
+    acc = data.shared.lines_of_areas().merge(matched[[*keys, "regel"]].drop_duplicates(keys), on=keys, how="left")
     rule_of_key: dict[tuple[str, str, str, str], int] = {}
     for row in acc.itertuples(index=False):
         rule_of_key.setdefault((row.trappe, row.funktion, row.gruppering, row.dranst), positions.get(int(row.regel), 0))
@@ -976,18 +1004,18 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     ws = book.sheet("Regnskab", "Regnskab", "Kommunens konti år for år, og plads til at indsætte eget udtræk")
     ws.set_column(1, 1, 20)
     ws.set_column(2, 3, 11)
-    ws.set_column(4, 4 + len(model.data.years), 14)
+    ws.set_column(4, 4 + len(model.data.shared.years), 14)
     top = TITLE_ROWS + 1
     ws.write_formula(top, 1, '="Konti for "&ValgtKommune&" (netto, dranst 1 og 2, kr.)"', s.h1,
                      f"Konti for {model.sel.navn} (netto, dranst 1 og 2, kr.)")
     head = top + 2
     for j, h in enumerate(["Område", "Funktion", "Gruppering"]):
         ws.write_string(head, 1 + j, h, s.header)
-    years = data.years
+    years = data.shared.years
     for i, y in enumerate(years):
         ws.write_number(head, 4 + i, y, s.header)
     book.freeze_header(ws, head)
-    keys, sums = data.account_sums()
+    keys, sums = data.shared.account_sums()
     kommune, kr = model.sel.kommune, s.number("kr")
     row = head
     for row, (trappe, funktion, gruppering) in enumerate(keys, start=head + 1):
@@ -1007,18 +1035,18 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
                    "data-arket. Tøm felterne for at vende tilbage.", s.wrap)
     ws.set_row(r0 + 1, 30)
     ws.write_string(r0 + 2, 1, "År for udtrækket", s.label)
-    if data.eget_aar is not None:
-        ws.write_number(r0 + 2, 3, data.eget_aar, s.input("year"))
+    if data.choices.eget_aar is not None:
+        ws.write_number(r0 + 2, 3, data.choices.eget_aar, s.input("year"))
     else:
         ws.write_blank(r0 + 2, 3, None, s.input("year"))
     book.wb.define_name("EgetAar", f"=Regnskab!$D${r0 + 3}")
     h = r0 + 4
     for j, t in enumerate(["Konto", "Beløb", "Funktion", "Gruppering", "Dranst", "Trappe", "Regel"]):
         ws.write_string(h, 1 + j, t, s.header)
-    positions = {int(r): i + 1 for i, r in enumerate(data.rules["regel"])}
+    positions = {int(r): i + 1 for i, r in enumerate(data.shared.rules["regel"])}
     for k in range(EXPORT_ROWS):
         r = h + 1 + k
-        konto, beloeb = data.export[k] if k < len(data.export) else (None, None)
+        konto, beloeb = data.choices.export[k] if k < len(data.choices.export) else (None, None)
         _write_input(ws, r, 1, konto, s.input("text"))
         _write_input(ws, r, 2, beloeb, s.input("kr_plain"))
         cached = _export_cached(data, konto, positions)
@@ -1063,7 +1091,7 @@ def _export_cached(data: UdgiftsmodelInput, konto, positions: dict[int, int]) ->
     if trappe:
         line = pd.DataFrame([(0, 0, funktion, gruppering, dranst, 0.0)],
                             columns=["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb"])
-        regel = positions.get(int(expenses.match_rules(line, data.rules, trappe)["regel"].iloc[0]), 0)
+        regel = positions.get(int(expenses.match_rules(line, data.shared.rules, trappe)["regel"].iloc[0]), 0)
     return funktion, gruppering, dranst, trappe, regel
 
 
@@ -1081,13 +1109,13 @@ HELP = [
 
 def _front(book: Book, ws: Worksheet, sel: Selection, data: UdgiftsmodelInput, years: list[int]) -> None:
     choices, derived = municipality_choices(sel)
-    n = data.staircases[data.trappe].n_steps
-    choices += [Choice("ValgtOmraade", "Område", AREA_LABELS[data.trappe], "=L_omraader"),
-                Choice("Prisniveau", "Prisniveau", data.price, "=L_priser"),
+    n = data.shared.staircases[data.choices.trappe].n_steps
+    choices += [Choice("ValgtOmraade", "Område", AREA_LABELS[data.choices.trappe], "=L_omraader"),
+                Choice("Prisniveau", "Prisniveau", data.choices.price, "=L_priser"),
                 Choice("Basisaar", "Basisår (faste priser og merudgifter)", data.base_year, "=L_aar")]
     derived += [
-        Derived("AntalTrin", "Antal trin", f'=IF(TrappeKode="voksne",{data.staircases["voksne"].n_steps},'
-                                           f'{data.staircases["boern"].n_steps})', n),
+        Derived("AntalTrin", "Antal trin", f'=IF(TrappeKode="voksne",{data.shared.staircases["voksne"].n_steps},'
+                                           f'{data.shared.staircases["boern"].n_steps})', n),
     ]
     # the area's code (boern, voksne), which the formulas match on: a named formula, not a cell a reader sees
     book.wb.define_name("TrappeKode", f'=IF(ValgtOmraade="{AREA_LABELS["voksne"]}","voksne","boern")')
