@@ -72,3 +72,12 @@ def test_workbook_inputs_are_frozen():
     choices = n.NoegletalChoices(101)
     with pytest.raises(dataclasses.FrozenInstanceError):
         choices.kommune = 147
+
+
+def test_max_steps_is_the_widest_staircase():
+    """The step columns and the step inputs' validation follow MAX_STEPS: the staircase with the most steps."""
+    from indsatstrappe.excel.scaffold import INPUT_RULES, MAX_STEPS
+    from indsatstrappe.staircase import default_staircases
+
+    assert max(st.n_steps for st in default_staircases().values()) == MAX_STEPS
+    assert INPUT_RULES["step"]["maximum"] == MAX_STEPS

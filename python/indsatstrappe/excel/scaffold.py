@@ -21,6 +21,7 @@ from . import formulas as fx
 from .styles import Styles
 
 TITLE_ROWS = 3  # band (2 rows) + the demo mark or a spacer
+MAX_STEPS = 8  # the most steps a staircase has (the adults'): step columns and step inputs (tests check it)
 DST_ATTRIBUTION = ("Kilde: Danmarks Statistik (statistikbanken.dk), licens CC BY 4.0. Tal fra Danmarks Statistik "
                    "må bruges frit med kildeangivelse.")
 
@@ -38,8 +39,8 @@ INPUT_RULES = {
                     minimum=-1e15, maximum=1e15),
     "year": _rule("integer", "between", "Ugyldigt år", "Skriv året som et helt tal, fx 2024.", minimum=1990,
                   maximum=2100),
-    "step": _rule("integer", "between", "Ugyldigt trin", "Skriv et trin som et helt tal fra 1 til 8.", minimum=1,
-                  maximum=8),
+    "step": _rule("integer", "between", "Ugyldigt trin", f"Skriv et trin som et helt tal fra 1 til {MAX_STEPS}.",
+                  minimum=1, maximum=MAX_STEPS),
     "percent": _rule("decimal", "between", "Ugyldig andel", "Skriv en andel i procent fra 0 til 100.", minimum=0,
                      maximum=100),
     "years": _rule("integer", "between", "Ugyldigt antal år", "Skriv et helt antal år fra 1 til 50.", minimum=1,

@@ -11,6 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import scenario
 from . import formulas as fx
+from .blocks import Rows
 from .datasheet import DataTable
 from .scaffold import TITLE_ROWS, Book
 from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
@@ -18,6 +19,9 @@ from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
 SHEET = "Scenarie"
 HORIZON = 5  # projection years shown
 MOVEMENT_ROWS = 8
+CHART_ROWS = 15  # the expense chart's height in rows of 20 pixels
+UNIT_LABELS = ["Borgere i basisåret", "Enhedspris, kommunen (kr.)", "Enhedspris, gruppen (kr.)",
+               "Enhedspris i beregningen (kr.)", "Kilde"]
 FIELD_FORMATS = ["year", "year", "rate", "antal", "year", "year"]  # steps and years whole; a share with a decimal
 EXAMPLE = [[6, 5, 10, None, 3, 1]]  # 10 % of step 6 to step 5 over 3 years: the example
 WARNING = "Advarsel: bevægelserne flytter flere borgere fra et trin, end der står på det."
@@ -128,7 +132,17 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                    "Skriv bevægelserne i de gule felter. Enten en andel af borgerne på fra-trinnet eller et antal "
                    "borgere. Bevægelsen indfases jævnt over de angivne år og holder derefter.", s.note)
     ws.set_row(TITLE_ROWS + 2, 30)
-    r_base = TITLE_ROWS + 4
+    # the blocks top to bottom (the unit-cost table reads the group's block at the bottom)
+    rows = Rows(TITLE_ROWS + 4)
+    r_base = rows.take(2)  # base year, price rise
+    r_mov = rows.take(1 + MOVEMENT_ROWS, gap=2)  # header, movements
+    r_units = rows.take(1 + len(UNIT_LABELS), gap=2)  # header, the base year's counts and unit costs
+    r_proj = rows.take(1 + HORIZON)  # header, citizens per step and year with the change
+    r_exp = rows.take(1 + HORIZON, gap=0)  # header, expenses per year; the chart beside it
+    warn_row = rows.take(1)
+    r_notes = rows.take(1 + len(scenario.ASSUMPTIONS))
+    rows.clear_of(r_exp + CHART_ROWS + 2)
+    group_top = rows.take(1 + len(years))  # the group's unit costs year by year
     ws.write_string(r_base, 1, "Basisår (vælges på Forsiden)", s.bold)
     ws.write_formula(r_base, 2, "=Basisaar", s.number("year"), model.base)
     ws.write_string(r_base + 1, 1, "Årlig pris- og lønstigning (%)", s.bold)
@@ -144,12 +158,10 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         return "" if blocked else value
 
     # movements: six inputs per row, and the full size in citizens
-    r_mov = r_base + 3
     ws.write_string(r_mov, 1, "Bevægelse", s.header)
     for j, label in enumerate([*FIELDS, "Fuld størrelse (borgere)", "Bemærkning"]):
         ws.write_string(r_mov, 2 + j, label, s.header)
     ws.set_row(r_mov, 42)
-    r_units = r_mov + MOVEMENT_ROWS + 3
     book.wb.define_name("ScenFlyt", f"={fx.quote_sheet(SHEET)}!{fx.cell(r_mov + 1, 2, True)}:"
                                     f"{fx.cell(r_mov + MOVEMENT_ROWS, 7, True)}")  # read back by refresh
     for col, kind in ((2, "step"), (3, "step"), (4, "percent"), (5, "count"), (6, "years"), (7, "years")):
@@ -182,10 +194,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     for t in range(1, max_steps + 1):
         ws.write_formula(r_units, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
     at = "MATCH(Basisaar,L_aar,0)"
-    group_top = r_units + 8 + HORIZON * 2 + 14  # the group's unit costs year by year, at the bottom
-    labels = ["Borgere i basisåret", "Enhedspris, kommunen (kr.)", "Enhedspris, gruppen (kr.)",
-              "Enhedspris i beregningen (kr.)", "Kilde"]
-    for j, label in enumerate(labels):
+    for j, label in enumerate(UNIT_LABELS):
         ws.write_string(r_units + 1 + j, 1, label, s.bold if j == 3 else s.text)
     for j in (0, 4):  # "kræver egne data" and "ingen pris (ikke med)" take two lines in a step's column
         ws.set_row(r_units + 1 + j, 28)
@@ -209,7 +218,6 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                              value if t <= n else "")
 
     # moved citizens per movement and year, then citizens per step and year with the change
-    r_proj = r_units + 8
     ws.write_string(r_proj, 1, "Borgere med ændring", s.header)
     for t in range(1, max_steps + 1):
         ws.write_formula(r_proj, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
@@ -238,7 +246,6 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                              cached(twin.with_change(k, t)) if t <= n else "")
 
     # expenses per year
-    r_exp = r_proj + HORIZON + 2
     heads = ["År", "Udgift uden ændring (1.000 kr.)", "Udgift med ændring (1.000 kr.)", "Forskel (1.000 kr.)",
              "Forskel akkumuleret (1.000 kr.)"]
     for j, label in enumerate(heads):
@@ -263,7 +270,6 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         ws.write_formula(r, 5, "=" + guard(f"SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})"), s.number("tkr"),
                          cached(cumulative))
     with_block = f"{fx.cell(r_proj + 1, 2, True)}:{fx.cell(r_proj + HORIZON, 1 + max_steps, True)}"
-    warn_row = r_exp + HORIZON + 1
     negative = not blocked and any(v != "" and v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
                                    for v in [twin.with_change(k, t)])
     notes = f"{fx.cell(r_mov + 1, 9, True)}:{fx.cell(r_mov + MOVEMENT_ROWS, 9, True)}"
@@ -294,10 +300,9 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
                       "name_font": {"size": 9, "bold": False},
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 620, "height": 300})
+    chart.set_size({"width": 620, "height": CHART_ROWS * 20})
     ws.insert_chart(r_exp, 8, chart)
 
-    r_notes = warn_row + 2
     ws.write_string(r_notes, 1, "Forudsætninger", s.h2)
     for i, line in enumerate(scenario.ASSUMPTIONS):
         # left of the chart (column I on), wrapped to the width of columns B-G

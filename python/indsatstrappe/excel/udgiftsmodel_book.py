@@ -29,13 +29,12 @@ from . import formulas as fx
 from . import scenario_sheet
 from .datasheet import COUNTRY, NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
-from .scaffold import TITLE_ROWS, Book, BookInfo
+from .scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
 from .styles import NUMBER_FORMATS, STEP_COLOURS, UNPLACED_COLOUR, Styles
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
 AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
 PRICE_CHOICES = ["Løbende priser", "Faste priser"]
-MAX_STEPS = 8
 SPARE_RULES = 20  # empty rows on Fordelingsnøgle for the user's own rules
 EXPORT_ROWS = 300
 ACCOUNTS_SHEET = "Konti"
