@@ -16,6 +16,7 @@ from ..datafiles import packaged
 from ..staircase import Staircase
 from . import botilbud_sheet, overview_sheet, principles_sheet
 from . import formulas as fx
+from .blocks import Rows
 from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
@@ -193,15 +194,15 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.write_formula(r, 1, '="Kommune: "&ValgtKommune&" · år "&ValgtAar&" · sammenlignet med "&GruppeNavn', s.h1,
                      f"Kommune: {sel.navn} · år {chosen} · sammenlignet med {sel.group_name}")
     # Development tables first (they feed the chosen-year table): antal, kommune/gruppe/landet pr. 1.000.
-    dev_top = r + 35  # below the charts: the chosen year's bar chart and, under it, the rates per step
-    blocks = {}
+    rows = Rows(r + 35)  # below the charts: the chosen year's bar chart and, under it, the rates per step
+    blocks, tops = {}, []
     n_all = len(municipalities.codes())
-    for b, (title, kind) in enumerate((("Antal borgere pr. trin", "antal"), ("Pr. 1.000 indbyggere – kommunen", "own"),
-                                       ("Pr. 1.000 indbyggere – sammenligningsgruppen", "group"),
-                                       ("Pr. 1.000 indbyggere – hele landet", "country"),
-                                       (f"Kommuner med tal for trinnet (af {n_all}): gruppe og landet er taget "
-                                        "over dem", "members"))):
-        top = dev_top + b * (len(years) + 4)
+    for title, kind in (("Antal borgere pr. trin", "antal"), ("Pr. 1.000 indbyggere – kommunen", "own"),
+                        ("Pr. 1.000 indbyggere – sammenligningsgruppen", "group"),
+                        ("Pr. 1.000 indbyggere – hele landet", "country"),
+                        (f"Kommuner med tal for trinnet (af {n_all}): gruppe og landet er taget over dem", "members")):
+        top = rows.take(2 + len(years), gap=2)  # title, header, a row per year
+        tops.append(top)
         blocks[kind] = top + 2
         ws.write_string(top, 1, title, s.h2)
         ws.write_string(top + 1, 1, "År", s.header)
@@ -307,8 +308,8 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     dev.set_size({"width": 620, "height": 300})
     ws.insert_chart(head + len(steps) + 4, 1, dev)
     _rates_chart(book, ws, table, staircase, sel, chosen, head)
-    ws.print_area(0, 0, dev_top + 5 * (len(years) + 4), 19)
-    ws.set_h_pagebreaks([dev_top + 2 * (len(years) + 4)])
+    ws.print_area(0, 0, rows.next, 19)
+    ws.set_h_pagebreaks([tops[2]])  # the counts and the municipality's rates print with the charts
     book.freeze_title(ws)
     book.protect(ws)
 
