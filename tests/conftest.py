@@ -117,3 +117,15 @@ def ooxml_templates(tmp_path_factory):
     yield checks
     for check in checks.values():
         check.stop()
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    """udsend's prepared inputs for the demo data, as this process's worker state (distribute.build_one)."""
+    from indsatstrappe import distribute
+    from indsatstrappe.io.datafolder import DataFolder
+
+    prepared = distribute.prepare(DataFolder())
+    distribute._start_worker(prepared)
+    yield prepared
+    distribute._start_worker(None)

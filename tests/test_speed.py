@@ -16,19 +16,10 @@ import xlsxwriter
 
 from helpers.ooxml import parts_without_numbering
 from indsatstrappe import distribute
-from indsatstrappe.io.datafolder import DataFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST, OTHER = 825, 147  # Læsø holds the shared copy; Frederiksberg is compared
 OTHER_VERSION = "INDSATSTRAPPE_XLSXWRITER"  # set when this file runs under another XlsxWriter (below)
-
-
-@pytest.fixture(scope="module")
-def prepared():
-    prepared = distribute.prepare(DataFolder())
-    distribute._start_worker(prepared)
-    yield prepared
-    distribute._start_worker(None)
 
 
 @pytest.mark.parametrize("kind", distribute.KINDS)

@@ -11,17 +11,8 @@ import pytest
 
 from indsatstrappe import distribute
 from indsatstrappe.excel.speed import splice
-from indsatstrappe.io.datafolder import DataFolder
 
 FIRST, OTHER = 825, 147  # Læsø (the smallest) holds the shared copy; Frederiksberg receives it
-
-
-@pytest.fixture(scope="module")
-def prepared():
-    prepared = distribute.prepare(DataFolder())
-    distribute._start_worker(prepared)
-    yield prepared
-    distribute._start_worker(None)
 
 
 def _parts(path: Path) -> dict[str, bytes]:

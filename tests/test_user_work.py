@@ -373,3 +373,24 @@ def test_text_in_a_scenario_or_export_cell_is_named_with_its_cell(tmp_path):
     text = str(caught.value)
     assert f"celle {first.parent.cell(first.row, first.column + 2).coordinate}" in text and "'ti procent'" in text
     assert f"celle {amount.coordinate}" in text and "'1.000 kr' er ikke et beløb" in text
+
+
+def test_an_input_cell_keeps_the_entry_as_typed(tmp_path):
+    """One writer for every yellow cell: a number, a truth value and a text come back as they were typed
+    (text where a number belongs too: the check that reads it names the cell); nothing and NaN stay empty."""
+    import math
+    from datetime import date
+
+    import numpy as np
+
+    from indsatstrappe.excel.scaffold import Book, BookInfo
+
+    entries = [12.5, np.int64(3), True, "12,5 kr.", "", None, math.nan]
+    book = Book(tmp_path / "ark.xlsx", BookInfo("Prøve", "", "", False, "", date(2026, 12, 1)))
+    ws = book.sheet("Ark", "Prøve")
+    for r, value in enumerate(entries):
+        book.input_cell(ws, 10 + r, 2, value, book.styles.input("text"))
+    book.close()
+    got = [openpyxl.load_workbook(tmp_path / "ark.xlsx")["Ark"].cell(11 + r, 3).value for r in range(len(entries))]
+    assert got == [12.5, 3, True, "12,5 kr.", None, None, None]
+    assert isinstance(got[2], bool)

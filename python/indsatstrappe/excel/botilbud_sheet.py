@@ -287,13 +287,13 @@ def _inputs(book: Book, ws: Worksheet, r: int, rows: list[list], capacity: int) 
     for k in range(capacity):
         rr = head + 1 + k
         cells = rows[k] if k < len(rows) else [None] * ROW_CELLS
-        _input_cell(ws, rr, 1, cells[0], text_in)
-        _input_cell(ws, rr, 2, cells[1], year_in)
+        book.input_cell(ws, rr, 1, cells[0], text_in)
+        book.input_cell(ws, rr, 2, cells[1], year_in)
         for i in range(len(goals)):
             t, n = cells[2 + 2 * i], cells[3 + 2 * i]
             tc, nc = 3 + 3 * i, 4 + 3 * i
-            _input_cell(ws, rr, tc, t, count_in)
-            _input_cell(ws, rr, nc, n, count_in)
+            book.input_cell(ws, rr, tc, t, count_in)
+            book.input_cell(ws, rr, nc, n, count_in)
             cached = t / n if _is_number(t) and _is_number(n) and n else ""
             ws.write_formula(rr, 5 + 3 * i, f'=IF(OR({fx.cell(rr, tc)}="",{fx.cell(rr, nc)}=""),"",'
                              f'IFERROR({fx.cell(rr, tc)}/{fx.cell(rr, nc)},""))', pct, cached)
@@ -302,12 +302,3 @@ def _inputs(book: Book, ws: Worksheet, r: int, rows: list[list], capacity: int) 
     book.validate_input(ws, first, 2, last, 2, "year")
     for i in range(len(goals)):
         book.validate_input(ws, first, 3 + 3 * i, last, 4 + 3 * i, "whole_count")
-
-
-def _input_cell(ws: Worksheet, row: int, col: int, value, fmt) -> None:
-    if _is_number(value):
-        ws.write_number(row, col, float(value), fmt)
-    elif value not in (None, ""):
-        ws.write_string(row, col, str(value), fmt)  # kept as typed, even when it is not a number
-    else:
-        ws.write_blank(row, col, None, fmt)

@@ -531,12 +531,7 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
             ws.write_number(rr, 4, y, s.number("year"))
             t, n = data.own_entry(fid, y) or (None, None)
             for col, value in ((5, t), (6, n)):
-                if isinstance(value, int | float) and not pd.isna(value):
-                    ws.write_number(rr, col, float(value), s.input("antal"))
-                elif value not in (None, ""):
-                    ws.write_string(rr, col, str(value), s.input("antal"))  # kept as typed, even if not a number
-                else:
-                    ws.write_blank(rr, col, None, s.input("antal"))
+                book.input_cell(ws, rr, col, value, s.input("antal"))
             ok = (isinstance(n, int | float) and not pd.isna(n) and n != 0
                   and (t is None or (isinstance(t, int | float) and not pd.isna(t))))
             cached = float(fig["faktor"]) * float(t or 0) / float(n) if ok else ""

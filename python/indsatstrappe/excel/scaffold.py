@@ -8,6 +8,7 @@ uses; tests/test_speed.py proves both write the same workbooks."""
 from __future__ import annotations
 
 import io
+import numbers
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -182,6 +183,19 @@ class Book:
     def validate_input(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int, kind: str) -> None:
         """Excel refuses what a yellow cell cannot hold, with a Danish message (INPUT_RULES)."""
         ws.data_validation(first_row, first_col, last_row, last_col, INPUT_RULES[kind])
+
+    @staticmethod
+    def input_cell(ws: Worksheet, row: int, col: int, value, fmt) -> None:
+        """A yellow input cell holding the user's entry as typed: a number, a truth value or a text (also where
+        a number belongs: the check that reads it back names the cell), or nothing."""
+        if isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, numbers.Real) and value == value:  # NaN is nothing
+            ws.write_number(row, col, float(value), fmt)
+        elif value is None or value == "" or isinstance(value, numbers.Real):
+            ws.write_blank(row, col, None, fmt)
+        else:
+            ws.write_string(row, col, str(value), fmt)
 
     @staticmethod
     def fit_row(ws: Worksheet, row: int, cells: list[tuple[str, float]], font_pt: float = 11,

@@ -177,7 +177,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         ws.write_string(r, 1, f"Bevægelse {i + 1}", s.text)
         values = (list(twin.inputs.rows[i]) + [None] * 6)[:6] if i < len(twin.inputs.rows) else [None] * 6
         for j, value in enumerate(values):
-            _input(ws, r, 2 + j, value, s.input(FIELD_FORMATS[j]))
+            book.input_cell(ws, r, 2 + j, value, s.input(FIELD_FORMATS[j]))
         c, e, f = (fx.cell(r, col, True) for col in (2, 4, 5))
         base_count = f"INDEX({counts},{c})"
         d = fx.cell(r, 3, True)
@@ -326,15 +326,6 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     book.freeze_title(ws)
     book.protect(ws)
     return ws
-
-
-def _input(ws: Worksheet, row: int, col: int, value, fmt) -> None:
-    if isinstance(value, int | float):
-        ws.write_number(row, col, value, fmt)
-    elif value not in (None, ""):
-        ws.write_string(row, col, str(value), fmt)
-    else:
-        ws.write_blank(row, col, None, fmt)
 
 
 def _blank(value: float | None) -> float | str:

@@ -1034,10 +1034,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
                    "data-arket. Tøm felterne for at vende tilbage.", s.wrap)
     ws.set_row(r0 + 1, 30)
     ws.write_string(r0 + 2, 1, "År for udtrækket", s.label)
-    if data.choices.eget_aar is not None:
-        ws.write_number(r0 + 2, 3, data.choices.eget_aar, s.input("year"))
-    else:
-        ws.write_blank(r0 + 2, 3, None, s.input("year"))
+    book.input_cell(ws, r0 + 2, 3, data.choices.eget_aar, s.input("year"))
     book.wb.define_name("EgetAar", f"=Regnskab!$D${r0 + 3}")
     h = r0 + 4
     for j, t in enumerate(["Konto", "Beløb", "Funktion", "Gruppering", "Dranst", "Trappe", "Regel"]):
@@ -1046,8 +1043,8 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     for k in range(EXPORT_ROWS):
         r = h + 1 + k
         konto, beloeb = data.choices.export[k] if k < len(data.choices.export) else (None, None)
-        _write_input(ws, r, 1, konto, s.input("text"))
-        _write_input(ws, r, 2, beloeb, s.input("kr_plain"))
+        book.input_cell(ws, r, 1, konto, s.input("text"))
+        book.input_cell(ws, r, 2, beloeb, s.input("kr_plain"))
         cached = _export_cached(data, konto, positions)
         digits = f'SUBSTITUTE({fx.cell(r, 1)}&"",".","")'
         funktion = f'MID({digits},1,1)&"."&MID({digits},2,2)&"."&MID({digits},4,2)'
@@ -1066,15 +1063,6 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     book.validate_input(ws, h + 1, 1, h + EXPORT_ROWS, 1, "account")
     book.validate_input(ws, r0 + 2, 3, r0 + 2, 3, "year")
     book.protect(ws)
-
-
-def _write_input(ws: Worksheet, row: int, col: int, value, fmt) -> None:
-    if value is None or value == "":
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, int | float):
-        ws.write_number(row, col, float(value), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
 
 
 def _export_cached(data: UdgiftsmodelInput, konto, positions: dict[int, int]) -> tuple:
