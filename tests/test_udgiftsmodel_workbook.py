@@ -219,6 +219,13 @@ def test_pasted_export_replaces_that_year(recalculated):
     assert grid.loc[2024, 2] == pytest.approx(250_000.5)
     assert grid.loc[2024, "i_alt"] == pytest.approx(1_250_000.5)
     assert grid.loc[2023, "i_alt"] > 10_000_000  # other years still from the data sheet
+    # the pasted rows name their area in words; the code the formulas match on is in a hidden column
+    ws = openpyxl.load_workbook(fresh, data_only=True)["Regnskab"]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Konto")
+    assert ws.cell(head, 7).value == "Trappe"
+    assert [ws.cell(head + k, 7).value for k in (1, 2, 3)] == ["Børn og unge", "Børn og unge", None]
+    code_col = next(c for c in range(8, ws.max_column + 1) if ws.cell(head + 1, c).value == "boern")
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(code_col)].hidden
 
 
 def _table(ws, head_label: str, col: int = 2) -> tuple[int, dict]:

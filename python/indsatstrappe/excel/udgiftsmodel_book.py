@@ -37,6 +37,7 @@ AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
 PRICE_CHOICES = ["Løbende priser", "Faste priser"]
 SPARE_RULES = 20  # empty rows on Fordelingsnøgle for the user's own rules
 EXPORT_ROWS = 300
+EXPORT_CODE_COL = 30  # Regnskab: the export rows' area codes, hidden, right of every printed column
 ACCOUNTS_SHEET = "Konti"
 RULES_SHEET = "Fordelingsnøgle"
 CALC_SHEET = "Beregning"
@@ -1052,12 +1053,19 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
         ws.write_formula(r, 4, f'=IF({fx.cell(r, 1)}="","",MID({digits},7,3))', s.text, cached[1])
         ws.write_formula(r, 5, f'=IF({fx.cell(r, 1)}="","",IF(MID({digits},6,1)="","1",MID({digits},6,1)))', s.text,
                          cached[2])
-        ws.write_formula(r, 6, f'=IF({fx.cell(r, 1)}="","",IF(LEFT({fx.cell(r, 3)},4)="5.28","boern",'
-                                f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, cached[3])
+        # the area's code, which the formulas match on, in a hidden column; the sheet shows its word
+        code = fx.cell(r, EXPORT_CODE_COL)
+        ws.write_formula(r, EXPORT_CODE_COL, f'=IF({fx.cell(r, 1)}="","",IF(LEFT({fx.cell(r, 3)},4)="5.28","boern",'
+                                             f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, cached[3])
+        words = expenses.RULE_WORDS["trappe"]
+        ws.write_formula(r, 6, f'=IF({code}="boern",{fx.text(words["boern"])},IF({code}="voksne",'
+                               f'{fx.text(words["voksne"])},""))', s.text, words.get(cached[3], ""))
         # an empty row shows nothing, not rule 0 (SUMIFS on X_regel only ever asks for rows with an account)
-        rule = _match_formula(fx.cell(r, 6), fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
+        rule = _match_formula(code, fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
         ws.write_formula(r, 7, f'=IF({fx.cell(r, 1)}="","",{rule})', s.text, cached[4])
-    for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", 6), ("X_regel", 7)):
+    ws.set_column(EXPORT_CODE_COL, EXPORT_CODE_COL, None, None, {"hidden": True})
+    for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", EXPORT_CODE_COL),
+                      ("X_regel", 7)):
         book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
     book.validate_input(ws, h + 1, 2, h + EXPORT_ROWS, 2, "amount")
     book.validate_input(ws, h + 1, 1, h + EXPORT_ROWS, 1, "account")
