@@ -24,8 +24,10 @@ KOMMUNE = 147
 
 
 @pytest.fixture(scope="session")
-def folder():
-    return DataFolder()
+def folder(subset_path):
+    """Ten municipalities of the demo data: every check here holds for any data, and LibreOffice and openpyxl
+    read a workbook of ten in seconds (the full data's formula truth is checked in test_distribute)."""
+    return DataFolder(subset_path)
 
 
 @pytest.fixture(scope="session")
