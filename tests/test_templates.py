@@ -87,6 +87,38 @@ def test_templates_open_in_excel_without_repair(ooxml_templates):
         assert check.errors() == 0, f"{name}: {check.report()[-3000:]}"
 
 
+def test_the_linear_audit_reports_what_openxml_audit_reports(tmp_path):
+    """The audit the tests run (helpers/audit_linear.py) against openxml-audit's own console script, on a
+    clean sheet and on one with errors in the 35th row and the 30th row's second cell: the same report and
+    exit code, word for word (the paths' [N] are what the linear lookup computes)."""
+    import subprocess
+
+    import xlsxwriter
+
+    from helpers.ooxml import FORMAT, command, stock_command
+
+    clean = tmp_path / "clean.xlsx"
+    wb = xlsxwriter.Workbook(clean)
+    ws = wb.add_worksheet("A")
+    for r in range(40):
+        ws.write_number(r, 0, r)
+        ws.write_number(r, 1, 2 * r)
+    wb.close()
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(clean) as z, zipfile.ZipFile(broken, "w") as out:
+        for item in z.infolist():
+            data = z.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<row r="35"', b'<row r="35" ht="x"').replace(b'<c r="B30"', b'<c r="B30" t="zz"')
+            out.writestr(item, data)
+    for path, errors in ((clean, 0), (broken, 2)):
+        stock, ours = (subprocess.run([*cmd, "-f", FORMAT, str(path)], capture_output=True, text=True)
+                       for cmd in (stock_command(), command()))
+        assert (ours.returncode, ours.stdout) == (stock.returncode, stock.stdout)
+        assert f"Errors: {errors}" in ours.stdout
+    assert "row[35]" in ours.stdout and "row[30]/c[2]" in ours.stdout
+
+
 def test_long_tables_keep_their_header_in_view_and_on_every_printed_page():
     for path, sheets in (("Noegletal.xlsm", ("Egne tal", "Definitioner")),
                          ("Udgiftsmodel.xlsx", ("Regnskab", "Fordelingsnøgle"))):
