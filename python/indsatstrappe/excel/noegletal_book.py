@@ -379,20 +379,27 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
     ws.set_column(6, 6, THEME_WIDTHS[2])
     ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, theme["beskrivelse"], s.wrap)
     ws.set_row(TITLE_ROWS + 1, 28)
-    r = TITLE_ROWS + 3
+    rows = Rows(TITLE_ROWS + 3)
     breaks = []
     for n, fig in enumerate(figures):
+        top = rows.take(max(FIGURE_HEAD_ROWS + len(data.years) + 2, FIGURE_CHART_ROWS), gap=0)  # + note, blank
         if n and n % 2 == 0:  # two figures to a printed page, never one cut in half
-            breaks.append(r)
-        r = _figure_block(book, ws, table, fig, sel, data, r)
+            breaks.append(top)
+        _figure_block(book, ws, table, fig, sel, data, top)
     ws.set_h_pagebreaks(breaks)
-    ws.print_area(0, 0, r, 16)
+    ws.print_area(0, 0, rows.next, 16)
     book.freeze_title(ws)
     book.protect(ws)
 
 
+FIGURE_HEAD_ROWS = 3  # a figure's name, its definition and the table's header; its years follow
+FIGURE_CHART_ROWS = 14  # the chart beside the table: a block is never shorter
+
+
 def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: Selection,
-                  data: NoegletalInput, r: int) -> int:
+                  data: NoegletalInput, r: int) -> None:
+    """A key figure from row `r`: name, definition, a row per year (with a note below on a series break)
+    and its chart to the right."""
     years = data.years
     s = book.styles
     fid = fig["id"]
@@ -403,7 +410,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
                   + (" Værktøjets egen definition." if fig["egen_definition"] == "ja" else ""))
     ws.merge_range(r + 1, 1, r + 1, 5, definition, s.note)
     book.fit_row(ws, r + 1, [(definition, THEME_WIDTHS[0] + 4 * THEME_WIDTHS[1])], font_pt=10)
-    head = r + 2
+    head = r + FIGURE_HEAD_ROWS - 1
     ws.set_row(head, 28)
     ws.write_string(head, 1, "År", s.header)
     ws.write_formula(head, 2, "=ValgtKommune", s.header, sel.navn)
@@ -462,7 +469,6 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 560, "height": 250})
     ws.insert_chart(r, 7, chart)
-    return max(last + 3, r + 14)
 
 
 def own_cell(table: DataTable, fig: dict | pd.Series, year: int, sel: Selection, data: NoegletalInput):

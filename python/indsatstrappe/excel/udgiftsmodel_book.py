@@ -27,6 +27,7 @@ from ..io.accounts import parse_account
 from ..staircase import Staircase
 from . import formulas as fx
 from . import scenario_sheet
+from .blocks import Rows
 from .datasheet import COUNTRY, NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
@@ -383,16 +384,17 @@ class _Layout:
     def __init__(self, years: list[int], n_rules: int):
         self.years = years
         self.n_rules = n_rules
-        self.head = TITLE_ROWS + 2  # years header row
+        rows = Rows(TITLE_ROWS + 2)
+        self.head = rows.take(3)  # the years header, the price factor and the total per year
         self.factor_row = self.head + 1
         self.total_row = self.head + 2
-        self.cit_head = self.head + 4  # citizens: years down, steps across
+        self.cit_head = rows.take(1 + len(years), gap=2)  # citizens: years down, steps across
         self.cit_top = self.cit_head + 1
-        self.rules_head = self.cit_top + len(years) + 2
+        self.rules_head = rows.take(1 + n_rules, gap=2)
         self.rules_top = self.rules_head + 1  # one row per rule, aligned with Fordelingsnøgle
-        self.step_head = self.rules_top + n_rules + 2  # U[y, t]: years down, steps across
+        self.step_head = rows.take(1 + len(years))  # U[y, t]: years down, steps across
         self.step_top = self.step_head + 1
-        self.sums_head = self.step_top + len(years) + 1  # per year: money kept off the steps, and not placed
+        self.sums_head = rows.take(3)  # per year: money kept off the steps, and not placed
         self.hidden_row = self.sums_head + 1
         self.unplaced_row = self.sums_head + 2
 
