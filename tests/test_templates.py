@@ -187,3 +187,19 @@ def test_the_presentation_check_sees_what_it_looks_for(tmp_path):
     for words in ("intet udskriftsområde", "intet er låst", "skæres af naboen", "intern kode 'boern'",
                   "ombrudt tekst", "uden navn"):
         assert words in found, words
+
+
+def test_every_defined_name_points_at_a_sheet_of_the_workbook():
+    """Blocks name their cells (Book.name_range): each name is a reference into an existing sheet, or one of
+    the named formulas on purpose (TrappeKode)."""
+    for name in ("Noegletal.xlsm", "Udgiftsmodel.xlsx"):
+        wb = openpyxl.load_workbook(ROOT / "templates" / name, read_only=True)
+        formulas = []
+        for defined in wb.defined_names.values():
+            targets = list(defined.destinations) if defined.type == "RANGE" else []
+            if not targets:
+                formulas.append(defined.name)
+            for sheet, ref in targets:
+                assert sheet in wb.sheetnames and re.fullmatch(r"\$[A-Z]+\$\d+(:\$[A-Z]+\$\d+)?", ref), \
+                    (name, defined.name, sheet, ref)
+        assert formulas == (["TrappeKode"] if name.startswith("Udgift") else []), name

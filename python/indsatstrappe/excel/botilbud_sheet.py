@@ -173,12 +173,12 @@ def _summary_years(rows: list[list]) -> list[int]:
 
 def _define_input_names(book: Book, first: int, last: int) -> dict[str, str]:
     names = {"navn": "Bo_navn", "aar": "Bo_aar"}
-    book.wb.define_name("Bo_navn", "=" + fx.column_range(SHEET, 1, first, last))
-    book.wb.define_name("Bo_aar", "=" + fx.column_range(SHEET, 2, first, last))
+    book.name_range("Bo_navn", SHEET, first, 1, last)
+    book.name_range("Bo_aar", SHEET, first, 2, last)
     for i, goal in enumerate(botilbud.goals().index):
         for part, offset in (("t", 0), ("n", 1)):
             name = f"Bo_{part}{goal[1:]}"
-            book.wb.define_name(name, "=" + fx.column_range(SHEET, 3 + 3 * i + offset, first, last))
+            book.name_range(name, SHEET, first, 3 + 3 * i + offset, last)
             names[f"{part}{goal}"] = name
     return names
 

@@ -256,11 +256,10 @@ class DataTable:
         ws = book.hidden_sheet(DATA_SHEET, shared=True)
         book.fill(ws, lambda ws: self._write_cells(ws, book.styles))
         for col, key in enumerate(("id", "kode", "gruppe", "region")):
-            book.wb.define_name(self.name(key), "=" + fx.column_range(DATA_SHEET, col, 1, self.last_row))
+            book.name_range(self.name(key), DATA_SHEET, 1, col, self.last_row)
         for block in ("T", "N", "V"):
             for y in self.years:
-                book.wb.define_name(self.name(block, y),
-                                    "=" + fx.column_range(DATA_SHEET, self.col(block, y), 1, self.last_row))
+                book.name_range(self.name(block, y), DATA_SHEET, 1, self.col(block, y), self.last_row)
         return ws  # not protected: xlwings Lite's "Opdater data" writes new numbers into it in place
 
     def headers(self) -> list[str]:
@@ -331,7 +330,7 @@ def write_lists(book: Book, years: list[int], extra: dict[str, list] | None = No
     ws = book.hidden_sheet(LIST_SHEET, shared=True)
     columns = {**_municipality_lists(), "L_aar": years, **(extra or {})}
     for col, (name, values) in enumerate(columns.items()):
-        book.wb.define_name(name, "=" + fx.column_range(LIST_SHEET, col, 1, len(values)))
+        book.name_range(name, LIST_SHEET, 1, col, len(values))
     book.protect(ws)
     book.fill(ws, lambda ws: _write_list_cells(ws, book.styles, columns))
     return columns

@@ -17,12 +17,6 @@ def xl_col(col: int) -> str:
     return xl_col_to_name(col)
 
 
-def column_range(sheet: str, col: int, first_row: int, last_row: int) -> str:
-    """An absolute, bounded column range such as 'Data'!$E$2:$E$4500 (rows are 0-based)."""
-    name = xl_col_to_name(col)
-    return f"{quote_sheet(sheet)}!${name}${first_row + 1}:${name}${last_row + 1}"
-
-
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 

@@ -99,14 +99,14 @@ def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], 
             ws.write_string(r, 2, c.value, s.input())
         ws.data_validation(r, 2, r, 2, {"validate": "list", "source": c.source, "error_title": "Ugyldigt valg",
                                         "error_message": "Vælg en værdi fra listen."})
-        book.wb.define_name(c.name, f"=Forside!$C${r + 1}")
+        book.name_range(c.name, "Forside", r, 2)
         r += 1
     r += 1
     for d in derived:
         ws.write_string(r, 1, d.label, s.label)
         fmt = s.number("year") if isinstance(d.value, int) else s.text
         ws.write_formula(r, 2, d.formula, fmt, d.value)
-        book.wb.define_name(d.name, f"=Forside!$C${r + 1}")
+        book.name_range(d.name, "Forside", r, 2)
         r += 1
     for i, line in enumerate(help_lines):
         ws.write_string(r0 + i, 4, line, s.h2 if i == 0 else s.wrap)

@@ -517,10 +517,10 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     ws.write_string(r + 2, 1, "Egne tal for", s.label)
     ws.write_string(r + 2, 2, own_navn, s.input())
     ws.data_validation(r + 2, 2, r + 2, 2, {"validate": "list", "source": "=L_navn"})
-    book.wb.define_name("EgneKommune", f"='{EGNE_SHEET}'!$C${r + 3}")
+    book.name_range("EgneKommune", EGNE_SHEET, r + 2, 2)
     ws.write_string(r + 3, 1, "Kode", s.label)
     ws.write_formula(r + 3, 2, "=INDEX(L_kode,MATCH(EgneKommune,L_navn,0))", s.number("year"), data.own_kommune)
-    book.wb.define_name("EgneKode", f"='{EGNE_SHEET}'!$C${r + 4}")
+    book.name_range("EgneKode", EGNE_SHEET, r + 3, 2)
     head = r + 5
     for j, h in enumerate(["id", "Nøgletal", "Enhed", "År", "Tæller", "Nævner", "Værdi"]):
         ws.write_string(head, 1 + j, h, s.header)
@@ -545,7 +545,7 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
                              s.number("rate"), cached)
             rr += 1
     for name, col in (("E_id", 1), ("E_aar", 4), ("E_t", 5), ("E_n", 6)):
-        book.wb.define_name(name, "=" + fx.column_range(EGNE_SHEET, col, head + 1, rr - 1))
+        book.name_range(name, EGNE_SHEET, head + 1, col, rr - 1)
     book.validate_input(ws, head + 1, 5, rr - 1, 6, "count")
     ws.print_area(0, 0, rr - 1, 7)
     book.protect(ws)

@@ -179,6 +179,16 @@ class Book:
         ws.set_column(dst_col, dst_col, None, None, {"hidden": True})
         return [ws.name, first_row, dst_col, first_row + len(values) - 1, dst_col]
 
+    def name_range(self, name: str, sheet: str, first_row: int, first_col: int, last_row: int | None = None,
+                   last_col: int | None = None) -> str:
+        """Define `name` for a block's cells (0-based; one cell when no last row and column are given), so
+        formulas, the reader and the refresh find the block by its name wherever it sits. Returns the name."""
+        ref = fx.cell(first_row, first_col, True)
+        if last_row is not None:
+            ref += ":" + fx.cell(last_row, first_col if last_col is None else last_col, True)
+        self.wb.define_name(name, f"={fx.quote_sheet(sheet)}!{ref}")
+        return name
+
     @staticmethod
     def validate_input(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int, kind: str) -> None:
         """Excel refuses what a yellow cell cannot hold, with a Danish message (INPUT_RULES)."""

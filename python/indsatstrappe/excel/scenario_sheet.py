@@ -147,7 +147,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     ws.write_formula(r_base, 2, "=Basisaar", s.number("year"), model.base)
     ws.write_string(r_base + 1, 1, "Årlig pris- og lønstigning (%)", s.bold)
     ws.write_number(r_base + 1, 2, twin.inputs.prisstigning, s.input("rate"))
-    book.wb.define_name("ScenPris", "=" + _abs(SHEET, r_base + 1, 2))
+    book.name_range("ScenPris", SHEET, r_base + 1, 2)
     ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.note_line)
     blocked = twin.blocked
 
@@ -162,8 +162,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     for j, label in enumerate([*FIELDS, "Fuld størrelse (borgere)", "Bemærkning"]):
         ws.write_string(r_mov, 2 + j, label, s.header)
     ws.set_row(r_mov, 42)
-    book.wb.define_name("ScenFlyt", f"={fx.quote_sheet(SHEET)}!{fx.cell(r_mov + 1, 2, True)}:"
-                                    f"{fx.cell(r_mov + MOVEMENT_ROWS, 7, True)}")  # read back by refresh
+    book.name_range("ScenFlyt", SHEET, r_mov + 1, 2, r_mov + MOVEMENT_ROWS, 7)  # read back by refresh
     for col, kind in ((2, "step"), (3, "step"), (4, "percent"), (5, "count"), (6, "years"), (7, "years")):
         book.validate_input(ws, r_mov + 1, col, r_mov + MOVEMENT_ROWS, col, kind)
     book.validate_input(ws, r_base + 1, 2, r_base + 1, 2, "rise")
@@ -283,7 +282,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
     steps = "{" + ",".join(str(t) for t in range(1, max_steps + 1)) + "}"
     ws.write_formula(r_base, 7, f'=SUMPRODUCT(--({count_cells}=""),--({steps}<=AntalTrin))', s.number("antal"),
                      sum(twin.model.cit_cell(model.base, t) == "" for t in range(1, n + 1)))
-    book.wb.define_name("ScenSkjult", "=" + _abs(SHEET, r_base, 7))
+    book.name_range("ScenSkjult", SHEET, r_base, 7)
 
     chart = book.add_chart({"type": "line"})
     for col, name, line in ((2, "Uden ændring", {"color": GREY, "width": 2.0, "dash_type": "dash"}),
@@ -330,10 +329,6 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
 
 def _blank(value: float | None) -> float | str:
     return "" if value is None else value
-
-
-def _abs(sheet: str, row: int, col: int) -> str:
-    return f"{fx.quote_sheet(sheet)}!{fx.cell(row, col, True)}"
 
 
 def _col_range(lay, top: int, col: int) -> str:

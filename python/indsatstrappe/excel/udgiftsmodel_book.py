@@ -905,7 +905,7 @@ def _rules_sheet(book: Book, data: UdgiftsmodelInput) -> None:
     first, last = head + 1, head + len(rules) + SPARE_RULES
     for name, col in (("R_trappe", 1), ("R_funktion", 2), ("R_gruppering", 3), ("R_dranst", 4), ("R_key", 8),
                       ("R_fordeling", 5), ("R_trin", 6), ("R_bem", 7)):
-        book.wb.define_name(name, "=" + fx.column_range(RULES_SHEET, col, first, last))
+        book.name_range(name, RULES_SHEET, first, col, last)
     book.freeze_header(ws, head)
     ws.print_area(0, 0, last, 7)  # the computed key (column I) is not printed
     book.protect(ws)
@@ -960,7 +960,7 @@ def _account_lines(book: Book, data: UdgiftsmodelInput) -> None:
     book.fill(ws, lambda ws: _write_account_cells(ws, book.styles, data))
     for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_dranst", 4),
                       ("A_beloeb", 5), ("A_trappe", 6), ("A_regel", 7)):
-        book.wb.define_name(name, "=" + fx.column_range(ACCOUNTS_SHEET, col, 1, max(last, 1)))
+        book.name_range(name, ACCOUNTS_SHEET, 1, col, max(last, 1))
     book.protect(ws)
 
 
@@ -1038,7 +1038,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     ws.set_row(r0 + 1, 30)
     ws.write_string(r0 + 2, 1, "År for udtrækket", s.label)
     book.input_cell(ws, r0 + 2, 3, data.choices.eget_aar, s.input("year"))
-    book.wb.define_name("EgetAar", f"=Regnskab!$D${r0 + 3}")
+    book.name_range("EgetAar", "Regnskab", r0 + 2, 3)
     h = r0 + 4
     for j, t in enumerate(["Konto", "Beløb", "Funktion", "Gruppering", "Dranst", "Trappe", "Regel"]):
         ws.write_string(h, 1 + j, t, s.header)
@@ -1068,7 +1068,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
     ws.set_column(EXPORT_CODE_COL, EXPORT_CODE_COL, None, None, {"hidden": True})
     for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", EXPORT_CODE_COL),
                       ("X_regel", 7)):
-        book.wb.define_name(name, "=" + fx.column_range("Regnskab", col, h + 1, h + EXPORT_ROWS))
+        book.name_range(name, "Regnskab", h + 1, col, h + EXPORT_ROWS)
     book.validate_input(ws, h + 1, 2, h + EXPORT_ROWS, 2, "amount")
     book.validate_input(ws, h + 1, 1, h + EXPORT_ROWS, 1, "account")
     book.validate_input(ws, r0 + 2, 3, r0 + 2, 3, "year")
