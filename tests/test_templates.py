@@ -119,6 +119,15 @@ def test_the_linear_audit_reports_what_openxml_audit_reports(tmp_path):
     assert "row[35]" in ours.stdout and "row[30]/c[2]" in ours.stdout
 
 
+@pytest.mark.parametrize("name", ["Noegletal.xlsm", "Udgiftsmodel.xlsx"])
+def test_formula_truth_in_the_committed_templates(name):
+    """Every formula of the analyst's templates (all municipalities) gives its cached value from the cells it
+    reads, checked in-process (helpers/formula_check.py)."""
+    from helpers.formula_check import mismatches
+
+    assert mismatches(ROOT / "templates" / name) == []
+
+
 def test_long_tables_keep_their_header_in_view_and_on_every_printed_page():
     for path, sheets in (("Noegletal.xlsm", ("Egne tal", "Definitioner")),
                          ("Udgiftsmodel.xlsx", ("Regnskab", "Fordelingsnøgle"))):

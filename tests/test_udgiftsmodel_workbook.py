@@ -8,6 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from helpers import formula_check
 from helpers.libreoffice import mismatches, recalculate
 from indsatstrappe import expenses, queries, workbooks
 from indsatstrappe import scenario as scenario_model
@@ -195,7 +196,9 @@ def test_cached_values_equal_the_core(book, folder):
     assert_grid_matches(expense_grid(book), core_grid(queries.expense_table(folder, "boern", KOMMUNE)), 6)
 
 
-def test_formula_truth_as_built(recalculated):
+def test_formula_truth_as_built(book, recalculated):
+    """In-process (every formula from the cached values it reads) and in LibreOffice (recalculated whole)."""
+    assert formula_check.mismatches(book) == []
     original, fresh = recalculated["built"]
     assert mismatches(original, fresh) == []
 

@@ -55,7 +55,7 @@ def recalculate(soffice: str, files: list[Path], outdir: Path, profile: Path) ->
     return [outdir / (f.stem + ".xlsx") for f in files]
 
 
-def _cells(path: Path, data_only: bool):
+def cells(path: Path, data_only: bool):
     """(sheet, coordinate, value) of every non-empty cell; openpyxl's streaming reader, twice as fast as the
     full one on a workbook of 300,000 cells."""
     book = openpyxl.load_workbook(path, data_only=data_only, read_only=True)
@@ -70,12 +70,12 @@ def _cells(path: Path, data_only: bool):
 
 
 def formula_cells(path: Path) -> dict[tuple[str, str], str]:
-    return {(sheet, ref): value for sheet, ref, value in _cells(path, data_only=False)
+    return {(sheet, ref): value for sheet, ref, value in cells(path, data_only=False)
             if isinstance(value, str) and value.startswith("=")}
 
 
 def values(path: Path) -> dict[tuple[str, str], object]:
-    return {(sheet, ref): value for sheet, ref, value in _cells(path, data_only=True)}
+    return {(sheet, ref): value for sheet, ref, value in cells(path, data_only=True)}
 
 
 def same(a: object, b: object) -> bool:
