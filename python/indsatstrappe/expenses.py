@@ -197,10 +197,10 @@ def allocate(regnskab: pd.DataFrame, rules: pd.DataFrame, staircase: Staircase,
         drop=True)
 
 
-def to_fixed_prices(regnskab: pd.DataFrame, prisindeks: pd.DataFrame, basisaar: int) -> pd.DataFrame:
-    """Amounts in the prices of `basisaar`: beloeb x indeks(basisaar) / indeks(aar)."""
+def to_fixed_prices(regnskab: pd.DataFrame, prisindeks: pd.DataFrame, base: int) -> pd.DataFrame:
+    """Amounts in the prices of the base year: beloeb x indeks(base) / indeks(aar)."""
     index = prisindeks.set_index("aar")["indeks"]
-    factor = regnskab["aar"].map(index[basisaar] / index)
+    factor = regnskab["aar"].map(index[base] / index)
     return regnskab.assign(beloeb=regnskab["beloeb"] * factor)
 
 
@@ -240,9 +240,9 @@ def citizens(modtagere: pd.DataFrame | None, staircase: Staircase) -> pd.DataFra
     return None if modtagere is None else distribution.reported_step_counts(modtagere, staircase)
 
 
-def extra_expense(table: pd.DataFrame, basisaar: int) -> pd.DataFrame:
+def extra_expense(table: pd.DataFrame, base: int) -> pd.DataFrame:
     """Merudgiftsanalyse: per municipality and step, each year's net expense minus the base year's."""
-    base = table[table["aar"] == basisaar][["kommune_kode", "trin", "beloeb"]].rename(columns={"beloeb": "basis"})
-    out = table.merge(base, on=["kommune_kode", "trin"], how="left")
+    at_base = table[table["aar"] == base][["kommune_kode", "trin", "beloeb"]].rename(columns={"beloeb": "basis"})
+    out = table.merge(at_base, on=["kommune_kode", "trin"], how="left")
     out["merudgift"] = out["beloeb"] - out["basis"]
     return out[["kommune_kode", "aar", "trin", "trin_navn", "beloeb", "basis", "merudgift"]]

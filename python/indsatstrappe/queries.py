@@ -136,31 +136,31 @@ def rules_of(folder: DataFolder, rules_file=None) -> pd.DataFrame:
     return expenses.check_rules(raw.data.reset_index(drop=True), str(rules_file), folder.staircases)
 
 
-def accounts(folder: DataFolder, basisaar: int | None = None) -> pd.DataFrame:
-    """regnskab, in fixed prices of `basisaar` when given (needs prisindeks)."""
+def accounts(folder: DataFolder, base: int | None = None) -> pd.DataFrame:
+    """regnskab, in fixed prices of the base year `base` when given (needs prisindeks)."""
     regnskab = folder.table("regnskab")
-    if basisaar is None:
+    if base is None:
         return regnskab
     index = folder.table("prisindeks")
-    missing = sorted(set(regnskab["aar"]) - set(index["aar"]) | ({basisaar} - set(index["aar"])))
+    missing = sorted(set(regnskab["aar"]) - set(index["aar"]) | ({base} - set(index["aar"])))
     if missing:
         raise InputError.single("prisindeks", f"mangler indeks for {', '.join(map(str, missing))}.",
                                 "Tilføj årene til prisindeks, eller brug løbende priser.")
-    return expenses.to_fixed_prices(regnskab, index, basisaar)
+    return expenses.to_fixed_prices(regnskab, index, base)
 
 
-def allocation(folder: DataFolder, trappe: str, rules_file=None, basisaar: int | None = None):
+def allocation(folder: DataFolder, trappe: str, rules_file=None, base: int | None = None):
     """(allocation rows, citizens per step) for a staircase's area."""
     staircase = staircase_of(folder, trappe)
     counts = expenses.citizens(folder.table("modtagere") if folder.has("modtagere") else None, staircase)
-    rows = expenses.allocate(accounts(folder, basisaar), rules_of(folder, rules_file), staircase, counts)
+    rows = expenses.allocate(accounts(folder, base), rules_of(folder, rules_file), staircase, counts)
     return rows, counts
 
 
 def expense_table(folder: DataFolder, trappe: str, kommune: int, rules_file=None,
-                  basisaar: int | None = None) -> pd.DataFrame:
+                  base: int | None = None) -> pd.DataFrame:
     """The contract's udgifter table for one municipality, all years."""
-    rows, counts = allocation(folder, trappe, rules_file, basisaar)
+    rows, counts = allocation(folder, trappe, rules_file, base)
     rows = rows[rows["kommune_kode"] == kommune]
     if rows.empty:
         raise InputError.single("regnskab", f"ingen konti under {expenses.AREAS[trappe]} for {kommune} "
@@ -175,12 +175,12 @@ def expense_table_all(folder: DataFolder, trappe: str) -> pd.DataFrame:
 
 
 def scenario(folder: DataFolder, trappe: str, kommune: int, movements: list[scenario_model.Movement],
-             base_year: int | None = None, horizon: int = 5, price_rise: float = 0.0) -> pd.DataFrame:
+             base: int | None = None, horizon: int = 5, price_rise: float = 0.0) -> pd.DataFrame:
     """The scenario table (scenario_model.OUTPUT_COLUMNS) for one municipality from its base year."""
     staircase = staircase_of(folder, trappe)
     table = expense_table_all(folder, trappe)
     years = sorted(int(y) for y in table["aar"].unique())
-    base = years[-1] if base_year is None else base_year
+    base = years[-1] if base is None else base
     if base not in years:
         raise InputError.single("--basisaar", f"{base} findes ikke i data ({years[0]}-{years[-1]}).",
                                 "Vælg et år med regnskab og modtagere.")

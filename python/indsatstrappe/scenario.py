@@ -109,7 +109,7 @@ def steps_without_price(base_counts: dict[int, float], costs: dict[int, float]) 
     return sorted(t for t, n in base_counts.items() if not pd.isna(n) and n > 0 and pd.isna(costs.get(t, np.nan)))
 
 
-def project(base_counts: dict[int, float], costs: dict[int, float], movements: list[Movement], base_year: int,
+def project(base_counts: dict[int, float], costs: dict[int, float], movements: list[Movement], base: int,
             horizon: int, staircase: Staircase, price_rise: float = 0.0, check: bool = True) -> pd.DataFrame:
     """Citizens and expenses per step and year, without and with the movements (OUTPUT_COLUMNS), plus one
     'i_alt' row per year. A step without a unit cost (NaN or absent) or without a count has no expense
@@ -133,7 +133,7 @@ def project(base_counts: dict[int, float], costs: dict[int, float], movements: l
             price = float(costs.get(s, np.nan)) * factor
             cost_before = before * price if before != 0 else 0.0
             cost_after = after * price if after != 0 else 0.0
-            rows.append((base_year + k, s, staircase.step_names()[s], price, before, after, cost_before, cost_after,
+            rows.append((base + k, s, staircase.step_names()[s], price, before, after, cost_before, cost_after,
                          cost_after - cost_before))
     out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     totals = out.groupby("aar", as_index=False)[["borgere_uden", "borgere_med", "udgift_uden", "udgift_med",

@@ -138,7 +138,8 @@ class UdgiftsmodelInput:
     choices: UdgiftsmodelChoices
 
     @property
-    def base_year(self) -> int:
+    def base(self) -> int:
+        """The chosen base year, or the latest year when the data have not the chosen one."""
         return self.choices.base if self.choices.base in self.shared.years else self.shared.years[-1]
 
 
@@ -322,7 +323,7 @@ def write(book: Book, data: UdgiftsmodelInput) -> Book:
     """Write the workbook's sheets into `book` and close it."""
     sel = Selection(data.choices.kommune, data.choices.gruppe)
     years = data.shared.years
-    model = Model(data, sel, data.choices.trappe, data.choices.price, data.base_year)
+    model = Model(data, sel, data.choices.trappe, data.choices.price, data.base)
     table = data.shared.table
     front = book.sheet("Forside", TITLE, "")
     layout = _Layout(years, len(data.shared.rules) + SPARE_RULES)
@@ -1109,7 +1110,7 @@ def _front(book: Book, ws: Worksheet, sel: Selection, data: UdgiftsmodelInput, y
     n = data.shared.staircases[data.choices.trappe].n_steps
     choices += [Choice("ValgtOmraade", "Område", AREA_LABELS[data.choices.trappe], "=L_omraader"),
                 Choice("Prisniveau", "Prisniveau", data.choices.price, "=L_priser"),
-                Choice("Basisaar", "Basisår (faste priser og merudgifter)", data.base_year, "=L_aar")]
+                Choice("Basisaar", "Basisår (faste priser og merudgifter)", data.base, "=L_aar")]
     derived += [
         Derived("AntalTrin", "Antal trin", f'=IF(TrappeKode="voksne",{data.shared.staircases["voksne"].n_steps},'
                                            f'{data.shared.staircases["boern"].n_steps})', n),

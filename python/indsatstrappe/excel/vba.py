@@ -3,7 +3,7 @@
 ms-ovba writes the OLE container; we write the module text ourselves, because the library's own
 normalisation appends to files and writes UTF-8 while declaring code page 1252 (æøå would break).
 Excel compiles the source on first open. That generated projects run in real Excel is not something
-we can see on Linux (EXCEL.md): the README's manual checklist says so.
+we can see on Linux: the README's manual checklist ("Hvad er set, og hvad er ikke set") says so.
 """
 
 from __future__ import annotations

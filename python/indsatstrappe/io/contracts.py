@@ -1,4 +1,4 @@
-"""The data folder's tables (DESIGN.md's contract): their columns, types and keys, and the checks
+"""The data folder's tables (the contract in ARCHITECTURE.md): their columns, types and keys, and the checks
 that turn a user's raw cells into typed frames or into a list of Danish problems."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The worksheet of a distributed workbook: XlsxWriter's, with its per-cell work cut to what we write.
 
-Our formulas use only classic functions (DESIGN.md's rule), and nearly every cell has a format, so the
+Our formulas use only classic functions (ARCHITECTURE.md, Contracts), and nearly every cell has a format, so the
 general checks XlsxWriter makes for every formula and cell (some 30 regular expressions for future and
 dynamic-array functions, attribute escaping of cell references and numbers) are skipped. The XML is byte
 for byte what XlsxWriter writes: tests/test_speed.py compares it.
