@@ -382,7 +382,8 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
     rows = Rows(TITLE_ROWS + 3)
     breaks = []
     for n, fig in enumerate(figures):
-        top = rows.take(max(FIGURE_HEAD_ROWS + len(data.years) + 2, FIGURE_CHART_ROWS), gap=0)  # + note, blank
+        # its head, a row per year, the series-break note and a blank row; or the chart's height
+        top = rows.take(max(FIGURE_HEAD_ROWS + len(data.years) + 2, FIGURE_CHART_ROWS), gap=0)
         if n and n % 2 == 0:  # two figures to a printed page, never one cut in half
             breaks.append(top)
         _figure_block(book, ws, table, fig, sel, data, top)

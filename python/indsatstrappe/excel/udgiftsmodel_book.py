@@ -139,7 +139,7 @@ class UdgiftsmodelInput:
 
     @property
     def base(self) -> int:
-        """The chosen base year, or the latest year when the data have not the chosen one."""
+        """The chosen base year, or the latest year when the data lack the chosen one."""
         return self.choices.base if self.choices.base in self.shared.years else self.shared.years[-1]
 
 
