@@ -375,20 +375,16 @@ def f_iferror(value, fallback):
     return _scalar(fallback()) if isinstance(v, Err) else v
 
 
-def f_and(*args):
-    vals = _values(args)
-    for v in vals:
-        if isinstance(v, Err):
-            return v
-    return all(_truth(v) for v in vals if v is not None)
+def _logical(combine: Callable) -> Callable:
+    """AND and OR: the first error among the values, or `combine` (all, any) of the non-empty ones."""
+    def run(*args):
+        vals = _values(args)
+        error = _first_error(*vals)
+        return error if error is not None else combine(_truth(v) for v in vals if v is not None)
+    return run
 
 
-def f_or(*args):
-    vals = _values(args)
-    for v in vals:
-        if isinstance(v, Err):
-            return v
-    return any(_truth(v) for v in vals if v is not None)
+f_and, f_or = _logical(all), _logical(any)
 
 
 def f_count(*args):
