@@ -15,6 +15,7 @@ formulas reach: text compares without case, an empty cell is 0 or "", errors pas
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -274,8 +275,11 @@ def _compare(op: str, a, b):
         a = ""
     if b is None and isinstance(a, str):
         b = ""
-    ra, rb = _rank(a), _rank(b)
-    return {"=": ra == rb, "<>": ra != rb, "<": ra < rb, ">": ra > rb, "<=": ra <= rb, ">=": ra >= rb}[op]
+    return COMPARISONS[op](_rank(a), _rank(b))
+
+
+COMPARISONS = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le,
+               ">=": operator.ge}
 
 
 def _elementwise(fn, *values):
@@ -315,6 +319,8 @@ def _arith(op: str, a, b):
         return a * b
     if op == "/":
         return a / b
+    if a < 0 and not b.is_integer():  # Python would answer with a complex number
+        return Err("#NUM!")
     try:
         return a ** b
     except (OverflowError, ZeroDivisionError):
