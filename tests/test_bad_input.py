@@ -150,3 +150,16 @@ def test_udsend_names_a_bad_row_found_while_preparing_in_a_second_process(tmp_pa
     assert "Traceback" not in result.err + result.out
     assert not out.exists() or not list(out.glob("*.xlsx"))
     assert folder_digest(folder) == before
+
+
+def test_distribute_names_an_unknown_municipality_before_any_work(tmp_path):
+    """A caller of the library (the ribbon's button, a script) gets the Danish message the CLI gives, not a
+    KeyError from a worker, and nothing is written."""
+    from indsatstrappe import distribute
+    from indsatstrappe.errors import InputError
+    from indsatstrappe.io.datafolder import DataFolder
+
+    out = tmp_path / "ud"
+    with pytest.raises(InputError, match="ukendt kommunekode 325, 411"):
+        distribute.distribute(DataFolder(), out, [101, 325, 411], workers=1)
+    assert not out.exists()

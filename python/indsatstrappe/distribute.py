@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import botilbud, municipalities, suppression, workbooks
+from .errors import InputError
 from .excel import noegletal_book, speed, udgiftsmodel_book
 from .excel.scaffold import Book, BookInfo
 from .excel.speed import FastBook, SharedSheets
@@ -211,6 +212,11 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
                method: str | None = None) -> Result:
     """`method`: the processes' start method (`fork` or `spawn`; default `start_method()`)."""
     kommuner = kommuner or municipalities.codes()
+    unknown = [str(k) for k in kommuner if not municipalities.is_known(int(k))]
+    if unknown:  # before any work: a worker would otherwise stop on the first with a KeyError
+        raise InputError.single("kommuner", f"ukendt kommunekode {', '.join(unknown)}.",
+                                "Brug DST's kommunekoder (101 København ... 860 Hjørring); Christiansø (411) er "
+                                "ikke med.")
     method = method or start_method()
     out.mkdir(parents=True, exist_ok=True)  # foreign files in the folder are left alone
     prepared = prepare(folder, in_parallel=workers > 1, method=method)
