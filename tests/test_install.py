@@ -1,6 +1,6 @@
 """The package as a user installs it: a wheel built from the sources, installed (not editable) into a fresh
-venv outside the checkout, runs `demo`, `skabeloner` (VBA and ribbon from package data), `byg-addin` and
-`opdater` of an .xlsm from there."""
+venv outside the checkout, runs `demo` (which writes the templates as `skabeloner` does: VBA and ribbon from
+package data), `byg-addin` and `opdater` of an .xlsm from there."""
 
 from __future__ import annotations
 
@@ -58,10 +58,10 @@ def test_installed_package_runs_demo_templates_addin_and_refresh(installed, tmp_
     where = _run([python, "-c", "import indsatstrappe; print(indsatstrappe.__file__)"], tmp_path).stdout
     assert str(installed.parent) in where  # the wheel's copy, not the checkout's
     cli = installed / "indsatstrappe"
-    _run([cli, "demo", "--ud", "ud"], tmp_path)
+    _run([cli, "demo", "--ud", "ud"], tmp_path)  # writes the templates too, as `skabeloner` does
     assert (tmp_path / "ud" / "Noegletal_147_Frederiksberg.xlsx").stat().st_size > 100_000
-    _run([cli, "skabeloner", "--ud", "skabeloner"], tmp_path)
-    template = tmp_path / "skabeloner" / "Noegletal.xlsm"
+    assert "skabeloner" in _run([cli, "--help"], tmp_path).stdout
+    template = tmp_path / "ud" / "skabeloner" / "Noegletal.xlsm"
     with zipfile.ZipFile(template) as z:
         assert "xl/vbaProject.bin" in z.namelist() and "customUI/customUI14.xml" in z.namelist()
     _run([cli, "byg-addin", "--ud", "Indsatstrappe.xlam"], tmp_path)
