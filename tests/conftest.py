@@ -66,9 +66,9 @@ def folder_digest(path: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.iterdir()) if p.is_file()}
 
 
-# Ten municipalities of the demo data: two groups with several members each (Hovedstadskommuner and
-# Landkommuner), one whole region (Nordjylland's six here) and the municipalities the workbook tests open.
-# A workbook built from them is a seventh of the full size, so LibreOffice and openpyxl read it in seconds.
+# Ten municipalities of the demo data: two groups with several members each (four Hovedstadskommuner, five
+# Landkommuner), six of Region Nordjylland's and the municipalities the workbook tests open. A workbook built
+# from them is a sixth of the full size, so LibreOffice and openpyxl read it in seconds.
 DEMO_SUBSET = (101, 147, 151, 167, 773, 810, 825, 849, 851, 860)
 
 
