@@ -16,6 +16,7 @@ from helpers.libreoffice import mismatches, recalculate
 from helpers.ooxml import Validation, formulas_stock_xlsxwriter_would_prefix
 from indsatstrappe import distribute, keyfigures, suppression
 from indsatstrappe.excel import noegletal_book
+from indsatstrappe.excel.formulas import MISSING
 from indsatstrappe.excel.reader import read_entries
 from indsatstrappe.io.datafolder import DataFolder
 
@@ -102,21 +103,21 @@ def test_no_count_1_to_4_is_visible_or_derivable_for_laesoe(sent):
         shown = [ws.cell(head + t, 4).value for t in range(1, 9) if ws.cell(head + t, 2).value]
         # a step only own data fill says so in words; every number shown is 0 or 5 and more
         assert not _small([v for v in shown if v != noegletal_book.OWN_DATA]).any()
-    # the staircase total and the shares come from the true total, and are blank where it is hidden
+    # the staircase total and the shares come from the true total, and say '–' where it is hidden
     for sheet, key in (("Trappen børn og unge", "boern"), ("Trappen voksne", "voksne")):
         ws = openpyxl.load_workbook(out / "Noegletal_825_Laesoe.xlsx", data_only=True)[sheet]
         head = next(r for r in range(1, 40) if ws.cell(r, 2).value == "Trin")
         total_row = next(r for r in range(head, head + 12) if ws.cell(r, 3).value == "I alt på trappen")
         total = data[(data["id"] == f"{key}:i_alt") & (data["kommune_kode"] == 825)]["T2024"].iloc[0]
         shown_total = ws.cell(total_row, 4).value
-        assert (shown_total in (None, "") and pd.isna(total)) or shown_total == total
+        assert (shown_total == MISSING and pd.isna(total)) or shown_total == total
         shares = [ws.cell(r, 5).value for r in range(head + 1, total_row)]
         if pd.isna(total):
-            assert all(v in (None, "") for v in shares)
+            assert all(v == MISSING for v in shares)
         else:
             counts_shown = [ws.cell(r, 4).value for r in range(head + 1, total_row)]
             for c, v in zip(counts_shown, shares, strict=True):
-                assert (c in (None, "", noegletal_book.OWN_DATA) and v in (None, "")) or v == pytest.approx(c / total)
+                assert (c in (MISSING, noegletal_book.OWN_DATA) and v == MISSING) or v == pytest.approx(c / total)
 
 
 def test_unit_costs_in_the_udgiftsmodel_reveal_no_small_count(sent):

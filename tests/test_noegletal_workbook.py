@@ -17,6 +17,7 @@ from helpers import formula_check
 from helpers.libreoffice import mismatches, recalculate, to_pdf
 from indsatstrappe import distribution, keyfigures, municipalities, queries, workbooks
 from indsatstrappe.excel import noegletal_book
+from indsatstrappe.excel.formulas import MISSING
 from indsatstrappe.io.datafolder import DataFolder
 from indsatstrappe.staircase import default_staircases
 
@@ -112,16 +113,16 @@ STAIRCASES_BY_FIG = {fid: default_staircases()[t] for fid, t in keyfigures.catal
 
 def assert_same(got: dict, want: dict) -> None:
     assert set(want) <= set(got)
-    # a missing value is blank, or for the municipality's own column of a figure registers cannot give, says so
-    missing = (None, "", noegletal_book.OWN_DATA)
-    for key in set(got) - set(want):  # years the workbook shows but no municipality has: blank
-        assert got[key][0] in missing and all(c in (None, "") for c in got[key][1:]), key
+    # a missing value is '–', or for the municipality's own column of a figure registers cannot give, says so
+    missing = (MISSING, noegletal_book.OWN_DATA)
+    for key in set(got) - set(want):  # years the workbook shows but no municipality has: '–'
+        assert got[key][0] in missing and all(c == MISSING for c in got[key][1:]), key
         if got[key][0] == noegletal_book.OWN_DATA:
             assert keyfigures.needs_own_data(keyfigures.catalogue().loc[key[0]], STAIRCASES_BY_FIG[key[0]]), key
     for key, cells in ((k, got[k]) for k in want):
         for i, (g, w) in enumerate(zip(cells, want[key], strict=True)):
             if w is None or pd.isna(w):
-                assert g in (missing if i == 0 else (None, "")), (key, cells, want[key])
+                assert g in (missing if i == 0 else (MISSING,)), (key, cells, want[key])
             else:
                 assert g == pytest.approx(w, rel=1e-9), (key, cells, want[key])
 
@@ -300,8 +301,8 @@ def test_principles_sheet_reads_the_principles_and_the_core_values(book, folder)
     for name, own, group, before, versus, trend in figure_rows:
         fid = name[:3]
         own_want, group_want = want.get((fid, latest), (None, None))[:2]  # none after a series break
-        assert (own == "" and pd.isna(own_want)) or own == pytest.approx(own_want)
-        assert (group == "" and pd.isna(group_want)) or group == pytest.approx(group_want)
+        assert (own == MISSING and pd.isna(own_want)) or own == pytest.approx(own_want)
+        assert (group == MISSING and pd.isna(group_want)) or group == pytest.approx(group_want)
         assert versus == principles_sheet.compare(own, group, catalogue.loc[fid, "retning"])
         assert trend == principles_sheet.trend(own, before)
 
@@ -329,7 +330,7 @@ def test_overview_has_every_figure_with_the_core_values_and_the_words_that_follo
             own = values[(values["noegletal_id"] == fid) & (values["kommune_kode"] == KOMMUNE)]["vaerdi"]
             shown = ws.cell(r, 4).value
             if own.empty:
-                assert shown in ("", None, noegletal_book.OWN_DATA), fid
+                assert shown in (MISSING, noegletal_book.OWN_DATA), fid
                 assert ws.cell(r, 7).value == "–"
                 continue
             assert shown == pytest.approx(float(own.iloc[0]), rel=1e-9), fid

@@ -212,3 +212,41 @@ def test_every_defined_name_points_at_a_sheet_of_the_workbook():
                 assert sheet in wb.sheetnames and re.fullmatch(r"\$[A-Z]+\$\d+(:\$[A-Z]+\$\d+)?", ref), \
                     (name, defined.name, sheet, ref)
         assert formulas == (["TrappeKode"] if name.startswith("Udgift") else []), name
+
+
+# sheets whose number cells are results; on Egne tal and Botilbud's input rows an untyped row stays empty
+RESULT_SHEETS = {"Noegletal.xlsm": ("Overblik", "Principper", "Trappen børn og unge", "Trappen voksne", "B Trappen",
+                                    "B Bevægelser", "V Tidligere indsats"),
+                 "Udgiftsmodel.xlsx": ("Udgifter pr. trin", "Andele", "Merudgifter", "Enhedspriser")}
+
+
+@pytest.mark.parametrize("name", sorted(RESULT_SHEETS))
+def test_a_missing_number_is_a_dash_in_tables_and_a_gap_in_charts(name):
+    """#18.1: a number cell with no value shows '–' (or 'kræver egne data' / 'ikke indberettet', which say
+    why), never an empty-looking "" and never 0; every chart shows #N/A as a gap, also in Excel 2016 and later
+    (which otherwise draw the line across it)."""
+    from indsatstrappe.excel.datasheet import NOT_REPORTED, OWN_DATA
+    from indsatstrappe.excel.formulas import MISSING
+
+    path = ROOT / "templates" / name
+    formulas = openpyxl.load_workbook(path)
+    values = openpyxl.load_workbook(path, data_only=True)
+    words = {MISSING, OWN_DATA, NOT_REPORTED}
+    dashes = 0
+    for sheet in RESULT_SHEETS[name]:
+        ws, cached = formulas[sheet], values[sheet]
+        for row in ws.iter_rows(max_col=20):  # the tables; hidden chart sources sit further right
+            for c in row:
+                if c.data_type != "f" or c.number_format in ("General", "@"):
+                    continue
+                v = cached[c.coordinate].value
+                if isinstance(v, str):
+                    step_beyond = v == "" and 'IF(' in c.value and "<=AntalTrin" in c.value  # children: no 7-8
+                    assert v in words or step_beyond, (sheet, c.coordinate, v, c.value[:80])
+                    dashes += v == MISSING
+    assert dashes > 0  # the demo has missing values: the check saw some
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert charts
+        for part in charts:
+            assert '<c16r3:dispNaAsBlank val="1"/>' in z.read(part).decode(), part

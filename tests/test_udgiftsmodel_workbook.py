@@ -14,6 +14,7 @@ from indsatstrappe import expenses, queries, workbooks
 from indsatstrappe import scenario as scenario_model
 from indsatstrappe.errors import InputError
 from indsatstrappe.excel import scenario_sheet
+from indsatstrappe.excel.formulas import MISSING
 from indsatstrappe.excel.udgiftsmodel_book import RULE_SHEET_COLUMNS
 from indsatstrappe.io.datafolder import DataFolder
 
@@ -120,8 +121,8 @@ def test_scenario_inputs_recompute_natively_as_computed_by_hand(recalculated):
     assert n["years"][y1][2] == pytest.approx(5 * (u[3] - u[4]) * 1.10, rel=1e-9)
     assert n["years"][y2][2] == pytest.approx((10 * (u[3] - u[4]) + 0.2 * c[6] * (u[5] - u[6])) * 1.10 ** 2,
                                               rel=1e-9)
-    # a step without any unit cost (step 1: no accounts anywhere) is blank, and left out, not priced at 0 kr.
-    assert u[1] in (None, "")
+    # a step without any unit cost (step 1: no accounts anywhere) says '–', and is left out, not priced at 0 kr.
+    assert u[1] == MISSING
     assert n["years"][y1][0] == pytest.approx(sum(c[t] * u[t] for t in range(2, 7)) * 1.10, rel=1e-9)
     # København has no count for step 1: said in words, and the movement 6 -> 1 is left out (the sums above
     # hold without it), with a note beside it and a warning under the table

@@ -27,6 +27,7 @@ ROW_CELLS = 2 + 2 * 5  # botilbud, år, then tæller and nævner for M1..M5: wha
 DIRECTION = {"op": "↑ højere er bedre", "ned": "↓ lavere er bedre"}
 SOURCE = ("De fem mål er målene i kataloget for kvalitet i socialpsykiatriske botilbud; hvad der tælles "
           "(tæller og nævner) er værktøjets forslag – skriv jeres egne opgørelser, hvis de er defineret anderledes.")
+GAP_COL = 30  # the chart's hidden source columns, right of the printed area (column R)
 COLOURS = ["#2E75B6", "#C55A11", "#548235", "#7030A0", "#BF9000"]
 
 
@@ -190,7 +191,7 @@ def summary_share(rows: list[list], year: int, goal_index: int) -> float | str:
              if _is_number(c[1]) and int(c[1]) == year]
     pairs = [(t, n) for t, n in pairs if _is_number(t) and _is_number(n) and n > 0 and t >= 0]
     total_n = sum(n for _, n in pairs)
-    return sum(t for t, _ in pairs) / total_n if total_n else ""
+    return sum(t for t, _ in pairs) / total_n if total_n else fx.MISSING
 
 
 def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[list], names: dict[str, str]) -> None:
@@ -214,7 +215,7 @@ def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[lis
             t, n = names[f"t{goal}"], names[f"n{goal}"]
             y = fx.cell(rr, 1)
             both = f'{names["aar"]},{y},{n},">0",{t},">=0"'  # only rows with a number pair, on both sides
-            formula = f'=IFERROR(SUMIFS({t},{both})/SUMIFS({n},{both}),"")'
+            formula = "=" + fx.missing_on_error(f"SUMIFS({t},{both})/SUMIFS({n},{both})")
             ws.write_formula(rr, 3 + i, formula, pct, summary_share(rows, year, i))
     if not years:
         ws.write_string(head + 1, 1, "Ingen tal endnu – skriv dem i tabellen nederst.", s.note)
@@ -223,10 +224,12 @@ def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[lis
     last = head + len(years) - 1  # the spare year for next year's entries stays out of the chart until typed
     for i, goal in enumerate(goals.itertuples()):
         chart.add_series({"name": f"{goal.id} {goal.navn}", "categories": [ws.name, head + 1, 1, last, 1],
-                          "values": [ws.name, head + 1, 3 + i, last, 3 + i],
+                          "values": book.chart_source(ws, head + 1, 3 + i, [summary_share(rows, y, i)
+                                                                             for y in years[:-1]], GAP_COL + i),
                           "line": {"color": COLOURS[i], "width": 2.25}, "marker": {"type": "circle", "size": 5,
                           "fill": {"color": COLOURS[i]}, "border": {"color": COLOURS[i]}}})
     chart.set_title({"name": "De fem mål, alle kommunens botilbud", "name_font": {"size": 11}})
+    chart.show_hidden_data()  # its source is a hidden column (see Book.chart_source)
     chart.set_y_axis({"num_format": "0%", "min": 0, "major_gridlines": {"visible": True,
                       "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"line": {"color": GREY}})
@@ -262,13 +265,13 @@ def _movements(book: Book, ws: Worksheet, r: int, data: BotilbudInput) -> None:
         for j, col in enumerate(["beboere", *botilbud.MOVEMENT_KINDS]):
             value = getattr(row, col)
             if pd.isna(value):
-                ws.write_blank(rr, 3 + j, None, number)
+                ws.write_string(rr, 3 + j, fx.MISSING, number)
             else:
                 ws.write_number(rr, 3 + j, float(value), number)
         b, home, lower = fx.cell(rr, 3), fx.cell(rr, 4), fx.cell(rr, 5)
-        cached = "" if pd.isna(row.andel_ned) else float(row.andel_ned)
-        ws.write_formula(rr, 9, f'=IF(OR({home}="",{lower}="",N({b})=0),"",({home}+{lower})/{b})',
-                         s.number("pct"), cached)
+        ws.write_formula(rr, 9, f'=IF(OR(NOT(ISNUMBER({home})),NOT(ISNUMBER({lower})),N({b})=0),'
+                                f'{fx.text(fx.MISSING)},({home}+{lower})/{b})', s.number("pct"),
+                         fx.shown(row.andel_ned))
 
 
 def _inputs(book: Book, ws: Worksheet, r: int, rows: list[list], capacity: int) -> None:

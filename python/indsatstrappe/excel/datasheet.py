@@ -210,9 +210,14 @@ class DataTable:
     @_memoized
     def own_formula(self, fid: str, year: int, kode_cell: str = "ValgtKode", fid_expr: str | None = None) -> str:
         """fid_expr: a formula expression for the id when it depends on a choice (default: the literal)."""
+        return fx.missing_on_error(self.own_ratio(fid, year, kode_cell, fid_expr))
+
+    @_memoized
+    def own_ratio(self, fid: str, year: int, kode_cell: str = "ValgtKode", fid_expr: str | None = None) -> str:
+        """The municipality's value as a bare ratio: #DIV/0! where it has none (own_formula shows MISSING)."""
         crit = ((self.name("id"), fid_expr or fx.text(fid)), (self.name("kode"), kode_cell))
-        return fx.blank_on_error(f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
-                                 f"{fx.sumifs(self.name('N', year), *crit)}")
+        return (f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
+                f"{fx.sumifs(self.name('N', year), *crit)}")
 
     @_memoized
     def count_formula(self, fid: str, year: int, fid_expr: str | None = None, kode_cell: str = "ValgtKode") -> str:
@@ -221,18 +226,19 @@ class DataTable:
                          (self.name("kode"), kode_cell))
 
     @_memoized
-    def shown_count_formula(self, fid: str, year: int, fid_expr: str | None = None) -> str:
-        """The numerator, or empty where the data hold no row (suppressed or missing) rather than 0."""
+    def shown_count_formula(self, fid: str, year: int, fid_expr: str | None = None, missing: str = fx.MISSING) -> str:
+        """The numerator, or `missing` where the data hold no row (suppressed or missing) rather than 0 (a
+        hidden helper sheet takes "", which its own formulas test for)."""
         crit = ((self.name("id"), fid_expr or fx.text(fid)), (self.name("kode"), "ValgtKode"))
         present = fx.countifs((self.name("N", year), fx.text(">0")), *crit)
-        return f'IF({present}=0,"",{fx.sumifs(self.name("T", year), *crit)})'
+        return f'IF({present}=0,{fx.text(missing)},{fx.sumifs(self.name("T", year), *crit)})'
 
-    def shown_count(self, fid: str, kommune: int, year: int) -> float | str:
+    def shown_count(self, fid: str, kommune: int, year: int, missing: str = fx.MISSING) -> float | str:
         i = self._positions.get((fid, kommune))
         if i is None or year not in self.years:
-            return ""
+            return missing
         t = self._t[i, self.years.index(year)]
-        return "" if np.isnan(t) else float(t)
+        return missing if np.isnan(t) else float(t)
 
     @_memoized
     def group_formula(self, fid: str, year: int, name_cell: str, type_cell: str | None,
@@ -242,14 +248,14 @@ class DataTable:
             counted = fx.countifs((self.name("N", year), fx.text(">0")), *crit)
             return f"{fx.sumifs(self.name('V', year), *crit)}/{counted}"
         if type_cell is None:  # always a region
-            return fx.blank_on_error(mean("region"))
-        return fx.blank_on_error(f'IF({type_cell}="region",{mean("region")},{mean("gruppe")})')
+            return fx.missing_on_error(mean("region"))
+        return fx.missing_on_error(f'IF({type_cell}="region",{mean("region")},{mean("gruppe")})')
 
     @_memoized
     def country_formula(self, fid: str, year: int, fid_expr: str | None = None) -> str:
         crit = ((self.name("id"), fid_expr or fx.text(fid)),)
-        return fx.blank_on_error(f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
-                                 f"{fx.sumifs(self.name('N', year), *crit)}")
+        return fx.missing_on_error(f"{_num(self.faktor.get(fid, 1.0))}*{fx.sumifs(self.name('T', year), *crit)}/"
+                                   f"{fx.sumifs(self.name('N', year), *crit)}")
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self, book: Book) -> Worksheet:

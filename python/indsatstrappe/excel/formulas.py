@@ -34,8 +34,22 @@ def countifs(*criteria: tuple[str, str]) -> str:
     return f"COUNTIFS({','.join(f'{r},{c}' for r, c in criteria)})"
 
 
-def blank_on_error(expr: str) -> str:
-    return f'IFERROR({expr},"")'
+MISSING = "–"  # what a table shows where a value is hidden or missing: never 0, never an empty-looking cell
+
+
+def missing_on_error(expr: str) -> str:
+    """`expr`, or MISSING where it has no value (a division by no denominator, a hidden amount's #N/A)."""
+    return f'IFERROR({expr},"{MISSING}")'
+
+
+def shown(value) -> float | str:
+    """The cached value of a cell whose formula shows MISSING for no value (None, NaN or ""); words (such
+    as "kræver egne data") stay as they are."""
+    if isinstance(value, str):
+        return value or MISSING
+    if value is None or value != value:
+        return MISSING
+    return float(value)
 
 
 def gap_if_blank(ref: str) -> str:

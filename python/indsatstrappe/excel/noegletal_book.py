@@ -225,14 +225,14 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                                      table.shown_count(fid, sel.kommune, y))
                 elif kind == "own":
                     ws.write_formula(rr, 3 + j, "=" + table.own_formula(fid, y), s.number("rate"),
-                                     _cached(table.own(fid, sel.kommune, y)))
+                                     fx.shown(table.own(fid, sel.kommune, y)))
                 elif kind == "group":
                     ws.write_formula(rr, 3 + j, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"),
                                      s.number("rate"),
-                                     _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)))
+                                     fx.shown(table.group_mean(fid, y, sel.group_type, sel.group_name)))
                 elif kind == "country":
                     ws.write_formula(rr, 3 + j, "=" + table.country_formula(fid, y), s.number("rate"),
-                                     _cached(table.country(fid, y)))
+                                     fx.shown(table.country(fid, y)))
                 else:
                     ws.write_formula(rr, 3 + j, "=" + table.members_count_formula(fid, y), s.number("antal"),
                                      table.members_count(fid, y))
@@ -250,32 +250,36 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         rr = head + 1 + j
         col = fx.xl_col(3 + j)
         fid = f"{staircase.key}:{t}"
-        ws.write_number(rr, 1, t, s.fmt(num_format="0", align="center"))  # apart from the name beside it
+        # top-aligned as the name beside it: a row with "kræver egne data" is two lines high
+        ws.write_number(rr, 1, t, s.fmt(num_format="0", align="center", valign="top"))  # apart from the name
         ws.write_string(rr, 2, staircase.step_name(t), s.text)
 
         def pick(kind: str, col: str = col) -> str:
             top = blocks[kind]
             return f"INDEX(${col}${top + 1}:${col}${top + len(years)},MATCH(ValgtAar,{year_range},0))"
         if coverage.register_can_give(staircase, t):
-            ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal"), counts[t])
-        else:  # only the municipality's own data fill this step: say so where it has none
-            ws.write_formula(rr, 3, f'=IF({pick("antal")}="",{fx.text(OWN_DATA)},{pick("antal")})',
-                             s.number("antal"), OWN_DATA if counts[t] == "" else counts[t])
+            ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal", valign="top"), counts[t])
+        else:  # only the municipality's own data fill this step: say so where it has none (on two lines)
+            ws.write_formula(rr, 3, f'=IF(ISNUMBER({pick("antal")}),{pick("antal")},{fx.text(OWN_DATA)})',
+                             s.number("antal", text_wrap=True, valign="top"),
+                             counts[t] if _is_number(counts[t]) else OWN_DATA)
+            ws.set_row(rr, 28)
         # a share of the true total, and none where the count or the total is hidden
-        ws.write_formula(rr, 4, f'=IFERROR({fx.cell(rr, 3)}/{fx.cell(rt, 3, True)},"")', s.number("pct"),
-                         counts[t] / total if total not in ("", 0) and counts[t] != "" else "")
-        ws.write_formula(rr, 5, f'=IFERROR({pick("own")}+0,"")', s.number("rate"),
-                         _cached(table.own(fid, sel.kommune, chosen)))
-        ws.write_formula(rr, 6, f'=IFERROR({pick("group")}+0,"")', s.number("rate"),
-                         _cached(table.group_mean(fid, chosen, sel.group_type, sel.group_name)))
-        ws.write_formula(rr, 7, f'=IFERROR({pick("country")}+0,"")', s.number("rate"),
-                         _cached(table.country(fid, chosen)))
+        ws.write_formula(rr, 4, "=" + fx.missing_on_error(f"{fx.cell(rr, 3)}/{fx.cell(rt, 3, True)}"),
+                         s.number("pct", valign="top"),
+                         counts[t] / total if _is_number(total) and total and _is_number(counts[t]) else fx.MISSING)
+        ws.write_formula(rr, 5, "=" + fx.missing_on_error(pick("own")), s.number("rate", valign="top"),
+                         fx.shown(table.own(fid, sel.kommune, chosen)))
+        ws.write_formula(rr, 6, "=" + fx.missing_on_error(pick("group")), s.number("rate", valign="top"),
+                         fx.shown(table.group_mean(fid, chosen, sel.group_type, sel.group_name)))
+        ws.write_formula(rr, 7, "=" + fx.missing_on_error(pick("country")), s.number("rate", valign="top"),
+                         fx.shown(table.country(fid, chosen)))
     ws.write_string(rt, 2, "I alt på trappen", s.bold)
     total_col = fx.xl_col(3 + len(steps))
     ws.write_formula(rt, 3, f"=INDEX(${total_col}${blocks['antal'] + 1}:${total_col}${blocks['antal'] + len(years)},"
                             f"MATCH(ValgtAar,{year_range},0))", s.number("antal", bold=True), total)
     note = ("Antal er summen af indsatskodernes modtagere (se Definitioner). Andel: af alle på de trin, kommunen "
-            f"har tal for. Pr. 1.000: pr. 1.000 indbyggere {staircase.aldersgruppe} år. Et tomt felt er skjult eller "
+            f"har tal for. Pr. 1.000: pr. 1.000 indbyggere {staircase.aldersgruppe} år. '–': tallet er skjult eller "
             "mangler; 'kræver egne data': registrene har ingen kode for trinnet. Gruppe og landet er taget over de "
             "kommuner, der har tal for trinnet (se tabellen nederst).")
     ws.merge_range(rt + 1, 2, rt + 1, 7, note, s.note)
@@ -329,7 +333,7 @@ def _rates_chart(book: Book, ws: Worksheet, table: DataTable, staircase: Stairca
     for k, (name, col, colour, marker, size, values) in enumerate(series):
         chart.add_series({
             "name": name, "categories": [ws.name, first, 1, first + len(steps) - 1, 1],
-            "values": book.chart_source(ws, first, col, [_cached(v) for v in values], RATES_GAP_COL + k),
+            "values": book.chart_source(ws, first, col, [fx.shown(v) for v in values], RATES_GAP_COL + k),
             "line": {"none": True},
             "marker": {"type": marker, "size": size, "fill": {"color": colour}, "border": {"color": colour}},
         })
@@ -350,8 +354,8 @@ THEME_WIDTHS = (8, 16, 26)  # year; municipality, group, region, country; the me
 MEMBERS_HEADER = "Kommuner med tal: gruppe · region · landet"
 
 
-def _cached(value: float | None):
-    return "" if value is None or pd.isna(value) else float(value)
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
 
 # -- theme sheets -------------------------------------------------------------------------------
@@ -377,8 +381,10 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
     ws.set_column(1, 1, THEME_WIDTHS[0])
     ws.set_column(2, 5, THEME_WIDTHS[1])
     ws.set_column(6, 6, THEME_WIDTHS[2])
-    ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, theme["beskrivelse"], s.wrap)
-    ws.set_row(TITLE_ROWS + 1, 28)
+    intro = (f"{theme['beskrivelse']} '–' i en tabel: tallet mangler eller er skjult. 'Kræver egne data': "
+             "registrene kan ikke give tallet; skriv kommunens tal på arket 'Egne tal'.")
+    ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, intro, s.wrap)
+    book.fit_row(ws, TITLE_ROWS + 1, [(intro, THEME_WIDTHS[0] + 4 * THEME_WIDTHS[1])], font_pt=10, minimum=28)
     rows = Rows(TITLE_ROWS + 3)
     breaks = []
     for n, fig in enumerate(figures):
@@ -427,13 +433,13 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
         rr = head + 1 + i
         ws.write_number(rr, 1, y, s.number("year"))
         own_formula, value = own_cell(table, fig, y, sel, data)
-        row = {2: _cached(value), 3: _cached(table.group_mean(fid, y, sel.group_type, sel.group_name)),
-               4: _cached(table.group_mean(fid, y, "region", sel.region)), 5: _cached(table.country(fid, y))}
+        row = {2: fx.shown(value), 3: fx.shown(table.group_mean(fid, y, sel.group_type, sel.group_name)),
+               4: fx.shown(table.group_mean(fid, y, "region", sel.region)), 5: fx.shown(table.country(fid, y))}
         for col, v in row.items():
             cached[col].append(v)
         if own_needed[y]:  # say why a value is missing where registers cannot give it
-            row[2] = row[2] if row[2] != "" else OWN_DATA
-            own_formula = f'IF({own_formula}="",{fx.text(OWN_DATA)},{own_formula})'
+            row[2] = row[2] if _is_number(row[2]) else OWN_DATA
+            own_formula = f"IF(ISNUMBER({own_formula}),{own_formula},{fx.text(OWN_DATA)})"
         ws.write_formula(rr, 2, "=" + own_formula, num, row[2])
         ws.write_formula(rr, 6, "=" + table.members_formula(fid, y), s.note,
                          table.members_text(fid, y, sel.group_type, sel.group_name, sel.region))
@@ -479,7 +485,7 @@ def own_cell(table: DataTable, fig: dict | pd.Series, year: int, sel: Selection,
     formula = table.own_formula(fid, year)
     value = table.own(fid, sel.kommune, year)
     if fig["beregning"] == "egne_tal":
-        formula = _with_own_entries(formula, fid, year, table.faktor[fid])
+        formula = _with_own_entries(table.own_ratio(fid, year), fid, year, table.faktor[fid])
         if data.own_kommune == sel.kommune:
             entry = data.own_entry(fid, year)
             if entry is not None and isinstance(entry[1], int | float) and entry[1] > 0:
@@ -487,13 +493,13 @@ def own_cell(table: DataTable, fig: dict | pd.Series, year: int, sel: Selection,
     return formula, value
 
 
-def _with_own_entries(fallback: str, fid: str, year: int, faktor: float) -> str:
-    """Own-data figures take the user's entries on 'Egne tal' when they are for the chosen municipality."""
+def _with_own_entries(data_ratio: str, fid: str, year: int, faktor: float) -> str:
+    """Own-data figures take the user's entries on 'Egne tal' when they are for the chosen municipality,
+    else the data's ratio."""
     crit = (("E_id", fx.text(fid)), ("E_aar", str(year)))
     entered = f"AND(EgneKode=ValgtKode,{fx.sumifs('E_n', *crit)}>0)"
     own = f"{_fmt(faktor)}*{fx.sumifs('E_t', *crit)}/{fx.sumifs('E_n', *crit)}"
-    inner = fallback[len("IFERROR("):-len(',"")')]
-    return f'IFERROR(IF({entered},{own},{inner}),"")'
+    return fx.missing_on_error(f"IF({entered},{own},{data_ratio})")
 
 
 def _fmt(value: float) -> str:

@@ -36,12 +36,12 @@ def write(book: Book, table: DataTable, sel: Selection, data, own_cell: Callable
         ws.set_column(col, col, width)
     ws.write_formula(TITLE_ROWS + 1, 1, f'=ValgtKommune&" mod "&GruppeNavn&" og hele landet, {latest}"', s.h1,
                      f"{sel.navn} mod {sel.group_name} og hele landet, {latest}")
-    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 8,
-                   "'Bedre' og 'dårligere' følger nøgletallets ønskede retning (se temaarket); hvor et nøgletal ikke "
-                   "har en ønsket retning, står der over eller under. '–': et af tallene mangler. 'Kræver egne data': "
-                   "registrene kan ikke give nøgletallet; skriv kommunens tal på arket 'Egne tal'. Gruppen og landet "
-                   "er taget over de kommuner, der har tal (se temaarket).", s.note)
-    ws.set_row(TITLE_ROWS + 2, 45)
+    note = ("'Bedre' og 'dårligere' følger nøgletallets ønskede retning (se temaarket); hvor et nøgletal ikke "
+            "har en ønsket retning, står der over eller under. '–': tallet mangler, eller et af de to tal, der "
+            "sammenlignes. 'Kræver egne data': registrene kan ikke give nøgletallet; skriv kommunens tal på arket "
+            "'Egne tal'. Gruppen og landet er taget over de kommuner, der har tal (se temaarket).")
+    ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 8, note, s.note)
+    book.fit_row(ws, TITLE_ROWS + 2, [(note, 66 + 20 + 15 + 13 + 13 + 22 + 20 + 20)], font_pt=10, minimum=45)
     sheets = _theme_sheets()
     r = TITLE_ROWS + 4
     first = r
@@ -75,16 +75,16 @@ def _figure_row(book: Book, ws: Worksheet, r: int, table: DataTable, fig: dict, 
     ws.write_string(r, 1, f"{fid}  {fig['navn']}", s.text)
     ws.write_string(r, 2, fig["enhed"], s.text)
     own_f, own_v = own_cell(table, fig, latest, sel, data)
-    own_shown = "" if own_v is None else own_v
+    own_shown = fx.shown(own_v)
     if keyfigures.needs_own_data(fig, staircase, latest):  # say why, as the theme sheet does
-        own_f = f'IF({own_f}="",{fx.text(OWN_DATA)},{own_f})'
+        own_f = f"IF(ISNUMBER({own_f}),{own_f},{fx.text(OWN_DATA)})"
         own_shown = OWN_DATA if own_v is None else own_v
     group_v = table.group_mean(fid, latest, sel.group_type, sel.group_name)
     country_v = table.country(fid, latest)
     ws.write_formula(r, 3, "=" + own_f, num, own_shown)
     ws.write_formula(r, 4, "=" + table.group_formula(fid, latest, "GruppeNavn", "GruppeType"), num,
-                     "" if group_v is None else group_v)
-    ws.write_formula(r, 5, "=" + table.country_formula(fid, latest), num, "" if country_v is None else country_v)
+                     fx.shown(group_v))
+    ws.write_formula(r, 5, "=" + table.country_formula(fid, latest), num, fx.shown(country_v))
     own, grp = fx.cell(r, 3), fx.cell(r, 4)
     ws.write_formula(r, 6, "=" + comparison_formula(own, grp, fig["retning"]), s.text,
                      compare(own_v, group_v, fig["retning"]))

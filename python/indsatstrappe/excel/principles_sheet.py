@@ -34,9 +34,14 @@ def _figures() -> dict[str, dict]:
                                                keyfigures.catalogue().to_dict("records"), strict=True)}
 
 
-def compare(own: float | None, group: float | None, direction: str) -> str:
+def _is_number(value) -> bool:
+    """As the formulas' ISNUMBER: a missing value ("–", "", None) or words are no number to compare."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def compare(own, group, direction: str) -> str:
     """The words the sheet's formula shows for the municipality against its group."""
-    if own is None or group is None or own == "" or group == "":
+    if not (_is_number(own) and _is_number(group)):
         return "–"
     if own == group:
         return "Som gruppen"
@@ -59,8 +64,8 @@ def trend_formula(now: str, before: str) -> str:
             f'IF({now}<{before},"↓ faldende","→ uændret")))')
 
 
-def trend(now: float | None, before: float | None) -> str:
-    if now is None or before is None or now == "" or before == "":
+def trend(now, before) -> str:
+    if not (_is_number(now) and _is_number(before)):
         return "–"
     return "↑ stigende" if now > before else "↓ faldende" if now < before else "→ uændret"
 
@@ -78,7 +83,7 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
     ws.write_formula(TITLE_ROWS + 1, 1, f'=ValgtKommune&" mod "&GruppeNavn&", {latest}"', s.h1,
                      f"{sel.navn} mod {sel.group_name}, {latest}")
     note = (SOURCE + " 'Bedre' og 'dårligere' følger nøgletallets ønskede retning; hvor et nøgletal ikke har en "
-            "ønsket retning, står der over eller under.")
+            "ønsket retning, står der over eller under. '–': tallet mangler.")
     ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 6, note, s.note)
     book.fit_row(ws, TITLE_ROWS + 2, [(note, 58 + 3 * 14 + 2 * 22)], font_pt=10)
     r = TITLE_ROWS + 4
@@ -97,13 +102,13 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
             ws.write_string(r, 1, f"{fid}  {fig['navn']} ({fig['enhed']})", s.text)
             own_f, own_v = own_cell(table, fig, latest, sel, data)
             group_v = table.group_mean(fid, latest, sel.group_type, sel.group_name)
-            ws.write_formula(r, 2, "=" + own_f, num, _cached(own_v))
+            ws.write_formula(r, 2, "=" + own_f, num, fx.shown(own_v))
             ws.write_formula(r, 3, "=" + table.group_formula(fid, latest, "GruppeNavn", "GruppeType"), num,
-                             _cached(group_v))
+                             fx.shown(group_v))
             prev_v = None
             if before is not None:
                 prev_f, prev_v = own_cell(table, fig, before, sel, data)
-                ws.write_formula(r, 4, "=" + prev_f, num, _cached(prev_v))
+                ws.write_formula(r, 4, "=" + prev_f, num, fx.shown(prev_v))
             own, grp, prev = fx.cell(r, 2), fx.cell(r, 3), fx.cell(r, 4)
             ws.write_formula(r, 5, "=" + comparison_formula(own, grp, fig["retning"]), s.text,
                              compare(own_v, group_v, fig["retning"]))
@@ -115,6 +120,3 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
     book.protect(ws)
     return ws
 
-
-def _cached(value):
-    return "" if value is None else value

@@ -109,7 +109,14 @@ class Book:
         return str(self.path)
 
     def add_chart(self, options: dict):
-        """An XlsxWriter chart that draws a missing value as a gap (charts.py)."""
+        """An XlsxWriter chart that draws a missing value (#N/A) as a gap: in its cached points (charts.py)
+        and in Excel 2016 and later, which otherwise join the line across the point. LibreOffice 7.4 draws
+        #N/A as 0 whatever the chart says; only an empty cell is a gap there."""
+        chart = self._new_chart(options)
+        chart.show_na_as_empty_cell()
+        return chart
+
+    def _new_chart(self, options: dict):
         chart = charts.gap_chart(self.wb.add_chart(options))
         self.charts.append(chart)
         return chart

@@ -206,9 +206,10 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         group_col = f"${fx.xl_col(col)}${group_top + 2}:${fx.xl_col(col)}${group_top + 1 + len(years)}"
         cells = [
             (cit, s.fmt(num_format="#,##0", text_wrap=True), twin.model.cit_cell(model.base, t) if t <= n else ""),
-            (f'IFERROR({amount}/{cit},"")', s.number("kr"), twin.own.get(t, "")),
-            (f"INDEX({group_col},{at})", s.number("kr"), _blank(twin.group.get(t))),
-            (f'IF({has_own},{own},IF(ISNUMBER({grp}),{grp},""))', s.number("kr", bold=True), twin.used.get(t, "")),
+            (fx.missing_on_error(f"{amount}/{cit}"), s.number("kr"), fx.shown(twin.own.get(t))),
+            (f"INDEX({group_col},{at})", s.number("kr"), fx.shown(twin.group.get(t))),
+            (f'IF({has_own},{own},IF(ISNUMBER({grp}),{grp},{fx.text(fx.MISSING)}))', s.number("kr", bold=True),
+             fx.shown(twin.used.get(t))),
             (f'IF({has_own},"kommunen",IF(ISNUMBER({grp}),"gruppen",{fx.text(NO_PRICE)}))', s.wrap,
              twin.source.get(t, "")),
         ]
@@ -320,15 +321,11 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
             value = table.group_mean(unit_cost_id(model.trappe, t), y, model.sel.group_type, model.sel.group_name)
             ws.write_formula(r, 1 + t, "=" + table.group_formula(unit_cost_id(model.trappe, t), y, "GruppeNavn",
                                                                  "GruppeType", fid_expr=fid_expr),
-                             s.number("kr"), _blank(value))
+                             s.number("kr"), fx.shown(value))
     ws.print_area(0, 0, group_top + len(years), moved_left + HORIZON - 1)  # the chart's width; no chart sources
     book.freeze_title(ws)
     book.protect(ws)
     return ws
-
-
-def _blank(value: float | None) -> float | str:
-    return "" if value is None else value
 
 
 def _col_range(lay, top: int, col: int) -> str:

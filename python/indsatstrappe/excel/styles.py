@@ -55,10 +55,12 @@ class Styles:
         return list(self._cache.items())
 
     def number(self, kind: str, **extra) -> Format:
+        """A number cell, right-aligned so that a missing value's "–" or a few words stand where the number
+        would (text is left-aligned by default)."""
         if extra:
-            return self.fmt(num_format=NUMBER_FORMATS[kind], **extra)
+            return self.fmt(num_format=NUMBER_FORMATS[kind], align="right", **extra)
         if kind not in self._numbers:
-            self._numbers[kind] = self.fmt(num_format=NUMBER_FORMATS[kind])
+            self._numbers[kind] = self.fmt(num_format=NUMBER_FORMATS[kind], align="right")
         return self._numbers[kind]
 
     def figure(self, unit: str) -> Format:

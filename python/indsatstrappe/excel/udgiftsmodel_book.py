@@ -375,7 +375,7 @@ def _unreported_label(staircase: Staircase, step: int, year: int) -> str:
 def _citizens_formula(table: DataTable, step: int, year: int) -> str:
     """Beregning's count: the marker's words, else the count (blank where hidden)."""
     marker = table.count_formula(f"x:{step}{UNREPORTED_ID}", year, "TrappeKode&" + fx.text(f":{step}{UNREPORTED_ID}"))
-    count = table.shown_count_formula(f"x:{step}", year, "TrappeKode&" + fx.text(f":{step}"))
+    count = table.shown_count_formula(f"x:{step}", year, "TrappeKode&" + fx.text(f":{step}"), missing="")
     return f"IF({marker}=1,{fx.text(OWN_DATA)},IF({marker}=2,{fx.text(NOT_REPORTED)},{count}))"
 
 
@@ -592,9 +592,9 @@ def _years_by_steps(book: Book, ws: Worksheet, model: Model, lay: _Layout, top: 
         ws.write_number(r, 1, y, s.number("year"))
         for t in range(1, MAX_STEPS + 1):
             ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{cell_formula(i, t)},"")', s.number(fmt_kind),
-                             _num(cell_value(y, t)) if t <= n else "")
+                             fx.shown(cell_value(y, t)) if t <= n else "")
         for j, (_, formula, value) in enumerate(extra_cols):
-            ws.write_formula(r, 2 + MAX_STEPS + j, "=" + formula(i, r), s.number(fmt_kind), _num(value(y)))
+            ws.write_formula(r, 2 + MAX_STEPS + j, "=" + formula(i, r), s.number(fmt_kind), fx.shown(value(y)))
     return top + len(lay.years)
 
 
@@ -648,7 +648,7 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
     top = TITLE_ROWS + 4
     f = model.factor
     last = _years_by_steps(
-        book, ws, model, lay, top, "tkr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)},"")',
+        book, ws, model, lay, top, "tkr", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}*{lay.factor(i)}"),
         lambda y, t: model.steps(y, t) * f(y) if model.steps(y, t) != "" else "",
         [("Ikke fordelt", lambda i, r: f"{lay.unplaced(i)}*{lay.factor(i)}", lambda y: model.unplaced(y) * f(y)),
          *_hidden_column(model, lambda i: lay.hidden_money(i), lambda y: model.hidden_total(y) * f(y),
@@ -687,10 +687,10 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
             (table.country_formula(fid, y, fid_expr=expr), table.country(fid, y)),
         ]
         for j, (formula, value) in enumerate(cells):
-            priced = f'IFERROR({formula}*{lay.factor(last_i)},"")'
+            priced = fx.missing_on_error(f"{formula}*{lay.factor(last_i)}")
             guard = f'=IF({t}<=AntalTrin,{priced},"")' if t else "=" + priced
             ws.write_formula(r, 2 + j, guard, s.number("kr"),
-                             _num(value * model.factor(y)) if show and value is not None else "")
+                             fx.shown(None if value is None else value * model.factor(y)) if show else "")
     ws.print_area(0, 0, c0 + 3 + MAX_STEPS, PRINT_LAST_COL)
     book.freeze_title(ws)
     book.protect(ws)
@@ -717,8 +717,8 @@ def _refund_formula(year: int) -> str:
             f'SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{year},A_trappe,TrappeKode,A_dranst,"{REFUND_DRANST}"))')
 PRINT_LAST_COL = 2 + MAX_STEPS + 3  # the years x steps tables and their extra columns; no chart sources
 CHART_ROWS = 17  # rows a 320-pixel chart covers
-HIDDEN_NOTE = ("Et tomt trin er skjult: antallet af borgere er et lille tal (1-4), eller beløbet er fordelt efter en "
-               "nøgle med et skjult antal og står i kolonnen 'Fordelt med skjult nøgle' (se arket Om).")
+HIDDEN_NOTE = ("Et trin med '–' er skjult: antallet af borgere er et lille tal (1-4), eller beløbet er fordelt "
+               "efter en nøgle med et skjult antal og står i kolonnen 'Fordelt med skjult nøgle' (se arket Om).")
 
 
 def _hidden_column(model: Model, formula, value, factor=None) -> list[tuple[str, object, object]]:
@@ -739,10 +739,10 @@ def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
         book, model, lay, ("Andele", "Fordelingen af udgifterne på trin",
                            "Hvor stor en andel af områdets udgift hvert trin får, år for år",
                            "Andel af områdets samlede nettoudgift (trinene og 'ikke fordelt' giver tilsammen 100 %)."),
-        "pct", lambda i, t: f"IFERROR({lay.steps_amount(i, t)}/{lay.total(i)},\"\")", share,
-        [("Ikke fordelt", lambda i, r: f'IF({lay.total(i)}=0,"",{lay.unplaced(i)}/{lay.total(i)})',
+        "pct", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}/{lay.total(i)}"), share,
+        [("Ikke fordelt", lambda i, r: fx.missing_on_error(f"{lay.unplaced(i)}/{lay.total(i)}"),
           lambda y: model.unplaced(y) / model.total_of(y) if model.total_of(y) else ""),
-         *_hidden_column(model, lambda i: f'IF({lay.total(i)}=0,"",{lay.hidden_money(i)}/{lay.total(i)})',
+         *_hidden_column(model, lambda i: fx.missing_on_error(f"{lay.hidden_money(i)}/{lay.total(i)}"),
                          lambda y: model.hidden_total(y) / model.total_of(y) if model.total_of(y) else "")])
     _stacked_chart(book, ws, top, len(lay.years), "Andel pr. trin", "percent_stacked",
                    (last + 2, 1), "0%")
@@ -779,7 +779,8 @@ def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
                            "Beløb i 1.000 kr. Udgiften pr. trin i året minus udgiften i basisåret, i det valgte "
                            "prisniveau. Positive tal er merudgifter, negative mindreudgifter. Vælg et tidligt "
                            "basisår for at se udviklingen siden da."),
-        "tkr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)},"")', extra, columns)
+        "tkr", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)}"), extra,
+        columns)
     total_col = 2 + MAX_STEPS + len(columns) - 1
     chart = book.add_chart({"type": "column"})
     chart.add_series({"name": "Merudgift i alt", "categories": [ws.name, top + 1, 1, last, 1],
@@ -806,9 +807,9 @@ def _unit_cost_sheet(book: Book, model: Model, lay: _Layout) -> None:
     ws, _, last = _table_sheet(
         book, model, lay, ("Enhedspriser", "Enhedspriser pr. trin", "Nettoudgift pr. borger på hvert trin, år for år",
                            "Udgiften på trinet delt med antallet af borgere på trinet (samme trindefinitioner for "
-                           "borgere og kroner). Tom, hvor ingen borgere står på trinet, eller hvor kommunen ikke "
+                           "borgere og kroner). '–', hvor ingen borgere står på trinet, eller hvor kommunen ikke "
                            "har tal for trinnet (fx trin, der kræver egne data)."),
-        "kr", lambda i, t: f'IFERROR({lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)},"")', unit)
+        "kr", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)}"), unit)
     ws.print_area(0, 0, last, PRINT_LAST_COL)
     book.protect(ws)
 

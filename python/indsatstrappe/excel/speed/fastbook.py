@@ -29,7 +29,7 @@ class FastBook(Book):
     def _destination(self) -> str | io.BytesIO:
         return self._buffer if self._buffer is not None else str(self.path)
 
-    def add_chart(self, options: dict):
+    def _new_chart(self, options: dict):
         recorder = chartstamp.new_chart(self.wb, options, defer=self.shared is not None and bool(self.shared.charts))
         self.charts.append(recorder)
         return recorder.chart
