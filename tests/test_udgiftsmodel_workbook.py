@@ -146,10 +146,15 @@ def test_a_step_without_a_count_reads_so_and_splits_as_zero(book, folder):
         queries.scenario(folder, "boern", KOMMUNE, [scenario_model.Movement(6, 1, andel=0.10)])
 
 
-def expense_grid(path, data_only=True) -> pd.DataFrame:
+def expense_grid(path, data_only=True, refunds=False) -> pd.DataFrame:
+    """The years x steps table of 'Udgifter pr. trin' (kroner, as the cells hold them), or its refund table."""
     ws = openpyxl.load_workbook(path, data_only=data_only)["Udgifter pr. trin"]
+    head = HEADER_ROW
+    if refunds:  # its title, a note, then the header
+        head = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 2).value).startswith(REFUNDS_TITLE)) + 2
+        assert ws.cell(head, 2).value == "År"
     rows = []
-    r = HEADER_ROW + 1
+    r = head + 1
     while isinstance(ws.cell(r, 2).value, int):
         rows.append([ws.cell(r, c).value for c in range(2, 13)])
         r += 1
@@ -157,8 +162,11 @@ def expense_grid(path, data_only=True) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).set_index("aar")
 
 
-def core_grid(table: pd.DataFrame) -> pd.DataFrame:
-    wide = table.pivot(index="aar", columns="trin", values="beloeb")
+REFUNDS_TITLE = "Heraf statsrefusion pr. trin"
+
+
+def core_grid(table: pd.DataFrame, value: str = "beloeb") -> pd.DataFrame:
+    wide = table.pivot(index="aar", columns="trin", values=value)
     wide.columns = [c if c == "ikke_fordelt" else int(c) for c in wide.columns]
     return wide
 
@@ -216,6 +224,10 @@ def test_edited_rule_and_other_municipality_recompute_natively(recalculated, fol
     core = core_grid(table)
     assert core[8].sum() == 0 and core[7].sum() > 0
     assert_grid_matches(expense_grid(fresh), core, 8)
+    # the refunds follow the edited rules: § 107's split by the key over steps 6 and 7 as its money is
+    refunds = core_grid(table, "refusion")
+    assert (refunds[6] < 0).any() and (refunds[7] < 0).all()
+    assert_grid_matches(expense_grid(fresh, refunds=True), refunds, 8)
 
 
 def test_pasted_export_replaces_that_year(recalculated):
@@ -283,6 +295,10 @@ def test_refunds_are_shown_on_their_own_line(book, folder):
     assert sorted(shown) == sorted(int(y) for y in core.index)
     for year, value in shown.items():
         assert value == pytest.approx(core[year], abs=0.01) and value < 0
+    # and per step, as the core's refusion column has them; the table sums to the line above
+    grid = expense_grid(book, refunds=True)
+    assert_grid_matches(grid, core_grid(queries.expense_table(folder, "boern", KOMMUNE), "refusion"), 6)
+    assert grid["i_alt"].to_dict() == pytest.approx(shown, abs=0.01)
 
 
 def test_rules_read_in_words_or_codes_alike(folder):

@@ -212,6 +212,8 @@ class Model:
         self.total = {int(y): float(v) for y, v in lines.groupby("aar")["beloeb"].sum().items()}
         refunds = lines[lines["dranst"].astype(str) == REFUND_DRANST]
         self.refund = {int(y): float(v) for y, v in refunds.groupby("aar")["beloeb"].sum().items()}
+        self.rule_refund = {(int(r), int(y)): float(v)
+                            for (r, y), v in refunds.groupby(["regel", "aar"])["beloeb"].sum().items()}
         c = data.shared.counts
         c = c[(c["trappe"] == trappe) & (c["kommune_kode"] == sel.kommune)]
         self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
@@ -309,6 +311,26 @@ class Model:
     def refund_of(self, year: int) -> float:
         return self.refund.get(year, 0.0)
 
+    def rule_refund_of(self, regel: int, year: int) -> float:
+        return self.rule_refund.get((regel, year), 0.0)
+
+    def refund_share(self, regel: int, year: int) -> float:
+        """A rule's refund over its money: the rule splits its refund as its money."""
+        amount = self.rule_amount(regel, year)
+        return self.rule_refund_of(regel, year) / amount if amount != 0 else 0.0
+
+    def step_refund(self, year: int, step: int) -> float:
+        """The refund on a step before a hidden key's mask (Beregning's cell)."""
+        return sum(self._alloc(r, f, t, step, year) * self.refund_share(r, year) for r, f, t in self.rule_rows)
+
+    def hidden_refund(self, year: int) -> float:
+        return sum(self.rule_refund_of(r, year) for r, f, t in self.rule_rows
+                   if f == "noegle" and self.key_hidden(t, year) > 0)
+
+    def unplaced_refund(self, year: int) -> float:
+        placed = sum(self.step_refund(year, t) for t in self.staircase.step_numbers)
+        return self.refund_of(year) - placed - self.hidden_refund(year)
+
     def unplaced(self, year: int) -> float:
         placed = sum(self.placed_on(year, t) for t in self.staircase.step_numbers)
         return self.total_of(year) - placed - self.hidden_total(year)
@@ -398,6 +420,13 @@ class _Layout:
         self.sums_head = rows.take(3)  # per year: money kept off the steps, and not placed
         self.hidden_row = self.sums_head + 1
         self.unplaced_row = self.sums_head + 2
+        # statsrefusion (dranst 2) on each step: each rule's refund split as the rule's money is split
+        self.refund_head = rows.take(1 + len(years), gap=2)
+        self.refund_top = self.refund_head + 1
+        self.refund_sums_head = rows.take(4)  # per year: the area's refund, kept off the steps, not placed
+        self.refund_total_row = self.refund_sums_head + 1
+        self.refund_hidden_row = self.refund_sums_head + 2
+        self.refund_unplaced_row = self.refund_sums_head + 3
 
     def year_col(self, i: int) -> int:
         return 2 + i  # columns C.. for per-year rows
@@ -407,9 +436,28 @@ class _Layout:
 
     def helper_col(self, k: int) -> int:
         """Beside the spreads, per rule: its fordeling (k=0), its trin (1), its key's citizens per year (2+i),
-        its key's steps without a shown count per year (2+n+i) and the money such a key keeps off the steps
-        (2+2n+i), so the spread formulas refer to them instead of each working them out again."""
+        its key's steps without a shown count per year (2+n+i), the money such a key keeps off the steps
+        (2+2n+i), its statsrefusion per year (2+3n+i) and that refund's share of its money (2+4n+i), so the
+        spread formulas refer to them instead of each working them out again."""
         return self.alloc_col(len(self.years) - 1, MAX_STEPS) + 2 + k
+
+    def rule_column(self, col: int) -> str:
+        """A column of the rule rows, absolute (for SUMPRODUCT and SUMIFS)."""
+        c = fx.xl_col(col)
+        return f"${c}${self.rules_top + 1}:${c}${self.rules_top + self.n_rules}"
+
+    def refund_raw(self, i: int, step: int) -> str:
+        """The step's refund in year i before a hidden key's mask (the analysis applies the step's mask)."""
+        return self.ref(self.refund_top + i, 1 + step)
+
+    def refund_total(self, i: int) -> str:
+        return self.ref(self.refund_total_row, self.year_col(i))
+
+    def refund_hidden(self, i: int) -> str:
+        return self.ref(self.refund_hidden_row, self.year_col(i))
+
+    def refund_unplaced(self, i: int) -> str:
+        return self.ref(self.refund_unplaced_row, self.year_col(i))
 
     def hidden_money(self, i: int) -> str:
         return self.ref(self.hidden_row, self.year_col(i))
@@ -461,7 +509,7 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
     years = lay.years
     n = model.staircase.n_steps
     ws.set_column(1, 1, 34)
-    ws.set_column(2, lay.helper_col(1 + 3 * len(years)), 13)
+    ws.set_column(2, lay.helper_col(1 + 5 * len(years)), 13)
     ws.write_string(lay.head - 1, 1, "Alle beløb i kr., løbende priser, for den valgte kommune og det valgte område.",
                     s.note)
     ws.write_string(lay.head, 1, "År", s.header)
@@ -496,6 +544,8 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
         ws.write_string(lay.rules_head, lay.helper_col(2 + len(years) + i), f"Skjulte trin i nøglen {y}", s.header)
         ws.write_string(lay.rules_head, lay.helper_col(2 + 2 * len(years) + i), f"Ikke fordelt (skjult) {y}",
                         s.header)
+        ws.write_string(lay.rules_head, lay.helper_col(2 + 3 * len(years) + i), f"Statsrefusion {y}", s.header)
+        ws.write_string(lay.rules_head, lay.helper_col(2 + 4 * len(years) + i), f"Refusionens andel {y}", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(0), "Fordeling", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(1), "Trin", s.header)
     rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
@@ -535,6 +585,13 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
             ws.write_formula(row, lay.helper_col(2 + 2 * len(years) + i), "=" + held, s.number("kr"),
                              model.hidden_money(int(rules[r]["regel"]), kind_text, steps_text, y)
                              if r < len(rules) else 0.0)
+            regel = int(rules[r]["regel"]) if r < len(rules) else None
+            refund_col, share_col = lay.helper_col(2 + 3 * len(years) + i), lay.helper_col(2 + 4 * len(years) + i)
+            refund = fx.cell(row, refund_col, True)
+            ws.write_formula(row, refund_col, "=" + _refund_formula(y, r + 1), s.number("kr"),
+                             model.rule_refund_of(regel, y) if regel is not None else 0.0)
+            ws.write_formula(row, share_col, f"=IF({amount_ref}=0,0,{refund}/{amount_ref})", s.number("rate"),
+                             model.refund_share(regel, y) if regel is not None else 0.0)
             for t in range(1, MAX_STEPS + 1):
                 cit = fx.cell(lay.cit_top + i, 1 + t, True)
                 # a key with a hidden count splits nothing: its money is kept off the steps (the split
@@ -572,7 +629,41 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
         ws.write_formula(lay.unplaced_row, lay.year_col(i),
                          f"={fx.cell(lay.total_row, lay.year_col(i))}-SUM({block})-"
                          f"{fx.cell(lay.hidden_row, lay.year_col(i))}", s.number("kr"), model.unplaced(y))
+    _calc_refunds(book, ws, model, lay)
     book.protect(ws)
+
+
+def _calc_refunds(book: Book, ws: Worksheet, model: Model, lay: _Layout) -> None:
+    """Statsrefusion on each step: every rule's refund (dranst 2) times what the rule gives the step over
+    the rule's money (a rule splits its refund as it splits its money), and the year's refund kept off the
+    steps by a hidden key and not placed on any step."""
+    s = book.styles
+    years, n = lay.years, model.staircase.n_steps
+    ws.write_string(lay.refund_head, 1, "Statsrefusion pr. trin (løbende priser)", s.header)
+    _write_step_headers(book, ws, lay.refund_head, 2, n)
+    for i, y in enumerate(years):
+        ws.write_number(lay.refund_top + i, 1, y, s.number("year"))
+        share = lay.rule_column(lay.helper_col(2 + 4 * len(years) + i))
+        for t in range(1, MAX_STEPS + 1):
+            alloc = lay.rule_column(lay.alloc_col(i, t))
+            ws.write_formula(lay.refund_top + i, 1 + t, f'=IF({t}<=AntalTrin,SUMPRODUCT({alloc},{share}),"")',
+                             s.number("kr"), model.step_refund(y, t) if t <= n else "")
+    ws.write_string(lay.refund_sums_head, 1, "Statsrefusion pr. år", s.header)
+    for row, label in ((lay.refund_total_row, "Områdets statsrefusion"),
+                       (lay.refund_hidden_row, "Heraf fordelt efter nøgle med skjulte tal"),
+                       (lay.refund_unplaced_row, "Heraf ikke fordelt på trin")):
+        ws.write_string(row, 1, label, s.label)
+    kind = lay.rule_column(lay.helper_col(0))
+    for i, y in enumerate(years):
+        col = lay.year_col(i)
+        refunds = lay.rule_column(lay.helper_col(2 + 3 * len(years) + i))
+        hidden_steps = lay.rule_column(lay.helper_col(2 + len(years) + i))
+        ws.write_formula(lay.refund_total_row, col, "=" + _refund_formula(y), s.number("kr"), model.refund_of(y))
+        ws.write_formula(lay.refund_hidden_row, col, f'=SUMIFS({refunds},{kind},"noegle",{hidden_steps},">0")',
+                         s.number("kr"), model.hidden_refund(y))
+        steps = f"{fx.cell(lay.refund_top + i, 2)}:{fx.cell(lay.refund_top + i, 1 + MAX_STEPS)}"
+        ws.write_formula(lay.refund_unplaced_row, col, f"={fx.cell(lay.refund_total_row, col)}-SUM({steps})-"
+                         f"{fx.cell(lay.refund_hidden_row, col)}", s.number("kr"), model.unplaced_refund(y))
 
 
 # -- analysis sheets ------------------------------------------------------------------------------
@@ -654,14 +745,14 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
          *_hidden_column(model, lambda i: lay.hidden_money(i), lambda y: model.hidden_total(y) * f(y),
                          lambda i: lay.factor(i)),
          ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y)),
-         (REFUND_LABEL, lambda i, r: f"{_refund_formula(lay.years[i])}*{lay.factor(i)}",
-          lambda y: model.refund_of(y) * f(y))])
+         (REFUND_LABEL, lambda i, r: f"{lay.refund_total(i)}*{lay.factor(i)}", lambda y: model.refund_of(y) * f(y))])
     _stacked_chart(book, ws, top, len(lay.years), "Udgifter pr. trin", "stacked",
                    (last + 2, 1), NUMBER_FORMATS["mio"], "Mio. kr.")
+    last = _refunds_table(book, ws, model, lay, last + 2 + CHART_ROWS + 1)
     # comparison per inhabitant of the age group, latest year, default rules for everyone
     s = book.styles
     y = lay.years[-1]
-    c0 = last + 20
+    c0 = last + 3
     ws.write_string(c0, 1, f"Kr. pr. indbygger i aldersgruppen, {y}: kommunen mod gruppe, region og landet", s.h2)
     last_i = len(lay.years) - 1  # in the chosen price level, as the table above
     ws.merge_range(c0 + 1, 1, c0 + 1, 11, "Sammenligningen bruger den medfølgende standardnøgle for alle kommuner "
@@ -696,6 +787,31 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
     book.protect(ws)
 
 
+def _refunds_table(book: Book, ws: Worksheet, model: Model, lay: _Layout, r: int) -> int:
+    """Statsrefusion per step from row `r`, in the chosen prices: the part of each step's net expense above
+    that is the state's refund (income, negative). '–' where the step's expense is hidden. Returns its last
+    row."""
+    s = book.styles
+    f = model.factor
+    ws.write_string(r, 1, f"{REFUND_LABEL} pr. trin (1.000 kr.)", s.h2)
+    note = ("Statsrefusion og andre indtægter på dranst 2 (negative beløb) er trukket fra i tabellen ovenfor. Her er "
+            "de for sig: hver regel fordeler sin refusion på trinene, som den fordeler sine udgifter.")
+    ws.merge_range(r + 1, 1, r + 1, 11, note, s.note)
+    book.fit_row(ws, r + 1, [(note, 12 + 10 * 14)], font_pt=10)
+
+    def step(y, t):
+        return model.step_refund(y, t) * f(y) if model.steps(y, t) != "" else ""
+    hidden = (_hidden_column(model, lambda i: lay.refund_hidden(i), lambda y: model.hidden_refund(y) * f(y),
+                             lambda i: lay.factor(i)))
+    return _years_by_steps(
+        book, ws, model, lay, r + 2, "tkr",
+        lambda i, t: f'IF(ISNUMBER({lay.steps_amount(i, t)}),{lay.refund_raw(i, t)}*{lay.factor(i)},'
+                     f'{fx.text(fx.MISSING)})', step,
+        [("Ikke fordelt", lambda i, _: f"{lay.refund_unplaced(i)}*{lay.factor(i)}",
+          lambda y: model.unplaced_refund(y) * f(y)), *hidden,
+         ("I alt", lambda i, _: f"{lay.refund_total(i)}*{lay.factor(i)}", lambda y: model.refund_of(y) * f(y))])
+
+
 def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, str, str], kind: str,
                  cell_formula, cell_value, extra_cols: list | None = None) -> tuple[Worksheet, int, int]:
     """An analysis sheet that is one years x steps table: (sheet, table top, last row)."""
@@ -710,11 +826,14 @@ REFUND_LABEL = "Heraf statsrefusion"
 REFUND_DRANST = "2"  # statsrefusion: income, booked as negative amounts
 
 
-def _refund_formula(year: int) -> str:
-    """The chosen area's dranst-2 amounts in a year: from a pasted export for its year, else the data."""
+def _refund_formula(year: int, rule: int | None = None) -> str:
+    """The chosen area's dranst-2 amounts in a year (of one rule, by its position): from a pasted export for
+    its year, else the data."""
     own = f"AND({year}=EgetAar,COUNT(X_beloeb)>0)"
-    return (f'IF({own},SUMIFS(X_beloeb,X_trappe,TrappeKode,X_dranst,"{REFUND_DRANST}"),'
-            f'SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{year},A_trappe,TrappeKode,A_dranst,"{REFUND_DRANST}"))')
+    x_rule, a_rule = (f",X_regel,{rule}", f",A_regel,{rule}") if rule is not None else ("", "")
+    return (f'IF({own},SUMIFS(X_beloeb{x_rule},X_trappe,TrappeKode,X_dranst,"{REFUND_DRANST}"),'
+            f'SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{year}{a_rule},A_trappe,TrappeKode,A_dranst,'
+            f'"{REFUND_DRANST}"))')
 PRINT_LAST_COL = 2 + MAX_STEPS + 3  # the years x steps tables and their extra columns; no chart sources
 CHART_ROWS = 17  # rows a 320-pixel chart covers
 HIDDEN_NOTE = ("Et trin med '–' er skjult: antallet af borgere er et lille tal (1-4), eller beløbet er fordelt "
