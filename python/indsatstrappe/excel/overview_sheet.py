@@ -86,12 +86,12 @@ def _figure_row(book: Book, ws: Worksheet, r: int, table: DataTable, fig: dict, 
                      fx.shown(group_v))
     ws.write_formula(r, 5, "=" + table.country_formula(fid, latest), num, fx.shown(country_v))
     own, grp = fx.cell(r, 3), fx.cell(r, 4)
-    ws.write_formula(r, 6, "=" + comparison_formula(own, grp, fig["retning"]), s.text,
+    ws.write_formula(r, 6, "=" + comparison_formula(own, grp, fig["retning"]), s.text_after_number,
                      compare(own_v, group_v, fig["retning"]))
     if before is not None:
         prev_f, prev_v = own_cell(table, fig, before, sel, data)
         # the year before's value inside the formula: the row shows one year, the theme sheet every year
-        ws.write_formula(r, 7, "=" + trend_formula(own, prev_f), s.text, trend(own_v, prev_v))
+        ws.write_formula(r, 7, "=" + trend_formula(own, prev_f), s.text_after_number, trend(own_v, prev_v))
     name = sheets[(fig["trappe"], fig["tema"])]
     ws.write_url(r, 8, f"internal:{fx.quote_sheet(name)}!A1", s.link, string=name)
 

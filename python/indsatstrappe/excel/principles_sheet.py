@@ -110,9 +110,9 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
                 prev_f, prev_v = own_cell(table, fig, before, sel, data)
                 ws.write_formula(r, 4, "=" + prev_f, num, fx.shown(prev_v))
             own, grp, prev = fx.cell(r, 2), fx.cell(r, 3), fx.cell(r, 4)
-            ws.write_formula(r, 5, "=" + comparison_formula(own, grp, fig["retning"]), s.text,
+            ws.write_formula(r, 5, "=" + comparison_formula(own, grp, fig["retning"]), s.text_after_number,
                              compare(own_v, group_v, fig["retning"]))
-            ws.write_formula(r, 6, "=" + trend_formula(own, prev), s.text, trend(own_v, prev_v))
+            ws.write_formula(r, 6, "=" + trend_formula(own, prev), s.text_after_number, trend(own_v, prev_v))
             r += 1
         r += 1
     ws.print_area(0, 0, r, 6)

@@ -105,6 +105,11 @@ class Styles:
         return self.fmt(valign="top")
 
     @cached_property
+    def text_after_number(self) -> Format:
+        """Words in the column right of a right-aligned number: indented, so the two do not run together."""
+        return self.fmt(valign="top", indent=1)
+
+    @cached_property
     def wrap(self) -> Format:
         return self.fmt(text_wrap=True, valign="top")
 
