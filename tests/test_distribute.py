@@ -12,6 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from conftest import demo_subset
+from helpers import formula_check
 from helpers.libreoffice import mismatches, recalculate
 from helpers.ooxml import Validation, formulas_stock_xlsxwriter_would_prefix
 from indsatstrappe import distribute, keyfigures, suppression
@@ -192,3 +194,33 @@ def test_distributed_workbooks_open_in_excel_without_repair(sent):
     for path in sent[1].files:
         if path.suffix in (".xlsx", ".xlsm"):
             assert formulas_stock_xlsxwriter_would_prefix(path) == [], path.name
+
+
+def test_steps_a_hidden_key_would_split_show_a_dash_and_keep_the_money_in_the_total(tmp_path):
+    """Læsø's children on step 2 in 2024 made 3 (hidden): the ungrouped 5.28.21 money, which the key would
+    split over steps 2 and 3, is split on neither; both steps show '–' (expenses and refunds alike), and
+    their money stands in 'På skjulte trin', so the row still sums to the area's total. Every formula
+    agrees with its cached value."""
+    data = demo_subset(tmp_path / "data", (101, 825))
+    m = pd.read_csv(data / "modtagere.csv", dtype=str, keep_default_na=False)
+    laesoe = (m["kommune_kode"] == "825") & (m["aar"] == "2024") & (m["trappe"] == "boern")
+    for code, n in {"ISBU01:405": "2", "ISBU01:401": "1", "ISBU01:402": "0", "EGEN:FOREB-OEKONOMI": "0"}.items():
+        m.loc[laesoe & (m["indsats"] == code), "antal"] = n
+    m.to_csv(data / "modtagere.csv", index=False)
+    distribute.distribute(DataFolder(data), tmp_path / "out", [825], workers=1)
+    path = tmp_path / "out" / "Udgiftsmodel_825_Laesoe.xlsx"
+    assert formula_check.mismatches(path) == []
+    ws = openpyxl.load_workbook(path, data_only=True)["Udgifter pr. trin"]
+    heads = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "År"]
+    for head in heads[:2]:  # the expenses, then the refunds
+        cols = {ws.cell(head, c).value: c for c in range(3, 16) if ws.cell(head, c).value}
+        row = next(r for r in range(head + 1, head + 10) if ws.cell(r, 2).value == 2024)
+        shown = {k: ws.cell(row, c).value for k, c in cols.items()}
+        assert shown["Trin 2"] == shown["Trin 3"] == MISSING, shown
+        assert all(isinstance(shown[f"Trin {t}"], float) for t in (1, 4, 5, 6)), shown
+        parts = [v for k, v in shown.items() if k.startswith("Trin") and v != MISSING]
+        kept = shown["På skjulte trin"]
+        assert sum(parts) + shown["Ikke fordelt"] + kept == pytest.approx(shown["I alt"], abs=0.01)
+    head = heads[0]
+    kept_col = next(c for c in range(3, 16) if ws.cell(head, c).value == "På skjulte trin")
+    assert ws.cell(next(r for r in range(head + 1, head + 10) if ws.cell(r, 2).value == 2024), kept_col).value > 0

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
@@ -335,6 +334,16 @@ class Model:
         placed = sum(self.placed_on(year, t) for t in self.staircase.step_numbers)
         return self.total_of(year) - placed - self.hidden_total(year)
 
+    def on_hidden_steps(self, year: int) -> float:
+        """Money a table does not show on a step: a hidden key's, and what the rules placed on the steps that
+        key would reach (their amount is hidden)."""
+        return self.hidden_total(year) + sum(self.placed_on(year, t) for t in self.staircase.step_numbers
+                                             if self.masked(year, t))
+
+    def refund_on_hidden_steps(self, year: int) -> float:
+        return self.hidden_refund(year) + sum(self.step_refund(year, t) for t in self.staircase.step_numbers
+                                              if self.masked(year, t))
+
 
 def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> Book:
     """Write the workbook to `path` (the caller makes that atomic)."""
@@ -417,16 +426,20 @@ class _Layout:
         self.rules_top = self.rules_head + 1  # one row per rule, aligned with Fordelingsnøgle
         self.step_head = rows.take(1 + len(years))  # U[y, t]: years down, steps across
         self.step_top = self.step_head + 1
-        self.sums_head = rows.take(3)  # per year: money kept off the steps, and not placed
+        self.raw_head = rows.take(1 + len(years))  # what the rules place on each step, before U's mask
+        self.raw_top = self.raw_head + 1
+        self.sums_head = rows.take(4)  # per year: money kept off the steps, not placed, on hidden steps
         self.hidden_row = self.sums_head + 1
         self.unplaced_row = self.sums_head + 2
+        self.on_hidden_row = self.sums_head + 3
         # statsrefusion (dranst 2) on each step: each rule's refund split as the rule's money is split
         self.refund_head = rows.take(1 + len(years), gap=2)
         self.refund_top = self.refund_head + 1
-        self.refund_sums_head = rows.take(4)  # per year: the area's refund, kept off the steps, not placed
+        self.refund_sums_head = rows.take(5)  # per year: the refund, kept off the steps, not placed, hidden
         self.refund_total_row = self.refund_sums_head + 1
         self.refund_hidden_row = self.refund_sums_head + 2
         self.refund_unplaced_row = self.refund_sums_head + 3
+        self.refund_on_hidden_row = self.refund_sums_head + 4
 
     def year_col(self, i: int) -> int:
         return 2 + i  # columns C.. for per-year rows
@@ -453,14 +466,15 @@ class _Layout:
     def refund_total(self, i: int) -> str:
         return self.ref(self.refund_total_row, self.year_col(i))
 
-    def refund_hidden(self, i: int) -> str:
-        return self.ref(self.refund_hidden_row, self.year_col(i))
+    def refund_on_hidden(self, i: int) -> str:
+        return self.ref(self.refund_on_hidden_row, self.year_col(i))
 
     def refund_unplaced(self, i: int) -> str:
         return self.ref(self.refund_unplaced_row, self.year_col(i))
 
-    def hidden_money(self, i: int) -> str:
-        return self.ref(self.hidden_row, self.year_col(i))
+    def on_hidden(self, i: int) -> str:
+        """The year's money on steps whose amount is not shown (see Model.on_hidden_steps)."""
+        return self.ref(self.on_hidden_row, self.year_col(i))
 
     def unplaced(self, i: int) -> str:
         return self.ref(self.unplaced_row, self.year_col(i))
@@ -494,10 +508,6 @@ def _write_step_headers(book: Book, ws: Worksheet, row: int, first_col: int, n_s
     s = book.styles
     for t in range(1, MAX_STEPS + 1):
         ws.write_formula(row, first_col + t - 1, _step_header(t), s.header, f"Trin {t}" if t <= n_steps else "")
-
-
-def _num(value) -> float | str:
-    return "" if value == "" or value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
 
 
 # -- Beregning ------------------------------------------------------------------------------------
@@ -602,11 +612,14 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
                 cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
                 ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
                                  s.number("kr"), cached)
-    # U[y, t]: what each step receives
+    # U[y, t]: what each step receives; #N/A where money split by a hidden key would reach it
     ws.write_string(lay.step_head, 1, "Udgift pr. trin (løbende priser)", s.header)
     _write_step_headers(book, ws, lay.step_head, 2, n)
+    ws.write_string(lay.raw_head, 1, "Placeret på trinet af reglerne", s.header)
+    _write_step_headers(book, ws, lay.raw_head, 2, n)
     for i, y in enumerate(years):
         ws.write_number(lay.step_top + i, 1, y, s.number("year"))
+        ws.write_number(lay.raw_top + i, 1, y, s.number("year"))
         held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
         held_rng = f"${held}${lay.rules_top + 1}:${held}${lay.rules_top + lay.n_rules}"
         steps_col = fx.xl_col(lay.helper_col(1))
@@ -615,11 +628,15 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
             col = fx.xl_col(lay.alloc_col(i, t))
             rng = f"{col}{lay.rules_top + 1}:{col}{lay.rules_top + lay.n_rules}"
             reached = f'SUMPRODUCT(--({held_rng}<>0),--ISNUMBER(SEARCH(";{t};",";"&{steps_rng}&";")))'
-            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,IF({reached}>0,NA(),SUM({rng})),"")',
-                             s.number("kr"), _num(model.step_cell(y, t)) if t <= n else "")
+            ws.write_formula(lay.raw_top + i, 1 + t, f'=IF({t}<=AntalTrin,SUM({rng}),"")', s.number("kr"),
+                             model.placed_on(y, t) if t <= n else "")
+            raw = fx.cell(lay.raw_top + i, 1 + t)
+            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,IF({reached}>0,NA(),{raw}),"")',
+                             s.number("kr"), model.step_cell(y, t) if t <= n else "")
     ws.write_string(lay.sums_head, 1, "Pr. år", s.header)
     ws.write_string(lay.hidden_row, 1, "Fordelt efter nøgle med skjulte tal", s.label)
     ws.write_string(lay.unplaced_row, 1, "Ikke fordelt på trin", s.label)
+    ws.write_string(lay.on_hidden_row, 1, "På skjulte trin (med nøglens)", s.label)
     for i, y in enumerate(years):
         held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
         ws.write_formula(lay.hidden_row, lay.year_col(i), f"=SUM({held}{lay.rules_top + 1}:{held}"
@@ -629,6 +646,8 @@ def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> Non
         ws.write_formula(lay.unplaced_row, lay.year_col(i),
                          f"={fx.cell(lay.total_row, lay.year_col(i))}-SUM({block})-"
                          f"{fx.cell(lay.hidden_row, lay.year_col(i))}", s.number("kr"), model.unplaced(y))
+        ws.write_formula(lay.on_hidden_row, lay.year_col(i), f"={fx.cell(lay.hidden_row, lay.year_col(i))}+"
+                         f"{_on_masked_steps(lay, i, lay.raw_top)}", s.number("kr"), model.on_hidden_steps(y))
     _calc_refunds(book, ws, model, lay)
     book.protect(ws)
 
@@ -651,7 +670,8 @@ def _calc_refunds(book: Book, ws: Worksheet, model: Model, lay: _Layout) -> None
     ws.write_string(lay.refund_sums_head, 1, "Statsrefusion pr. år", s.header)
     for row, label in ((lay.refund_total_row, "Områdets statsrefusion"),
                        (lay.refund_hidden_row, "Heraf fordelt efter nøgle med skjulte tal"),
-                       (lay.refund_unplaced_row, "Heraf ikke fordelt på trin")):
+                       (lay.refund_unplaced_row, "Heraf ikke fordelt på trin"),
+                       (lay.refund_on_hidden_row, "Heraf på skjulte trin (med nøglens)")):
         ws.write_string(row, 1, label, s.label)
     kind = lay.rule_column(lay.helper_col(0))
     for i, y in enumerate(years):
@@ -664,6 +684,17 @@ def _calc_refunds(book: Book, ws: Worksheet, model: Model, lay: _Layout) -> None
         steps = f"{fx.cell(lay.refund_top + i, 2)}:{fx.cell(lay.refund_top + i, 1 + MAX_STEPS)}"
         ws.write_formula(lay.refund_unplaced_row, col, f"={fx.cell(lay.refund_total_row, col)}-SUM({steps})-"
                          f"{fx.cell(lay.refund_hidden_row, col)}", s.number("kr"), model.unplaced_refund(y))
+        ws.write_formula(lay.refund_on_hidden_row, col, f"={fx.cell(lay.refund_hidden_row, col)}+"
+                         f"{_on_masked_steps(lay, i, lay.refund_top)}", s.number("kr"), model.refund_on_hidden_steps(y))
+
+
+def _on_masked_steps(lay: _Layout, i: int, amounts_top: int) -> str:
+    """The sum, over the steps whose amount U shows as #N/A in year i, of a years x steps block's row
+    (from `amounts_top`): what the rules placed there, so a table that hides the steps still sums to its
+    total. Steps beyond the staircase hold "", which SUMPRODUCT reads as 0."""
+    def row(top: int) -> str:
+        return f"{fx.cell(top + i, 2, True)}:{fx.cell(top + i, 1 + MAX_STEPS, True)}"
+    return f"SUMPRODUCT(1-ISNUMBER({row(lay.step_top)}),{row(amounts_top)})"
 
 
 # -- analysis sheets ------------------------------------------------------------------------------
@@ -742,7 +773,7 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
         book, ws, model, lay, top, "tkr", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}*{lay.factor(i)}"),
         lambda y, t: model.steps(y, t) * f(y) if model.steps(y, t) != "" else "",
         [("Ikke fordelt", lambda i, r: f"{lay.unplaced(i)}*{lay.factor(i)}", lambda y: model.unplaced(y) * f(y)),
-         *_hidden_column(model, lambda i: lay.hidden_money(i), lambda y: model.hidden_total(y) * f(y),
+         *_hidden_column(model, lambda i: lay.on_hidden(i), lambda y: model.on_hidden_steps(y) * f(y),
                          lambda i: lay.factor(i)),
          ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y)),
          (REFUND_LABEL, lambda i, r: f"{lay.refund_total(i)}*{lay.factor(i)}", lambda y: model.refund_of(y) * f(y))])
@@ -801,7 +832,7 @@ def _refunds_table(book: Book, ws: Worksheet, model: Model, lay: _Layout, r: int
 
     def step(y, t):
         return model.step_refund(y, t) * f(y) if model.steps(y, t) != "" else ""
-    hidden = (_hidden_column(model, lambda i: lay.refund_hidden(i), lambda y: model.hidden_refund(y) * f(y),
+    hidden = (_hidden_column(model, lambda i: lay.refund_on_hidden(i), lambda y: model.refund_on_hidden_steps(y) * f(y),
                              lambda i: lay.factor(i)))
     return _years_by_steps(
         book, ws, model, lay, r + 2, "tkr",
@@ -821,7 +852,7 @@ def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, 
     return ws, top, last
 
 
-HIDDEN_LABEL = "Fordelt med skjult nøgle"
+HIDDEN_LABEL = "På skjulte trin"
 REFUND_LABEL = "Heraf statsrefusion"
 REFUND_DRANST = "2"  # statsrefusion: income, booked as negative amounts
 
@@ -836,13 +867,14 @@ def _refund_formula(year: int, rule: int | None = None) -> str:
             f'"{REFUND_DRANST}"))')
 PRINT_LAST_COL = 2 + MAX_STEPS + 3  # the years x steps tables and their extra columns; no chart sources
 CHART_ROWS = 17  # rows a 320-pixel chart covers
-HIDDEN_NOTE = ("Et trin med '–' er skjult: antallet af borgere er et lille tal (1-4), eller beløbet er fordelt "
-               "efter en nøgle med et skjult antal og står i kolonnen 'Fordelt med skjult nøgle' (se arket Om).")
+HIDDEN_NOTE = ("'–' er skjult: antallet af borgere er et lille tal (1-4), eller en nøgle med et skjult antal "
+               "ville fordele penge til trinet. Trinets beløb står da i kolonnen 'På skjulte trin', så rækken "
+               "summer til I alt (se arket Om).")
 
 
 def _hidden_column(model: Model, formula, value, factor=None) -> list[tuple[str, object, object]]:
-    """In a distributed workbook: a column for money that a key with a hidden count would split (kept off
-    the steps, so the table still sums to the total)."""
+    """In a distributed workbook: a column for the money on steps whose amount is hidden (a key with a hidden
+    count would reach them), so the table still sums to the total."""
     if model.shown_in_data:
         return []
     expr = (lambda i, r: f"{formula(i)}*{factor(i)}") if factor else (lambda i, r: formula(i))
@@ -861,8 +893,8 @@ def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
         "pct", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}/{lay.total(i)}"), share,
         [("Ikke fordelt", lambda i, r: fx.missing_on_error(f"{lay.unplaced(i)}/{lay.total(i)}"),
           lambda y: model.unplaced(y) / model.total_of(y) if model.total_of(y) else ""),
-         *_hidden_column(model, lambda i: fx.missing_on_error(f"{lay.hidden_money(i)}/{lay.total(i)}"),
-                         lambda y: model.hidden_total(y) / model.total_of(y) if model.total_of(y) else "")])
+         *_hidden_column(model, lambda i: fx.missing_on_error(f"{lay.on_hidden(i)}/{lay.total(i)}"),
+                         lambda y: model.on_hidden_steps(y) / model.total_of(y) if model.total_of(y) else "")])
     _stacked_chart(book, ws, top, len(lay.years), "Andel pr. trin", "percent_stacked",
                    (last + 2, 1), "0%")
     ws.print_area(0, 0, last + 2 + CHART_ROWS, PRINT_LAST_COL)
@@ -890,7 +922,7 @@ def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
                 lambda y: amount(y) * f(y) - amount(base) * f(base))
     columns = [("Ikke fordelt", *change(model.unplaced, lay.unplaced, lay.unplaced_row))]
     if not model.shown_in_data:
-        columns.append((HIDDEN_LABEL, *change(model.hidden_total, lay.hidden_money, lay.hidden_row)))
+        columns.append((HIDDEN_LABEL, *change(model.on_hidden_steps, lay.on_hidden, lay.on_hidden_row)))
     columns.append(("I alt", *change(model.total_of, lay.total, lay.total_row)))
     ws, top, last = _table_sheet(
         book, model, lay, ("Merudgifter", "Merudgiftsanalyse",
