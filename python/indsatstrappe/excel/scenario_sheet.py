@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import scenario
 from . import formulas as fx
 from .blocks import Rows
+from .calc_sheet import CALC_SHEET
 from .datasheet import DataTable
 from .scaffold import TITLE_ROWS, Book
 from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
@@ -329,4 +330,4 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
 
 
 def _col_range(lay, top: int, col: int) -> str:
-    return f"{fx.quote_sheet('Beregning')}!{fx.cell(top, col, True)}:{fx.cell(top + len(lay.years) - 1, col, True)}"
+    return f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(top, col, True)}:{fx.cell(top + len(lay.years) - 1, col, True)}"

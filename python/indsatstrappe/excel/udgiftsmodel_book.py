@@ -15,20 +15,21 @@ How the formulas allocate (the same rules as `expenses`, in exact fractions rath
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import coverage, expenses
+from .. import expenses
 from ..io.accounts import parse_account
 from ..staircase import Staircase
+from . import calc_sheet, scenario_sheet
 from . import formulas as fx
-from . import scenario_sheet
-from .blocks import Rows
-from .datasheet import COUNTRY, NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable, write_lists
+from .allocation_twin import UNREPORTED_ID, AllocationTwin, unreported_label
+from .calc_sheet import CALC_SHEET, Layout, step_header, write_step_headers
+from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
+from .rule_cells import RULE_SHEET_COLUMNS, as_code, match_formula, rule_cell, rule_key, steps_text
 from .scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
 from .styles import NUMBER_FORMATS, STEP_COLOURS, UNPLACED_COLOUR, Styles
 
@@ -40,7 +41,6 @@ EXPORT_ROWS = 300
 EXPORT_CODE_COL = 30  # Regnskab: the export rows' area codes, hidden, right of every printed column
 ACCOUNTS_SHEET = "Konti"
 RULES_SHEET = "Fordelingsnøgle"
-CALC_SHEET = "Beregning"
 
 
 @dataclass(frozen=True)
@@ -142,209 +142,6 @@ class UdgiftsmodelInput:
         return self.choices.base if self.choices.base in self.shared.years else self.shared.years[-1]
 
 
-RULE_KEY = ("trappe", "funktion", "gruppering", "dranst")
-RULE_SHEET_COLUMNS = ["trappe", "funktion", "gruppering", "dranst", "fordeling", "trin", "bemaerkning"]
-
-
-def _rule_cell(column: str, value: str, typed: object) -> str:
-    """A rule cell on Fordelingsnøgle: the sheet's word for a trappe or fordeling, or the code where the user
-    typed the code (their entry kept as it was); every other cell as check_rules read it (gruppering 005 for
-    a typed 5), which is what the sheet's formulas match on."""
-    if column in expenses.RULE_WORDS and typed is not None and str(typed).strip() == value:
-        return value
-    return expenses.rule_word(column, value)
-
-
-def _as_code(column: str, expr: str) -> str:
-    """A formula giving the rule file's code for a cell that may hold the sheet's word (expenses.RULE_WORDS);
-    Excel compares text without regard to case, as check_rules reads it."""
-    out = expr
-    for code, word in reversed(list(expenses.RULE_WORDS[column].items())):
-        out = f'IF({expr}={fx.text(word)},"{code}",{out})'
-    return out
-
-
-def _rule_key(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
-    return f"{trappe}|{funktion}|{gruppering}|{dranst}"
-
-
-@cache  # the same text for the same cells in every workbook, and long to build
-def _match_formula(trappe: str, funktion: str, gruppering: str, dranst: str) -> str:
-    """The 8-step most-specific-first lookup of a line's rule position in R_key (0 if none)."""
-    main = f"LEFT({funktion},4)"
-    tries = [(funktion, gruppering, dranst), (funktion, gruppering, '""'), (funktion, '""', dranst),
-             (funktion, '""', '""'), (main, gruppering, dranst), (main, gruppering, '""'), (main, '""', dranst),
-             (main, '""', '""')]
-    expr = "0"
-    for f, g, d in reversed(tries):
-        expr = f'IFERROR(MATCH({trappe}&"|"&{f}&"|"&{g}&"|"&{d},R_key,0),{expr})'
-    return f'=IF({trappe}="",0,{expr})'
-
-
-def _steps_text(trin) -> str:
-    """A rule's trin as Beregning's helper cell shows it: commas as semicolons, no spaces."""
-    return str(trin).replace(",", ";").replace(" ", "")
-
-
-@cache
-def _key_steps(trin: str) -> frozenset[int]:
-    return frozenset(expenses._steps(trin))
-
-
-class Model:
-    """Python twin of the workbook's allocation for the preselected choices (for cached values)."""
-
-    def __init__(self, data: UdgiftsmodelInput, sel: Selection, trappe: str, price: str, base: int):
-        self.data, self.sel, self.trappe, self.price, self.base = data, sel, trappe, price, base
-        self.staircase = data.shared.staircases[trappe]
-        rules = data.shared.rules
-        self.rule_pos = {int(r): i + 1 for i, r in enumerate(rules["regel"])}  # rule number -> row position
-        lines = data.shared.matched_lines(trappe)
-        lines = lines[lines["kommune_kode"] == sel.kommune]
-        if data.choices.uses_export:  # the pasted export replaces the data sheet for its year
-            lines = lines[lines["aar"] != data.choices.eget_aar]
-            pasted = expenses.match_rules(data.choices.export_lines(), rules, trappe)
-            lines = pd.concat([lines, pasted], ignore_index=True)
-        # plain dicts, not pandas lookups: the twins are asked once per formula cell
-        amounts = lines.groupby(["regel", "aar"])["beloeb"].sum()
-        self.amount = {(int(r), int(y)): float(v) for (r, y), v in amounts.items()}
-        self.total = {int(y): float(v) for y, v in lines.groupby("aar")["beloeb"].sum().items()}
-        refunds = lines[lines["dranst"].astype(str) == REFUND_DRANST]
-        self.refund = {int(y): float(v) for y, v in refunds.groupby("aar")["beloeb"].sum().items()}
-        self.rule_refund = {(int(r), int(y)): float(v)
-                            for (r, y), v in refunds.groupby(["regel", "aar"])["beloeb"].sum().items()}
-        c = data.shared.counts
-        c = c[(c["trappe"] == trappe) & (c["kommune_kode"] == sel.kommune)]
-        self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
-                         if not pd.isna(a)}  # a hidden or missing count: a blank cell, 0 in the key's sum
-        # a step the municipality has no count for: 0 in the key (as expenses), said in words, never hidden
-        self.unreported = {(int(y), int(t)): _unreported_label(self.staircase, int(t), int(y))
-                           for y, t, ok in zip(c["aar"], c["trin"], c["indberettet"], strict=True) if not ok}
-        self.citizens.update(dict.fromkeys(self.unreported, 0.0))
-        self.shown_in_data = data.shared.counts["antal"].notna().all()  # False in a distributed workbook
-        self.rule_rows = [(int(r), str(f), str(t)) for r, f, t in
-                          zip(rules["regel"], rules["fordeling"], rules["trin"], strict=True)]
-        self._steps: dict[tuple[int, int], float | str] = {}
-        self._key_totals: dict[tuple[int, str], float] = {}
-        self._allocs: dict[tuple[int, int, int], float | str] = {}
-
-    def factor(self, year: int) -> float:
-        if self.price != "Faste priser" or self.data.shared.prisindeks is None:
-            return 1.0
-        index = self.data.shared.prisindeks.set_index("aar")["indeks"]
-        return float(index[self.base] / index[year])
-
-    def cit(self, year: int, step: int) -> float:
-        return self.citizens.get((year, step), 0.0)
-
-    def cit_cell(self, year: int, step: int) -> float | str:
-        """The Beregning cell: blank where the count is hidden, words where the municipality has none."""
-        return self.unreported.get((year, step), self.citizens.get((year, step), ""))
-
-    def key_hidden(self, trin: str, year: int) -> int:
-        """How many of a key's steps have no count shown (hidden or missing)."""
-        return sum((year, s) not in self.citizens for s in _key_steps(trin) if s <= self.staircase.n_steps)
-
-    def hidden_money(self, regel: int, fordeling: str, trin: str, year: int) -> float:
-        """A rule's money that a key with a hidden count would split: kept off the steps (the split would give
-        the hidden count away)."""
-        amount = self.rule_amount(regel, year)
-        return amount if fordeling == "noegle" and amount != 0 and self.key_hidden(trin, year) else 0.0
-
-    def masked(self, year: int, step: int) -> bool:
-        """A step that money with a hidden key would reach: its amount is not shown."""
-        return any(self.hidden_money(r, f, t, year) and step in _key_steps(t) for r, f, t in self.rule_rows)
-
-    def rule_amount(self, regel: int, year: int) -> float:
-        return self.amount.get((regel, year), 0.0)
-
-    def alloc(self, rule: dict, step: int, year: int) -> float | str:
-        return self._alloc(int(rule["regel"]), str(rule["fordeling"]), str(rule["trin"]), step, year)
-
-    def _alloc(self, regel: int, fordeling: str, trin: str, step: int, year: int) -> float | str:
-        """What a rule gives a step in a year; kept, as Beregning, Ikke fordelt and the step sums all ask."""
-        key = (regel, step, year)
-        if key not in self._allocs:
-            self._allocs[key] = self._allocate(regel, fordeling, trin, step, year)
-        return self._allocs[key]
-
-    def _allocate(self, regel: int, fordeling: str, trin: str, step: int, year: int) -> float | str:
-        if step > self.staircase.n_steps:
-            return ""
-        amount = self.rule_amount(regel, year)
-        if fordeling == "trin":
-            share = 1.0 if _steps_text(trin) == str(step) else 0.0
-        elif fordeling == "noegle":
-            key = _key_steps(trin)
-            if step not in key or self.hidden_money(regel, fordeling, trin, year):
-                return amount * 0.0  # as the formula: -0.0 for a negative amount
-            total = self._key_totals.get((year, trin))
-            if total is None:  # the same key is asked for every step and rule
-                total = self._key_totals[(year, trin)] = sum(self.cit(year, s) for s in key if s <= MAX_STEPS)
-            share = self.cit(year, step) / total if total else 0.0
-        else:
-            share = 0.0
-        return amount * share
-
-    def steps(self, year: int, step: int) -> float | str:
-        """What a step receives; "" beyond the staircase and where money with a hidden key reaches it."""
-        if (year, step) not in self._steps:  # asked by several sheets for the same year and step
-            self._steps[(year, step)] = ("" if step > self.staircase.n_steps or self.masked(year, step) else
-                                         self.placed_on(year, step))
-        return self._steps[(year, step)]
-
-    def placed_on(self, year: int, step: int) -> float:
-        return sum(self._alloc(*r, step, year) for r in self.rule_rows)
-
-    def step_cell(self, year: int, step: int) -> float | str:
-        """Beregning's cell: #N/A where the amount is not shown (formulas after it leave it blank)."""
-        v = self.steps(year, step)
-        return fx.NA if v == "" and step <= self.staircase.n_steps else v
-
-    def hidden_total(self, year: int) -> float:
-        return sum(self.hidden_money(*r, year) for r in self.rule_rows)
-
-    def total_of(self, year: int) -> float:
-        return self.total.get(year, 0.0)
-
-    def refund_of(self, year: int) -> float:
-        return self.refund.get(year, 0.0)
-
-    def rule_refund_of(self, regel: int, year: int) -> float:
-        return self.rule_refund.get((regel, year), 0.0)
-
-    def refund_share(self, regel: int, year: int) -> float:
-        """A rule's refund over its money: the rule splits its refund as its money."""
-        amount = self.rule_amount(regel, year)
-        return self.rule_refund_of(regel, year) / amount if amount != 0 else 0.0
-
-    def step_refund(self, year: int, step: int) -> float:
-        """The refund on a step before a hidden key's mask (Beregning's cell)."""
-        return sum(self._alloc(r, f, t, step, year) * self.refund_share(r, year) for r, f, t in self.rule_rows)
-
-    def hidden_refund(self, year: int) -> float:
-        return sum(self.rule_refund_of(r, year) for r, f, t in self.rule_rows
-                   if f == "noegle" and self.key_hidden(t, year) > 0)
-
-    def unplaced_refund(self, year: int) -> float:
-        placed = sum(self.step_refund(year, t) for t in self.staircase.step_numbers)
-        return self.refund_of(year) - placed - self.hidden_refund(year)
-
-    def unplaced(self, year: int) -> float:
-        placed = sum(self.placed_on(year, t) for t in self.staircase.step_numbers)
-        return self.total_of(year) - placed - self.hidden_total(year)
-
-    def on_hidden_steps(self, year: int) -> float:
-        """Money a table does not show on a step: a hidden key's, and what the rules placed on the steps that
-        key would reach (their amount is hidden)."""
-        return self.hidden_total(year) + sum(self.placed_on(year, t) for t in self.staircase.step_numbers
-                                             if self.masked(year, t))
-
-    def refund_on_hidden_steps(self, year: int) -> float:
-        return self.hidden_refund(year) + sum(self.step_refund(year, t) for t in self.staircase.step_numbers
-                                              if self.masked(year, t))
-
-
 def build(path: Path, data: UdgiftsmodelInput, info: BookInfo) -> Book:
     """Write the workbook to `path` (the caller makes that atomic)."""
     return write(Book(path, info), data)
@@ -354,20 +151,20 @@ def write(book: Book, data: UdgiftsmodelInput) -> Book:
     """Write the workbook's sheets into `book` and close it."""
     sel = Selection(data.choices.kommune, data.choices.gruppe)
     years = data.shared.years
-    model = Model(data, sel, data.choices.trappe, data.choices.price, data.base)
+    model = AllocationTwin(data, sel, data.choices.trappe, data.choices.price, data.base)
     table = data.shared.table
     front = book.sheet("Forside", TITLE, "")
-    layout = _Layout(years, len(data.shared.rules) + SPARE_RULES)
+    layout = Layout(years, len(data.shared.rules) + SPARE_RULES)
     _expenses_sheet(book, model, table, layout)
     _shares_sheet(book, model, layout)
     _extra_sheet(book, model, layout)
     _unit_cost_sheet(book, model, layout)
     _unplaced_sheet(book, model, layout)
     inputs = data.choices.scenarie or scenario_sheet.ScenarioInput([list(r) for r in scenario_sheet.EXAMPLE])
-    scenario_sheet.write(book, scenario_sheet.ScenarioTwin(model, table, inputs), table, layout, _step_header,
+    scenario_sheet.write(book, scenario_sheet.ScenarioTwin(model, table, inputs), table, layout, step_header,
                          MAX_STEPS, AREA_LABELS[data.choices.trappe])
     _rules_sheet(book, data)
-    _calc_sheet(book, model, table, layout)
+    calc_sheet.write(book, model, table, layout)
     _accounts_sheet(book, data, model)
     book.about_sheet(_about_rows())
     _account_lines(book, data)
@@ -388,7 +185,7 @@ def _citizen_rows(c: pd.DataFrame, staircases: dict[str, Staircase]) -> pd.DataF
     counts = pd.DataFrame({"id": c["trappe"] + ":" + c["trin"].astype(str), "kommune_kode": c["kommune_kode"],
                            "aar": c["aar"], "taeller": c["antal"], "naevner": c["befolkning"], "faktor": 1000.0})
     m = c[~c["indberettet"]]
-    kind = [1.0 if _unreported_label(staircases[k], int(t), int(y)) == OWN_DATA else 2.0
+    kind = [1.0 if unreported_label(staircases[k], int(t), int(y)) == OWN_DATA else 2.0
             for k, t, y in zip(m["trappe"], m["trin"], m["aar"], strict=True)]
     markers = pd.DataFrame({"id": m["trappe"] + ":" + m["trin"].astype(str) + UNREPORTED_ID,
                             "kommune_kode": m["kommune_kode"], "aar": m["aar"], "taeller": kind, "naevner": 1.0,
@@ -396,317 +193,16 @@ def _citizen_rows(c: pd.DataFrame, staircases: dict[str, Staircase]) -> pd.DataF
     return pd.concat([counts, markers], ignore_index=True)
 
 
-UNREPORTED_ID = ":ikke_indberettet"
-
-
-def _unreported_label(staircase: Staircase, step: int, year: int) -> str:
-    return NOT_REPORTED if coverage.register_can_give(staircase, step, year) else OWN_DATA
-
-
-def _citizens_formula(table: DataTable, step: int, year: int) -> str:
-    """Beregning's count: the marker's words, else the count (blank where hidden)."""
-    marker = table.count_formula(f"x:{step}{UNREPORTED_ID}", year, "TrappeKode&" + fx.text(f":{step}{UNREPORTED_ID}"))
-    count = table.shown_count_formula(f"x:{step}", year, "TrappeKode&" + fx.text(f":{step}"), missing="")
-    return f"IF({marker}=1,{fx.text(OWN_DATA)},IF({marker}=2,{fx.text(NOT_REPORTED)},{count}))"
-
-
-# -- layout of the Beregning sheet, which every analysis sheet reads ---------------------------------
-
-class _Layout:
-    def __init__(self, years: list[int], n_rules: int):
-        self.years = years
-        self.n_rules = n_rules
-        rows = Rows(TITLE_ROWS + 2)
-        self.head = rows.take(3)  # the years header, the price factor and the total per year
-        self.factor_row = self.head + 1
-        self.total_row = self.head + 2
-        self.cit_head = rows.take(1 + len(years), gap=2)  # citizens: years down, steps across
-        self.cit_top = self.cit_head + 1
-        self.rules_head = rows.take(1 + n_rules, gap=2)
-        self.rules_top = self.rules_head + 1  # one row per rule, aligned with Fordelingsnøgle
-        self.step_head = rows.take(1 + len(years))  # U[y, t]: years down, steps across
-        self.step_top = self.step_head + 1
-        self.raw_head = rows.take(1 + len(years))  # what the rules place on each step, before U's mask
-        self.raw_top = self.raw_head + 1
-        self.sums_head = rows.take(4)  # per year: money kept off the steps, not placed, on hidden steps
-        self.hidden_row = self.sums_head + 1
-        self.unplaced_row = self.sums_head + 2
-        self.on_hidden_row = self.sums_head + 3
-        # statsrefusion (dranst 2) on each step: each rule's refund split as the rule's money is split
-        self.refund_head = rows.take(1 + len(years), gap=2)
-        self.refund_top = self.refund_head + 1
-        self.refund_sums_head = rows.take(5)  # per year: the refund, kept off the steps, not placed, hidden
-        self.refund_total_row = self.refund_sums_head + 1
-        self.refund_hidden_row = self.refund_sums_head + 2
-        self.refund_unplaced_row = self.refund_sums_head + 3
-        self.refund_on_hidden_row = self.refund_sums_head + 4
-
-    def year_col(self, i: int) -> int:
-        return 2 + i  # columns C.. for per-year rows
-
-    def alloc_col(self, i: int, step: int) -> int:
-        return 2 + len(self.years) + 1 + i * (MAX_STEPS + 1) + (step - 1)
-
-    def helper_col(self, k: int) -> int:
-        """Beside the spreads, per rule: its fordeling (k=0), its trin (1), its key's citizens per year (2+i),
-        its key's steps without a shown count per year (2+n+i), the money such a key keeps off the steps
-        (2+2n+i), its statsrefusion per year (2+3n+i) and that refund's share of its money (2+4n+i), so the
-        spread formulas refer to them instead of each working them out again."""
-        return self.alloc_col(len(self.years) - 1, MAX_STEPS) + 2 + k
-
-    def rule_column(self, col: int) -> str:
-        """A column of the rule rows, absolute (for SUMPRODUCT and SUMIFS)."""
-        c = fx.xl_col(col)
-        return f"${c}${self.rules_top + 1}:${c}${self.rules_top + self.n_rules}"
-
-    def refund_raw(self, i: int, step: int) -> str:
-        """The step's refund in year i before a hidden key's mask (the analysis applies the step's mask)."""
-        return self.ref(self.refund_top + i, 1 + step)
-
-    def refund_total(self, i: int) -> str:
-        return self.ref(self.refund_total_row, self.year_col(i))
-
-    def refund_on_hidden(self, i: int) -> str:
-        return self.ref(self.refund_on_hidden_row, self.year_col(i))
-
-    def refund_unplaced(self, i: int) -> str:
-        return self.ref(self.refund_unplaced_row, self.year_col(i))
-
-    def on_hidden(self, i: int) -> str:
-        """The year's money on steps whose amount is not shown (see Model.on_hidden_steps)."""
-        return self.ref(self.on_hidden_row, self.year_col(i))
-
-    def unplaced(self, i: int) -> str:
-        return self.ref(self.unplaced_row, self.year_col(i))
-
-    def ref(self, row: int, col: int) -> str:
-        return f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(row, col, True)}"
-
-    def factor(self, i: int) -> str:
-        return self.ref(self.factor_row, self.year_col(i))
-
-    def year_row(self, row: int) -> str:
-        """A per-year row of Beregning, for INDEX(..., MATCH(Basisaar, L_aar, 0))."""
-        return (f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(row, self.year_col(0), True)}:"
-                f"{fx.cell(row, self.year_col(len(self.years) - 1), True)}")
-
-    def total(self, i: int) -> str:
-        return self.ref(self.total_row, self.year_col(i))
-
-    def steps_amount(self, i: int, step: int) -> str:
-        return self.ref(self.step_top + i, 1 + step)
-
-    def cit(self, i: int, step: int) -> str:
-        return self.ref(self.cit_top + i, 1 + step)
-
-
-def _step_header(step: int) -> str:
-    return f'=IF({step}<=AntalTrin,"Trin {step}","")'
-
-
-def _write_step_headers(book: Book, ws: Worksheet, row: int, first_col: int, n_steps: int) -> None:
-    s = book.styles
-    for t in range(1, MAX_STEPS + 1):
-        ws.write_formula(row, first_col + t - 1, _step_header(t), s.header, f"Trin {t}" if t <= n_steps else "")
-
-
-# -- Beregning ------------------------------------------------------------------------------------
-
-def _calc_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> None:
-    s = book.styles
-    # hidden like Data and Konti: a reader's sheets are the analyses; an analyst can unhide it to follow a krone
-    ws = book.sheet(CALC_SHEET, "Beregning", "Mellemregningerne: konti pr. regel og fordelingen på trin", hidden=True)
-    years = lay.years
-    n = model.staircase.n_steps
-    ws.set_column(1, 1, 34)
-    ws.set_column(2, lay.helper_col(1 + 5 * len(years)), 13)
-    ws.write_string(lay.head - 1, 1, "Alle beløb i kr., løbende priser, for den valgte kommune og det valgte område.",
-                    s.note)
-    ws.write_string(lay.head, 1, "År", s.header)
-    for i, y in enumerate(years):
-        ws.write_number(lay.head, lay.year_col(i), y, s.header)
-        f = (f'=IF(Prisniveau="Faste priser",INDEX(P_indeks,MATCH(Basisaar,P_aar,0))/INDEX(P_indeks,MATCH({y},'
-             f'P_aar,0)),1)') if model.data.shared.prisindeks is not None else "=1"
-        ws.write_formula(lay.factor_row, lay.year_col(i), f, s.number("rate"), model.factor(y))
-        own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
-        total = (f"=IF({own},SUMIFS(X_beloeb,X_trappe,TrappeKode),"
-                 f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_trappe,TrappeKode))")
-        ws.write_formula(lay.total_row, lay.year_col(i), total, s.number("kr"), model.total_of(y))
-    ws.write_string(lay.factor_row, 1, "Prisfaktor (til valgt prisniveau)", s.label)
-    ws.write_string(lay.total_row, 1, "Områdets udgift i alt", s.label)
-    # citizens per step: the split key and the unit-cost denominator
-    ws.write_string(lay.cit_head, 1, "Borgere pr. trin (nøgle)", s.header)
-    _write_step_headers(book, ws, lay.cit_head, 2, n)
-    for i, y in enumerate(years):
-        ws.write_number(lay.cit_top + i, 1, y, s.number("year"))
-        for t in range(1, MAX_STEPS + 1):
-            f = f'=IF({t}<=AntalTrin,{_citizens_formula(table, t, y)},"")'
-            ws.write_formula(lay.cit_top + i, 1 + t, f, s.number("antal"),
-                             model.cit_cell(y, t) if t <= n else "")
-    # per rule: the chosen municipality's sum per year, then its spread on the steps per year
-    ws.write_string(lay.rules_head, 1, "Regel (række på Fordelingsnøgle)", s.header)
-    for i, y in enumerate(years):
-        ws.write_number(lay.rules_head, lay.year_col(i), y, s.header)
-        for t in range(1, MAX_STEPS + 1):
-            ws.write_formula(lay.rules_head, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,"{y} trin {t}","")', s.header,
-                             f"{y} trin {t}" if t <= n else "")
-        ws.write_string(lay.rules_head, lay.helper_col(2 + i), f"Nøglens borgere {y}", s.header)
-        ws.write_string(lay.rules_head, lay.helper_col(2 + len(years) + i), f"Skjulte trin i nøglen {y}", s.header)
-        ws.write_string(lay.rules_head, lay.helper_col(2 + 2 * len(years) + i), f"Ikke fordelt (skjult) {y}",
-                        s.header)
-        ws.write_string(lay.rules_head, lay.helper_col(2 + 3 * len(years) + i), f"Statsrefusion {y}", s.header)
-        ws.write_string(lay.rules_head, lay.helper_col(2 + 4 * len(years) + i), f"Refusionens andel {y}", s.header)
-    ws.write_string(lay.rules_head, lay.helper_col(0), "Fordeling", s.header)
-    ws.write_string(lay.rules_head, lay.helper_col(1), "Trin", s.header)
-    rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
-    for r in range(lay.n_rules):
-        row = lay.rules_top + r
-        rule_ref = f"INDEX(R_key,{r + 1})"
-        ws.write_formula(row, 1, f"={rule_ref}&\"\"", s.text,
-                         _rule_key(*(rules[r][k] for k in RULE_KEY))
-                         if r < len(rules) else "")
-        kind_text = str(rules[r]["fordeling"]) if r < len(rules) else ""
-        steps_text = _steps_text(rules[r]["trin"]) if r < len(rules) else ""
-        ws.write_formula(row, lay.helper_col(0), "=" + _as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""'),
-                         s.text, kind_text)
-        # "2,3" and "2; 3" are read as "2;3", as the rules file is (expenses._steps)
-        ws.write_formula(row, lay.helper_col(1), f'=SUBSTITUTE(SUBSTITUTE(INDEX(R_trin,{r + 1})&"",",",";")," ","")',
-                         s.text, steps_text)
-        kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
-        in_key = [t for t in range(1, MAX_STEPS + 1) if f";{t};" in f";{steps_text};"]  # as SEARCH finds them
-        for i, y in enumerate(years):
-            own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
-            f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
-                 f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_regel,{r + 1},A_trappe,TrappeKode))")
-            value = model.rule_amount(int(rules[r]["regel"]), y) if r < len(rules) else 0.0
-            amount_ref = fx.cell(row, lay.year_col(i), True)
-            ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
-            cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
-            ws.write_formula(row, lay.helper_col(2 + i),
-                             f'=SUMPRODUCT(--ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";")),{cit_row})',
-                             s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
-            key_total = fx.cell(row, lay.helper_col(2 + i), True)
-            in_steps = f'ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";"))'
-            ws.write_formula(row, lay.helper_col(2 + len(years) + i),
-                             f'=SUMPRODUCT(--{in_steps},--({cit_row}=""),--({{1,2,3,4,5,6,7,8}}<=AntalTrin))',
-                             s.number("antal"), model.key_hidden(steps_text, y) if r < len(rules) else 0)
-            key_hidden = fx.cell(row, lay.helper_col(2 + len(years) + i), True)
-            held = f'IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
-            ws.write_formula(row, lay.helper_col(2 + 2 * len(years) + i), "=" + held, s.number("kr"),
-                             model.hidden_money(int(rules[r]["regel"]), kind_text, steps_text, y)
-                             if r < len(rules) else 0.0)
-            regel = int(rules[r]["regel"]) if r < len(rules) else None
-            refund_col, share_col = lay.helper_col(2 + 3 * len(years) + i), lay.helper_col(2 + 4 * len(years) + i)
-            refund = fx.cell(row, refund_col, True)
-            ws.write_formula(row, refund_col, "=" + _refund_formula(y, r + 1), s.number("kr"),
-                             model.rule_refund_of(regel, y) if regel is not None else 0.0)
-            ws.write_formula(row, share_col, f"=IF({amount_ref}=0,0,{refund}/{amount_ref})", s.number("rate"),
-                             model.refund_share(regel, y) if regel is not None else 0.0)
-            for t in range(1, MAX_STEPS + 1):
-                cit = fx.cell(lay.cit_top + i, 1 + t, True)
-                # a key with a hidden count splits nothing: its money is kept off the steps (the split
-                # would give the count away)
-                share = (f'IF({kind}="trin",IF({steps}="{t}",1,0),IF({kind}="noegle",'
-                         f'IF(AND(ISNUMBER(SEARCH(";{t};",";"&{steps}&";")),{key_hidden}=0),'
-                         f'IFERROR({cit}/{key_total},0),0),0))')
-                cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
-                ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
-                                 s.number("kr"), cached)
-    # U[y, t]: what each step receives; #N/A where money split by a hidden key would reach it
-    ws.write_string(lay.step_head, 1, "Udgift pr. trin (løbende priser)", s.header)
-    _write_step_headers(book, ws, lay.step_head, 2, n)
-    ws.write_string(lay.raw_head, 1, "Placeret på trinet af reglerne", s.header)
-    _write_step_headers(book, ws, lay.raw_head, 2, n)
-    for i, y in enumerate(years):
-        ws.write_number(lay.step_top + i, 1, y, s.number("year"))
-        ws.write_number(lay.raw_top + i, 1, y, s.number("year"))
-        held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
-        held_rng = f"${held}${lay.rules_top + 1}:${held}${lay.rules_top + lay.n_rules}"
-        steps_col = fx.xl_col(lay.helper_col(1))
-        steps_rng = f"${steps_col}${lay.rules_top + 1}:${steps_col}${lay.rules_top + lay.n_rules}"
-        for t in range(1, MAX_STEPS + 1):
-            col = fx.xl_col(lay.alloc_col(i, t))
-            rng = f"{col}{lay.rules_top + 1}:{col}{lay.rules_top + lay.n_rules}"
-            reached = f'SUMPRODUCT(--({held_rng}<>0),--ISNUMBER(SEARCH(";{t};",";"&{steps_rng}&";")))'
-            ws.write_formula(lay.raw_top + i, 1 + t, f'=IF({t}<=AntalTrin,SUM({rng}),"")', s.number("kr"),
-                             model.placed_on(y, t) if t <= n else "")
-            raw = fx.cell(lay.raw_top + i, 1 + t)
-            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,IF({reached}>0,NA(),{raw}),"")',
-                             s.number("kr"), model.step_cell(y, t) if t <= n else "")
-    ws.write_string(lay.sums_head, 1, "Pr. år", s.header)
-    ws.write_string(lay.hidden_row, 1, "Fordelt efter nøgle med skjulte tal", s.label)
-    ws.write_string(lay.unplaced_row, 1, "Ikke fordelt på trin", s.label)
-    ws.write_string(lay.on_hidden_row, 1, "På skjulte trin (med nøglens)", s.label)
-    for i, y in enumerate(years):
-        held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
-        ws.write_formula(lay.hidden_row, lay.year_col(i), f"=SUM({held}{lay.rules_top + 1}:{held}"
-                         f"{lay.rules_top + lay.n_rules})", s.number("kr"), model.hidden_total(y))
-        first, last = fx.xl_col(lay.alloc_col(i, 1)), fx.xl_col(lay.alloc_col(i, MAX_STEPS))
-        block = f"{first}{lay.rules_top + 1}:{last}{lay.rules_top + lay.n_rules}"
-        ws.write_formula(lay.unplaced_row, lay.year_col(i),
-                         f"={fx.cell(lay.total_row, lay.year_col(i))}-SUM({block})-"
-                         f"{fx.cell(lay.hidden_row, lay.year_col(i))}", s.number("kr"), model.unplaced(y))
-        ws.write_formula(lay.on_hidden_row, lay.year_col(i), f"={fx.cell(lay.hidden_row, lay.year_col(i))}+"
-                         f"{_on_masked_steps(lay, i, lay.raw_top)}", s.number("kr"), model.on_hidden_steps(y))
-    _calc_refunds(book, ws, model, lay)
-    book.protect(ws)
-
-
-def _calc_refunds(book: Book, ws: Worksheet, model: Model, lay: _Layout) -> None:
-    """Statsrefusion on each step: every rule's refund (dranst 2) times what the rule gives the step over
-    the rule's money (a rule splits its refund as it splits its money), and the year's refund kept off the
-    steps by a hidden key and not placed on any step."""
-    s = book.styles
-    years, n = lay.years, model.staircase.n_steps
-    ws.write_string(lay.refund_head, 1, "Statsrefusion pr. trin (løbende priser)", s.header)
-    _write_step_headers(book, ws, lay.refund_head, 2, n)
-    for i, y in enumerate(years):
-        ws.write_number(lay.refund_top + i, 1, y, s.number("year"))
-        share = lay.rule_column(lay.helper_col(2 + 4 * len(years) + i))
-        for t in range(1, MAX_STEPS + 1):
-            alloc = lay.rule_column(lay.alloc_col(i, t))
-            ws.write_formula(lay.refund_top + i, 1 + t, f'=IF({t}<=AntalTrin,SUMPRODUCT({alloc},{share}),"")',
-                             s.number("kr"), model.step_refund(y, t) if t <= n else "")
-    ws.write_string(lay.refund_sums_head, 1, "Statsrefusion pr. år", s.header)
-    for row, label in ((lay.refund_total_row, "Områdets statsrefusion"),
-                       (lay.refund_hidden_row, "Heraf fordelt efter nøgle med skjulte tal"),
-                       (lay.refund_unplaced_row, "Heraf ikke fordelt på trin"),
-                       (lay.refund_on_hidden_row, "Heraf på skjulte trin (med nøglens)")):
-        ws.write_string(row, 1, label, s.label)
-    kind = lay.rule_column(lay.helper_col(0))
-    for i, y in enumerate(years):
-        col = lay.year_col(i)
-        refunds = lay.rule_column(lay.helper_col(2 + 3 * len(years) + i))
-        hidden_steps = lay.rule_column(lay.helper_col(2 + len(years) + i))
-        ws.write_formula(lay.refund_total_row, col, "=" + _refund_formula(y), s.number("kr"), model.refund_of(y))
-        ws.write_formula(lay.refund_hidden_row, col, f'=SUMIFS({refunds},{kind},"noegle",{hidden_steps},">0")',
-                         s.number("kr"), model.hidden_refund(y))
-        steps = f"{fx.cell(lay.refund_top + i, 2)}:{fx.cell(lay.refund_top + i, 1 + MAX_STEPS)}"
-        ws.write_formula(lay.refund_unplaced_row, col, f"={fx.cell(lay.refund_total_row, col)}-SUM({steps})-"
-                         f"{fx.cell(lay.refund_hidden_row, col)}", s.number("kr"), model.unplaced_refund(y))
-        ws.write_formula(lay.refund_on_hidden_row, col, f"={fx.cell(lay.refund_hidden_row, col)}+"
-                         f"{_on_masked_steps(lay, i, lay.refund_top)}", s.number("kr"), model.refund_on_hidden_steps(y))
-
-
-def _on_masked_steps(lay: _Layout, i: int, amounts_top: int) -> str:
-    """The sum, over the steps whose amount U shows as #N/A in year i, of a years x steps block's row
-    (from `amounts_top`): what the rules placed there, so a table that hides the steps still sums to its
-    total. Steps beyond the staircase hold "", which SUMPRODUCT reads as 0."""
-    def row(top: int) -> str:
-        return f"{fx.cell(top + i, 2, True)}:{fx.cell(top + i, 1 + MAX_STEPS, True)}"
-    return f"SUMPRODUCT(1-ISNUMBER({row(lay.step_top)}),{row(amounts_top)})"
-
-
 # -- analysis sheets ------------------------------------------------------------------------------
 
-def _years_by_steps(book: Book, ws: Worksheet, model: Model, lay: _Layout, top: int, fmt_kind: str,
+def _years_by_steps(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout, top: int, fmt_kind: str,
                     cell_formula, cell_value, extra_cols: list[tuple[str, object, object]]) -> int:
     """A years x steps table (plus extra columns); returns the last row written."""
     s = book.styles
     n = model.staircase.n_steps
     ws.set_row(top, 28)
     ws.write_string(top, 1, "År", s.header)
-    _write_step_headers(book, ws, top, 2, n)
+    write_step_headers(book, ws, top, 2, n)
     for j, (title, _, _) in enumerate(extra_cols):
         ws.write_string(top, 2 + MAX_STEPS + j, title, s.header)
     for i, y in enumerate(lay.years):
@@ -743,7 +239,7 @@ def _stacked_chart(book: Book, ws: Worksheet, top: int, n_years: int, title: str
     ws.insert_chart(at[0], at[1], chart)
 
 
-def _analysis_sheet(book: Book, model: Model, name: str, title: str, description: str, note: str) -> Worksheet:
+def _analysis_sheet(book: Book, model: AllocationTwin, name: str, title: str, description: str, note: str) -> Worksheet:
     s = book.styles
     ws = book.sheet(name, title, description)
     ws.set_column(1, 1, 12)  # years, and "Ikke fordelt" below them
@@ -760,7 +256,7 @@ def _analysis_sheet(book: Book, model: Model, name: str, title: str, description
     return ws
 
 
-def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) -> None:
+def _expenses_sheet(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> None:
     ws = _analysis_sheet(book, model, "Udgifter pr. trin", "Udgifter pr. trin",
                          "Nettoudgift pr. trin år for år, og pr. indbygger mod gruppe, region og land",
                          "Beløb i 1.000 kr. Nettodriftsudgifter (dranst 1 og 2) fordelt på trin med "
@@ -818,7 +314,7 @@ def _expenses_sheet(book: Book, model: Model, table: DataTable, lay: _Layout) ->
     book.protect(ws)
 
 
-def _refunds_table(book: Book, ws: Worksheet, model: Model, lay: _Layout, r: int) -> int:
+def _refunds_table(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout, r: int) -> int:
     """Statsrefusion per step from row `r`, in the chosen prices: the part of each step's net expense above
     that is the state's refund (income, negative). '–' where the step's expense is hidden. Returns its last
     row."""
@@ -843,7 +339,7 @@ def _refunds_table(book: Book, ws: Worksheet, model: Model, lay: _Layout, r: int
          ("I alt", lambda i, _: f"{lay.refund_total(i)}*{lay.factor(i)}", lambda y: model.refund_of(y) * f(y))])
 
 
-def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, str, str], kind: str,
+def _table_sheet(book: Book, model: AllocationTwin, lay: Layout, texts: tuple[str, str, str, str], kind: str,
                  cell_formula, cell_value, extra_cols: list | None = None) -> tuple[Worksheet, int, int]:
     """An analysis sheet that is one years x steps table: (sheet, table top, last row)."""
     ws = _analysis_sheet(book, model, *texts)
@@ -854,17 +350,6 @@ def _table_sheet(book: Book, model: Model, lay: _Layout, texts: tuple[str, str, 
 
 HIDDEN_LABEL = "På skjulte trin"
 REFUND_LABEL = "Heraf statsrefusion"
-REFUND_DRANST = "2"  # statsrefusion: income, booked as negative amounts
-
-
-def _refund_formula(year: int, rule: int | None = None) -> str:
-    """The chosen area's dranst-2 amounts in a year (of one rule, by its position): from a pasted export for
-    its year, else the data."""
-    own = f"AND({year}=EgetAar,COUNT(X_beloeb)>0)"
-    x_rule, a_rule = (f",X_regel,{rule}", f",A_regel,{rule}") if rule is not None else ("", "")
-    return (f'IF({own},SUMIFS(X_beloeb{x_rule},X_trappe,TrappeKode,X_dranst,"{REFUND_DRANST}"),'
-            f'SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{year}{a_rule},A_trappe,TrappeKode,A_dranst,'
-            f'"{REFUND_DRANST}"))')
 PRINT_LAST_COL = 2 + MAX_STEPS + 3  # the years x steps tables and their extra columns; no chart sources
 CHART_ROWS = 17  # rows a 320-pixel chart covers
 HIDDEN_NOTE = ("'–' er skjult: antallet af borgere er et lille tal (1-4), eller en nøgle med et skjult antal "
@@ -872,7 +357,7 @@ HIDDEN_NOTE = ("'–' er skjult: antallet af borgere er et lille tal (1-4), elle
                "summer til I alt (se arket Om).")
 
 
-def _hidden_column(model: Model, formula, value, factor=None) -> list[tuple[str, object, object]]:
+def _hidden_column(model: AllocationTwin, formula, value, factor=None) -> list[tuple[str, object, object]]:
     """In a distributed workbook: a column for the money on steps whose amount is hidden (a key with a hidden
     count would reach them), so the table still sums to the total."""
     if model.shown_in_data:
@@ -881,7 +366,7 @@ def _hidden_column(model: Model, formula, value, factor=None) -> list[tuple[str,
     return [(HIDDEN_LABEL, expr, value)]
 
 
-def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
+def _shares_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     def share(y, t):
         total = model.total_of(y)
         v = model.steps(y, t)
@@ -901,7 +386,7 @@ def _shares_sheet(book: Book, model: Model, lay: _Layout) -> None:
     book.protect(ws)
 
 
-def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
+def _extra_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     f, base = model.factor, model.base
     base_i = "MATCH(Basisaar,L_aar,0)"
 
@@ -949,7 +434,7 @@ def _extra_sheet(book: Book, model: Model, lay: _Layout) -> None:
     book.protect(ws)
 
 
-def _unit_cost_sheet(book: Book, model: Model, lay: _Layout) -> None:
+def _unit_cost_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     f = model.factor
 
     def unit(y, t):
@@ -983,7 +468,7 @@ def _rule_label_formula(position: int) -> str:
             f'&IF({d}="",""," dranst "&{d})')
 
 
-def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
+def _unplaced_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     s = book.styles
     ws = _analysis_sheet(book, model, "Ikke fordelt", "Ikke fordelt på trin",
                          "Hvad der ikke kunne placeres på et trin, og hvorfor",
@@ -1003,11 +488,11 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
         row = top + 1 + r
         calc_row = lay.rules_top + r
         # the rule in words, and only the chosen area's rules (the other area's and empty rows stay blank)
-        here = _as_code("trappe", f'INDEX(R_trappe,{r + 1})&""') + "=TrappeKode"
+        here = as_code("trappe", f'INDEX(R_trappe,{r + 1})&""') + "=TrappeKode"
         shown = r < len(rules) and rules[r]["trappe"] == model.trappe
         ws.write_formula(row, 1, f'=IF({here},{_rule_label_formula(r + 1)},"")', s.text,
                          _rule_label(rules[r]) if shown else "")
-        kind = _as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""')
+        kind = as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""')
         why = f'=IF({here},IF({kind}="noegle",{fx.text(KEY_ZERO)},INDEX(R_bem,{r + 1})&""),"")'
         cached_why = ("" if not shown else KEY_ZERO if rules[r]["fordeling"] == "noegle" else rules[r]["bemaerkning"])
         ws.write_formula(row, 2, why, s.wrap, cached_why)
@@ -1026,7 +511,7 @@ def _unplaced_sheet(book: Book, model: Model, lay: _Layout) -> None:
                 placed = sum(v for t in range(1, MAX_STEPS + 1)
                              if (v := model.alloc(rules[r], t, y)) != "")
                 value = amount - placed - model.hidden_money(int(rules[r]["regel"]), str(rules[r]["fordeling"]),
-                                                             _steps_text(rules[r]["trin"]), y)
+                                                             steps_text(rules[r]["trin"]), y)
             else:
                 value = 0.0
             ws.write_formula(row, 3 + i, f, s.number("tkr"), value)
@@ -1089,13 +574,13 @@ def _rules_cells(book: Book, ws: Worksheet, data: UdgiftsmodelInput, head: int) 
         values = rules.loc[r, RULE_SHEET_COLUMNS].tolist() if r < len(rules) else [""] * 7
         as_typed = data.shared.rules_as_typed or []
         typed = as_typed[r] if r < len(as_typed) else None
-        shown = [_rule_cell(c, str(v), None if typed is None else typed[j])
+        shown = [rule_cell(c, str(v), None if typed is None else typed[j])
                  for j, (c, v) in enumerate(zip(RULE_SHEET_COLUMNS, values, strict=True))]
         for j, v in enumerate(shown):
             ws.write_string(row, 1 + j, v, s.input("text", wrap=j == 6))
         book.fit_row(ws, row, [(str(values[6]), widths[6])], font_pt=10)
-        key = _rule_key(*values[:4]) if r < len(rules) else ""
-        trappe = _as_code("trappe", fx.cell(row, 1))
+        key = rule_key(*values[:4]) if r < len(rules) else ""
+        trappe = as_code("trappe", fx.cell(row, 1))
         ws.write_formula(row, 8, f'=IF({fx.cell(row, 1)}="","",{trappe}&"|"&{fx.cell(row, 2)}&"|"&'
                                  f'{fx.cell(row, 3)}&"|"&{fx.cell(row, 4)})', s.text, key)
     for col in (2, 3, 6, 7):  # funktion, gruppering, trin, bemærkning: text, checked when read
@@ -1137,8 +622,8 @@ def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> N
     for key, r in key_rows.items():
         for j, part in enumerate(key):
             ws.put_string(r, 10 + j, part)
-        ws.put_string(r, 14, _rule_key(*key))
-        ws.put_formula(r, 15, _match_formula(f"K{r + 1}", f"L{r + 1}", f"M{r + 1}", f"N{r + 1}"), rule_of_key[key])
+        ws.put_string(r, 14, rule_key(*key))
+        ws.put_formula(r, 15, match_formula(f"K{r + 1}", f"L{r + 1}", f"M{r + 1}", f"N{r + 1}"), rule_of_key[key])
     for i, row in enumerate(acc.itertuples(index=False)):
         r = i + 1
         key = (row.trappe, row.funktion, row.gruppering, row.dranst)
@@ -1153,7 +638,7 @@ def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> N
         ws.put_formula(r, 7, f"=INDEX($P$2:$P${last},MATCH({line_key},$O$2:$O${last},0))", rule_of_key[key])
 
 
-def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
+def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin) -> None:
     """*Regnskab*: the chosen municipality's accounts by function and grouping, and an area for an export."""
     s = book.styles
     ws = book.sheet("Regnskab", "Regnskab", "Kommunens konti år for år, og plads til at indsætte eget udtræk")
@@ -1216,7 +701,7 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: Model) -> None:
         ws.write_formula(r, 6, f'=IF({code}="boern",{fx.text(words["boern"])},IF({code}="voksne",'
                                f'{fx.text(words["voksne"])},""))', s.text, words.get(cached[3], ""))
         # an empty row shows nothing, not rule 0 (SUMIFS on X_regel only ever asks for rows with an account)
-        rule = _match_formula(code, fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
+        rule = match_formula(code, fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
         ws.write_formula(r, 7, f'=IF({fx.cell(r, 1)}="","",{rule})', s.text, cached[4])
     ws.set_column(EXPORT_CODE_COL, EXPORT_CODE_COL, None, None, {"hidden": True})
     for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", EXPORT_CODE_COL),
