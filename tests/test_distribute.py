@@ -224,3 +224,8 @@ def test_steps_a_hidden_key_would_split_show_a_dash_and_keep_the_money_in_the_to
     head = heads[0]
     kept_col = next(c for c in range(3, 16) if ws.cell(head, c).value == "På skjulte trin")
     assert ws.cell(next(r for r in range(head + 1, head + 10) if ws.cell(r, 2).value == 2024), kept_col).value > 0
+    # the stacked charts (Udgifter pr. trin, Andele) draw that column too, so a bar holds all the money
+    with zipfile.ZipFile(path) as z:
+        stacked = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+        stacked = [x for x in stacked if 'grouping val="stacked"' in x or 'grouping val="percentStacked"' in x]
+    assert len(stacked) == 2 and all("<c:v>På skjulte trin</c:v>" in x for x in stacked)

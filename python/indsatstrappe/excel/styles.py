@@ -20,6 +20,7 @@ FONT = "Calibri"
 # one colour per step, light (step 1, least intrusive) to dark (step 8): every chart of steps uses them
 STEP_COLOURS = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
 UNPLACED_COLOUR = "#BFBFBF"
+HIDDEN_STEPS_COLOUR = "#7F7F7F"  # money on steps whose amount is hidden (distributed workbooks)
 
 NUMBER_FORMATS = {
     "antal": "#,##0",

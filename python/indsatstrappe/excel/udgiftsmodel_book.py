@@ -31,7 +31,7 @@ from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .rule_cells import RULE_SHEET_COLUMNS, as_code, match_formula, rule_cell, rule_key, steps_text
 from .scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
-from .styles import NUMBER_FORMATS, STEP_COLOURS, UNPLACED_COLOUR, Styles
+from .styles import HIDDEN_STEPS_COLOUR, NUMBER_FORMATS, STEP_COLOURS, UNPLACED_COLOUR, Styles
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
 AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
@@ -216,18 +216,21 @@ def _years_by_steps(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layou
     return top + len(lay.years)
 
 
-def _stacked_chart(book: Book, ws: Worksheet, top: int, n_years: int, title: str, kind: str,
-                   at: tuple[int, int], num_format: str, unit: str = "") -> None:
+def _stacked_chart(book: Book, ws: Worksheet, model: AllocationTwin, top: int, n_years: int, title: str,
+                   kind: str, at: tuple[int, int], num_format: str, unit: str = "") -> None:
     """The years x steps table above as stacked columns. Its header cells are the legend, in the series'
     colours: the chosen area decides how many steps there are, and a chart legend cannot follow that choice
     (a children's chart would list two nameless steps)."""
     chart = book.add_chart({"type": "column", "subtype": kind})
     columns = [(1 + t, f"Trin {t}", STEP_COLOURS[t - 1]) for t in range(1, MAX_STEPS + 1)]
-    for col, name, colour in [*columns, (2 + MAX_STEPS, "Ikke fordelt", UNPLACED_COLOUR)]:
+    columns.append((2 + MAX_STEPS, "Ikke fordelt", UNPLACED_COLOUR))
+    if not model.shown_in_data:  # a distributed workbook's hidden steps: the bars hold all the money, as the rows
+        columns.append((3 + MAX_STEPS, HIDDEN_LABEL, HIDDEN_STEPS_COLOUR))
+    for col, name, colour in columns:
         chart.add_series({"name": name, "categories": [ws.name, top + 1, 1, top + n_years, 1],
                           "values": [ws.name, top + 1, col, top + n_years, col], "fill": {"color": colour},
                           "gap": 60})
-        dark = colour in STEP_COLOURS[4:]
+        dark = colour in (*STEP_COLOURS[4:], HIDDEN_STEPS_COLOUR)
         ws.conditional_format(top, col, top, col, {"type": "no_blanks", "format": book.styles.fmt(
             bg_color=colour, font_color="white" if dark else "black", bold=True)})
     chart.set_title({"name": f"{title} (farverne som i tabellens overskrift)", "name_font": {"size": 11}})
@@ -273,7 +276,7 @@ def _expenses_sheet(book: Book, model: AllocationTwin, table: DataTable, lay: La
                          lambda i: lay.factor(i)),
          ("I alt", lambda i, r: f"{lay.total(i)}*{lay.factor(i)}", lambda y: model.total_of(y) * f(y)),
          (REFUND_LABEL, lambda i, r: f"{lay.refund_total(i)}*{lay.factor(i)}", lambda y: model.refund_of(y) * f(y))])
-    _stacked_chart(book, ws, top, len(lay.years), "Udgifter pr. trin", "stacked",
+    _stacked_chart(book, ws, model, top, len(lay.years), "Udgifter pr. trin", "stacked",
                    (last + 2, 1), NUMBER_FORMATS["mio"], "Mio. kr.")
     last = _refunds_table(book, ws, model, lay, last + 2 + CHART_ROWS + 1)
     # comparison per inhabitant of the age group, latest year, default rules for everyone
@@ -380,7 +383,7 @@ def _shares_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
           lambda y: model.unplaced(y) / model.total_of(y) if model.total_of(y) else ""),
          *_hidden_column(model, lambda i: fx.missing_on_error(f"{lay.on_hidden(i)}/{lay.total(i)}"),
                          lambda y: model.on_hidden_steps(y) / model.total_of(y) if model.total_of(y) else "")])
-    _stacked_chart(book, ws, top, len(lay.years), "Andel pr. trin", "percent_stacked",
+    _stacked_chart(book, ws, model, top, len(lay.years), "Andel pr. trin", "percent_stacked",
                    (last + 2, 1), "0%")
     ws.print_area(0, 0, last + 2 + CHART_ROWS, PRINT_LAST_COL)
     book.protect(ws)
