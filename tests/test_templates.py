@@ -214,13 +214,11 @@ def test_every_defined_name_points_at_a_sheet_of_the_workbook():
         assert formulas == (["TrappeKode"] if name.startswith("Udgift") else []), name
 
 
-# sheets whose number cells are results; on Egne tal and Botilbud's input rows an untyped row stays empty
-RESULT_SHEETS = {"Noegletal.xlsm": ("Overblik", "Principper", "Trappen børn og unge", "Trappen voksne", "B Trappen",
-                                    "B Bevægelser", "V Tidligere indsats"),
-                 "Udgiftsmodel.xlsx": ("Udgifter pr. trin", "Andele", "Merudgifter", "Enhedspriser")}
+# sheets with typed rows, where an untyped row's computed cells stay empty until something is typed
+INPUT_SHEETS = {"Egne tal", "Botilbud", "Fordelingsnøgle", "Regnskab"}
 
 
-@pytest.mark.parametrize("name", sorted(RESULT_SHEETS))
+@pytest.mark.parametrize("name", ["Noegletal.xlsm", "Udgiftsmodel.xlsx"])
 def test_a_missing_number_is_a_dash_in_tables_and_a_gap_in_charts(name):
     """#18.1: a number cell with no value shows '–' (or 'kræver egne data' / 'ikke indberettet', which say
     why), never an empty-looking "" and never 0; every chart shows #N/A as a gap, also in Excel 2016 and later
@@ -233,8 +231,10 @@ def test_a_missing_number_is_a_dash_in_tables_and_a_gap_in_charts(name):
     values = openpyxl.load_workbook(path, data_only=True)
     words = {MISSING, OWN_DATA, NOT_REPORTED}
     dashes = 0
-    for sheet in RESULT_SHEETS[name]:
-        ws, cached = formulas[sheet], values[sheet]
+    sheets = [ws for ws in formulas.worksheets if ws.sheet_state == "visible" and ws.title not in INPUT_SHEETS]
+    assert len(sheets) >= 8
+    for ws in sheets:
+        sheet, cached = ws.title, values[ws.title]
         for row in ws.iter_rows(max_col=20):  # the tables; hidden chart sources sit further right
             for c in row:
                 if c.data_type != "f" or c.number_format in ("General", "@"):

@@ -108,7 +108,7 @@ class ScenarioTwin:
 
     def with_change(self, k: int, t: int) -> float | str:
         value = float(self._rows[(self.model.base + k, t)]["borgere_med"])
-        return "" if np.isnan(value) else value
+        return fx.MISSING if np.isnan(value) else value
 
     def total(self, k: int, column: str) -> float:
         return float(self._rows[(self.model.base + k, scenario.TOTAL)][column])
@@ -242,7 +242,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         for t in range(1, max_steps + 1):
             base_cell = fx.cell(counts_row, 1 + t, True)
             f = (f'IF(ISNUMBER({base_cell}),{base_cell}-SUMIF({fra_rng},{t},{moved_col})+SUMIF({til_rng},{t},'
-                 f'{moved_col}),"")')
+                 f'{moved_col}),{fx.text(fx.MISSING)})')
             ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{guard(f)},"")', s.number("rate"),
                              cached(twin.with_change(k, t)) if t <= n else "")
 
@@ -271,7 +271,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         ws.write_formula(r, 5, "=" + guard(f"SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})"), s.number("tkr"),
                          cached(cumulative))
     with_block = f"{fx.cell(r_proj + 1, 2, True)}:{fx.cell(r_proj + HORIZON, 1 + max_steps, True)}"
-    negative = not blocked and any(v != "" and v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
+    negative = not blocked and any(v != fx.MISSING and v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
                                    for v in [twin.with_change(k, t)])
     notes = f"{fx.cell(r_mov + 1, 9, True)}:{fx.cell(r_mov + MOVEMENT_ROWS, 9, True)}"
     unknown_rows = any(twin.unknown_step(i) for i in range(MOVEMENT_ROWS))
@@ -320,9 +320,9 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, ma
         for t in range(1, max_steps + 1):
             fid_expr = f'"enhedspris:"&TrappeKode&":{t}"'
             value = table.group_mean(unit_cost_id(model.trappe, t), y, model.sel.group_type, model.sel.group_name)
-            ws.write_formula(r, 1 + t, "=" + table.group_formula(unit_cost_id(model.trappe, t), y, "GruppeNavn",
-                                                                 "GruppeType", fid_expr=fid_expr),
-                             s.number("kr"), fx.shown(value))
+            group = table.group_formula(unit_cost_id(model.trappe, t), y, "GruppeNavn", "GruppeType", fid_expr=fid_expr)
+            ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{group},"")', s.number("kr"),
+                             fx.shown(value) if t <= n else "")
     ws.print_area(0, 0, group_top + len(years), moved_left + HORIZON - 1)  # the chart's width; no chart sources
     book.freeze_title(ws)
     book.protect(ws)
