@@ -13,6 +13,7 @@ import pandas as pd
 from . import danish, keyfigures, municipalities, queries
 from .errors import InputError
 from .excel.datasheet import DATA_SHEET
+from .excel.formulas import MISSING
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
 from .staircase import STAIRCASES
@@ -111,8 +112,8 @@ def _name(c: Choices) -> str:
 
 
 def _cells(frame: pd.DataFrame) -> list[list]:
-    """A frame as sheet rows: numbers as numbers, missing as an empty cell (never 0)."""
-    out = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    """A frame as sheet rows: numbers as numbers, missing as '–' (an empty cell would be 0 in a formula)."""
+    out = frame.astype(object).where(frame.notna(), MISSING).to_numpy().tolist()
     return [[v.item() if isinstance(v, np.generic) else v for v in row] for row in out]
 
 
@@ -143,7 +144,7 @@ def key_figure_report(c: Choices) -> Report:
     rows = _table(result, c, {"noegletal_id": "Nøgletal", "navn": "Navn", "enhed": "Enhed", "aar": "År",
                               "vaerdi": "Kommunen", "gruppe_vaerdi": "Gruppen", "land_vaerdi": "Hele landet"})
     return Report(f"Nøgletal – {_name(c)}, {folder.staircases[c.trappe].navn} ({folder.meta.label})", rows,
-                  "Tomt felt: ingen værdi (ikke 0).")
+                  "'–': ingen værdi (ikke 0).")
 
 
 def expense_report(c: Choices) -> Report:
