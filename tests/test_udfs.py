@@ -24,6 +24,8 @@ def test_distribution_of_a_range_with_header_and_blank_rows():
     by_step = {r[0]: r for r in out[1:]}
     assert by_step[5][2] == 3 and by_step[2][2] == 7 and by_step[6][2] == 0
     assert by_step[2][3] == pytest.approx(0.7)
+    # step 1 only the municipality's own data fill (EGEN:ALMEN), and the range has none: '–', not 0 or empty
+    assert by_step[1][2] == by_step[1][3] == "–"
     assert udfs.INDSATS_FORDELING([["ANBAAR12:21", "tre"]])[0][0].startswith("#FEJL")
 
 

@@ -175,7 +175,7 @@ def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int,
     table.caption_justify = "left"
     for r in own.itertuples():
         count = danish.integer(r.antal) if not danish.missing(r.antal) else \
-            ("–" if coverage.register_can_give(staircase, r.trin, aar) else "kræver egne data")
+            (danish.MISSING if coverage.register_can_give(staircase, r.trin, aar) else "kræver egne data")
         table.add_row(str(r.trin), r.trin_navn, count, danish.percent(r.andel),
                       danish.decimal(r.pr_1000), danish.decimal(group.loc[r.trin, "pr_1000"]),
                       danish.decimal(land.loc[r.trin, "pr_1000"]))
@@ -292,9 +292,9 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
     staircase = folder.staircases[trappe]
     for fid, entry in keyfigures.for_staircase(trappe).iterrows():  # every figure, also those without data
         row = result[(result["noegletal_id"] == fid) & (result["aar"] == latest)]
-        cells = [danish.decimal(row[c].iloc[0]) if len(row) else "–"
+        cells = [danish.decimal(row[c].iloc[0]) if len(row) else danish.MISSING
                  for c in ("vaerdi", "gruppe_vaerdi", "land_vaerdi")]
-        if cells[0] == "–" and keyfigures.needs_own_data(entry, staircase, int(latest)):
+        if cells[0] == danish.MISSING and keyfigures.needs_own_data(entry, staircase, int(latest)):
             cells[0] = "kræver egne data"
         table.add_row(str(entry["nr"]), entry["navn"], entry["enhed"], *cells)
     out.print(table)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+MISSING = "–"  # a number that is not there, in text, tables and workbooks alike: never 0, never an empty cell
+
 
 def _swap(text: str) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -19,17 +21,17 @@ def missing(value: object) -> bool:
 
 def integer(value: float | None) -> str:
     if missing(value):
-        return "–"
+        return MISSING
     return _swap(f"{round(value):,}")
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
     if missing(value):
-        return "–"
+        return MISSING
     return _swap(f"{value:,.{digits}f}")
 
 
 def percent(share: float | None, digits: int = 1) -> str:
     if missing(share):
-        return "–"
+        return MISSING
     return decimal(share * 100, digits) + " %"

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import danish, keyfigures, municipalities, queries
+from .danish import MISSING
 from .errors import InputError
 from .excel.datasheet import DATA_SHEET
-from .excel.formulas import MISSING
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
 from .staircase import STAIRCASES

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import coverage, expenses, keyfigures, movements, queries
+from .danish import MISSING
 from .errors import InputError
 from .io.contracts import parse_dates
 from .io.datafolder import DataFolder
@@ -86,7 +87,7 @@ def step_of(code: str, trappe: str = "boern") -> int | str:
 @_guard(array=True)
 def distribution_of(counts, trappe: str = "boern") -> list[list]:
     """Two columns (indsats, antal) -> rows of trin, navn, antal, andel (every step; a step only own data fill
-    and the range has no row for is empty, not 0)."""
+    and the range has no row for says '–', not 0)."""
     staircase = _staircase(trappe)
     df = _table(counts, ["indsats", "antal"])
     df["antal"] = pd.to_numeric(df["antal"], errors="raise")
@@ -98,8 +99,8 @@ def distribution_of(counts, trappe: str = "boern") -> list[list]:
 
     dist = step_distribution(df, None, staircase)
     return [["trin", "navn", "antal", "andel"]] + [
-        [int(r.trin), r.trin_navn, None if pd.isna(r.antal) else int(r.antal),
-         None if pd.isna(r.andel) else float(r.andel)]
+        [int(r.trin), r.trin_navn, MISSING if pd.isna(r.antal) else int(r.antal),
+         MISSING if pd.isna(r.andel) else float(r.andel)]
         for r in dist.itertuples()]
 
 

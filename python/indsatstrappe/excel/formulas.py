@@ -7,6 +7,8 @@ from functools import cache
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from ..danish import MISSING  # what a table shows where a value is hidden or missing (fx.MISSING to builders)
+
 
 @cache  # the same cells are named in every distributed workbook
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -32,9 +34,6 @@ def sumifs(sum_range: str, *criteria: tuple[str, str]) -> str:
 
 def countifs(*criteria: tuple[str, str]) -> str:
     return f"COUNTIFS({','.join(f'{r},{c}' for r, c in criteria)})"
-
-
-MISSING = "–"  # what a table shows where a value is hidden or missing: never 0, never an empty-looking cell
 
 
 def missing_on_error(expr: str) -> str:

@@ -42,7 +42,7 @@ def _is_number(value) -> bool:
 def compare(own, group, direction: str) -> str:
     """The words the sheet's formula shows for the municipality against its group."""
     if not (_is_number(own) and _is_number(group)):
-        return "–"
+        return fx.MISSING
     if own == group:
         return "Som gruppen"
     if direction == "ingen":
@@ -55,18 +55,18 @@ def comparison_formula(own: str, grp: str, direction: str) -> str:
     better = f'IF(({own}>{grp})=("{direction}"="op"),"Bedre end gruppen","Dårligere end gruppen")'
     if direction == "ingen":
         better = f'IF({own}>{grp},"Over gruppen","Under gruppen")'
-    return f'IF(OR(NOT(ISNUMBER({own})),NOT(ISNUMBER({grp}))),"–",IF({own}={grp},"Som gruppen",{better}))'
+    return f'IF(OR(NOT(ISNUMBER({own})),NOT(ISNUMBER({grp}))),"{fx.MISSING}",IF({own}={grp},"Som gruppen",{better}))'
 
 
 def trend_formula(now: str, before: str) -> str:
     """Twin of `trend` for two cells."""
-    return (f'IF(OR(NOT(ISNUMBER({now})),NOT(ISNUMBER({before}))),"–",IF({now}>{before},"↑ stigende",'
+    return (f'IF(OR(NOT(ISNUMBER({now})),NOT(ISNUMBER({before}))),"{fx.MISSING}",IF({now}>{before},"↑ stigende",'
             f'IF({now}<{before},"↓ faldende","→ uændret")))')
 
 
 def trend(now, before) -> str:
     if not (_is_number(now) and _is_number(before)):
-        return "–"
+        return fx.MISSING
     return "↑ stigende" if now > before else "↓ faldende" if now < before else "→ uændret"
 
 
