@@ -41,6 +41,11 @@ def missing_on_error(expr: str) -> str:
     return f'IFERROR({expr},"{MISSING}")'
 
 
+def is_number(value) -> bool:
+    """As ISNUMBER sees a cached value: a missing value ("–", "", None, NaN) or words are no number."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
 def shown(value) -> float | str:
     """The cached value of a cell whose formula shows MISSING for no value (None, NaN or ""); words (such
     as "kræver egne data") stay as they are."""

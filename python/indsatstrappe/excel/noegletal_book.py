@@ -262,12 +262,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         else:  # only the municipality's own data fill this step: say so where it has none (on two lines)
             ws.write_formula(rr, 3, f'=IF(ISNUMBER({pick("antal")}),{pick("antal")},{fx.text(OWN_DATA)})',
                              s.number("antal", text_wrap=True, valign="top"),
-                             counts[t] if _is_number(counts[t]) else OWN_DATA)
+                             counts[t] if fx.is_number(counts[t]) else OWN_DATA)
             ws.set_row(rr, 28)
         # a share of the true total, and none where the count or the total is hidden
         ws.write_formula(rr, 4, "=" + fx.missing_on_error(f"{fx.cell(rr, 3)}/{fx.cell(rt, 3, True)}"),
                          s.number("pct", valign="top"),
-                         counts[t] / total if _is_number(total) and total and _is_number(counts[t]) else fx.MISSING)
+                         counts[t] / total if fx.is_number(total) and total and fx.is_number(counts[t]) else fx.MISSING)
         ws.write_formula(rr, 5, "=" + fx.missing_on_error(pick("own")), s.number("rate", valign="top"),
                          fx.shown(table.own(fid, sel.kommune, chosen)))
         ws.write_formula(rr, 6, "=" + fx.missing_on_error(pick("group")), s.number("rate", valign="top"),
@@ -354,10 +354,6 @@ THEME_WIDTHS = (8, 16, 26)  # year; municipality, group, region, country; the me
 MEMBERS_HEADER = "Kommuner med tal: gruppe · region · landet"
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
-
-
 # -- theme sheets -------------------------------------------------------------------------------
 
 BLOCK_ROWS_EXTRA = 8
@@ -438,7 +434,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
         for col, v in row.items():
             cached[col].append(v)
         if own_needed[y]:  # say why a value is missing where registers cannot give it
-            row[2] = row[2] if _is_number(row[2]) else OWN_DATA
+            row[2] = row[2] if fx.is_number(row[2]) else OWN_DATA
             own_formula = f"IF(ISNUMBER({own_formula}),{own_formula},{fx.text(OWN_DATA)})"
         ws.write_formula(rr, 2, "=" + own_formula, num, row[2])
         ws.write_formula(rr, 6, "=" + table.members_formula(fid, y), s.note,

@@ -34,14 +34,9 @@ def _figures() -> dict[str, dict]:
                                                keyfigures.catalogue().to_dict("records"), strict=True)}
 
 
-def _is_number(value) -> bool:
-    """As the formulas' ISNUMBER: a missing value ("–", "", None) or words are no number to compare."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
-
-
 def compare(own, group, direction: str) -> str:
     """The words the sheet's formula shows for the municipality against its group."""
-    if not (_is_number(own) and _is_number(group)):
+    if not (fx.is_number(own) and fx.is_number(group)):
         return fx.MISSING
     if own == group:
         return "Som gruppen"
@@ -65,7 +60,7 @@ def trend_formula(now: str, before: str) -> str:
 
 
 def trend(now, before) -> str:
-    if not (_is_number(now) and _is_number(before)):
+    if not (fx.is_number(now) and fx.is_number(before)):
         return fx.MISSING
     return "↑ stigende" if now > before else "↓ faldende" if now < before else "→ uændret"
 
