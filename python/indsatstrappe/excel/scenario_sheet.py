@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import scenario
 from . import formulas as fx
 from .blocks import Rows
-from .calc_sheet import CALC_SHEET
+from .calc_sheet import CALC_SHEET, Layout, step_header
 from .datasheet import DataTable
 from .scaffold import TITLE_ROWS, Book
 from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
@@ -118,9 +118,8 @@ def unit_cost_id(trappe: str, step: int) -> str:
     return f"enhedspris:{trappe}:{step}"
 
 
-def write(book: Book, twin: ScenarioTwin, table: DataTable, lay, step_header, max_steps: int,
-          area_label: str) -> Worksheet:
-    """`lay` is the Beregning layout (citizens and step amounts by year); `step_header(t)` its header formula."""
+def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_steps: int, area_label: str) -> Worksheet:
+    """`lay` places Beregning's blocks (citizens and step amounts by year), which the formulas read."""
     s = book.styles
     ws = book.sheet(SHEET, "Scenarie: hvad er bevægelser ned ad trappen værd?",
                     "Borgere og udgifter med og uden bevægelser mellem trinene, år for år")

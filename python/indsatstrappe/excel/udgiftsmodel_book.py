@@ -26,7 +26,7 @@ from ..staircase import Staircase
 from . import calc_sheet, scenario_sheet
 from . import formulas as fx
 from .allocation_twin import UNREPORTED_ID, AllocationTwin, unreported_label
-from .calc_sheet import CALC_SHEET, Layout, step_header, write_step_headers
+from .calc_sheet import CALC_SHEET, Layout, write_step_headers
 from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .rule_cells import RULE_SHEET_COLUMNS, as_code, match_formula, rule_cell, rule_key, steps_text
@@ -161,8 +161,8 @@ def write(book: Book, data: UdgiftsmodelInput) -> Book:
     _unit_cost_sheet(book, model, layout)
     _unplaced_sheet(book, model, layout)
     inputs = data.choices.scenarie or scenario_sheet.ScenarioInput([list(r) for r in scenario_sheet.EXAMPLE])
-    scenario_sheet.write(book, scenario_sheet.ScenarioTwin(model, table, inputs), table, layout, step_header,
-                         MAX_STEPS, AREA_LABELS[data.choices.trappe])
+    scenario_sheet.write(book, scenario_sheet.ScenarioTwin(model, table, inputs), table, layout, MAX_STEPS,
+                         AREA_LABELS[data.choices.trappe])
     _rules_sheet(book, data)
     calc_sheet.write(book, model, table, layout)
     _accounts_sheet(book, data, model)
