@@ -173,15 +173,22 @@ def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int,
     table.caption = ("Gruppe og Landet: pr. 1.000 indbyggere i aldersgruppen " + staircase.aldersgruppe
                      + ". I alt og andele: de trin, kommunen har tal for.")
     table.caption_justify = "left"
+    withheld = coverage.withheld_steps(folder.table("modtagere"), staircase)
+    withheld = set(withheld.loc[(withheld["kommune_kode"] == kommune) & (withheld["aar"] == aar), "trin"])
     for r in own.itertuples():
         count = danish.integer(r.antal) if not danish.missing(r.antal) else \
-            (danish.MISSING if coverage.register_can_give(staircase, r.trin, aar) else "kræver egne data")
+            (danish.MISSING + "¹" if r.trin in withheld else danish.MISSING
+             if coverage.register_can_give(staircase, r.trin, aar) else "kræver egne data")
         table.add_row(str(r.trin), r.trin_navn, count, danish.percent(r.andel),
                       danish.decimal(r.pr_1000), danish.decimal(group.loc[r.trin, "pr_1000"]),
                       danish.decimal(land.loc[r.trin, "pr_1000"]))
-    table.add_row("", "I alt", danish.integer(own["antal"].sum()), danish.percent(own["andel"].sum()),
-                  danish.decimal(own["pr_1000"].sum()), "", "", style="bold")
+    total = danish.MISSING if withheld else danish.integer(own["antal"].sum())  # a withheld part: unknown
+    table.add_row("", "I alt", total, danish.percent(own["andel"].sum(min_count=1)),
+                  danish.decimal(own["pr_1000"].sum(min_count=1)) if not withheld else danish.MISSING, "", "",
+                  style="bold")
     out.print(table)
+    if withheld:
+        out.print(f"  ¹ {coverage.WITHHELD_REASON}: antallet er ukendt (aldrig 0), og det samme er I alt og andelene.")
     for line in _coverage_lines(folder, trappe, kommune, aar, gruppe):
         out.print("  " + line)
     unplaced = queries.unplaced_for(folder, trappe, [kommune])
@@ -550,7 +557,10 @@ def hent(ud: Path, fra_aar, til_aar, api, brug_cache, indsatskort) -> None:
         result = fetch.fetch_folder(client, ud, staircases, list(range(first, last + 1)), progress)
     for name, n in result.rows.items():
         out.print(f"Skrev {ud / (name + '.csv')} ({danish.integer(n)} rækker)")
-    out.print(f"Kilde: Danmarks Statistik, tabellerne {', '.join(sorted(result.fetched))}; licens CC BY 4.0.")
+    for line in result.lines():  # what DST withheld or left out, and tables that could not be used
+        out.print(f"  Bemærk: {line}", markup=False)
+    out.print(f"Kilde: Danmarks Statistik, tabellerne {', '.join(sorted(result.fetched))}; licens CC BY 4.0. "
+              f"Bemærkningerne står også i {ud / 'datapakke.toml'} og på projektmappernes ark 'Om'.")
     out.print(f"Tjek mappen med: indsatstrappe valider --data {ud}")
 
 

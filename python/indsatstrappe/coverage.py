@@ -10,6 +10,9 @@ Two facts decide it, both data:
 
 A step is reported where at least one of its codes is; a figure over several steps needs every one of
 them; a development (this year against the year before) needs the same codes reported in both years.
+
+A third fact: a value the source withheld ('..' in modtagere, DST's discretion) is unknown. A step with a
+withheld code has no count (its sum is unknown), and neither has anything built on it; it is never 0.
 """
 
 from __future__ import annotations
@@ -60,6 +63,22 @@ def exists_in(kode: str, year: int) -> bool:
         return True
     first, last = code_periods().get(kode, (None, None))
     return (first is None or year >= first) and (last is None or year <= last)
+
+
+WITHHELD_REASON = "skjult hos Danmarks Statistik"
+
+
+def is_withheld(modtagere: pd.DataFrame) -> pd.Series:
+    """True on the rows whose count the source withheld (read as '..': antal missing)."""
+    return modtagere["antal"].isna()
+
+
+def withheld_steps(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+    """kommune_kode, aar, trin: the steps whose count is unknown because one of their codes is withheld."""
+    rows = modtagere[(modtagere["trappe"] == staircase.key) & is_withheld(modtagere)]
+    trin = rows["indsats"].map(staircase.step_map())
+    on_step = rows[trin.notna()].assign(trin=trin[trin.notna()].astype(int))
+    return on_step[["kommune_kode", "aar", "trin"]].drop_duplicates().reset_index(drop=True)
 
 
 def reported_codes(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:

@@ -35,12 +35,24 @@ def step_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
 
 
 def reported_step_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
-    """step_counts with antal missing (NaN) on the steps a municipality does not report (see coverage):
-    what a reader is shown. step_counts' zeros stay the split key of the expense model."""
+    """step_counts with antal missing (NaN) on the steps a municipality does not report and on the steps with
+    a withheld code (see coverage): what a reader is shown. `skjult` marks the withheld ones."""
     counts = step_counts(modtagere, staircase)
+    keys = ["kommune_kode", "aar", "trin"]
     reported = coverage.reported_steps(modtagere, staircase).assign(_ok=True)
-    ok = counts.merge(reported, on=["kommune_kode", "aar", "trin"], how="left")["_ok"].fillna(False).to_numpy(bool)
-    return counts.assign(antal=counts["antal"].astype(float).where(ok))
+    ok = counts.merge(reported, on=keys, how="left")["_ok"].fillna(False).to_numpy(bool)
+    withheld = coverage.withheld_steps(modtagere, staircase).assign(_w=True)
+    hidden = counts.merge(withheld, on=keys, how="left")["_w"].fillna(False).to_numpy(bool)
+    return counts.assign(antal=counts["antal"].astype(float).where(ok & ~hidden), skjult=hidden)
+
+
+def total_known(counts: pd.DataFrame, by: list[str]) -> pd.Series:
+    """Per row, its group's sum of antal over the reported steps, NaN where a step of the group is withheld (the
+    total is then unknown): the base of shares and of the staircase total."""
+    total = counts.groupby(by)["antal"].transform("sum")
+    if "skjult" in counts:
+        total = total.where(~counts.groupby(by)["skjult"].transform("any"))
+    return total
 
 
 def unplaced_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
@@ -64,7 +76,7 @@ def step_distribution(modtagere: pd.DataFrame, befolkning: pd.DataFrame | None,
     """The contract's distribution for every municipality and year in `modtagere`. A step the municipality
     does not report has no count, share or rate; shares are of the citizens on the reported steps."""
     counts = reported_step_counts(modtagere, staircase)
-    total = counts.groupby(["kommune_kode", "aar"])["antal"].transform("sum")
+    total = total_known(counts, ["kommune_kode", "aar"])
     counts["andel"] = np.where(total > 0, counts["antal"] / total.where(total > 0, 1), np.nan)
     if befolkning is not None:
         counts = counts.merge(age_group_population(befolkning, staircase), on=["kommune_kode", "aar"],
@@ -88,11 +100,14 @@ def group_distribution(dist: pd.DataFrame, befolkning: pd.DataFrame | None, stai
     by = ["aar", "trin"]
     out = members.groupby(by, as_index=False).agg(antal=("antal", lambda a: a.sum(min_count=1)))
     if group.weighted:
-        # a step's share among the municipalities that report it: their citizens on it over all of theirs
+        # a step's share among the municipalities with a share for it (the step reported, their total known):
+        # their citizens on it over all of theirs
         totals = members.groupby(["kommune_kode", "aar"])["antal"].transform("sum")
-        base = members.assign(total=totals.where(members["antal"].notna())).groupby(by, as_index=False)["total"].sum()
+        has_share = members["andel"].notna() | (members["antal"].notna() & (totals == 0))
+        base = members.assign(total=totals.where(has_share), part=members["antal"].where(has_share)).groupby(
+            by, as_index=False)[["total", "part"]].sum()
         out = out.merge(base, on=by, how="left")
-        out["andel"] = out["antal"] / out["total"].where(out["total"] > 0)
+        out["andel"] = out["part"] / out["total"].where(out["total"] > 0)
         if befolkning is not None:
             # only the municipality-years that report the step, so numerator and denominator match
             cells = members.loc[members["antal"].notna(), ["kommune_kode", "aar", "trin"]]

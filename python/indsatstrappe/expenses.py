@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import distribution
+from . import coverage, distribution
 from .datafiles import packaged
 from .errors import Problem, raise_if_errors
 from .staircase import Staircase
@@ -178,19 +178,23 @@ def allocate(regnskab: pd.DataFrame, rules: pd.DataFrame, staircase: Staircase,
         split = split.reset_index(drop=True).assign(linje=lambda d: np.arange(len(d))).explode("trin")
         split["trin"] = split["trin"].astype(int)
         key = counts if counts is not None else pd.DataFrame(columns=["kommune_kode", "aar", "trin", "antal"])
-        split = split.merge(key[["kommune_kode", "aar", "trin", "antal"]], on=["kommune_kode", "aar", "trin"],
-                            how="left").fillna({"antal": 0})
+        key = key.assign(skjult=key.get("skjult", False))
+        split = split.merge(key[["kommune_kode", "aar", "trin", "antal", "skjult"]],
+                            on=["kommune_kode", "aar", "trin"], how="left").fillna({"antal": 0, "skjult": False})
+        # a key with a withheld count cannot be split: its ratio is unknown, so its money is not placed
+        withheld = split.groupby("linje")["skjult"].transform("any").astype(bool)
         weight_total = split.groupby("linje")["antal"].transform("sum")
-        no_key = weight_total <= 0
-        if no_key.any():  # nobody on the key's steps: the money cannot be split, so it is not placed
-            lost = split[no_key].drop_duplicates("linje").assign(
-                trin=UNPLACED, grund="fordelingsnøglen er 0: ingen borgere på nøglens trin")
-            parts.append(lost.drop(columns=["linje", "antal"]))
-        ok = split[~no_key].sort_values(["linje", "trin"]).reset_index(drop=True)
+        no_key = (weight_total <= 0) & ~withheld
+        for lost_rows, reason in ((withheld, "fordelingsnøglen bruger et antal, der er " + coverage.WITHHELD_REASON),
+                                  (no_key, "fordelingsnøglen er 0: ingen borgere på nøglens trin")):
+            if lost_rows.any():  # the money cannot be split, so it is not placed
+                lost = split[lost_rows].drop_duplicates("linje").assign(trin=UNPLACED, grund=reason)
+                parts.append(lost.drop(columns=["linje", "antal", "skjult"]))
+        ok = split[~no_key & ~withheld].sort_values(["linje", "trin"]).reset_index(drop=True)
         if not ok.empty:
             ok["oere"] = _split_oere(ok["oere"].to_numpy(), ok["antal"].to_numpy(dtype=float),
                                      ok["linje"].to_numpy())
-            parts.append(ok.drop(columns=["linje", "antal"]).assign(grund=""))
+            parts.append(ok.drop(columns=["linje", "antal", "skjult"]).assign(grund=""))
     out = pd.concat(parts, ignore_index=True)
     cols = ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "regel", "trin", "oere", "grund"]
     return out[cols].sort_values(["kommune_kode", "aar", "funktion", "gruppering", "dranst", "trin"]).reset_index(

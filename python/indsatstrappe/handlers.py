@@ -70,7 +70,8 @@ def hent_data(port: BookPort, ud: str | Path | None = None, api: str | None = No
     except InputError as exc:
         port.message("Hentningen mislykkedes:\n" + _problems(exc))
         return
-    port.message(f"Hentet til {result.folder}: {', '.join(sorted(result.fetched))}.\n"
+    notes = "".join(f"\nBemærk: {line}" for line in result.lines())
+    port.message(f"Hentet til {result.folder}: {', '.join(sorted(result.fetched))}.{notes}\n"
                  "Tryk 'Opdater data' og vælg mappen for at bruge dem.")
 
 

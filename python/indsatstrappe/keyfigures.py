@@ -114,10 +114,13 @@ def _figure(row: pd.Series, ctx: _Context) -> pd.DataFrame:
     if kind == "koder":
         codes = params.split(";")
         rows = inputs.modtagere[(inputs.modtagere["trappe"] == staircase.key) & inputs.modtagere["indsats"].isin(codes)]
-        summed = rows.groupby(["kommune_kode", "aar"], as_index=False)["antal"].sum()
-        # a number only where some of the codes are reported (exist that year, and the source covers it)
+        summed = rows.assign(skjult=rows["antal"].isna()).groupby(["kommune_kode", "aar"], as_index=False).agg(
+            antal=("antal", "sum"), skjult=("skjult", "any"))
+        # a number only where some of the codes are reported (exist that year, and the source covers it), and
+        # none where one of them is withheld (the sum is unknown)
         cells = ctx.reported_sets(set(codes)).index.to_frame(index=False)
-        numerator = cells.merge(summed, how="left").fillna({"antal": 0})
+        numerator = cells.merge(summed, how="left").fillna({"antal": 0, "skjult": False})
+        numerator = numerator[~numerator["skjult"].astype(bool)].drop(columns="skjult")
         return ctx.per_population(numerator.rename(columns={"antal": "taeller"}))
     if kind == "andel_trin":
         part = ctx.on_steps(movements.parse_steps(params))

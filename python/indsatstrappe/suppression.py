@@ -226,8 +226,11 @@ def suppress_counts(counts: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
 
 def step_totals(counts: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.DataFrame:
     """kommune_kode, aar, trappe, antal, befolkning: citizens on the whole staircase (NaN where hidden)."""
-    totals = counts.groupby(["kommune_kode", "aar", "trappe"], as_index=False).agg(
-        antal=("antal", "sum"), befolkning=("befolkning", "first"))
+    keys = ["kommune_kode", "aar", "trappe"]
+    totals = counts.groupby(keys, as_index=False).agg(antal=("antal", "sum"), befolkning=("befolkning", "first"))
+    if "skjult" in counts:  # a staircase with a withheld step has no known total
+        unknown = counts.groupby(keys, as_index=False)["skjult"].any()["skjult"].to_numpy(bool)
+        totals["antal"] = totals["antal"].astype(float).mask(unknown)
     if hidden is None:
         return totals
     ids = totals["trappe"] + ":" + TOTAL
@@ -287,7 +290,8 @@ def suppress_expenses(rows: pd.DataFrame, counts: pd.DataFrame, rules: pd.DataFr
                             gone["trin"].astype(int), strict=True))
     money = np.array([key in by_key for key in keys])
     unit = (parts[0] == "enhedspris").to_numpy() & np.array([key in hidden_counts for key in keys])
-    hide = money | unit | ((parts[0] == "enhedspris").to_numpy() & is_small(rows["naevner"]).to_numpy())
+    small = is_small(rows["naevner"]).fillna(False).to_numpy(dtype=bool)
+    hide = np.asarray(money, dtype=bool) | unit | ((parts[0] == "enhedspris").to_numpy() & small)
     return rows.assign(taeller=rows["taeller"].mask(hide), naevner=rows["naevner"].mask(hide))
 
 

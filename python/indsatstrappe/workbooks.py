@@ -54,7 +54,7 @@ def book_info(folder: DataFolder, title: str, kommune: int, years: list[int], bu
             sources.append("Egne data (datamappe uden beskrivelse af kilden).")
     return BookInfo(title=title, kommune_navn=municipalities.name_of(kommune), data_label=meta.label,
                     is_demo=meta.syntetisk, period=f"{years[0]}-{years[-1]}" if years else "",
-                    build_date=build_date or date.today(), sources=sources)
+                    build_date=build_date or date.today(), sources=sources, notes=list(meta.bemaerkninger))
 
 
 def noegletal_sources(folder: DataFolder) -> dict:
@@ -136,9 +136,11 @@ def udgiftsmodel_sources(folder: DataFolder) -> dict:
     modtagere = folder.table("modtagere")
     counts, expense_rows = [], []
     for key, staircase in folder.staircases.items():
-        # step_counts' zeros are the split key (as in expenses); `indberettet` says which steps have a count
+        # a step not reported is 0 in the split key (as in expenses), said by `indberettet`; a withheld one stays
+        # unknown (NaN): the workbook shows '–' and keeps a key over it off the steps, as for a hidden count
         c = distribution.reported_step_counts(modtagere, staircase)
-        c = c.assign(indberettet=c["antal"].notna(), antal=c["antal"].fillna(0).astype(int)).merge(
+        c = c.assign(indberettet=c["antal"].notna() | c["skjult"],
+                     antal=c["antal"].where(c["skjult"], c["antal"].fillna(0))).merge(
             distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"], how="left")
         counts.append(c.assign(trappe=key))
         table = queries.expense_table_all(folder, key)

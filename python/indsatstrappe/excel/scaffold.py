@@ -65,6 +65,7 @@ class BookInfo:
     period: str  # e.g. "2018-2024"
     build_date: date = field(default_factory=date.today)
     sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the data lack (withheld values, tables not used)
 
 
 class Sheet(Worksheet):
@@ -251,6 +252,7 @@ class Book:
             ("Data", self.info.data_label),
             ("Periode", self.info.period),
             *[("Kilde", src) for src in self.info.sources],
+            *[("Om dataene", note) for note in self.info.notes],
             *extra,
         ]
         ws.print_area(0, 0, TITLE_ROWS + len(rows), 2)

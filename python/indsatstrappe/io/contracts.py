@@ -24,6 +24,7 @@ class Column:
     name: str
     kind: str
     required: bool = True
+    withheld_ok: bool = False  # '..' is a value the source withheld: unknown (NaN and `skjult`), never 0
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ TABLES: dict[str, TableSpec] = {
         ), ("kommune_kode", "aar", "aldersgruppe"), "Befolkning pr. kommune, år og aldersgruppe"),
         TableSpec("modtagere", (
             Column("kommune_kode", "kommune"), Column("aar", "aar"), Column("trappe", "trappe"),
-            Column("indsats", "indsats"), Column("antal", "antal"),
+            Column("indsats", "indsats"), Column("antal", "antal", withheld_ok=True),
         ), ("kommune_kode", "aar", "trappe", "indsats"), "Modtagere pr. kommune, år og indsats"),
         TableSpec("regnskab", (
             Column("kommune_kode", "kommune"), Column("aar", "aar"), Column("funktion", "funktion"),
@@ -72,6 +73,9 @@ TABLES: dict[str, TableSpec] = {
         ), ("aar",), "Prisindeks (valgfri)"),
     )
 }
+
+WITHHELD = ".."  # DST's mark for a withheld value (see io/dst.py)
+WITHHELD_COLUMN = "skjult"  # added to a table with a column that may hold '..': True where it does
 
 _DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _AGE_GROUP = re.compile(r"^\d{1,3}-\d{1,3}$|^\d{1,3}\+$")
@@ -165,6 +169,9 @@ def check_table(name: str, raw: RawTable, staircases: dict[str, Staircase],
         values, bad = _typed_column(col, text, chk, staircases, out, mapping_file)
         out[col.name] = values
         bad_rows |= bad
+        if col.withheld_ok:
+            out[WITHHELD_COLUMN] = text.str.strip() == WITHHELD
+            _count_withheld(out[WITHHELD_COLUMN], col.name, chk)
     bad_rows |= _check_rows(name, out, bad_rows, chk)
     out = out[~bad_rows]
     if spec.key and not out.empty:
@@ -185,14 +192,15 @@ def _typed_column(col: Column, text: pd.Series, chk: _Checker, staircases, typed
         return text, check_empty
     if kind in ("antal", "tal", "naevner", "beloeb", "aar", "kommune"):
         num = parse_numbers(text, chk.raw.danish_numbers)
-        not_num = num.isna() & ~empty
+        withheld = text.str.strip() == WITHHELD if col.withheld_ok else pd.Series(False, index=text.index)
+        not_num = num.isna() & ~empty & ~withheld
         if kind == "aar":
             chk.report(not_num, name, lambda v: f"'{v}' er ikke et årstal.", "Skriv året som fx 2023.")
         else:
             chk.report(not_num, name, lambda v: f"'{v}' er ikke et tal.",
                        "Skriv et tal uden tekst eller enheder (fx 1234 eller 1.234,5).")
         bad = check_empty | not_num
-        ok = ~bad
+        ok = ~bad & ~withheld  # a withheld value is neither checked nor an error: it is unknown
         if kind in ("antal", "aar", "kommune"):
             frac = ok & (num != np.floor(num.fillna(0)))
             chk.report(frac, name, lambda v: f"'{v}' er ikke et helt tal.", "Skriv et helt tal.")
@@ -258,6 +266,16 @@ def _typed_column(col: Column, text: pd.Series, chk: _Checker, staircases, typed
                    "Skriv datoen som ÅÅÅÅ-MM-DD (fx 2023-01-31) eller DD-MM-ÅÅÅÅ.")
         return dates, check_empty | invalid
     raise ValueError(f"unknown column kind {kind}")
+
+
+def _count_withheld(withheld: pd.Series, column: str, chk: _Checker) -> None:
+    """One line that says how many values the source withheld: they are read as unknown, not as errors."""
+    n = int(withheld.sum())
+    if n:
+        chk.problems.append(Problem(
+            chk.raw.fil, f"{n} tal er skjult hos kilden ('{WITHHELD}', fx Danmarks Statistiks diskretionering): de er "
+            "ukendte, ikke 0.", "De trin, nøgletal og enhedspriser, de indgår i, vises som '–'.", kolonne=column,
+            advarsel=True))
 
 
 def _check_codes(text, empty, chk: _Checker, staircases, typed: pd.DataFrame, mapping_file):

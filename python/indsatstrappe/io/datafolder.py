@@ -27,6 +27,9 @@ class DataMeta:
     kilde: str = ""
     hentet: str = ""
     tabeller: tuple[str, ...] = field(default_factory=tuple)
+    bemaerkninger: tuple[str, ...] = field(default_factory=tuple)  # what `hent` could not get, in words
+    skrevet_af: str = ""  # "indsatstrappe hent" where hent wrote the folder
+    filer: dict[str, str] = field(default_factory=dict)  # file -> sha256 of what hent wrote
 
     @property
     def label(self) -> str:
@@ -98,6 +101,9 @@ class DataFolder:
             navn=str(raw.get("navn", "")), syntetisk=bool(raw.get("syntetisk", False)),
             kilde=str(raw.get("kilde", "")), hentet=str(raw.get("hentet", "")),
             tabeller=tuple(raw.get("tabeller", ())),
+            bemaerkninger=tuple(str(b) for b in raw.get("bemaerkninger", ())),
+            skrevet_af=str(raw.get("skrevet_af", "")),
+            filer={str(k): str(v) for k, v in dict(raw.get("filer", {})).items()},
         )
 
     @cached_property
@@ -197,7 +203,7 @@ class DataFolder:
                 lacking = used.drop_duplicates().merge(have, how="left", indicator=True)
                 lacking = lacking[lacking["_merge"] == "left_only"]
                 if not lacking.empty:
-                    sample = ", ".join(f"{k}/{a}" for k, a in lacking.head(5).itertuples(index=False))
+                    sample = ", ".join(f"{k}/{a}" for k, a in lacking[["kommune_kode", "aar"]].head(5).itertuples(index=False))
                     problems.append(Problem(
                         "befolkning", f"mangler aldersgruppen {staircase.aldersgruppe} for {len(lacking)} "
                         f"kommune/år med modtagere på trappen '{key}' (fx {sample}).",
