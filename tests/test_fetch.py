@@ -12,8 +12,8 @@ import urllib.request
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import folder_digest, run_console_script
 
+from conftest import folder_digest, run_console_script
 from helpers.fake_statbank import TABLES, FakeStatBank
 from indsatstrappe import fetch, workbooks
 from indsatstrappe.io import dst

@@ -13,7 +13,8 @@ DST's rules, not ours. Sources, quoted beside each behaviour:
 
 Faults (`faults={(function, table): kind}`) make the answers a real network can give: an HTML page with status
 200, HTML sent as CSV, an answer cut mid-line, a connection cut before the promised length, a tableinfo variable
-without its id; and "not_found", DST's answer for a table it does not have. A fault answers every attempt, so the client's retries do not hide it.
+without its id; and "not_found", DST's answer for a table it does not have. A fault answers every attempt, so
+the client's retries do not hide it.
 """
 
 from __future__ import annotations

@@ -203,7 +203,8 @@ class DataFolder:
                 lacking = used.drop_duplicates().merge(have, how="left", indicator=True)
                 lacking = lacking[lacking["_merge"] == "left_only"]
                 if not lacking.empty:
-                    sample = ", ".join(f"{k}/{a}" for k, a in lacking[["kommune_kode", "aar"]].head(5).itertuples(index=False))
+                    first = lacking[["kommune_kode", "aar"]].head(5)
+                    sample = ", ".join(f"{k}/{a}" for k, a in first.itertuples(index=False))
                     problems.append(Problem(
                         "befolkning", f"mangler aldersgruppen {staircase.aldersgruppe} for {len(lacking)} "
                         f"kommune/år med modtagere på trappen '{key}' (fx {sample}).",
