@@ -67,6 +67,7 @@ class TableReport:
     no_rows: dict[int, list[int]] = field(default_factory=dict)  # year -> municipalities without a single row
     partial_years: dict[int, int] = field(default_factory=dict)  # year -> quarters published (HAND07)
     notes: list[str] = field(default_factory=list)
+    counts: bool = True  # a table of counts: a municipality without rows has 0s (else: no numbers at all)
 
     def lines(self) -> list[str]:
         out = []
@@ -75,8 +76,9 @@ class TableReport:
                        "nøgletal, de indgår i, vises som '–', aldrig som 0.")
         for year, kommuner in sorted(self.no_rows.items()):
             names = ", ".join(municipalities.name_of(k) for k in kommuner[:8]) + (" ..." if len(kommuner) > 8 else "")
-            out.append(f"{self.table} {year}: ingen rækker for {len(kommuner)} kommuner ({names}); efter Danmarks "
-                       "Statistiks regel er et udeladt tal 0.")
+            follows = ("efter Danmarks Statistiks regel er et udeladt tal 0" if self.counts else
+                       "de har intet befolkningstal, og pr. 1.000 vises som '–' for dem")
+            out.append(f"{self.table} {year}: ingen rækker for {len(kommuner)} kommuner ({names}); {follows}.")
         for year, n in sorted(self.partial_years.items()):
             out.append(f"{self.table} {year}: kun {n} af 4 kvartaler er offentliggjort; året er gennemsnittet af "
                        "dem og kan ændre sig.")
@@ -364,7 +366,7 @@ def fetch_folder(client: StatBankClient, out: Path, staircases: dict[str, Stairc
     if not years:
         raise InputError.single("--fra/--til", "ingen år at hente.", "Angiv --fra før eller lig --til.")
     check_target(out)
-    reports: dict[str, TableReport] = {"FOLK1A": TableReport("FOLK1A")}
+    reports: dict[str, TableReport] = {"FOLK1A": TableReport("FOLK1A", counts=False)}
     tables = {
         "befolkning": population(client, years, progress, reports["FOLK1A"]),
         "modtagere": recipients(client, staircases, years, progress, reports),
