@@ -222,6 +222,10 @@ def test_distributed_pair_shows_withheld_as_missing(fetched, tmp_path, run_cli):
     ws = openpyxl.load_workbook(book, data_only=True)["Trappen børn og unge"]
     chosen = {ws.cell(r, 2).value: ws.cell(r, 4).value for r in range(1, 40) if isinstance(ws.cell(r, 2).value, int)}
     assert [chosen[t] for t in (4, 5, 6)] == ["–", "–", "–"]
+    book = next((tmp_path / "u").rglob("Udgiftsmodel_825_*.xlsx"))
+    prices = next(row for row in openpyxl.load_workbook(book, data_only=True)["Enhedspriser"].iter_rows(
+        values_only=True) if 2023 in row)
+    assert list(prices[prices.index(2023) + 4:prices.index(2023) + 7]) == ["–", "–", "–"]
 
 
 def test_cached_answers_are_used_offline(fetched, tmp_path, run_cli):
