@@ -102,3 +102,18 @@ def test_validate_accepts_the_demo_data(run_cli):
     result = run_cli("valider")
     assert result.code == 0, result.err
     assert "Ingen fejl" in result.out
+
+
+def test_a_population_of_0_is_warned_about_and_no_rate_is_shown(tmp_path, run_cli):
+    """#33.6: valider accepts a population of 0 but says so; fordeling shows '–' for I alt's rate too (it
+    showed 0,0 beside steps of '–')."""
+    from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE, write_folder
+
+    folder = write_folder(tmp_path / "d", {"befolkning": SMALL_BEFOLKNING.replace("147,2023,0-17,500",
+                                                                                  "147,2023,0-17,0"),
+                                           "modtagere": SMALL_MODTAGERE})
+    checked = run_cli("valider", "--data", folder)
+    assert checked.code == 0 and "befolkningen er 0" in checked.out + checked.err
+    shown = run_cli("fordeling", "--trappe", "boern", "--kommune", "147", "--data", folder)
+    total = next(line for line in shown.out.splitlines() if "I alt" in line)
+    assert total.split("│")[5].strip() == "–", total

@@ -229,3 +229,64 @@ def test_steps_a_hidden_key_would_split_show_a_dash_and_keep_the_money_in_the_to
         stacked = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
         stacked = [x for x in stacked if 'grouping val="stacked"' in x or 'grouping val="percentStacked"' in x]
     assert len(stacked) == 2 and all("<c:v>På skjulte trin</c:v>" in x for x in stacked)
+
+
+@pytest.mark.parametrize("kommune", [825, 147])
+def test_a_hidden_value_says_dash_never_that_own_data_are_needed(sent, tmp_path, kommune):
+    """#33.1: 'kræver egne data' only where there is no value at all; a value suppression hides is '–'. The
+    unsuppressed workbook of the same municipality says 'kræver egne data' exactly where the data hold none, so
+    every such cell of the distributed workbook must say it there too (the builders lay out both alike)."""
+    from indsatstrappe import workbooks
+    from indsatstrappe.excel.datasheet import OWN_DATA
+
+    out = sent[0]
+    shipped = openpyxl.load_workbook(next(out.glob(f"Noegletal_{kommune}_*.xlsx")), data_only=True)
+    plain = openpyxl.load_workbook(workbooks.write_noegletal(DataFolder(), tmp_path / "plain.xlsx", kommune),
+                                   data_only=True)
+    said = wrong = 0
+    for ws in shipped.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == OWN_DATA:
+                    said += 1
+                    wrong += plain[ws.title][c.coordinate].value != OWN_DATA
+    assert said > 0 and wrong == 0, (said, wrong)
+    if kommune == 825:  # the issue's example: children's step 1 in 2024, a true count of 2, hidden
+        ws = shipped["Trappen børn og unge"]
+        step1 = next(r for r in range(1, 40) if ws.cell(r, 2).value == 1 and ws.cell(r, 3).value)
+        assert ws.cell(step1, 4).value == MISSING
+
+
+def test_distributed_bars_start_at_zero_and_no_unit_price_is_0_kr(sent):
+    """#33.2 and #33.5 on Læsø and Frederiksberg, where the issue found them: a step with citizens but no money
+    has no price ('–'), and every bar or column chart starts at 0."""
+    from helpers.presentation import bars_not_from_zero, zero_unit_prices
+
+    out = sent[0]
+    for path in sorted(out.glob("*.xlsx")):
+        assert bars_not_from_zero(path) == [], path.name
+        assert zero_unit_prices(openpyxl.load_workbook(path, data_only=True)) == [], path.name
+
+
+def test_a_scenario_that_cannot_be_computed_says_so(sent):
+    """#33.3: Læsø's base-year counts are partly hidden: those cells show '–' (not an empty cell), every result
+    cell shows '–', and the chart's title says why it is empty."""
+    from indsatstrappe.excel import scenario_sheet
+
+    path = next(sent[0].glob("Udgiftsmodel_825_*.xlsx"))
+    ws = openpyxl.load_workbook(path, data_only=True)["Scenarie"]
+    rows = list(ws.iter_rows(values_only=True))
+    counts = next(r for r in rows if r[1] == "Borgere i basisåret")
+    steps = [v for v in counts[2:8]]  # the children's six steps
+    assert MISSING in steps and "" not in steps and None not in steps, steps
+    first_year = next(i for i, r in enumerate(rows) if r[1] == "År" and r[2] == "Udgift uden ændring (1.000 kr.)")
+    assert rows[first_year + 1][2:6] == (MISSING,) * 4
+    assert any(scenario_sheet.BLOCKED in str(v) for r in rows for v in r)
+    with zipfile.ZipFile(path) as z:
+        sheet_charts = [n for n in z.namelist() if n.startswith("xl/charts/")]
+        titles = " ".join(z.read(n).decode() for n in sheet_charts)
+    assert "Scenarie" in titles and "$AE$" in titles  # the title is the cell that says why (column AE)
+    title = next(r[30] for r in rows if len(r) > 30 and r[30])
+    assert title == scenario_sheet.CHART_BLOCKED

@@ -32,6 +32,7 @@ import pandas as pd
 from . import botilbud, municipalities, suppression, workbooks
 from .errors import InputError
 from .excel import noegletal_book, speed, udgiftsmodel_book
+from .excel.datasheet import hidden_markers
 from .excel.scaffold import Book, BookInfo
 from .excel.speed import FastBook, SharedSheets
 from .io.datafolder import DataFolder
@@ -116,10 +117,15 @@ def _noegletal_part(raw: dict, hidden: pd.DataFrame) -> noegletal_book.Noegletal
     if beboere is not None:
         beboere = suppression.suppress_resident_movements(beboere, botilbud.MOVEMENT_KINDS,
                                                           values[values["noegletal_id"] == "V11"])
+    shown_values = suppression.suppress_values(values, hidden)
+    shown_counts = suppression.suppress_counts(counts, hidden)
+    totals = suppression.step_totals(counts, hidden)
+    markers = hidden_markers(noegletal_book.data_rows(values, counts),
+                             noegletal_book.data_rows(shown_values, shown_counts, totals))
     return noegletal_book.noegletal_data(
-        suppression.suppress_values(values, hidden), suppression.suppress_counts(counts, hidden), raw["staircases"],
-        raw["years"], botilbud=None if bo is None else suppression.suppress_botilbud_goals(bo), beboere=beboere,
-        beboere_note=MOVEMENTS_NOTE if beboere is not None else "", totals=suppression.step_totals(counts, hidden))
+        shown_values, shown_counts, raw["staircases"], raw["years"],
+        botilbud=None if bo is None else suppression.suppress_botilbud_goals(bo), beboere=beboere,
+        beboere_note=MOVEMENTS_NOTE if beboere is not None else "", totals=totals, hidden=markers)
 
 
 def _udgiftsmodel_part(folder: DataFolder, trapper: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:

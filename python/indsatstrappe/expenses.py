@@ -229,8 +229,9 @@ def step_table(allocation: pd.DataFrame, staircase: Staircase, counts: pd.DataFr
         out = out.merge(counts[["kommune_kode", "aar", "trin", "antal"]], how="left")
     else:
         out["antal"] = np.nan
-    # a price needs both: citizens on the step and accounts placed on it (no accounts is not 0 kr.)
-    priced = (out["trin"] != UNPLACED) & (out["antal"] > 0) & (out["linjer"] > 0)
+    # a price needs both: citizens on the step and money placed on it (no accounts, or accounts netting to 0,
+    # is no price, not 0 kr.)
+    priced = (out["trin"] != UNPLACED) & (out["antal"] > 0) & (out["linjer"] > 0) & (out["oere"] != 0)
     out["enhedspris"] = np.where(priced, out["beloeb"] / out["antal"].where(out["antal"] > 0, 1), np.nan)
     names = {**staircase.step_names(), UNPLACED: "Ikke fordelt på trin"}
     out["trin_navn"] = out["trin"].map(names)

@@ -376,6 +376,15 @@ def f_if(cond, then=None, other=None):
     return _scalar(other()) if other is not None else False
 
 
+def f_choose(index, *options):
+    k = _scalar(index())
+    if isinstance(k, Err):
+        return k
+    if not isinstance(k, int | float) or not 1 <= int(k) <= len(options):
+        return VALUE
+    return _scalar(options[int(k) - 1]())
+
+
 def f_iferror(value, fallback):
     v = _scalar(value())
     return _scalar(fallback()) if isinstance(v, Err) else v
@@ -619,7 +628,8 @@ def f_not(v):
 
 
 FUNCTIONS: dict[str, Callable] = {
-    "IF": f_if, "IFERROR": f_iferror, "AND": f_and, "OR": f_or, "NA": lambda: NA, "COUNT": f_count, "SUM": f_sum,
+    "IF": f_if, "CHOOSE": f_choose, "IFERROR": f_iferror, "AND": f_and, "OR": f_or, "NA": lambda: NA,
+    "COUNT": f_count, "SUM": f_sum,
     "MAX": f_max, "MIN": f_min, "SUMIFS": f_sumifs, "SUMIF": f_sumif, "COUNTIFS": f_countifs,
     "COUNTIF": lambda rng, crit: f_countifs(rng, crit), "MATCH": f_match, "INDEX": f_index,
     "SUMPRODUCT": f_sumproduct,

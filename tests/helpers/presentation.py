@@ -1,6 +1,7 @@
 """What a reader would call unfinished in a workbook, found by machine: a sheet with no print area, a long
 sheet that does not keep its top in view, wrapped text taller than its row, text cut by a filled neighbour,
-an internal code in a visible cell, and a chart series without a name. Widths are estimated (a character
+an internal code in a visible cell, a chart series without a name, a bar or column chart whose value axis does not
+start at 0, and a unit price of 0 kr. Widths are estimated (a character
 of Calibri is about one width unit, bold 10 % wider), so the checks are for clear cases, not pixels."""
 
 from __future__ import annotations
@@ -31,7 +32,43 @@ def findings(path: Path, codes_allowed: dict[str, set[str]] | None = None) -> li
         if ws.max_row > LONG and ws.freeze_panes is None:
             out.append(f"{ws.title}: {ws.max_row} rækker, men intet er låst i toppen")
         out += _cells(ws, shown, codes_allowed.get(ws.title, set()))
-    return out + _nameless_series(path)
+    return out + _nameless_series(path) + bars_not_from_zero(path) + zero_unit_prices(values)
+
+
+def bars_not_from_zero(path: Path) -> list[str]:
+    """A bar or column chart must start its value axis at 0 (8 and 9 must not look like 1 to 2), unless its
+    cached values reach 0 or below, where every program takes 0 in."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not re.match(r"xl/charts/chart\d+\.xml$", name):
+                continue
+            xml = z.read(name).decode("utf-8")
+            if "<c:barChart>" not in xml:
+                continue
+            scaling = re.search(r"<c:valAx>.*?<c:scaling>(.*?)</c:scaling>", xml, re.S)
+            from_zero = scaling is not None and '<c:min val="0"/>' in scaling.group(1)
+            cached = [float(v) for v in re.findall(r"<c:numCache>.*?</c:numCache>", xml, re.S)
+                      for v in re.findall(r"<c:v>(-?[\d.Ee+-]+)</c:v>", v)]
+            if not from_zero and not any(v <= 0 for v in cached):
+                out.append(f"{name}: søjle-/bjælkediagrammets akse starter ikke ved 0")
+    return out
+
+
+def zero_unit_prices(values) -> list[str]:
+    """A unit price (kr. per citizen) of exactly 0: a step without money has no price ('–'), not 0 kr."""
+    out = []
+    for ws in values.worksheets:
+        if ws.sheet_state != "visible" or ws.title not in ("Enhedspriser", "Scenarie"):
+            continue
+        for row in ws.iter_rows():
+            label = next((c.value for c in row if isinstance(c.value, str)), "")
+            priced = ws.title == "Enhedspriser" or str(label).startswith("Enhedspris")
+            for c in row:
+                if priced and isinstance(c.value, int | float) and not isinstance(c.value, bool) and c.value == 0 \
+                        and (ws.title == "Scenarie" or c.column > 2):
+                    out.append(f"{ws.title}!{c.coordinate}: enhedspris 0 kr.")
+    return out
 
 
 def _cells(ws, shown, allowed_cols: set[str]) -> list[str]:

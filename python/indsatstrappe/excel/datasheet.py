@@ -41,6 +41,22 @@ def _memoized(method):
 # where a municipality has no count for a step: the registers have no code for it, or it sent none
 OWN_DATA = "kræver egne data"
 NOT_REPORTED = "ikke indberettet"
+# a marker row's id suffix: the value of <id> is hidden (small numbers) for the municipality in the years where the
+# marker's N is 1 (its T is 0), so a missing value can be told apart: hidden is '–', no own data is OWN_DATA
+HIDDEN_ID = ":skjult"
+
+
+def hidden_markers(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Marker rows (id<HIDDEN_ID>, kommune_kode, aar, taeller 0, naevner 1, faktor 1) for the cells `after`
+    (suppressed Data rows) lacks but `before` (the same rows unsuppressed) has. The marker is its N; its T is 0,
+    so no number of the hidden value's size stands in the sheet."""
+    def present(df: pd.DataFrame) -> set[tuple]:
+        ok = df[(df["naevner"] > 0) & df["taeller"].notna()]
+        return set(zip(ok["id"], ok["kommune_kode"].astype(int), ok["aar"].astype(int), strict=True))
+    gone = sorted(present(before) - present(after))
+    return pd.DataFrame({"id": [f"{i}{HIDDEN_ID}" for i, _, _ in gone], "kommune_kode": [k for _, k, _ in gone],
+                         "aar": [y for _, _, y in gone], "taeller": 0.0, "naevner": 1.0, "faktor": 1.0})
+
 
 @dataclass
 class DataTable:
@@ -148,6 +164,25 @@ class DataTable:
                         country[(fid, year)] = float(row["f"] * row["t"] / row["n"])
             self._memo["twins"] = (means, country)
         return self._memo["twins"]
+
+    @_memoized
+    def hidden_formula(self, fid: str, year: int) -> str:
+        """1 where the chosen municipality's value of `fid` in `year` is hidden (a marker row), else 0."""
+        return fx.countifs((self.name("id"), fx.text(fid + HIDDEN_ID)), (self.name("kode"), "ValgtKode"),
+                           (self.name("N", year), fx.text(">0")))
+
+    def is_hidden(self, fid: str, kommune: int, year: int) -> bool:
+        i = self._positions.get((fid + HIDDEN_ID, kommune))
+        return i is not None and year in self.years and bool(self._n[i, self.years.index(year)] > 0)
+
+    def why_missing(self, value_formula: str, value, fid: str, kommune: int, year: int) -> tuple[str, object]:
+        """A value of a figure only own data can give, with words where it is missing: '–' where it is hidden,
+        OWN_DATA where there is none. (formula, cached value for `kommune`)"""
+        formula = (f"IF(ISNUMBER({value_formula}),{value_formula},IF({self.hidden_formula(fid, year)}>0,"
+                   f"{fx.text(fx.MISSING)},{fx.text(OWN_DATA)}))")
+        if fx.is_number(value):
+            return formula, value
+        return formula, fx.MISSING if self.is_hidden(fid, kommune, year) else OWN_DATA
 
     def members_text(self, fid: str, year: int, group_type: str, group_name: str, region: str) -> str:
         """Twin of members_formula: "" when the group, the region and the country all have every member with a

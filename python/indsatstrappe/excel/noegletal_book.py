@@ -43,10 +43,13 @@ class NoegletalData:
 
 def noegletal_data(values: pd.DataFrame, counts: pd.DataFrame, staircases: dict[str, Staircase], years: list[int],
                    botilbud: pd.DataFrame | None = None, beboere: pd.DataFrame | None = None, beboere_note: str = "",
-                   totals: pd.DataFrame | None = None) -> NoegletalData:
+                   totals: pd.DataFrame | None = None, hidden: pd.DataFrame | None = None) -> NoegletalData:
     """The workbook's shared data with its Data sheet. `totals`: suppression.step_totals (None: summed from
-    `counts`)."""
-    table = DataTable(data_rows(values, counts, totals), years, factors=keyfigures.catalogue()["faktor"].to_dict())
+    `counts`); `hidden`: datasheet.hidden_markers of what suppression took out (None: nothing is hidden)."""
+    rows = data_rows(values, counts, totals)
+    if hidden is not None:  # a distributed workbook: mark what suppression took out (see datasheet.HIDDEN_ID)
+        rows = pd.concat([rows, hidden], ignore_index=True)
+    table = DataTable(rows, years, factors=keyfigures.catalogue()["faktor"].to_dict())
     return NoegletalData(values, counts, staircases, list(years), table, botilbud, beboere, beboere_note)
 
 
@@ -259,10 +262,14 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
             return f"INDEX(${col}${top + 1}:${col}${top + len(years)},MATCH(ValgtAar,{year_range},0))"
         if coverage.register_can_give(staircase, t):
             ws.write_formula(rr, 3, "=" + pick("antal"), s.number("antal", valign="top"), counts[t])
-        else:  # only the municipality's own data fill this step: say so where it has none (on two lines)
-            ws.write_formula(rr, 3, f'=IF(ISNUMBER({pick("antal")}),{pick("antal")},{fx.text(OWN_DATA)})',
+        else:  # only the municipality's own data fill this step: say so where it has none (on two lines), but
+            # '–' where its count is hidden; the chosen year's marker is picked from the years' markers
+            hidden = f"CHOOSE(MATCH(ValgtAar,{year_range},0),{','.join(table.hidden_formula(fid, y) for y in years)})"
+            why = OWN_DATA if not table.is_hidden(fid, sel.kommune, chosen) else fx.MISSING
+            ws.write_formula(rr, 3, f'=IF(ISNUMBER({pick("antal")}),{pick("antal")},IF({hidden}>0,'
+                                    f'{fx.text(fx.MISSING)},{fx.text(OWN_DATA)}))',
                              s.number("antal", text_wrap=True, valign="top"),
-                             counts[t] if fx.is_number(counts[t]) else OWN_DATA)
+                             counts[t] if fx.is_number(counts[t]) else why)
             ws.set_row(rr, 28)
         # a share of the true total, and none where the count or the total is hidden
         ws.write_formula(rr, 4, "=" + fx.missing_on_error(f"{fx.cell(rr, 3)}/{fx.cell(rt, 3, True)}"),
@@ -295,7 +302,9 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     chart.set_title({"name": "Borgere pr. trin (valgt år)", "name_font": {"size": 11}})
     chart.show_hidden_data()  # its source is a hidden column (see Book.chart_source)
     chart.set_legend({"none": True})
-    chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    # from 0: 8 and 9 citizens must not look like 1 to 2
+    chart.set_x_axis({"num_format": "#,##0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_size({"width": 620, "height": 330})
     ws.insert_chart(head - 1, 9, chart, {"x_offset": 10})
     # Development over the years: stacked columns of counts.
@@ -307,6 +316,8 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                         "values": book.chart_source(ws, top, 3 + j, cached, GAP_COL + 1 + j),
                         "fill": {"color": STEP_COLOURS[j % len(STEP_COLOURS)]}, "gap": 60})
     dev.set_title({"name": "Udvikling: borgere pr. trin", "name_font": {"size": 11}})
+    dev.set_y_axis({"num_format": "#,##0", "min": 0,
+                    "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     dev.show_hidden_data()
     dev.set_legend({"position": "right"})
     dev.set_size({"width": 620, "height": 300})
@@ -433,9 +444,8 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
                4: fx.shown(table.group_mean(fid, y, "region", sel.region)), 5: fx.shown(table.country(fid, y))}
         for col, v in row.items():
             cached[col].append(v)
-        if own_needed[y]:  # say why a value is missing where registers cannot give it
-            row[2] = row[2] if fx.is_number(row[2]) else OWN_DATA
-            own_formula = f"IF(ISNUMBER({own_formula}),{own_formula},{fx.text(OWN_DATA)})"
+        if own_needed[y]:  # say why a value is missing where registers cannot give it ('–' where hidden)
+            own_formula, row[2] = table.why_missing(own_formula, row[2], fid, sel.kommune, y)
         ws.write_formula(rr, 2, "=" + own_formula, num, row[2])
         ws.write_formula(rr, 6, "=" + table.members_formula(fid, y), s.note,
                          table.members_text(fid, y, sel.group_type, sel.group_name, sel.region))

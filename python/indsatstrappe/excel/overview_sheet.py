@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import keyfigures
 from ..datafiles import packaged
 from . import formulas as fx
-from .datasheet import COUNTRY, OWN_DATA, DataTable
+from .datasheet import COUNTRY, DataTable
 from .frontpage import Selection
 from .principles_sheet import compare, comparison_formula, trend, trend_formula
 from .scaffold import TITLE_ROWS, Book
@@ -77,8 +77,7 @@ def _figure_row(book: Book, ws: Worksheet, r: int, table: DataTable, fig: dict, 
     own_f, own_v = own_cell(table, fig, latest, sel, data)
     own_shown = fx.shown(own_v)
     if keyfigures.needs_own_data(fig, staircase, latest):  # say why, as the theme sheet does
-        own_f = f"IF(ISNUMBER({own_f}),{own_f},{fx.text(OWN_DATA)})"
-        own_shown = OWN_DATA if own_v is None else own_v
+        own_f, own_shown = table.why_missing(own_f, own_shown, fid, sel.kommune, latest)
     group_v = table.group_mean(fid, latest, sel.group_type, sel.group_name)
     country_v = table.country(fid, latest)
     ws.write_formula(r, 3, "=" + own_f, num, own_shown)

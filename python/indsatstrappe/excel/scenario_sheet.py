@@ -31,6 +31,8 @@ UNKNOWN = ("Bevægelser til eller fra et trin, som kommunen ikke har tal for i b
 BLOCKED = ("Scenariet kan ikke regnes her: antallet af borgere på et eller flere trin i basisåret er skjult "
            "(små tal) eller mangler.")
 GAP_COL = 30  # hidden chart-source columns
+CHART_TITLE = "Udgift pr. år med og uden ændring"
+CHART_BLOCKED = "Ingen graf: antallet på et trin i basisåret er skjult (små tal) eller mangler"
 NO_PRICE = "ingen pris (ikke med)"  # a step without a unit cost: left out of the expenses, not priced at 0 kr.
 FIELDS = ["Fra trin", "Til trin", "Andel af fra-trinnet (%)", "Eller antal borgere", "Indfases over år",
           "Første år (1 = året efter basisåret)"]
@@ -76,7 +78,7 @@ class ScenarioTwin:
         self.own, self.group, self.used, self.source = {}, {}, {}, {}
         for t in range(1, self.n + 1):
             amount, cit = model.steps(base, t), self.counts[t]
-            self.own[t] = amount / cit if amount != "" and cit > 0 else ""
+            self.own[t] = amount / cit if amount != "" and amount != 0 and cit > 0 else ""  # no money: no price
             self.group[t] = table.group_mean(unit_cost_id(trappe, t), base, sel.group_type, sel.group_name)
             has_own = self.own[t] != "" and self.own[t] != 0
             # no price at all: blank, not 0 kr. (SUMPRODUCT leaves a blank out, as project leaves out a NaN)
@@ -151,11 +153,11 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.note_line)
     blocked = twin.blocked
 
-    def guard(formula: str) -> str:  # nothing computed from a hidden count
-        return f'IF(ScenSkjult>0,"",{formula})'
+    def guard(formula: str) -> str:  # nothing computed from a hidden count: '–', never an empty-looking cell
+        return f'IF(ScenSkjult>0,{fx.text(fx.MISSING)},{formula})'
 
     def cached(value):
-        return "" if blocked else value
+        return fx.MISSING if blocked else value
 
     # movements: six inputs per row, and the full size in citizens
     ws.write_string(r_mov, 1, "Bevægelse", s.header)
@@ -169,8 +171,11 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     counts_row = r_units + 1
     counts = f"${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1}"
 
-    def unknown(step: str) -> str:  # words instead of a count: the municipality has none for the step
-        return f'IFERROR(ISTEXT(INDEX({counts},{step}))*(INDEX({counts},{step})<>""),0)>0'
+    def unknown(step: str) -> str:  # words instead of a count: the municipality has none for the step ('–' is a
+        # hidden count, "" a step beyond the staircase); an empty row is no step (INDEX(..,"") would be the row)
+        at = f"INDEX({counts},{step})"
+        return (f'IF(ISNUMBER({step}),IFERROR(ISTEXT({at})*({at}<>"")*({at}<>{fx.text(fx.MISSING)}),0)>0,'
+                'FALSE)')
     for i in range(MOVEMENT_ROWS):
         r = r_mov + 1 + i
         ws.write_string(r, 1, f"Bevægelse {i + 1}", s.text)
@@ -204,9 +209,11 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
         own, grp = fx.cell(r_units + 2, col), fx.cell(r_units + 3, col)
         has_own = f"AND(ISNUMBER({own}),{own}<>0)"
         group_col = f"${fx.xl_col(col)}${group_top + 2}:${fx.xl_col(col)}${group_top + 1 + len(years)}"
-        cells = [
-            (cit, s.fmt(num_format="#,##0", text_wrap=True), twin.model.cit_cell(model.base, t) if t <= n else ""),
-            (fx.missing_on_error(f"{amount}/{cit}"), s.number("kr"), fx.shown(twin.own.get(t))),
+        base_count = twin.model.cit_cell(model.base, t) if t <= n else ""
+        cells = [  # a hidden count ("" on Beregning) shows '–'
+            (f"IF({cit}=\"\",{fx.text(fx.MISSING)},{cit})", s.fmt(num_format="#,##0", text_wrap=True),
+             fx.MISSING if base_count == "" else base_count),
+            (fx.missing_on_error(f"IF({amount}=0,NA(),{amount}/{cit})"), s.number("kr"), fx.shown(twin.own.get(t))),
             (f"INDEX({group_col},{at})", s.number("kr"), fx.shown(twin.group.get(t))),
             (f'IF({has_own},{own},IF(ISNUMBER({grp}),{grp},{fx.text(fx.MISSING)}))', s.number("kr", bold=True),
              fx.shown(twin.used.get(t))),
@@ -281,7 +288,8 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.note_line)
     count_cells = f"{fx.cell(counts_row, 2, True)}:{fx.cell(counts_row, 1 + max_steps, True)}"
     steps = "{" + ",".join(str(t) for t in range(1, max_steps + 1)) + "}"
-    ws.write_formula(r_base, 7, f'=SUMPRODUCT(--({count_cells}=""),--({steps}<=AntalTrin))', s.number("antal"),
+    ws.write_formula(r_base, 7, f'=SUMPRODUCT(--({count_cells}={fx.text(fx.MISSING)}),--({steps}<=AntalTrin))',
+                     s.number("antal"),
                      sum(twin.model.cit_cell(model.base, t) == "" for t in range(1, n + 1)))
     book.name_range("ScenSkjult", SHEET, r_base, 7)
 
@@ -293,7 +301,12 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
                           "values": book.chart_source(ws, r_exp + 1, col, values, GAP_COL + col), "line": line,
                           "marker": {"type": "circle", "size": 5, "fill": {"color": line["color"]},
                                      "border": {"color": line["color"]}}})
-    chart.set_title({"name": "Udgift pr. år med og uden ændring", "name_font": {"size": 11}})
+    # the title says why the chart is empty where the scenario cannot be computed (it follows the choices)
+    title_col = GAP_COL
+    ws.write_formula(r_exp, title_col, f'=IF(ScenSkjult>0,{fx.text(CHART_BLOCKED)},{fx.text(CHART_TITLE)})',
+                     s.text, CHART_BLOCKED if blocked else CHART_TITLE)
+    ws.set_column(title_col, title_col, None, None, {"hidden": True})
+    chart.set_title({"name": [ws.name, r_exp, title_col], "name_font": {"size": 11}})
     chart.show_hidden_data()
     # from 0: a change of a few per cent must look like one, not like a collapse
     chart.set_y_axis({"num_format": NUMBER_FORMATS["mio"], "min": 0, "name": "Mio. kr.",

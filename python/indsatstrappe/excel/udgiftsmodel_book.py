@@ -15,6 +15,7 @@ How the formulas allocate (the same rules as `expenses`, in exact fractions rath
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +62,12 @@ class UdgiftsmodelData:
 
     def matched_lines(self, trappe: str) -> pd.DataFrame:
         return self.lines.matched[trappe]
+
+    @cached_property
+    def nonnegative_expenses(self) -> bool:
+        """No municipality has negative net money on a step or off the steps in any year (default rules)."""
+        money = self.expense_rows[self.expense_rows["id"].str.startswith("udgift:")]["taeller"]
+        return bool((money.dropna() >= 0).all())
 
     def lines_of_areas(self) -> pd.DataFrame:
         return self.lines.area_lines
@@ -234,9 +241,12 @@ def _stacked_chart(book: Book, ws: Worksheet, model: AllocationTwin, top: int, n
         ws.conditional_format(top, col, top, col, {"type": "no_blanks", "format": book.styles.fmt(
             bg_color=colour, font_color="white" if dark else "black", bold=True)})
     chart.set_title({"name": f"{title} (farverne som i tabellens overskrift)", "name_font": {"size": 11}})
+    # from 0 where no municipality's step has negative money (a bar must not start at 6 mio. kr.); where one
+    # has, the axis is left to the program, which then takes in the negative values too
+    from_zero = kind == "percent_stacked" or model.data.shared.nonnegative_expenses
     chart.set_y_axis({"num_format": num_format, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
                       **({"name": unit, "name_font": {"size": 9, "bold": False}} if unit else {}),
-                      **({"max": 1} if kind == "percent_stacked" else {})})
+                      **({"min": 0} if from_zero else {}), **({"max": 1} if kind == "percent_stacked" else {})})
     chart.set_legend({"none": True})
     chart.set_size({"width": 760, "height": 320})
     ws.insert_chart(at[0], at[1], chart)
@@ -440,15 +450,17 @@ def _extra_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
 def _unit_cost_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     f = model.factor
 
-    def unit(y, t):
+    def unit(y, t):  # no money on the step is no price, not 0 kr.
         v, n = model.steps(y, t), model.cit(y, t)
-        return v * f(y) / n if v != "" and n > 0 else ""
+        return v * f(y) / n if v != "" and v != 0 and n > 0 else ""
     ws, _, last = _table_sheet(
         book, model, lay, ("Enhedspriser", "Enhedspriser pr. trin", "Nettoudgift pr. borger på hvert trin, år for år",
                            "Udgiften på trinet delt med antallet af borgere på trinet (samme trindefinitioner for "
-                           "borgere og kroner). '–', hvor ingen borgere står på trinet, eller hvor kommunen ikke "
-                           "har tal for trinnet (fx trin, der kræver egne data)."),
-        "kr", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)}"), unit)
+                           "borgere og kroner). '–', hvor ingen borgere står på trinet, hvor der ingen udgift er på "
+                           "trinet (ingen pris, ikke 0 kr.), eller hvor kommunen ikke har tal for trinnet (fx trin, "
+                           "der kræver egne data)."),
+        "kr", lambda i, t: fx.missing_on_error(f"IF({lay.steps_amount(i, t)}=0,NA(),"
+                                               f"{lay.steps_amount(i, t)}*{lay.factor(i)}/{lay.cit(i, t)})"), unit)
     ws.print_area(0, 0, last, PRINT_LAST_COL)
     book.protect(ws)
 

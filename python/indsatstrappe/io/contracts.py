@@ -346,6 +346,13 @@ def _check_rows(name: str, typed: pd.DataFrame, bad: pd.Series, chk: _Checker) -
                      f"nævneren ({typed.at[i, 'naevner']:g}).",
                      "Tælleren er de beboere af nævnerens, der når målet; ret tallene.", "har tæller over nævner")
         return over
+    if name == "befolkning":  # a population of 0 gives no rate per 1,000: allowed, but said
+        zero = ~bad & (typed["antal"] == 0)
+        for idx in zero.index[zero.to_numpy(bool)][:MAX_PER_COLUMN]:
+            chk.problems.append(Problem(chk.raw.fil, "befolkningen er 0: 'pr. 1.000' kan ikke beregnes for den "
+                                        "kommune og det år og vises som '–'.", "Tjek tallet; er det rigtigt, er "
+                                        "det i orden.", chk.row_of(idx), "antal", advarsel=True))
+        return pd.Series(False, index=typed.index)
     if name == "forloeb":
         backwards = ~bad & typed["slut"].notna() & (typed["slut"] < typed["start"])
         _report_rows(chk, backwards, "slut", lambda i: f"slut ({typed.at[i, 'slut']:%Y-%m-%d}) ligger før start "
