@@ -41,6 +41,7 @@ def test_report_pages_carry_name_period_demo_mark_and_figures(report):
     assert len(pages) == 5
     for p in pages:
         assert "Læsø (825)" in p and "2018-2024" in p and "DEMODATA" in p
+        assert "også små tal (1-4 borgere)" in " ".join(p.split()) and "må ikke videregives" in " ".join(p.split())
     assert "Anbringelse på institution" in pages[0] and "Længerevarende botilbud" in pages[0]
     comp = queries.key_figure_comparison(DataFolder(), "voksne", 825, None)
     v18 = comp[(comp["noegletal_id"] == "V18") & (comp["aar"] == 2024)]["vaerdi"].iloc[0]

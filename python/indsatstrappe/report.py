@@ -25,6 +25,13 @@ A4 = (8.27, 11.69)
 BLUE, RED, GREY = "#1F3864", "#C00000", "#808080"
 
 
+# what the report's figures are, on every page: a distributed workbook hides small counts and takes its groups
+# over the shown values, so its figures can differ from these
+WHICH_FIGURES = ("Tallene er beregnet af alle data, også små tal (1-4 borgere), og gruppen er gennemsnittet af "
+                 "alle kommunernes tal: til intern brug, må ikke videregives. De udsendte projektmapper skjuler små "
+                 "tal og tager gruppen over de viste tal, så deres tal kan afvige herfra.")
+
+
 @dataclass
 class Page:
     fig: plt.Figure
@@ -44,7 +51,7 @@ def write_report(folder: DataFolder, kommune: int, target: Path, gruppe: str | N
     botilbud_page = _botilbud_page(folder, kommune)
     if botilbud_page is not None:
         pages.append(botilbud_page)
-    sources = "Kilde: " + (meta.label if meta.label else "egne data")
+    sources = "Kilde: " + (meta.label if meta.label else "egne data") + ". " + WHICH_FIGURES
     with atomic_path(target) as tmp, PdfPages(tmp) as pdf:
         info = pdf.infodict()
         info["Title"] = f"Indsatstrappen – {navn}"
@@ -65,7 +72,7 @@ def _frame(page: Page, heading: str, sources: str, demo: bool, number: int, tota
     if demo:
         fig.text(0.95, 0.935, "DEMODATA – syntetiske tal, ingen virkelig kommune", color="white", fontsize=9,
                  fontweight="bold", ha="right", bbox={"facecolor": RED, "edgecolor": RED, "pad": 3})
-    fig.text(0.05, 0.02, sources, color=GREY, fontsize=7, wrap=True)
+    fig.text(0.05, 0.015, _wrap(sources, 125), color=GREY, fontsize=7, va="bottom")  # clear of the page number
     fig.text(0.95, 0.02, f"Side {number} af {total}", color=GREY, fontsize=8, ha="right")
 
 
