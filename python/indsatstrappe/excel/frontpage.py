@@ -57,6 +57,7 @@ class Derived:
     label: str
     formula: str
     value: str | int | float
+    helper: bool = False  # a value only formulas need: its row is hidden from the reader
 
 
 FIRST_INPUT_ROW = TITLE_ROWS + 2
@@ -73,7 +74,8 @@ def municipality_choices(sel: Selection) -> tuple[list[Choice], list[Derived]]:
         Derived("GruppeNavn", "Sammenligningsgruppe", f'=IF(ValgtGruppe="{OWN_GROUP}",KommuneGruppe,ValgtGruppe)',
                 sel.group_name),
         Derived("GruppeType", "Gruppens type",
-                '=IF(ISNUMBER(MATCH(GruppeNavn,L_regioner,0)),"region","kommunegruppe")', sel.group_type),
+                '=IF(ISNUMBER(MATCH(GruppeNavn,L_regioner,0)),"region","kommunegruppe")', sel.group_type,
+                helper=True),
     ]
     return choices, derived
 
@@ -104,9 +106,11 @@ def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], 
     r += 1
     for d in derived:
         ws.write_string(r, 1, d.label, s.label)
-        fmt = s.number("year") if isinstance(d.value, int) else s.text
+        fmt = s.number("year", valign="top") if isinstance(d.value, int) else s.text
         ws.write_formula(r, 2, d.formula, fmt, d.value)
         book.name_range(d.name, "Forside", r, 2)
+        if d.helper:
+            ws.set_row(r, None, None, {"hidden": True})
         r += 1
     for i, line in enumerate(help_lines):
         ws.write_string(r0 + i, 4, line, s.h2 if i == 0 else s.wrap)
@@ -120,5 +124,6 @@ def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], 
     ws.write_string(r + 2, 2, book.info.data_label, s.text)
     end = book.front_links(ws, r + 4)
     ws.print_area(0, 0, end, 4)  # the band runs wider than the page's content
+    ws.fit_to_pages(1, 1)  # one A4, also with Calibri's (or Carlito's) widths
     ws.activate()
     book.protect(ws)

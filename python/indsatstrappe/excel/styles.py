@@ -72,8 +72,8 @@ class Styles:
         """Cells the user may change: yellow, boxed and unlocked (a long text wrapped)."""
         if (kind, wrap) not in self._inputs:
             self._inputs[(kind, wrap)] = self.fmt(num_format=NUMBER_FORMATS[kind], bg_color=INPUT_YELLOW, border=1,
-                                                  border_color=GREY, locked=False, **({"text_wrap": True} if wrap
-                                                                                      else {}))
+                                                  border_color=GREY, locked=False, valign="top",
+                                                  **({"text_wrap": True} if wrap else {}))
         return self._inputs[(kind, wrap)]
 
     @cached_property
@@ -133,4 +133,5 @@ class Styles:
 
     @cached_property
     def label(self) -> Format:
-        return self.fmt(bold=True, align="right")
+        """A label before a value: top-aligned as the value, so a tall row keeps the two side by side."""
+        return self.fmt(bold=True, align="right", valign="top")

@@ -765,7 +765,7 @@ def _front(book: Book, ws: Worksheet, sel: Selection, data: UdgiftsmodelInput, y
                 Choice("Basisaar", "Basisår (faste priser og merudgifter)", data.base, "=L_aar")]
     derived += [
         Derived("AntalTrin", "Antal trin", f'=IF(TrappeKode="voksne",{data.shared.staircases["voksne"].n_steps},'
-                                           f'{data.shared.staircases["boern"].n_steps})', n),
+                                           f'{data.shared.staircases["boern"].n_steps})', n, helper=True),
     ]
     # the area's code (boern, voksne), which the formulas match on: a named formula, not a cell a reader sees
     book.wb.define_name("TrappeKode", f'=IF(ValgtOmraade="{AREA_LABELS["voksne"]}","voksne","boern")')
