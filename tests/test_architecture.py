@@ -8,7 +8,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "indsatstrappe"
 CORE = ["staircase", "coverage", "distribution", "movements", "keyfigures", "expenses", "scenario", "botilbud",
-        "suppression", "disclosure", "municipalities", "danish", "errors", "datafiles", "entries"]
+        "suppression", "disclosure", "knowledge", "municipalities", "danish", "errors", "datafiles", "entries"]
 FORMATS = {"openpyxl", "xlsxwriter", "xlwings"}
 
 

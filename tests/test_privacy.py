@@ -93,6 +93,12 @@ def _known_zero(folder: DataFolder, years: list[int]) -> dict[str, set]:
     return suppression.known_zero(folder.table("modtagere"), folder.staircases, years)
 
 
+def _reader(folder: DataFolder, years: list[int]) -> privacy_audit.Bounds:
+    """What a reader knows from DST's published tables (knowledge): published counts, region and national
+    totals per code and year."""
+    return privacy_audit.reader_knowledge(folder.table("modtagere"), folder.staircases, years)
+
+
 def _not_reported(folder: DataFolder, years: list[int]) -> set:
     """What a recipient reads in the workbook itself: the numbers a municipality does not have."""
     return suppression.not_reported(folder.table("modtagere"), folder.staircases, years)
@@ -103,7 +109,8 @@ def _audit_all(files: list[Path], folder: DataFolder) -> list[privacy_audit.Reco
     sheets are formulas over them, and formula truth is tested elsewhere)."""
     years = _years(folder)
     audited, found = privacy_audit.audit_files(files, folder.staircases, _known_zero(folder, years),
-                                               not_reported=_not_reported(folder, years))
+                                               not_reported=_not_reported(folder, years),
+                                               bounds=_reader(folder, years))
     assert audited == 2, "one Data sheet per kind: the same in every distributed workbook"
     return found
 
@@ -208,3 +215,19 @@ def test_revider_names_a_missing_folder_in_danish(run_cli, tmp_path):
     run = run_cli("revider", tmp_path / "findes-ikke")
     assert run.code == 2
     assert "ingen udsendte projektmapper" in run.err and "Traceback" not in run.err
+
+
+def test_a_reader_who_knows_our_rules_and_dsts_tables_pins_nothing_we_hide(tmp_path, monkeypatch):
+    """#34: suppression that ignores what a reader knows (as before) leaves values this auditor pins: a hidden
+    count is >= 1 (a 0 is never hidden), and DST publishes the register counts and the region and national
+    totals. With that knowledge in the suppression, the same auditor pins nothing (the 196 files above)."""
+    folder = DataFolder()
+    monkeypatch.setattr(suppression.knowledge, "atom_bounds", lambda *args, **kwargs: {})
+    monkeypatch.setattr(suppression.RegisterLayout, "floor", property(lambda self: np.zeros(len(self.forms), bool)))
+    result = distribute.distribute(folder, tmp_path, [825], workers=1)
+    monkeypatch.undo()
+    found = _audit_all(result.files, folder)
+    pinned = {(r.kommune_kode, r.hvad.split(" (")[0]) for r in found}
+    assert (563, "boern:5 2019") in pinned and (563, "boern:6 2019") in pinned, "Fanø: total 28 - shown 26, both >= 1"
+    assert any(k == 825 and w.startswith("voksne:1 ") for k, w in pinned), "Læsø's own-data step 1: total - public"
+    assert len(found) >= 20

@@ -634,7 +634,7 @@ def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) ->
 @data_option
 def revider(mappe: Path, data) -> None:
     """Prøv som en udenforstående at genskabe skjulte tal i udsendte projektmapper (før de sendes)."""
-    from . import privacy_audit, suppression
+    from . import knowledge, privacy_audit, suppression
 
     files = sorted(p for p in mappe.glob("*.xlsx") if p.name.startswith(("Noegletal_", "Udgiftsmodel_"))) \
         if mappe.is_dir() else []
@@ -647,10 +647,12 @@ def revider(mappe: Path, data) -> None:
     years = sorted(int(y) for y in modtagere["aar"].unique())
     zero = suppression.known_zero(modtagere, folder.staircases, years)
     absent = suppression.not_reported(modtagere, folder.staircases, years)
+    bounds = privacy_audit.reader_knowledge(modtagere, folder.staircases, years)
+    out.print(f"Antaget viden (fra {folder.path}): {knowledge.MODEL}")
     try:
         audited, found = privacy_audit.audit_files(
             files, folder.staircases, zero, on_sheet=lambda f: err.print(f"Reviderer data-arkene i {f.name} ..."),
-            not_reported=absent)
+            not_reported=absent, bounds=bounds)
     except (KeyError, OSError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError.single(str(mappe), f"En projektmappe kunne ikke læses som en udsendt projektmappe ({exc}).",
                                 "Revider kun mapper, som 'indsatstrappe udsend' har skrevet.") from None

@@ -2,10 +2,13 @@
 table of non-negative counts, as an auditor would attack it, and the secondary suppression that
 follows from it.
 
-A *table* is a set of atoms (unknown counts >= 0, some known to be 0) and *units*: groups of linear
-forms over the atoms that a workbook shows or hides together (a row of the Data sheet: its numerator
-and, where that is a count too, its denominator). A hidden value is *recovered* when everything that
-is shown confines it to an interval no wider than 1 (so its midpoint is within 0.5 of the truth).
+A *table* is a set of atoms (unknown counts between a lower and an upper bound: 0 and infinity where
+nothing else is known, one value where the reader knows it, see `knowledge`) and *units*: groups of
+linear forms over the atoms that a workbook shows or hides together (a row of the Data sheet: its
+numerator and, where that is a count too, its denominator). Some forms are *floored*: when their unit is
+hidden, the reader knows the form is at least 1 (our rule: a 0 is never hidden). A hidden value is
+*recovered* when everything that is shown, with those bounds, confines it to an interval no wider than 1
+(so its midpoint is within 0.5 of the truth).
 
 This module knows nothing of staircases; `suppression` says what the atoms and forms are.
 """
@@ -33,27 +36,56 @@ class Table:
     forms: np.ndarray
     form_unit: np.ndarray
     n_units: int
-    known_zero: np.ndarray  # atoms an outsider knows to be 0 (codes not in use anywhere that year)
+    lower: np.ndarray  # per atom: the least it can be for all the reader knows
+    upper: np.ndarray  # per atom: the most (inf: no bound)
     form_class: np.ndarray
     denominator: np.ndarray  # per form: the form of its unit's denominator, -1 where the unit has none
+    floor: np.ndarray  # per form: the reader knows it is >= 1 when its unit is hidden
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """Atoms the reader knows exactly (a published count; a code nobody had that year)."""
+        return self.lower == self.upper
+
+    def known(self, forms: np.ndarray) -> np.ndarray:
+        """Per form (rows): whether the reader's bounds alone confine it to an interval no wider than 1 (a
+        published count; a withheld one the region's total gives away): nothing a workbook hides protects it."""
+        coef = np.abs(forms[:, ~self.fixed])
+        with np.errstate(invalid="ignore"):  # 0 x inf: an atom the form does not touch
+            width = np.where(coef > 0, coef * (self.upper - self.lower)[~self.fixed], 0.0).sum(axis=1)
+        return width <= PINNED
 
 
 def make_table(forms: np.ndarray, form_unit: np.ndarray, n_units: int, known_zero: np.ndarray,
-               denominator: np.ndarray | None = None) -> Table:
+               denominator: np.ndarray | None = None, floor: np.ndarray | None = None) -> Table:
+    """`known_zero`: atoms an outsider knows to be 0 (codes not in use anywhere that year); other bounds are
+    set per municipality with `with_bounds`."""
     _, form_class = np.unique(forms, axis=0, return_inverse=True)
     if denominator is None:
         denominator = np.full(len(forms), -1)
-    return Table(forms, form_unit, n_units, known_zero, form_class.ravel(), denominator)
+    if floor is None:
+        floor = np.zeros(len(forms), dtype=bool)
+    upper = np.where(known_zero, 0.0, np.inf)
+    return Table(forms, form_unit, n_units, np.zeros(forms.shape[1]), upper, form_class.ravel(), denominator, floor)
+
+
+def with_bounds(table: Table, lower: np.ndarray, upper: np.ndarray) -> Table:
+    """The table for one municipality: the reader's bounds on its atoms (a known 0 stays 0)."""
+    from dataclasses import replace
+
+    return replace(table, lower=np.asarray(lower, dtype=float),
+                   upper=np.where(table.upper == 0, 0.0, np.asarray(upper, dtype=float)))
 
 
 def hidden_forms(table: Table, shown: np.ndarray) -> np.ndarray:
-    """One form of each distinct linear form that no shown unit shows."""
+    """One form of each distinct linear form that no shown unit shows and the reader does not know anyway."""
     shown_classes = set(table.form_class[shown[table.form_unit]].tolist())
+    known = table.known(table.forms)
     seen: set[int] = set()
     out = []
     for f in np.flatnonzero(~shown[table.form_unit]):
         k = int(table.form_class[f])
-        if k not in shown_classes and k not in seen:
+        if k not in shown_classes and k not in seen and not known[f]:
             seen.add(k)
             out.append(f)
     return np.array(out, dtype=int)
@@ -62,18 +94,16 @@ def hidden_forms(table: Table, shown: np.ndarray) -> np.ndarray:
 def ranges(table: Table, shown: np.ndarray, shown_values: np.ndarray, targets: np.ndarray,
            truth: np.ndarray | None = None) -> np.ndarray:
     """Width of the interval each target form (rows of `targets`) can take, given the forms of the shown
-    units and their values; 0 where a target is determined, inf where it is unbounded.
+    units and their values, the atoms' bounds and the floors of the hidden units; 0 where a target is
+    determined, inf where it is unbounded.
 
     With `truth` (the real atom values: the suppressing side knows them) a target whose feasible segment
     through the truth is already wider than 1 needs no linear program."""
-    free = ~table.known_zero
-    rows = shown[table.form_unit]
-    a = table.forms[rows][:, free]
-    b = shown_values
-    t = targets[:, free]
-    null = _null_space(a)
+    problem = _problem(table, shown, shown_values)
+    t = targets[:, problem.free]
+    null = _null_space(problem.a)
     out = np.empty(len(t))
-    x = truth[free] if truth is not None else None
+    x = truth[problem.free] if truth is not None else None
     for i, c in enumerate(t):
         if not c.any():
             out[i] = 0.0
@@ -83,11 +113,56 @@ def ranges(table: Table, shown: np.ndarray, shown_values: np.ndarray, targets: n
         if gain < 1e-9:  # c lies in the span of the shown forms: determined exactly
             out[i] = 0.0
             continue
-        if x is not None and gain * _segment(x, direction) > PINNED:
+        if x is not None and gain * problem.segment(x, direction) > PINNED:
             out[i] = np.inf  # wider than 1: that is all we need to know
             continue
-        out[i] = _lp_width(c, a, b)
+        low, high = problem.interval(c)
+        out[i] = high - low
     return out
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The reader's linear program over the atoms not known exactly: a.x = b (the shown forms), g.x >= h
+    (the hidden floored forms), lower <= x <= upper."""
+
+    free: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    g: np.ndarray
+    h: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+    def segment(self, x: np.ndarray, d: np.ndarray) -> float:
+        """How far x may move along d and -d while staying within the bounds and the floors."""
+        rows = np.vstack([np.eye(len(x)), -np.eye(len(x)), self.g]) if len(self.g) else \
+            np.vstack([np.eye(len(x)), -np.eye(len(x))])
+        slack = np.concatenate([x - self.lower, self.upper - x, self.g @ x - self.h]) if len(self.g) else \
+            np.concatenate([x - self.lower, self.upper - x])
+        speed = rows @ d
+        forward = backward = np.inf
+        down, up = speed < -1e-12, speed > 1e-12
+        finite = np.isfinite(slack)
+        if (down & finite).any():
+            forward = float(np.min(slack[down & finite] / -speed[down & finite]))
+        if (up & finite).any():
+            backward = float(np.min(slack[up & finite] / speed[up & finite]))
+        return forward + backward
+
+    def interval(self, c: np.ndarray) -> tuple[float, float]:
+        return lp_interval(c, self.a, self.b, self.lower, self.upper, self.g, self.h)
+
+
+def _problem(table: Table, shown: np.ndarray, shown_values: np.ndarray) -> _Problem:
+    fixed = table.fixed
+    free = ~fixed
+    rows = shown[table.form_unit]
+    constant = table.forms[:, fixed] @ table.lower[fixed]  # what the known atoms add to every form
+    floored = table.floor & ~shown[table.form_unit]
+    g = table.forms[floored][:, free]
+    return _Problem(free, table.forms[rows][:, free], shown_values - constant[rows], g, 1.0 - constant[floored],
+                    table.lower[free], table.upper[free])
 
 
 def _null_space(a: np.ndarray) -> np.ndarray:
@@ -100,43 +175,40 @@ def _null_space(a: np.ndarray) -> np.ndarray:
     return v[:, w < 1e-8 * max(1.0, float(w[-1]))]
 
 
-def _segment(x: np.ndarray, d: np.ndarray) -> float:
-    """How far x may move along d and -d while staying >= 0."""
-    neg, pos = d < -1e-12, d > 1e-12
-    forward = float(np.min(x[neg] / -d[neg])) if neg.any() else np.inf
-    backward = float(np.min(x[pos] / d[pos])) if pos.any() else np.inf
-    return forward + backward
-
-
-def _lp_width(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    low, high = lp_interval(c, a, b)
-    return high - low
-
-
-def lp_interval(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """The least and the greatest c.x over x >= 0 with a.x = b ((-inf, inf) where nothing follows)."""
+def lp_interval(c: np.ndarray, a: np.ndarray, b: np.ndarray, lower: np.ndarray | None = None,
+                upper: np.ndarray | None = None, g: np.ndarray | None = None,
+                h: np.ndarray | None = None) -> tuple[float, float]:
+    """The least and the greatest c.x over lower <= x <= upper (default x >= 0) with a.x = b and g.x >= h
+    ((-inf, inf) where nothing follows)."""
     import highspy
 
     n = len(c)
-    h = _solver()
+    lower = np.zeros(n) if lower is None else np.asarray(lower, dtype=float)
+    upper = np.full(n, np.inf) if upper is None else np.asarray(upper, dtype=float)
+    g = np.zeros((0, n)) if g is None else g
+    h = np.zeros(0) if h is None else np.asarray(h, dtype=float)
+    rows = np.vstack([a, g]) if len(g) else a
+    solver = _solver()
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, a.shape[0]
+    lp.num_col_, lp.num_row_ = n, rows.shape[0]
     lp.col_cost_ = np.asarray(c, dtype=float)
-    lp.col_lower_, lp.col_upper_ = np.zeros(n), np.full(n, highspy.kHighsInf)
-    lp.row_lower_ = lp.row_upper_ = np.asarray(b, dtype=float)
-    rows, cols = np.nonzero(a.T)  # column-wise: for each column, its rows
+    lp.col_lower_ = lower
+    lp.col_upper_ = np.where(np.isfinite(upper), upper, highspy.kHighsInf)
+    lp.row_lower_ = np.concatenate([np.asarray(b, dtype=float), h])
+    lp.row_upper_ = np.concatenate([np.asarray(b, dtype=float), np.full(len(h), highspy.kHighsInf)])
+    r, k = np.nonzero(rows.T)  # column-wise: for each column, its rows
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(rows, np.arange(n + 1)).astype(np.int32)
-    lp.a_matrix_.index_ = cols.astype(np.int32)
-    lp.a_matrix_.value_ = a.T[rows, cols].astype(float)
-    h.passModel(lp)
+    lp.a_matrix_.start_ = np.searchsorted(r, np.arange(n + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = k.astype(np.int32)
+    lp.a_matrix_.value_ = rows.T[r, k].astype(float)
+    solver.passModel(lp)
     ends = []
     for sign in (1.0, -1.0):
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), sign * np.asarray(c, dtype=float))
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # unbounded, or values that contradict
+        solver.changeColsCost(n, np.arange(n, dtype=np.int32), sign * np.asarray(c, dtype=float))
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # unbounded, or values that contradict
             return -np.inf, np.inf
-        ends.append(sign * h.getInfo().objective_function_value)
+        ends.append(sign * solver.getInfo().objective_function_value)
     return ends[0], ends[1]
 
 
@@ -165,26 +237,40 @@ def _solver():
     return _SOLVER
 
 
-def intervals(forms: np.ndarray, values: np.ndarray, targets: np.ndarray,
-              known_zero: np.ndarray) -> list[tuple[float, float]]:
-    """For an auditor who knows only what is shown: the interval of each target form. Targets the shown
-    forms determine are solved exactly; targets no shown form touches are unbounded; the rest by LP."""
-    free = ~known_zero
-    a, t = forms[:, free], targets[:, free]
+def intervals(forms: np.ndarray, values: np.ndarray, targets: np.ndarray, known_zero: np.ndarray,
+              lower: np.ndarray | None = None, upper: np.ndarray | None = None, floors: np.ndarray | None = None
+              ) -> list[tuple[float, float]]:
+    """For an auditor who knows what is shown and what `knowledge` says: the interval of each target form.
+    `lower`/`upper`: the atoms' bounds (default 0 and no bound; `known_zero` atoms 0); `floors`: forms the
+    auditor knows are >= 1 (hidden counts). Targets the shown forms determine are solved exactly; the rest by
+    LP."""
+    n = forms.shape[1] if forms.size else targets.shape[1]
+    lower = np.zeros(n) if lower is None else np.asarray(lower, dtype=float)
+    upper = np.where(known_zero, 0.0, np.inf if upper is None else np.asarray(upper, dtype=float))
+    fixed = lower == upper
+    free = ~fixed
+    forms = forms.reshape(-1, n)
+    floors = np.zeros((0, n)) if floors is None else floors.reshape(-1, n)
+    a, b = forms[:, free], values - forms[:, fixed] @ lower[fixed]
+    g, h = floors[:, free], 1.0 - floors[:, fixed] @ lower[fixed]
     null = _null_space(a)
-    touched = np.abs(a).sum(axis=0) > 0
+    touched = (np.abs(a).sum(axis=0) > 0) | (np.abs(g).sum(axis=0) > 0)
+    lo_free, up_free = lower[free], upper[free]
     out = []
-    for c in t:
+    for target in targets:
+        c, offset = target[free], float(target[fixed] @ lower[fixed])
         if not c.any():
-            out.append((0.0, 0.0))
-        elif not touched[c != 0].all() and (c >= 0).all():
-            out.append((0.0, np.inf))  # an atom no shown form mentions can be anything
+            out.append((offset, offset))
+        elif not touched[c != 0].any() and (c >= 0).all():  # atoms no shown form mentions: their bounds
+            on = c != 0
+            out.append((offset + float(c[on] @ lo_free[on]), offset + float(c[on] @ up_free[on])))
         elif float(c @ (null @ (null.T @ c))) < 1e-9:
             coef, *_ = np.linalg.lstsq(a.T, c, rcond=None)
-            value = float(coef @ values)
+            value = offset + float(coef @ b)
             out.append((value, value))
         else:
-            out.append(lp_interval(c, a, values))
+            low, high = lp_interval(c, a, b, lo_free, up_free, g, h)
+            out.append((offset + low, offset + high))
     return out
 
 
@@ -201,7 +287,7 @@ def audit(table: Table, shown: np.ndarray, form_values: np.ndarray, sensitive_at
           truth: np.ndarray | None = None) -> list[Finding]:
     """Every hidden form (shown by no unit), and every atom in `sensitive_atoms`, that the shown forms pin down."""
     forms = hidden_forms(table, shown)
-    atoms = np.flatnonzero(sensitive_atoms)
+    atoms = np.flatnonzero(sensitive_atoms & (table.upper - table.lower > PINNED))  # not given away already
     targets = np.vstack([table.forms[forms], np.eye(table.forms.shape[1])[atoms]])
     if not len(targets):
         return []
@@ -245,7 +331,7 @@ def protect(table: Table, truth: np.ndarray, sensitive_forms: np.ndarray, weight
     has_den = table.denominator >= 0
     shown[table.form_unit[has_den][values[table.denominator[has_den]] == 0]] = False  # no figure: never shown
     primary = ~shown
-    small_atoms = is_small(truth) & ~table.known_zero
+    small_atoms = is_small(truth) & ~table.fixed
     reshown: set[int] = set()
     for _ in range(4 * table.n_units + 4):
         findings = audit(table, shown, values, small_atoms, truth)
@@ -282,7 +368,7 @@ def _reshowable(table: Table, shown: np.ndarray, findings: list[Finding], small_
 
 def _spanning_forms(table: Table, shown: np.ndarray, target: np.ndarray) -> list[int]:
     """The shown forms the target is written with (least squares over the shown forms)."""
-    free = ~table.known_zero
+    free = ~table.fixed
     rows = np.flatnonzero(shown[table.form_unit])
     a = table.forms[rows][:, free]
     coef, *_ = np.linalg.lstsq(a.T, target[free], rcond=None)
@@ -304,6 +390,12 @@ def _breaker(table: Table, shown: np.ndarray, values: np.ndarray, target: np.nda
     for f in np.flatnonzero(shown[table.form_unit]):
         units_of.setdefault(int(table.form_class[f]), []).append(int(table.form_unit[f]))
     classes = {int(table.form_class[f]) for f in np.flatnonzero(touching)}
+    # a 0 is never hidden (the reader reads a hidden count as >= 1): such units are no candidates
+    zeros = set(table.form_unit[table.floor & (np.abs(values) < 0.5)].tolist())
+    allowed = {k for k, units in units_of.items() if not zeros & set(units)}
+    if classes & allowed:
+        classes &= allowed
+    first &= allowed
 
     def weight(k: int) -> float:
         return max(weights[u] for u in units_of[k])
@@ -315,4 +407,5 @@ def _breaker(table: Table, shown: np.ndarray, values: np.ndarray, target: np.nda
         if width > PINNED:
             return units_of[k]
     direct = {int(table.form_class[f]) for f in np.flatnonzero(near & shown[table.form_unit])}
+    direct = (direct & allowed) or direct
     return units_of[min(direct or order, key=lambda k: (weight(k), k))]

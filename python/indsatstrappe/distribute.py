@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import botilbud, municipalities, suppression, workbooks
+from . import botilbud, knowledge, municipalities, suppression, workbooks
 from .errors import InputError
 from .excel import noegletal_book, speed, udgiftsmodel_book
 from .excel.datasheet import hidden_markers
@@ -44,7 +44,8 @@ SUPPRESSION_NOTE = (
     "regnes ud af de viste: et trin er summen af sine indsatskoder, nøgletal for enkelte koder (fx V16 og V17) er "
     "dele af et trin, 'I alt på trappen' er summen af trinene, og andele og udviklinger er summer og forskelle af "
     "trinene. Ingen af disse sammenhænge må kunne indkredse et skjult tal til et interval smallere end 1 (det er "
-    "kontrolleret med lineær programmering over alle kommuners tal, som en revisor ville angribe projektmappen). "
+    "kontrolleret for hver kommune og trappe med lineær programmering, som en revisor ville angribe "
+    "projektmappen). " + knowledge.MODEL + " "
     "Nøgletal fra egne data og forløbsdata skjules, hvor tæller, nævner eller – for andele af borgere – forskellen "
     "mellem dem er 1-4. Udgifter, som fordelingsnøglen fordeler efter antal borgere, fordeles ikke, hvor "
     "nøglen bruger et skjult antal; nøglens trin står som '–', og deres beløb står i kolonnen 'På skjulte trin', "

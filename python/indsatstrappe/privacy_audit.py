@@ -24,7 +24,7 @@ import openpyxl
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import disclosure, expenses, suppression
+from . import disclosure, expenses, knowledge, suppression
 from .staircase import Staircase
 
 DATA = "Data"
@@ -93,18 +93,34 @@ def _named(wb, name: str) -> list[str]:
     return ["" if r[0].value is None else str(r[0].value) for r in ws[ref.replace("$", "")]]
 
 
+Bounds = dict[str, dict[int, tuple[np.ndarray, np.ndarray]]]  # trappe -> kommune -> atoms' (lower, upper)
+
+
+def reader_knowledge(modtagere: pd.DataFrame, staircases: dict[str, Staircase], years: list[int]) -> Bounds:
+    """What the reader knows from DST's tables about every municipality's atoms (see `knowledge`)."""
+    out = {}
+    for trappe, staircase in staircases.items():
+        lay = suppression.register_layout(staircase, trappe, tuple(years))
+        out[trappe] = knowledge.atom_bounds(modtagere, staircase, trappe, lay.atoms,
+                                            suppression.code_atoms(staircase, trappe))
+    return out
+
+
 def recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero: dict[str, set] | None = None,
-               not_reported: set[tuple[str, int, str, int]] | None = None) -> list[Recovery]:
+               not_reported: set[tuple[str, int, str, int]] | None = None,
+               bounds: Bounds | None = None) -> list[Recovery]:
     """Every hidden value (and every part of a step of 1-4 citizens) the shown cells pin down.
-    `known_zero`: per staircase, the atoms an outsider knows are 0 (codes not in use that year).
+    `known_zero`: per staircase, the atoms an outsider knows are 0 (codes not in use that year); `bounds`:
+    what the reader knows of each municipality's atoms from DST's tables (reader_knowledge). Every hidden
+    count the workbook's rules make >= 1 is read as >= 1.
     `not_reported`: (trappe, kommune_kode, id, aar) blank because the municipality has no such number
     (suppression.not_reported): the workbook says so, and there is no count behind them to recover."""
     with threadpool_limits(limits=1, user_api="blas"):  # tiny matrices: threads only cost
-        return _recoveries(shown, staircases, known_zero, not_reported or set())
+        return _recoveries(shown, staircases, known_zero, not_reported or set(), bounds or {})
 
 
 def _recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero: dict[str, set] | None,
-                not_reported: set[tuple[str, int, str, int]]) -> list[Recovery]:
+                not_reported: set[tuple[str, int, str, int]], bounds: Bounds) -> list[Recovery]:
     found: list[Recovery] = []
     data = shown.data
     ids = set(data["id"])
@@ -118,16 +134,23 @@ def _recoveries(shown: ShownCells, staircases: dict[str, Staircase], known_zero:
             cells = {(i, y): (t, n) for i, y, t, n in zip(own["id"], own["aar"], own["taeller"], own["naevner"],
                                                            strict=True)}
             absent = {(fid, y) for t, k, fid, y in not_reported if t == trappe and k == int(kommune)}
-            found += _block(lay, int(kommune), cells, zero, shown, ids, absent)
+            box = bounds.get(trappe, {}).get(int(kommune))
+            found += _block(lay, int(kommune), cells, zero, shown, ids, absent, box)
     return found
 
 
 def _block(lay: suppression.RegisterLayout, kommune: int, cells: dict, zero: np.ndarray, shown: ShownCells,
-           ids: set[str], absent: set[tuple[str, int]]) -> list[Recovery]:
+           ids: set[str], absent: set[tuple[str, int]],
+           box: tuple[np.ndarray, np.ndarray] | None = None) -> list[Recovery]:
     forms, values, shown_units = [], [], np.zeros(len(lay.units), dtype=bool)
+    floors = []  # a hidden count is >= 1: a 0 is never hidden
+    lower, upper = box if box is not None else (np.zeros(len(lay.atoms)), np.full(len(lay.atoms), np.inf))
+    upper = np.where(zero, 0.0, upper)
     for u, (fid, y) in enumerate(lay.units):
         t, n = cells.get((fid, y), (np.nan, np.nan))
         if fid not in ids or np.isnan(t):
+            if fid in ids and (fid, y) not in absent:
+                floors += [lay.forms[f] for f in np.flatnonzero((lay.form_unit == u) & lay.floor)]
             continue
         shown_units[u] = True
         for f in np.flatnonzero(lay.form_unit == u):
@@ -144,13 +167,18 @@ def _block(lay: suppression.RegisterLayout, kommune: int, cells: dict, zero: np.
     a = np.array(forms) if forms else np.zeros((0, len(lay.atoms)))
     b = np.array(values)
     shown_classes = {f.tobytes() for f in a}
+    span = np.where(np.isfinite(upper), upper - lower, np.inf)
+
+    def known(form: np.ndarray) -> bool:  # the reader's bounds alone give it (a published count)
+        on = form != 0
+        return bool(np.abs(form[on]) @ span[on] <= disclosure.PINNED)
     targets, names = [], []  # names: (what, is a part of a step, reported if pinned)
     for f in np.flatnonzero(~shown_units[lay.form_unit]):
         fid, y = lay.units[lay.form_unit[f]]
         if (fid, y) in absent:  # not reported: nothing was hidden there
             continue
         key = lay.forms[f].tobytes()
-        new = fid in ids and key not in shown_classes
+        new = fid in ids and key not in shown_classes and not known(lay.forms[f])
         if new or lay.form_part[f] == "naevner":  # a denominator is asked even when shown elsewhere: 0 = no figure
             shown_classes.add(key)
             targets.append(lay.forms[f])
@@ -159,10 +187,12 @@ def _block(lay: suppression.RegisterLayout, kommune: int, cells: dict, zero: np.
         if not zero[i]:
             targets.append(np.eye(len(lay.atoms))[i])
             what = "koder uden for trinene" if t == 0 else f"trin {t}"
-            names.append((f"{what}, {'+'.join(sorted(sig)) or 'koder uden nøgletal'} {y}", True, True))
+            names.append((f"{what}, {'+'.join(sorted(sig)) or 'koder uden nøgletal'} {y}", True,
+                          span[i] > disclosure.PINNED))  # what DST's tables give already is not ours to give
     if not targets:
         return []
-    found = disclosure.intervals(a, b, np.array(targets), zero)
+    found = disclosure.intervals(a, b, np.array(targets), zero, lower, upper,
+                                 np.array(floors) if floors else None)
     undefined = {n.split(" (")[0] for (n, _, _), (lo, hi) in zip(names, found, strict=True)
                  if n.endswith("(naevner)") and hi < 0.5}  # a zero denominator: the figure does not exist
     out = []
@@ -208,8 +238,9 @@ def _money_relations(lay: suppression.RegisterLayout, kommune: int, cells: dict,
 
 
 def audit_workbook(path: Path, staircases: dict[str, Staircase], known_zero: dict[str, set] | None = None,
-                   not_reported: set[tuple[str, int, str, int]] | None = None) -> list[Recovery]:
-    return recoveries(read_shown(path), staircases, known_zero, not_reported)
+                   not_reported: set[tuple[str, int, str, int]] | None = None,
+                   bounds: Bounds | None = None) -> list[Recovery]:
+    return recoveries(read_shown(path), staircases, known_zero, not_reported, bounds)
 
 
 def sheet_digest(path: Path, sheet: str) -> str:
@@ -225,8 +256,8 @@ def sheet_digest(path: Path, sheet: str) -> str:
 
 
 def audit_files(files: list[Path], staircases: dict[str, Staircase], known_zero: dict[str, set] | None = None,
-                on_sheet=None, not_reported: set[tuple[str, int, str, int]] | None = None
-                ) -> tuple[int, list[Recovery]]:
+                on_sheet=None, not_reported: set[tuple[str, int, str, int]] | None = None,
+                bounds: Bounds | None = None) -> tuple[int, list[Recovery]]:
     """Every distinct Data (and Konti) sheet among the workbooks, audited once: in distributed workbooks they
     are the same in every file of a kind. Returns how many were audited, and what was recovered."""
     seen: set[tuple[str, str]] = set()
@@ -238,5 +269,5 @@ def audit_files(files: list[Path], staircases: dict[str, Staircase], known_zero:
         seen.add(key)
         if on_sheet:
             on_sheet(f)
-        found += audit_workbook(f, staircases, known_zero, not_reported)
+        found += audit_workbook(f, staircases, known_zero, not_reported, bounds)
     return len(seen), found

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import coverage, disclosure, expenses, keyfigures, movements
+from . import coverage, disclosure, expenses, keyfigures, knowledge, movements
 from .botilbud import ALL
 from .staircase import Staircase
 
@@ -54,6 +54,13 @@ class RegisterLayout:
     form_unit: np.ndarray
     form_part: tuple[str, ...]  # "taeller" | "naevner"
     sensitive: np.ndarray  # forms that count persons (a development's numerator is a difference)
+
+    @property
+    def floor(self) -> np.ndarray:
+        """Forms a reader knows are >= 1 when hidden: the count of a unit that is one count (a 0 is never
+        hidden, and a count of 1-4 is)."""
+        single = np.bincount(self.form_unit, minlength=len(self.units))[self.form_unit] == 1
+        return self.sensitive & single
 
     def atom_of(self) -> dict[tuple[int, int, frozenset[str]], int]:
         return {a: i for i, a in enumerate(self.atoms)}
@@ -195,7 +202,8 @@ def _hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Stairc
         counts = counts.assign(pos=position)
         unused = unused_atoms(modtagere, staircase, trappe, years)
         table = disclosure.make_table(lay.forms, lay.form_unit, len(lay.units),
-                                      np.array([a in unused for a in lay.atoms]), lay.denominators())
+                                      np.array([a in unused for a in lay.atoms]), lay.denominators(), lay.floor)
+        bounds = knowledge.atom_bounds(modtagere, staircase, trappe, lay.atoms, code_atoms(staircase, trappe))
         # the steps and totals are what the workbook is about: hide a key figure before them
         weights_step = np.array([2.0 if uid[0].startswith(trappe + ":") else 1.0 for uid in lay.units])
         for kommune, own in counts.groupby("kommune_kode"):
@@ -207,7 +215,8 @@ def _hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Stairc
             weights = np.bincount(lay.form_unit, np.abs(values), len(lay.units)) * weights_step
             # a hidden 0 protects nothing when an outsider knows the 0 (a step the municipality does not report)
             weights[weights == 0] = np.inf
-            shown = disclosure.protect(table, truth, lay.sensitive, weights)
+            lower, upper = bounds.get(int(kommune), (np.zeros(len(lay.atoms)), np.full(len(lay.atoms), np.inf)))
+            shown = disclosure.protect(disclosure.with_bounds(table, lower, upper), truth, lay.sensitive, weights)
             out += [(fid, int(kommune), y) for (fid, y), ok in zip(lay.units, shown, strict=True) if not ok]
     return pd.DataFrame(out, columns=["id", "kommune_kode", "aar"])
 
