@@ -48,6 +48,43 @@ def test_bounds_pin_a_value_that_the_equations_leave_open():
     assert all(f.width == pytest.approx(1.0) for f in found)
 
 
+def test_a_hidden_count_is_at_least_1_and_a_published_count_is_known():
+    """#34 on a hand-made table: steps a, b, c and their total; a and b hidden (Fanø 2019's steps 5-6: 28 shown
+    minus 26 shown leaves 2 over two hidden cells). Without floors each is 0-2; with our rule "a 0 is never
+    hidden" each is >= 1, so both are 1. A published count is a constant: with c known from DST, hiding c and
+    the total protects nothing."""
+    forms = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]
+    truth = np.array([1.0, 1.0, 26.0])
+    shown = np.array([False, False, True, True])
+    values = np.array(forms, dtype=float) @ truth
+    bare = _table(forms, [0, 1, 2, 3])
+    assert disclosure.audit(bare, shown, values, np.zeros(3, dtype=bool), truth) == []
+    floored = disclosure.make_table(np.array(forms, dtype=float), np.arange(4), 4, np.zeros(3, dtype=bool),
+                                    floor=np.array([True, True, True, True]))
+    found = disclosure.audit(floored, shown, values, np.zeros(3, dtype=bool), truth)
+    assert {f.index for f in found} == {0, 1} and all(f.width == 0 for f in found)
+    published = disclosure.with_bounds(bare, np.array([0.0, 0.0, 26.0]), np.array([np.inf, np.inf, 26.0]))
+    hide_c_too = np.array([False, True, False, True])
+    assert [f.index for f in disclosure.audit(published, hide_c_too, values, np.zeros(3, dtype=bool), truth)] == [0]
+    # whole numbers: a + b = 3 with both >= 1 leaves a in [1, 2], pinned; the continuous LP says the same here,
+    # and [0.4, 1.9] holds only the whole number 1
+    assert disclosure.whole(0.4, 1.9) == (1.0, 1.0) and disclosure.whole(1.0, 2.0) == (1.0, 2.0)
+
+
+def test_dsts_totals_narrow_a_withheld_count():
+    """knowledge.secret_bounds: Læsø's withheld count (1-4) is the region's total minus the published counts
+    of the others, less 1-4 for the other withheld one."""
+    from indsatstrappe import knowledge
+
+    m = pd.DataFrame({"kommune_kode": [825, 851, 860, 787], "aar": [2023] * 4, "trappe": ["boern"] * 4,
+                      "indsats": ["ANBAAR12:21"] * 4, "antal": [3.0, 40.0, 2.0, 10.0]})
+    bounds = knowledge.secret_bounds(m).set_index("kommune_kode")
+    # Nordjylland (825, 851, 860, 787): total 55, published 50, two withheld: Læsø is 5 - (1..4) = 1..4
+    assert bounds.loc[825, ["lo", "hi"]].tolist() == [1.0, 4.0]
+    alone = knowledge.secret_bounds(m[m["kommune_kode"] != 860]).set_index("kommune_kode")
+    assert alone.loc[825, ["lo", "hi"]].tolist() == [3.0, 3.0]  # the only withheld one: DST's tables give it
+
+
 def test_a_code_figure_is_not_the_step_minus_its_sibling():
     # step 5 = V16 + V17 + other codes; the other codes are not in use (known 0), V16 = 3
     table = _table([[1, 1, 1], [1, 0, 0], [0, 1, 0]], [0, 1, 2], zero=[False, False, True])

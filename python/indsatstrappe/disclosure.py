@@ -23,6 +23,16 @@ import numpy as np
 
 SMALL = (1, 4)
 PINNED = 1.0 + 1e-6  # an interval this narrow gives the value to within 0.5
+# every target is a whole number of citizens (a sum or difference of counts): only the whole numbers in its
+# interval are possible, so [0.4, 1.9] pins 1
+
+
+def whole(low: float, high: float) -> tuple[float, float]:
+    """The interval of the whole numbers in [low, high] (a count: no other values are possible)."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return low, high
+    lo, hi = float(np.ceil(low - 1e-6)), float(np.floor(high + 1e-6))
+    return (lo, hi) if lo <= hi else (low, high)
 EXACT = 1e-6
 TRIALS = 4  # units tried one at a time before the lightest is simply hidden
 
@@ -113,10 +123,14 @@ def ranges(table: Table, shown: np.ndarray, shown_values: np.ndarray, targets: n
         if gain < 1e-9:  # c lies in the span of the shown forms: determined exactly
             out[i] = 0.0
             continue
-        if x is not None and gain * problem.segment(x, direction) > PINNED:
-            out[i] = np.inf  # wider than 1: that is all we need to know
-            continue
-        low, high = problem.interval(c)
+        if x is not None:
+            forward, backward = problem.segment(x, direction)
+            at = float(c @ x)
+            low, high = whole(at - gain * backward, at + gain * forward)
+            if high - low > PINNED:
+                out[i] = np.inf  # whole numbers more than 1 apart lie on the segment: that is all we need to know
+                continue
+        low, high = whole(*problem.interval(c))
         out[i] = high - low
     return out
 
@@ -134,8 +148,8 @@ class _Problem:
     lower: np.ndarray
     upper: np.ndarray
 
-    def segment(self, x: np.ndarray, d: np.ndarray) -> float:
-        """How far x may move along d and -d while staying within the bounds and the floors."""
+    def segment(self, x: np.ndarray, d: np.ndarray) -> tuple[float, float]:
+        """How far x may move along d and along -d while staying within the bounds and the floors."""
         rows = np.vstack([np.eye(len(x)), -np.eye(len(x)), self.g]) if len(self.g) else \
             np.vstack([np.eye(len(x)), -np.eye(len(x))])
         slack = np.concatenate([x - self.lower, self.upper - x, self.g @ x - self.h]) if len(self.g) else \
@@ -148,7 +162,7 @@ class _Problem:
             forward = float(np.min(slack[down & finite] / -speed[down & finite]))
         if (up & finite).any():
             backward = float(np.min(slack[up & finite] / speed[up & finite]))
-        return forward + backward
+        return forward, backward
 
     def interval(self, c: np.ndarray) -> tuple[float, float]:
         return lp_interval(c, self.a, self.b, self.lower, self.upper, self.g, self.h)
@@ -270,7 +284,7 @@ def intervals(forms: np.ndarray, values: np.ndarray, targets: np.ndarray, known_
             out.append((value, value))
         else:
             low, high = lp_interval(c, a, b, lo_free, up_free, g, h)
-            out.append((offset + low, offset + high))
+            out.append(whole(offset + low, offset + high))
     return out
 
 

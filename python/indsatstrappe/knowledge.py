@@ -71,26 +71,24 @@ def atom_bounds(modtagere: pd.DataFrame, staircase: Staircase, trappe: str, atom
     (a register's code without a row is 0), else unknown (>= 0)."""
     rows = modtagere[(modtagere["trappe"] == trappe) & modtagere["indsats"].isin(code_atoms.keys())]
     rows = rows.assign(status=code_status(rows), antal=rows["antal"].astype(float))
-    bounds = secret_bounds(modtagere[modtagere["trappe"] == trappe]).set_index(["kommune_kode", "aar", "indsats"])
+    keys = ["kommune_kode", "aar", "indsats"]
+    rows = rows.merge(secret_bounds(modtagere[modtagere["trappe"] == trappe])[[*keys, "lo", "hi"]], on=keys,
+                      how="left")
+    public, secret = (rows["status"] == PUBLIC).to_numpy(), (rows["status"] == SECRET).to_numpy()
+    antal = rows["antal"].to_numpy()
+    low = np.select([public, secret], [antal, rows["lo"].to_numpy()], 0.0)
+    high = np.select([public, secret], [antal, rows["hi"].to_numpy()], np.inf)  # own data, '..': no bound
     index = {a: i for i, a in enumerate(atoms)}
+    pos = np.array([index.get((int(y), *code_atoms[c]), -1) for y, c in zip(rows["aar"], rows["indsats"],
+                                                                            strict=True)], dtype=int)
     own_atoms = np.array([any(coverage.is_own_data(c) for c, kind in code_atoms.items() if kind == (t, sig))
                           for _, t, sig in atoms])
     out = {}
-    for kommune, own in rows.groupby("kommune_kode"):
-        lower = np.zeros(len(atoms))
-        upper = np.where(own_atoms, np.inf, 0.0)
-        for y, code, status, antal in zip(own["aar"], own["indsats"], own["status"], own["antal"], strict=True):
-            i = index.get((int(y), *code_atoms[code]))
-            if i is None:
-                continue
-            if status == PUBLIC:
-                lower[i] += antal
-                upper[i] += antal
-            elif status == SECRET:
-                lo, hi = bounds.loc[(kommune, y, code), ["lo", "hi"]]
-                lower[i] += lo
-                upper[i] += hi
-            else:
-                upper[i] = np.inf
-        out[int(kommune)] = (lower, upper)
+    kommune = rows["kommune_kode"].to_numpy()
+    for k in np.unique(kommune):
+        mine = (kommune == k) & (pos >= 0)
+        lower, upper = np.zeros(len(atoms)), np.where(own_atoms, np.inf, 0.0)
+        np.add.at(lower, pos[mine], low[mine])
+        np.add.at(upper, pos[mine], high[mine])
+        out[int(k)] = (lower, upper)
     return out
