@@ -20,6 +20,11 @@ BAD_CASES = {
                       ["modtagere.csv", "række 15", "kolonne 'antal'", "'mange' er ikke et tal"]),
     "negative_antal": ({"modtagere": modtagere_with("147,2023,boern,ISBU01:401,-3")},
                        ["modtagere.csv", "række 15", "'antal'", "negativ"]),
+    # #30.1: a count beyond any count was an internal error ("cannot safely cast")
+    "huge_antal": ({"modtagere": modtagere_with("147,2023,boern,ISBU01:401,99999999999999999999")},
+                   ["modtagere.csv", "række 15", "'antal'", "for stort"]),
+    "huge_population": ({"befolkning": SMALL_BEFOLKNING.rstrip() + "\n825,2023,0-17,1e20"},
+                        ["befolkning.csv", "række 6", "'antal'", "'1e20' er for stort"]),
     "year_not_a_year": ({"befolkning": SMALL_BEFOLKNING.rstrip() + "\n825,tyve,0-17,40"},
                         ["befolkning.csv", "række 6", "kolonne 'aar'", "'tyve' er ikke et årstal"]),
     "year_out_of_range": ({"befolkning": SMALL_BEFOLKNING.rstrip() + "\n825,23,0-17,40"},

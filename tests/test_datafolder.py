@@ -117,3 +117,24 @@ def test_a_population_of_0_is_warned_about_and_no_rate_is_shown(tmp_path, run_cl
     shown = run_cli("fordeling", "--trappe", "boern", "--kommune", "147", "--data", folder)
     total = next(line for line in shown.out.splitlines() if "I alt" in line)
     assert total.split("│")[5].strip() == "–", total
+
+
+def test_output_into_a_one_workbook_data_folder_is_refused_and_a_stray_csv_hides_nothing(tmp_path, run_cli):
+    """#30.8: `fordeling --ud MAPPE/fordeling.csv` into a data folder that is one data.xlsx made every later
+    command say the folder had no tables. Output into the data folder is refused; a CSV that is no table of
+    the contract (notes.csv) does not hide the workbook."""
+    import io
+
+    from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE
+
+    folder = tmp_path / "mappe"
+    folder.mkdir()
+    with pd.ExcelWriter(folder / "data.xlsx") as xl:
+        for name, text in (("befolkning", SMALL_BEFOLKNING), ("modtagere", SMALL_MODTAGERE)):
+            pd.read_csv(io.StringIO("\n".join(line.strip() for line in text.strip().splitlines()))).to_excel(
+                xl, sheet_name=name, index=False)
+    refused = run_cli("fordeling", "--trappe", "boern", "--kommune", "101", "--data", folder, "--ud",
+                      folder / "fordeling.csv")
+    assert refused.code == 2 and "ligger i datamappen" in refused.err and not (folder / "fordeling.csv").exists()
+    (folder / "noter.csv").write_text("min,note\n1,2\n", encoding="utf-8")
+    assert run_cli("fordeling", "--trappe", "boern", "--kommune", "101", "--data", folder).code == 0

@@ -91,3 +91,13 @@ def test_no_cpr_number_reaches_outputs_or_messages(tmp_path):
     text = target.read_text()
     assert "1234" not in text and "borger" not in text
     assert pd.read_csv(target)["antal"].sum() == 3
+
+
+def test_days_after_the_data_are_refused_and_days_before_are_warned_about(run_cli):
+    """#30.9: `bevaegelser --fra 2030-01-01 --til 2031-01-01` reported 'Samme trin: 424' though the data end
+    on 2024-12-31."""
+    late = run_cli("bevaegelser", "--trappe", "voksne", "--fra", "2030-01-01", "--til", "2031-01-01")
+    assert late.code == 2 and "ligger efter forløbsdataene, som slutter i 2024" in late.err
+    assert "Traceback" not in late.err
+    early = run_cli("bevaegelser", "--trappe", "voksne", "--fra", "1990-01-01", "--til", "2020-12-31")
+    assert early.code == 0 and "ligger før det første forløb" in early.err

@@ -53,6 +53,9 @@ def test_transition_matrix_of_episodes_with_excel_dates():
     out = udfs.INDSATS_BEVAEGELSER(rows, "boern", "2023-01-01", dt.datetime(2023, 12, 31))
     cells = {(r[0], r[1]): r[2] for r in out[1:] if r[2]}
     assert cells == {(6, 3): 1, (0, 2): 1}
+    # #30.10: fra after til is refused, as the CLI and the Lite button do (it gave a matrix running backwards)
+    backwards = udfs.INDSATS_BEVAEGELSER(rows, "boern", dt.datetime(2023, 12, 31), "2023-01-01")
+    assert backwards[0][0].startswith("#FEJL: fra (31-12-2023) ligger efter til (01-01-2023)")
 
 
 def test_resident_movements_per_botilbud_from_pasted_episodes():

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import distribution, expenses, keyfigures, movements, municipalities
 from . import scenario as scenario_model
-from .errors import InputError
+from .errors import InputError, Problem
 from .io.contracts import parse_dates
 from .io.datafolder import DataFolder
 from .io.rawtable import read_csv_table
@@ -97,8 +97,29 @@ def movement_matrix(folder: DataFolder, trappe: str, fra: pd.Timestamp, til: pd.
         raise InputError.single(
             "forloeb", f"ingen forløb på trappen '{trappe}' for {kommune} {municipalities.name_of(kommune)}.",
             "Tjek kommune_kode i forloeb, eller udelad --kommune.")
+    _within_the_data(folder, fra, til)
     return movements.transition_matrix(eps, staircase, movements.day_number(fra), movements.day_number(til),
                                        kommune)
+
+
+def _within_the_data(folder: DataFolder, fra: pd.Timestamp, til: pd.Timestamp) -> None:
+    """A day after the year of the episodes' last date (a start or an end; ongoing episodes are known until the
+    data were taken out, within that year) is not known: refused, not counted as 'no change'. A day before
+    their first start is counted, with a warning (nobody was on a step yet in the data)."""
+    forloeb = folder.table("forloeb")
+    ends = forloeb["slut"].dropna()
+    last = max(forloeb["start"].max(), ends.max()) if len(ends) else forloeb["start"].max()
+    limit = pd.Timestamp(f"{last.year}-12-31")
+    first = forloeb["start"].min()
+    for day, option in ((fra, "--fra"), (til, "--til")):
+        if day > limit:
+            raise InputError.single(option, f"{day:%Y-%m-%d} ligger efter forløbsdataene, som slutter i {last.year} "
+                                    f"(sidste dato {last:%Y-%m-%d}); borgernes trin derefter kendes ikke.",
+                                    f"Vælg datoer til og med {limit:%Y-%m-%d}.")
+    if fra < first:
+        folder.warnings.append(Problem("forloeb", f"fra-datoen {fra:%Y-%m-%d} ligger før det første forløb "
+                                       f"({first:%Y-%m-%d}); alle regnes da som uden indsats den dag.",
+                                       "Vælg en senere fra-dato for bevægelser mellem trin.", advarsel=True))
 
 
 def movement_years(folder: DataFolder, trappe: str) -> pd.DataFrame:

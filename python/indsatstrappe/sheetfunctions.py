@@ -166,6 +166,8 @@ def transition_matrix(episodes, trappe: str, fra, til) -> list[list]:
     days = parse_dates(pd.Series([_date_text(fra), _date_text(til)]))
     if days.isna().any():
         return [[_error("fra og til skal være datoer.")]]
+    if days[0] > days[1]:  # as the CLI and the Lite button: a matrix running backwards is no movement
+        return [[_error(f"fra ({days[0]:%d-%m-%Y}) ligger efter til ({days[1]:%d-%m-%Y}); byt om på dem.")]]
     matrix = movements.transition_matrix(movements.prepare(df, staircase), staircase,
                                          movements.day_number(days[0]), movements.day_number(days[1]))
     return [["fra_trin", "til_trin", "antal"]] + matrix.values.tolist()

@@ -75,6 +75,11 @@ TABLES: dict[str, TableSpec] = {
 }
 
 WITHHELD = ".."  # DST's mark for a withheld value (see io/dst.py)
+MAX_NUMBER = 1e15  # larger than any count or amount in kroner, and exact in a float and in Excel
+
+
+def _what(kind: str) -> str:
+    return {"aar": "årstal", "kommune": "kommunekode", "beloeb": "beløb"}.get(kind, "tal")
 WITHHELD_COLUMN = "skjult"  # added to a table with a column that may hold '..': True where it does
 
 _DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -199,7 +204,12 @@ def _typed_column(col: Column, text: pd.Series, chk: _Checker, staircases, typed
         else:
             chk.report(not_num, name, lambda v: f"'{v}' er ikke et tal.",
                        "Skriv et tal uden tekst eller enheder (fx 1234 eller 1.234,5).")
-        bad = check_empty | not_num
+        # a number beyond what a count or an amount can be (1e20): said, not cast into an overflow
+        huge = num.notna() & (num.abs() > MAX_NUMBER)
+        chk.report(huge, name, lambda v: f"'{v}' er for stort til at være et {_what(kind)}.",
+                   f"Ret tallet; et {_what(kind)} er højst {MAX_NUMBER:,.0f}.".replace(",", "."))
+        bad = check_empty | not_num | huge
+        num = num.where(~huge)
         ok = ~bad & ~withheld  # a withheld value is neither checked nor an error: it is unknown
         if kind in ("antal", "aar", "kommune"):
             frac = ok & (num != np.floor(num.fillna(0)))

@@ -61,7 +61,7 @@ class DataFolder:
                 raise InputError.single(str(self.path), "er hverken en mappe eller en .xlsx-fil.",
                                         "Angiv en mappe med CSV-filer eller en .xlsx med et ark pr. tabel.")
             return self.path
-        if not any(self.path.glob("*.csv")):
+        if not any((self.path / f"{t}.csv").exists() for t in TABLES):  # other CSV files are not tables
             books = sorted(p for p in self.path.glob("*.xlsx") if not p.name.startswith("~$"))
             if len(books) == 1:
                 return books[0]
@@ -83,6 +83,11 @@ class DataFolder:
         if resolved in self.input_files():
             raise InputError.single(option, f"'{target}' er en af datamappens inputfiler; den må ikke overskrives.",
                                     "Skriv resultatet til en anden fil, fx uden for datamappen.")
+        folder = (self.path if self.path.is_dir() else self.path.parent).resolve()
+        if resolved.parent == folder and self.path != DEMO_DIR:
+            raise InputError.single(option, f"'{target}' ligger i datamappen {self.path}; et resultat der blandes "
+                                    "med dine data, kan læses som en af datamappens tabeller.",
+                                    "Skriv resultatet uden for datamappen, fx --ud resultater/fordeling.csv.")
 
     @property
     def is_demo(self) -> bool:
