@@ -394,3 +394,30 @@ def test_an_input_cell_keeps_the_entry_as_typed(tmp_path):
     got = [openpyxl.load_workbook(tmp_path / "ark.xlsx")["Ark"].cell(11 + r, 3).value for r in range(len(entries))]
     assert got == [12.5, 3, True, "12,5 kr.", None, None, None]
     assert isinstance(got[2], bool)
+
+
+def _set_named(wb, name: str, value) -> None:
+    sheet, ref = next(iter(wb.defined_names[name].destinations))
+    wb[sheet][ref.replace("$", "")].value = value
+
+
+def test_choices_are_read_as_excel_accepts_them_and_an_unreadable_one_is_reported(run_cli, tmp_path):
+    """#30.7: 'voksne (5.38)' in lower case (Excel's list validation accepts it) was switched to Børn og unge, a
+    group typed 'region hovedstaden' reset to the municipality's group, a year of 2030 reset to 2024."""
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    _set_named(wb, "ValgtOmraade", "voksne (5.38)")
+    _set_named(wb, "ValgtGruppe", "region hovedstaden")
+    _save(wb, path)
+    run = run_cli("opdater", path)
+    assert run.code == 0, run.err
+    entries = read_entries(path)
+    assert entries.omraade == "Voksne (5.38)" and entries.gruppe == "Region Hovedstaden"
+    path = _copy("Noegletal.xlsm", tmp_path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    _set_named(wb, "ValgtAar", 2030)
+    _save(wb, path)
+    before = _digest(path)
+    run = run_cli("opdater", path)
+    assert run.code == 2 and "'År på trappe-arkene' har '2030'" in run.err and "Traceback" not in run.err
+    assert _digest(path) == before

@@ -88,10 +88,10 @@ def fordel_udgifter(port: BookPort, data: str | Path | None = None) -> None:
         kommune = municipalities.parse_kommune(entries.kommune)
         rules = expenses.check_rules(pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS),
                                      "Fordelingsnøgle", folder.staircases)
+        trappe = workbooks.area_choice(entries.omraade, f"{port.path.name}, ark 'Forside'")
     except InputError as exc:
         port.message(_problems(exc))
         return
-    trappe = "voksne" if entries.omraade == AREA_LABELS["voksne"] else "boern"
     staircase = folder.staircases[trappe]
     accounts = folder.table("regnskab")
     accounts = accounts[accounts["kommune_kode"] == kommune]

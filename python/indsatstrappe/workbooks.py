@@ -200,7 +200,8 @@ def refresh(path: Path, folder: DataFolder) -> Path:
         shared = noegletal_data(folder)
         _stop_if_unplaced(path, entries.egne, shared.years)
         choices = noegletal_book.NoegletalChoices(
-            kommune, gruppe=_known_choice(entries.gruppe), aar=entries.aar, egne=entries.egne,
+            kommune, gruppe=_choice(entries.gruppe, _group_options(), where, "Sammenlign med"),
+            aar=_year_choice(entries.aar, shared.years, where, "År på trappe-arkene"), egne=entries.egne,
             egne_kommune=municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'"),
             botilbud_rows=entries.botilbud)
         data = noegletal_book.noegletal_input(shared, choices)
@@ -212,7 +213,7 @@ def refresh(path: Path, folder: DataFolder) -> Path:
             if macros:
                 package.add_ribbon(tmp, RIBBON_XML.read_bytes())
     else:
-        trappe = "voksne" if entries.omraade == udgiftsmodel_book.AREA_LABELS["voksne"] else "boern"
+        trappe = area_choice(entries.omraade, where)
         sources = udgiftsmodel_sources(folder)
         # indexed so that check_rules names the rows as the sheet numbers them
         rules = pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS,
@@ -221,12 +222,12 @@ def refresh(path: Path, folder: DataFolder) -> Path:
                                                 folder.staircases).reset_index(drop=True)
         # the sheet shows the rules as the user typed them; the account lines find the user's rules
         shared = udgiftsmodel_book.udgiftsmodel_data(**sources, rules_as_typed=[tuple(row) for row in entries.rules])
-        price = entries.prisniveau if entries.prisniveau in udgiftsmodel_book.PRICE_CHOICES else \
-            udgiftsmodel_book.PRICE_CHOICES[0]
+        price = _choice(entries.prisniveau, udgiftsmodel_book.PRICE_CHOICES, where, "Prisniveau")
         scenarie = None if entries.scenarie is None else \
             scenario_sheet.ScenarioInput(entries.scenarie, entries.prisstigning)
         choices = udgiftsmodel_book.UdgiftsmodelChoices(
-            kommune, trappe, gruppe=_known_choice(entries.gruppe), price=price, base=entries.basisaar,
+            kommune, trappe, gruppe=_choice(entries.gruppe, _group_options(), where, "Sammenlign med"), price=price,
+            base=_year_choice(entries.basisaar, shared.years, where, "Basisår"),
             eget_aar=entries.eget_aar, export=tuple(entries.export), scenarie=scenarie)
         data = udgiftsmodel_book.UdgiftsmodelInput(shared, choices)
         info = book_info(folder, udgiftsmodel_book.TITLE, kommune, shared.years, None)
@@ -253,6 +254,31 @@ def _stop_if_unplaced(path: Path, egne: dict, years: list[int]) -> None:
                                 "før opdateringen. Projektmappen er ikke ændret.")
 
 
-def _known_choice(gruppe: str) -> str:
+def _choice(typed, options: list, where: str, field: str):
+    """The option the user chose, read as Excel's list validation accepts it (any case, spaces around); what
+    is not one of the options is reported, never replaced by a default (nothing is written)."""
+    text = "" if typed is None or str(typed) == "None" else str(typed).strip()
+    found = next((o for o in options if str(o).casefold() == text.casefold()), None)
+    if found is None:
+        shown = ", ".join(str(o) for o in options[:8]) + (" ..." if len(options) > 8 else "")
+        raise InputError.single(where, f"feltet '{field}' har '{text}', som ikke er et af valgene ({shown}).",
+                                "Vælg en værdi fra listen i feltet, gem og opdater igen. Projektmappen er ikke "
+                                "ændret.")
+    return found
+
+
+def area_choice(typed, where: str) -> str:
+    """The staircase of the Udgiftsmodel's chosen area ('voksne (5.38)' reads as Voksne (5.38))."""
+    labels = udgiftsmodel_book.AREA_LABELS
+    area = _choice(typed, list(labels.values()), where, "Område")
+    return next(k for k, label in labels.items() if label == area)
+
+
+def _group_options() -> list[str]:
     info = municipalities.municipalities()
-    return gruppe if gruppe in set(info["kommunegruppe"]) | set(info["region"]) else OWN_GROUP
+    return [OWN_GROUP, *sorted(set(info["kommunegruppe"])), *sorted(set(info["region"]))]
+
+
+def _year_choice(typed: int | None, years: list[int], where: str, field: str) -> int | None:
+    """A chosen year the data have (None: not chosen, the default applies)."""
+    return None if typed is None else _choice(typed, years, where, field)
