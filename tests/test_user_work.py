@@ -421,3 +421,29 @@ def test_choices_are_read_as_excel_accepts_them_and_an_unreadable_one_is_reporte
     run = run_cli("opdater", path)
     assert run.code == 2 and "'År på trappe-arkene' har '2030'" in run.err and "Traceback" not in run.err
     assert _digest(path) == before
+
+
+def test_a_mistyped_id_and_a_row_typed_twice_on_egne_tal_are_reported_not_dropped(run_cli, tmp_path):
+    """#30.3 and #30.5: an Egne tal row with 'B2' for B02 was dropped by opdater; a row inserted as Excel does
+    (the named range grows) with the same id and year typed again lost one of the two."""
+    path = _copy("Noegletal.xlsm", tmp_path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    columns = {n: next(iter(wb.defined_names[n].destinations)) for n in ("E_id", "E_aar", "E_t", "E_n")}
+    sheet = wb[columns["E_id"][0]]
+    cells = {n: sheet[ref.replace("$", "")] for n, (_, ref) in columns.items()}
+    first = {n: c[0][0] for n, c in cells.items()}
+    second = {n: c[1][0] for n, c in cells.items()}
+    first["E_id"].value, first["E_t"].value, first["E_n"].value = "B2", 5, 10
+    for n in ("E_id", "E_aar"):
+        second[n].value = cells[n][2][0].value
+    third = {n: c[2][0] for n, c in cells.items()}
+    second["E_t"].value, second["E_n"].value = 7, 20
+    third["E_t"].value, third["E_n"].value = 8, 20
+    _save(wb, path)
+    before = _digest(path)
+    run = run_cli("opdater", path)
+    assert run.code == 2, run.err
+    assert f"celle {first['E_id'].coordinate}" in run.err and "'B2' er ikke et nøgletal" in run.err
+    assert "mente du B02?" in run.err
+    assert "står to gange" in run.err and third["E_id"].coordinate in run.err
+    assert _digest(path) == before

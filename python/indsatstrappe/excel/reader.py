@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from .. import municipalities
+from .. import keyfigures, municipalities
 from ..entries import NoegletalEntries, UdgiftsmodelEntries
 from ..errors import InputError, Problem, raise_if_errors
 from . import botilbud_sheet
@@ -169,7 +169,10 @@ def _number_or_problem(cell, fil: str, problems: list[Problem], advice: str):
 
 def _own_entries(book, fil: str, problems: list[Problem]) -> dict:
     ids, years, ts, ns = (_column(book, n, fil) for n in ("E_id", "E_aar", "E_t", "E_n"))
-    egne = {}
+    egne, first_cell = {}, {}
+    cat = keyfigures.catalogue()
+    known = set(cat.index[cat["beregning"].isin(["egne_tal", "bevaegelse"])]) | set(str(i.value) for i in ids
+                                                                                  if i.value) & set(cat.index)
     advice = "Skriv et tal (fx 500) eller lad cellen stå tom."
     for fid, year, t_cell, n_cell in zip(ids, years, ts, ns, strict=True):
         t = _number_or_problem(t_cell, fil, problems, advice)
@@ -177,8 +180,24 @@ def _own_entries(book, fil: str, problems: list[Problem]) -> dict:
         if n is not None and n < 0 or t is not None and t < 0:
             problems.append(Problem(_where(fil, n_cell if n is not None and n < 0 else t_cell),
                                     "et antal kan ikke være negativt.", advice))
-        if fid.value and (t is not None or n is not None) and _int_or_none(year.value) is not None:
-            egne[(str(fid.value), _int_or_none(year.value))] = (t, n)
+        if t is None and n is None:
+            continue  # an empty row: nothing typed
+        key = (str(fid.value or "").strip(), _int_or_none(year.value))
+        if key[0] not in known:  # never dropped: a mistyped id ('B2') is said, with what it may have meant
+            guess = next((k for k in known if k.replace("0", "") == key[0].replace("0", "").upper()), None)
+            problems.append(Problem(_where(fil, fid), f"'{key[0]}' er ikke et nøgletal med egne tal"
+                                    + (f" (mente du {guess}?)" if guess else "") + ".",
+                                    f"Skriv et af {', '.join(sorted(known)[:12])} ..., eller slet rækkens tal."))
+            continue
+        if key[1] is None:
+            problems.append(Problem(_where(fil, year), f"'{year.value}' er ikke et årstal.", "Skriv året, fx 2023."))
+            continue
+        if key in egne:  # a row inserted as Excel does and typed again: never keep one and drop the other
+            problems.append(Problem(_where(fil, fid), f"{key[0]} {key[1]} står to gange ({first_cell[key]} og "
+                                    f"{fid.coordinate}) med tal.", "Behold den rigtige række og slet den anden."))
+            continue
+        egne[key] = (t, n)
+        first_cell[key] = fid.coordinate
     return egne
 
 
