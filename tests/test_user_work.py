@@ -447,3 +447,47 @@ def test_a_mistyped_id_and_a_row_typed_twice_on_egne_tal_are_reported_not_droppe
     assert "mente du B02?" in run.err
     assert "står to gange" in run.err and third["E_id"].coordinate in run.err
     assert _digest(path) == before
+
+
+def test_a_sheet_the_user_added_stops_opdater_before_anything_is_written(run_cli, tmp_path):
+    """#30.4: a sheet 'Mine noter' was gone after opdater (only the backup had it)."""
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Mine noter")["A1"] = "husk at tjekke 5.28.21"
+    _save(wb, path)
+    before = _digest(path)
+    run = run_cli("opdater", path)
+    assert run.code == 2 and "'Mine noter'" in run.err and "Projektmappen er ikke ændret" in run.err
+    assert _digest(path) == before and not list(tmp_path.glob("*.backup-*"))
+
+
+def test_opdater_takes_the_folders_new_own_figures_and_keeps_what_was_typed(run_cli, tmp_path):
+    """#30.6: after 2024 was added to egne_tal in the data folder, the workbook's 2024 rows stayed empty. Now
+    the folder fills what the workbook lacks; where both have a figure and they differ, the typed one wins, and
+    opdater says so."""
+    import pandas as pd
+
+    from indsatstrappe import workbooks
+    from indsatstrappe.io.datafolder import DataFolder
+
+    demo = ROOT / "python" / "indsatstrappe" / "data" / "demo"
+    old = tmp_path / "gammel"
+    shutil.copytree(demo, old)
+    egne = pd.read_csv(old / "egne_tal.csv")
+    egne[egne["aar"] != 2024].to_csv(old / "egne_tal.csv", index=False)
+    path = workbooks.write_noegletal(DataFolder(old), tmp_path / "n.xlsx", 147)
+    assert not [k for k in read_entries(path).egne if k[1] == 2024]
+    wb = openpyxl.load_workbook(path)
+    sheet, ref = next(iter(wb.defined_names["E_t"].destinations))
+    typed = wb[sheet][ref.replace("$", "").split(":")[0]]
+    ids = wb[sheet][next(iter(wb.defined_names["E_id"].destinations))[1].replace("$", "").split(":")[0]]
+    typed.value = 999
+    _save(wb, path)
+    new = tmp_path / "ny"
+    shutil.copytree(demo, new)
+    run = run_cli("opdater", path, "--data", new)
+    assert run.code == 0, run.err
+    after = read_entries(path).egne
+    assert [k for k in after if k[1] == 2024], "the folder's 2024 figures are in the workbook"
+    assert any(v[0] == 999 for v in after.values()), "the typed figure is kept"
+    assert f"{ids.value}" in run.err and "projektmappens tal er beholdt" in run.err

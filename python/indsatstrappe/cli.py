@@ -601,6 +601,7 @@ def opdater(projektmappe: Path, data, indsatskort) -> None:
     """Læg nye data ind i en Nøgletal- eller Udgiftsmodel-projektmappe og behold alle indtastninger."""
     folder = _folder(data, indsatskort)
     backup = workbooks.refresh(projektmappe, folder)
+    _print_warnings(folder.warnings)
     out.print(f"Opdaterede {projektmappe} med {folder.meta.label or folder.path}.")
     out.print(f"Den forrige udgave ligger i {backup}")
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import botilbud, distribution, expenses, municipalities, queries
 from .datafiles import ADDIN_VBA, RIBBON_XML
-from .errors import InputError
+from .errors import InputError, Problem
 from .excel import noegletal_book, package, scenario_sheet, udgiftsmodel_book
 from .excel.datasheet import OWN_GROUP
 from .excel.scaffold import DST_ATTRIBUTION, BookInfo
@@ -205,6 +205,11 @@ def refresh(path: Path, folder: DataFolder) -> Path:
             egne_kommune=municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'"),
             botilbud_rows=entries.botilbud)
         data = noegletal_book.noegletal_input(shared, choices)
+        for fid, year, typed, found in noegletal_book.own_entry_conflicts(shared, data.own_kommune, entries.egne):
+            folder.warnings.append(Problem(  # never dropped: the workbook's typed figure wins, and it is said
+                f"{path.name}, ark 'Egne tal'", f"{fid} {year}: projektmappen har {_pair(typed)}, datamappen "
+                f"{_pair(found)}; projektmappens tal er beholdt.",
+                "Skal datamappens tal bruges, så slet rækkens tal i projektmappen og opdater igen.", advarsel=True))
         info = book_info(folder, noegletal_book.TITLE, kommune, data.years, None)
         macros = path.suffix.lower() == ".xlsm"
 
@@ -237,8 +242,37 @@ def refresh(path: Path, folder: DataFolder) -> Path:
     backup = path.with_name(f"{path.stem}.backup-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
     with atomic_path(path, mode=stat.S_IMODE(path.stat().st_mode)) as tmp:  # a read-only workbook stays so
         build(tmp)
+        _stop_if_sheets_lost(path, tmp)
         shutil.copy2(path, backup)  # only once the new file is complete
     return backup
+
+
+def _pair(value: tuple) -> str:
+    t, n = value
+    return f"{danish_number(t)}/{danish_number(n)}"
+
+
+def danish_number(v) -> str:
+    return "tom" if v is None else (f"{v:g}".replace(".", ","))
+
+
+def _stop_if_sheets_lost(old: Path, new: Path) -> None:
+    """A sheet the user added ('Mine noter') has no place in the rebuilt workbook: stop and say so before
+    anything is written, rather than leave it only in the backup."""
+    import openpyxl
+
+    def names(path: Path) -> list[str]:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+    lost = [n for n in names(old) if n not in set(names(new))]
+    if lost:
+        raise InputError.single(f"{old.name}", f"projektmappen har arket/arkene {', '.join(repr(n) for n in lost)}, "
+                                "som opdater ikke kan tage med (projektmappen bygges på ny af de nye data).",
+                                "Flyt arkene til en anden projektmappe (højreklik på fanen, 'Flyt eller kopiér'), "
+                                "gem, og kør opdater igen; flyt dem tilbage bagefter. Projektmappen er ikke ændret.")
 
 
 def _stop_if_unplaced(path: Path, egne: dict, years: list[int]) -> None:

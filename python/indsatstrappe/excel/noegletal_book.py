@@ -104,16 +104,28 @@ class NoegletalInput:
 
 
 def noegletal_input(data: NoegletalData, choices: NoegletalChoices) -> NoegletalInput:
-    """`choices` applied to `data`: typed own figures, or the own municipality's from the data (suppressed
-    values left out)."""
+    """`choices` applied to `data`: the own municipality's figures from the data (suppressed values left out),
+    and where the user typed a figure for a year, the typed one (a refresh takes the folder's new years and
+    keeps what was typed; see `own_entry_conflicts`)."""
+    entries = data_entries(data, choices.egne_kommune or choices.kommune)
     if choices.egne is not None:
-        return NoegletalInput(data, choices, dict(choices.egne))
-    own = choices.egne_kommune or choices.kommune
-    v = data.values[(data.values["kommune_kode"] == own) & data.values["taeller"].notna()
-                    & data.values["naevner"].notna()]
-    entries = {(str(f), int(y)): (float(t), float(n)) for f, y, t, n in
-               zip(v["noegletal_id"], v["aar"], v["taeller"], v["naevner"], strict=True)}
+        entries.update(choices.egne)
     return NoegletalInput(data, choices, entries)
+
+
+def data_entries(data: NoegletalData, kommune: int) -> dict[tuple[str, int], tuple[float, float]]:
+    """(id, year) -> (taeller, naevner) of a municipality's figures in the data."""
+    v = data.values[(data.values["kommune_kode"] == kommune) & data.values["taeller"].notna()
+                    & data.values["naevner"].notna()]
+    return {(str(f), int(y)): (float(t), float(n)) for f, y, t, n in
+            zip(v["noegletal_id"], v["aar"], v["taeller"], v["naevner"], strict=True)}
+
+
+def own_entry_conflicts(data: NoegletalData, kommune: int, typed: dict) -> list[tuple[str, int, tuple, tuple]]:
+    """(id, year, typed, in the data) where the workbook's typed figure and the data folder's differ."""
+    folder = data_entries(data, kommune)
+    return [(fid, y, v, folder[(fid, y)]) for (fid, y), v in sorted(typed.items())
+            if (fid, y) in folder and tuple(v) != tuple(folder[(fid, y)])]
 
 
 def data_rows(values: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
