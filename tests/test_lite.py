@@ -210,3 +210,28 @@ def test_the_lite_package_installs_in_pyodide():
     lite = [r for r in wanted if r.marker is None or r.marker.evaluate(emscripten)]
     assert {r.name.lower() for r in lite} <= pyodide_ships | pure_python
     assert not any(str(s).startswith("==") for r in lite if r.name == "xlwings" for s in r.specifier)
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda d: d[5].__setitem__(0, None), "celle A6"),  # a key cell cleared
+    (lambda d: d[5].__setitem__(1, "to tusind"), "celle B6"),  # a key cell set to text
+    (lambda d: d.extend([[None] * len(d[0]), ["min note", *[None] * (len(d[0]) - 1)]]), "står noget under"),
+])
+def test_an_edited_data_sheet_is_named_and_nothing_is_written(main, template_data, edit, says):
+    """#30.2: opdater_data raised an uncaught exception where the hidden Data sheet was edited."""
+    data = [list(r) for r in template_data]
+    edit(data)
+    sheets = {"Egne tal": [[None]], "Data": data, "Indstillinger": settings(Datamappe=str(DEMO_DIR))}
+    actions = run(main, "opdater_data", sheets)
+    assert not [a for a in actions if a["func"] == "setValues"]
+    [message] = alerts(actions)
+    assert "ikke ændret" in message and says in message
+
+
+def test_text_in_a_count_cell_is_replaced_by_the_count_and_said(main, template_data):
+    data = [list(r) for r in template_data]
+    data[5][4] = "mange"
+    sheets = {"Egne tal": [[None]], "Data": data, "Indstillinger": settings(Datamappe=str(DEMO_DIR))}
+    actions = run(main, "opdater_data", sheets)
+    [message] = alerts(actions)
+    assert message.startswith("Opdateret: 1 tal")  # the typed-over count is put back, and counted

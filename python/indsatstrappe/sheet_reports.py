@@ -201,21 +201,45 @@ def check_same_layout(current: list[list], fresh: list[list], where: str) -> Non
             where, f"projektmappen har årene {', '.join(have) or 'ingen'}, datapakken {', '.join(want)}.",
             "Nye år kræver en ny projektmappe: kør 'indsatstrappe opdater' på en pc med Python, eller hent en ny "
             "projektmappe fra den, der sender dem ud. Intet er ændret.")
-    keys_now = [tuple(r[:2]) for r in current[1:] if r and r[0] not in (None, "")]
-    keys_new = [tuple(r[:2]) for r in fresh[1:]]
-    if [(str(a), int(float(b))) for a, b in keys_now] != [(str(a), int(b)) for a, b in keys_new]:
-        raise InputError.single(
-            where, f"projektmappen har {len(keys_now)} rækker med nøgletal, datapakken {len(keys_new)} (eller "
-            "andre nøgletal).", "Kør 'indsatstrappe opdater' på en pc med Python for at bygge projektmappen om. "
-            "Intet er ændret.")
+    # the keys row by row, as the fresh sheet has them: a key cleared or typed over, a note typed below the
+    # table, a row deleted: each is named by its cell, and nothing is written
+    for i in range(1, max(len(current), len(fresh))):
+        row = list(current[i]) if i < len(current) else []
+        want = fresh[i] if i < len(fresh) else None
+        if want is None:
+            if any(v not in (None, "") for v in row):
+                raise InputError.single(f"{where}, række {i + 1}", "der står noget under tabellen "
+                                        f"({next(v for v in row if v not in (None, ''))!r}).",
+                                        "Slet det (arket er projektmappens eget), og prøv igen. Intet er ændret.")
+            continue
+        have = (str(row[0]).strip() if row and row[0] is not None else "", _whole(row[1] if len(row) > 1 else None))
+        if have != (str(want[0]), int(want[1])):
+            column = "A" if have[0] != str(want[0]) else "B"
+            raise InputError.single(f"{where}, celle {column}{i + 1}",
+                                    f"rækken er {have[0] or 'tom'} / {have[1]}, men skal være {want[0]} / {want[1]} "
+                                    "(arket er redigeret).", "Kør 'indsatstrappe opdater' på en pc med Python for at "
+                                    "bygge projektmappen om, eller hent en ny. Intet er ændret.")
+
+
+def _whole(value: object) -> int | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number == number and number.is_integer() else None
 
 
 def changed_cells(current: list[list], fresh: list[list]) -> int:
     """How many counts (T and N) the refresh changes, said to the user afterwards. V holds formulas."""
     ny = sum(1 for h in fresh[0] if str(h).startswith("T"))
 
-    def number(v: object) -> float | None:
-        return None if v in (None, "") else float(v)
+    def number(v: object) -> float | str | None:  # text typed into a count cell counts as changed
+        if v in (None, ""):
+            return None
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return str(v)
 
     return sum(number(a) != number(b) for old, new in zip(current[1:], fresh[1:], strict=False)
                for a, b in zip(old[4:4 + 2 * ny], new[4:4 + 2 * ny], strict=False))

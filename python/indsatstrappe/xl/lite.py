@@ -170,6 +170,6 @@ def opdater_data(book: xw.Book):
     except InputError as exc:
         _tell(book, "Projektmappen er ikke ændret:\n" + _problems(exc))
         return
+    changed = reports.changed_cells(current, fresh)  # everything checked and counted before anything is written
     sheet["A1"].value = fresh
-    changed = reports.changed_cells(current, fresh)
     _tell(book, f"Opdateret: {reports.describe(changed)} tal på arket 'Data' er nye. Alle indtastninger er bevaret.")
