@@ -168,3 +168,15 @@ def test_distribute_names_an_unknown_municipality_before_any_work(tmp_path):
     with pytest.raises(InputError, match="ukendt kommunekode 325, 411"):
         distribute.distribute(DataFolder(), out, [101, 325, 411], workers=1)
     assert not out.exists()
+
+
+def test_click_and_the_file_system_answer_in_danish(tmp_path):
+    """#30: English reached users ("is not a valid integer", "File exists"); --kommuner errors named --kommune."""
+    run = run_console_script("udsend", "--ud", tmp_path / "u", "--processer", "to")
+    assert run.code == 2 and "'to' er ikke et gyldigt tal" in run.err and "valid" not in run.err
+    afile = tmp_path / "fil"
+    afile.write_text("x", encoding="utf-8")
+    run = run_console_script("udsend", "--ud", afile, "--kommuner", "101")
+    assert run.code == 2 and "der findes allerede en fil med det navn" in run.err and "File exists" not in run.err
+    run = run_console_script("udsend", "--ud", tmp_path / "u", "--kommuner", "Frederiks")
+    assert run.code == 2 and "--kommuner: 'Frederiks' passer på flere kommuner" in run.err

@@ -48,3 +48,13 @@ def test_municipality_by_name_or_code():
     assert m.parse_kommune("825") == 825
     with pytest.raises(InputError):
         m.parse_kommune("411")
+
+
+def test_names_as_people_type_them():
+    """#30: the ASCII form of our own file names, a space for the hyphen, and the start of one name only."""
+    assert m.parse_kommune("Koebenhavn") == 101
+    assert m.parse_kommune("Høje Taastrup") == 169
+    assert m.parse_kommune("laesoe") == 825
+    assert m.parse_kommune("Frederiksb") == 147
+    with pytest.raises(InputError, match="passer på flere kommuner: Frederiksberg"):
+        m.parse_kommune("Frederiks")

@@ -620,7 +620,7 @@ def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) ->
 
     from . import distribute
 
-    codes = queries.parse_kommuner(kommuner)
+    codes = queries.parse_kommuner(kommuner, "--kommuner")
     folder = _folder(data, None)
     with Progress(TextColumn("Projektmapper"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar:
@@ -802,7 +802,10 @@ def main(argv: list[str] | None = None) -> None:
         err.print("Se 'indsatstrappe --help' eller 'indsatstrappe KOMMANDO --help'.", markup=False)
         sys.exit(2)
     except (PermissionError, FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
-        err.print(f"Fejl: {exc.filename or ''}: kan ikke skrive eller læse her ({exc.strerror}).", markup=False)
+        why = {PermissionError: "der er ikke adgang", FileExistsError: "der findes allerede en fil med det navn",
+               NotADirectoryError: "en del af stien er en fil, ikke en mappe",
+               IsADirectoryError: "det er en mappe, ikke en fil"}.get(type(exc), exc.strerror)
+        err.print(f"Fejl: {exc.filename or ''}: kan ikke skrive eller læse her ({why}).", markup=False)
         err.print("Vælg en anden mappe eller fil med --ud, eller ret rettighederne.", markup=False)
         sys.exit(2)
     except click.Abort:
@@ -840,6 +843,12 @@ _CLICK_DANISH = {
     "Did you mean {possibility}?": "Mente du {possibility}?",
     "{value!r} is not {choice}.": "{value!r} er ikke {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} er ikke en af {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} er ikke et gyldigt tal.",
+    "{value} is not in the range {range}.": "{value} er uden for det tilladte ({range}).",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} findes ikke.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} er en fil, ikke en mappe.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} er en mappe, ikke en fil.",
+    "file": "Filen", "directory": "Mappen", "path": "Stien",
 }
 
 
@@ -848,7 +857,7 @@ def _use_danish_click_texts() -> None:
     def translate(message: str) -> str:
         return _CLICK_DANISH.get(message, message)
 
-    for module in ("core", "exceptions", "formatting", "decorators", "parser"):
+    for module in ("core", "exceptions", "formatting", "decorators", "parser", "types"):
         mod = getattr(click, module, None) or sys.modules.get(f"click.{module}")
         if mod is not None and hasattr(mod, "_"):
             mod._ = translate

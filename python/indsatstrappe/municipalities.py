@@ -110,15 +110,29 @@ def comparison_group(spec: str | None, kommune: int) -> ComparisonGroup:
     raise InputError.single("--gruppe", f"'{text}' er ikke en sammenligningsgruppe.", GROUP_HELP)
 
 
+def _folded(name: str) -> str:
+    """A name as people type it: any case, æ/ø/å or their ASCII forms (Koebenhavn, Laesoe), hyphen or space."""
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "-": " ", ".": ""})
+    return " ".join(name.lower().translate(table).split())
+
+
 def parse_kommune(text: str, fil: str = "--kommune") -> int:
-    """A municipality given by code or name."""
+    """A municipality given by code or name: the name in any case, in the ASCII form of our file names
+    ('Koebenhavn'), 'Høje Taastrup' for Høje-Taastrup, or the start of one name only ('Frederiksb')."""
     value = str(text).strip()
     if value.isdigit() and is_known(int(value)):
         return int(value)
     df = municipalities()
-    match = df[df["navn"].str.lower() == value.lower()]
-    if not match.empty:
+    folded = df["navn"].map(_folded)
+    match = df[folded == _folded(value)]
+    if match.empty and len(_folded(value)) >= 3:
+        match = df[folded.str.startswith(_folded(value))]
+    if len(match) == 1:
         return int(match["kode"].iloc[0])
+    if len(match) > 1:
+        names = ", ".join(f"{n} ({k})" for k, n in zip(match["kode"], match["navn"], strict=True))
+        raise InputError.single(fil, f"'{value}' passer på flere kommuner: {names}.",
+                                "Skriv hele navnet eller kommunekoden.")
     raise InputError.single(
         fil, f"'{value}' er ikke en kendt kommune.",
         "Angiv DST's kommunekode (fx 101 for København) eller kommunens navn; Christiansø (411) er ikke med.",

@@ -24,11 +24,11 @@ def staircase_of(folder: DataFolder, trappe: str) -> Staircase:
     return folder.staircases[trappe]
 
 
-def parse_kommuner(text: str) -> list[int]:
-    """One municipality, a comma-separated list, or 'alle'."""
+def parse_kommuner(text: str, option: str = "--kommune") -> list[int]:
+    """One municipality, a comma-separated list, or 'alle'; errors name `option` (udsend's is --kommuner)."""
     if text.strip().lower() == "alle":
         return municipalities.codes()
-    return [municipalities.parse_kommune(part) for part in text.split(",") if part.strip()]
+    return [municipalities.parse_kommune(part, option) for part in text.split(",") if part.strip()]
 
 
 def distributions(folder: DataFolder, trappe: str) -> pd.DataFrame:
