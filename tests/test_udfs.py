@@ -37,6 +37,9 @@ def test_key_figure_single_value_and_series_equal_the_core():
     assert series[-1][1] == pytest.approx(core.loc[("B06", 2024), "vaerdi"])
     assert udfs.INDSATS_NOEGLETAL("Z99", 147, 2023).startswith("#FEJL: ukendt nøgletal")
     assert udfs.INDSATS_NOEGLETAL("B01", 147, 1999).startswith("#FEJL: ingen værdi")
+    # #30: a name where the code goes ('could not convert string to float' before)
+    assert udfs.INDSATS_NOEGLETAL("B01", "Frederiksberg", 2023) == pytest.approx(core.loc[("B01", 2023), "vaerdi"])
+    assert udfs.INDSATS_NOEGLETAL("B01", "Atlantis", 2023).startswith("#FEJL: 'Atlantis' er ikke en kendt kommune")
 
 
 def test_expense_allocation_of_account_lines():

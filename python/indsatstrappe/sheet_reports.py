@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import danish, keyfigures, municipalities, queries
 from .danish import MISSING
-from .errors import InputError
+from .errors import InputError, Problem
 from .excel.datasheet import DATA_SHEET
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
@@ -57,6 +57,24 @@ class Report:
 def _cell(label: str) -> str:
     row = FIRST_SETTING_ROW + [s[0] for s in SETTINGS].index(label)
     return f"{SETTINGS_SHEET}!C{row}"
+
+
+OPTION_FIELDS = {"--data": "Datamappe", "--kommune": "Kommune", "--trappe": "Trappe", "--aar": "År",
+                 "--fra": "Fra dato", "--til": "Til dato"}
+
+
+def in_settings_terms(problem: Problem) -> Problem:
+    """A problem the core words for the command line ('--aar'), worded for the settings sheet: the option's
+    field and cell instead (a Lite user has no command line)."""
+    import re
+    from dataclasses import replace
+
+    def field(match: re.Match) -> str:
+        label = OPTION_FIELDS[match.group(0)]
+        return f"feltet '{label}' ({_cell(label)})"
+    pattern = re.compile("|".join(re.escape(o) for o in sorted(OPTION_FIELDS, key=len, reverse=True)) + r"\b")
+    fil = _cell(OPTION_FIELDS[problem.fil]) if problem.fil in OPTION_FIELDS else problem.fil
+    return replace(problem, fil=fil, fejl=pattern.sub(field, problem.fejl), raad=pattern.sub(field, problem.raad))
 
 
 def _text(value: object) -> str:

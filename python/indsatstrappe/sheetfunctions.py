@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import coverage, expenses, keyfigures, movements, queries
+from . import coverage, expenses, keyfigures, movements, municipalities, queries
 from .danish import MISSING
 from .errors import InputError
 from .io.contracts import parse_dates
@@ -122,12 +122,27 @@ def _figures(data: str | None) -> dict:
     return _key_figures(path, stamp)
 
 
+def _kommune(value) -> int:
+    """A municipality as a cell gives it: a code (147 or 147.0) or a name ('Aarhus'); an unknown one is a
+    Danish error naming the argument."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        value = str(int(value))
+    return municipalities.parse_kommune(str(value), "kommune")
+
+
+def _year(value) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        raise InputError.single("aar", f"'{value}' er ikke et årstal.", "Skriv året, fx 2023.") from None
+
+
 @_guard
 def key_figure(figure_id: str, kommune, aar, data: str | None = None) -> float | str:
     """One key figure for a municipality and year (from the data folder in INDSATSTRAPPE_DATA)."""
     if str(figure_id) not in keyfigures.catalogue().index:
         return _error(f"ukendt nøgletal '{figure_id}'.")
-    value = _figures(data).get((str(figure_id), int(float(kommune)), int(float(aar))))
+    value = _figures(data).get((str(figure_id), _kommune(kommune), _year(aar)))
     return value if value is not None and not math.isnan(value) else _error("ingen værdi for kommune og år.")
 
 
@@ -136,7 +151,7 @@ def key_figure_series(figure_id: str, kommune, data: str | None = None) -> list[
     """Rows of aar, vaerdi for a municipality, every year with a value."""
     if str(figure_id) not in keyfigures.catalogue().index:
         return [[_error(f"ukendt nøgletal '{figure_id}'.")]]
-    k = int(float(kommune))
+    k = _kommune(kommune)
     found = sorted((y, v) for (f, kk, y), v in _figures(data).items() if f == figure_id and kk == k)
     return [["aar", "vaerdi"]] + [[y, v] for y, v in found]
 

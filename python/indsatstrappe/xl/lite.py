@@ -88,7 +88,7 @@ def _tell(book: xw.Book, text: str) -> None:
 
 
 def _problems(exc: InputError) -> str:
-    lines = [p.tekst() for p in exc.problems[:10]]
+    lines = [reports.in_settings_terms(p).tekst() for p in exc.problems[:10]]
     if len(exc.problems) > 10:
         lines.append(f"... og {len(exc.problems) - 10} fejl mere.")
     return "\n".join(lines)
