@@ -138,3 +138,13 @@ def test_output_into_a_one_workbook_data_folder_is_refused_and_a_stray_csv_hides
     assert refused.code == 2 and "ligger i datamappen" in refused.err and not (folder / "fordeling.csv").exists()
     (folder / "noter.csv").write_text("min,note\n1,2\n", encoding="utf-8")
     assert run_cli("fordeling", "--trappe", "boern", "--kommune", "101", "--data", folder).code == 0
+
+
+def test_a_year_missing_in_the_middle_is_warned_about(tmp_path, run_cli):
+    from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE
+
+    gap = SMALL_MODTAGERE.rstrip() + "\n    101,2021,boern,ISBU01:405,20"
+    folder = write_folder(tmp_path / "d", {"befolkning": SMALL_BEFOLKNING, "modtagere": gap.replace(
+        "101,2023,voksne,HAND07:30013,7", "101,2023,voksne,HAND07:30013,7")})
+    checked = run_cli("valider", "--data", folder)
+    assert "årene 2022 mangler midt i 2021-2023" in checked.out + checked.err

@@ -491,3 +491,12 @@ def test_opdater_takes_the_folders_new_own_figures_and_keeps_what_was_typed(run_
     assert [k for k in after if k[1] == 2024], "the folder's 2024 figures are in the workbook"
     assert any(v[0] == 999 for v in after.values()), "the typed figure is kept"
     assert f"{ids.value}" in run.err and "projektmappens tal er beholdt" in run.err
+
+
+def test_a_workbook_open_in_excel_is_not_refreshed(run_cli, tmp_path):
+    """#30: Excel's lock file (~$...) beside the workbook went unnoticed; Excel would then save over the refresh."""
+    path = _copy("Udgiftsmodel.xlsx", tmp_path)
+    (tmp_path / ("~$" + path.name)).write_bytes(b"\x00lock")
+    before = _digest(path)
+    run = run_cli("opdater", path)
+    assert run.code == 2 and "åben i Excel" in run.err and _digest(path) == before

@@ -193,6 +193,12 @@ def refresh(path: Path, folder: DataFolder) -> Path:
     path = Path(path)
     if not path.is_file():
         raise InputError.single(str(path), "findes ikke.", "Angiv projektmappen der skal opdateres.")
+    locks = [path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])]  # Excel's, Word-style too
+    lock = next((p for p in locks if p.exists()), None)
+    if lock is not None:
+        raise InputError.single(str(path), f"projektmappen er åben i Excel (låsefilen {lock.name} ligger ved siden "
+                                "af); en opdatering nu ville gå tabt, når Excel gemmer.",
+                                "Luk projektmappen i Excel og kør opdater igen. Intet er ændret.")
     entries = reader.read_entries(path)
     where = f"{path.name}, ark 'Forside'"
     kommune = municipalities.parse_kommune(entries.kommune, where)

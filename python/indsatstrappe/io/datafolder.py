@@ -200,6 +200,14 @@ class DataFolder:
 
     def _cross_checks(self) -> list[Problem]:
         problems: list[Problem] = []
+        for name in ("modtagere", "befolkning", "regnskab"):  # a year missing in the middle is a gap, not a trend
+            if name in self._tables and len(self._tables[name]):
+                years = sorted(int(y) for y in self._tables[name]["aar"].dropna().unique())
+                gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+                if gaps:
+                    problems.append(Problem(f"{name}.csv", f"årene {', '.join(map(str, gaps))} mangler midt i "
+                                            f"{years[0]}-{years[-1]}.", "Tjek at filen er hel; udviklinger og "
+                                            "grafer springer året over.", advarsel=True))
         if "modtagere" in self._tables and "befolkning" in self._tables:
             pop = self._tables["befolkning"]
             for key, staircase in self.staircases.items():
