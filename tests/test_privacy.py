@@ -268,3 +268,15 @@ def test_a_reader_who_knows_our_rules_and_dsts_tables_pins_nothing_we_hide(tmp_p
     assert (563, "boern:5 2019") in pinned and (563, "boern:6 2019") in pinned, "Fanø: total 28 - shown 26, both >= 1"
     assert any(k == 825 and w.startswith("voksne:1 ") for k, w in pinned), "Læsø's own-data step 1: total - public"
     assert len(found) >= 20
+
+
+def test_revider_names_a_broken_file_and_refuses_data_the_workbooks_were_not_made_from(tmp_path, run_cli):
+    """#30: a broken .xlsx was not named; --data from another folder gave hundreds of false alarms ('-0')."""
+    out = tmp_path / "u"
+    distribute.distribute(DataFolder(), out, [825], workers=1)
+    other = _adversarial(tmp_path / "andre")
+    run = run_cli("revider", out, "--data", other)
+    assert run.code == 2 and "datamappen passer ikke til projektmapperne" in run.err
+    (out / "Noegletal_101_Koebenhavn.xlsx").write_bytes(b"ikke en projektmappe")
+    run = run_cli("revider", out)
+    assert run.code == 2 and "Noegletal_101_Koebenhavn.xlsx" in run.err and "kan ikke læses" in run.err

@@ -13,6 +13,7 @@ value is recovered when the shown cells confine it to an interval no wider than 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import zipfile
@@ -25,6 +26,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from . import disclosure, expenses, knowledge, suppression
+from .errors import InputError
 from .staircase import Staircase
 
 DATA = "Data"
@@ -243,6 +245,24 @@ def audit_workbook(path: Path, staircases: dict[str, Staircase], known_zero: dic
     return recoveries(read_shown(path), staircases, known_zero, not_reported, bounds)
 
 
+def data_mismatches(shown: ShownCells, modtagere: pd.DataFrame, staircases: dict[str, Staircase]) -> list[str]:
+    """The shown step counts that differ from the data folder's: the workbooks were made from other data, and
+    an audit with these data would report false recoveries."""
+    from . import distribution
+
+    out = []
+    for trappe, staircase in staircases.items():
+        counts = distribution.reported_step_counts(modtagere, staircase)
+        truth = {(f"{trappe}:{t}", int(k), int(y)): a for k, y, t, a in
+                 zip(counts["kommune_kode"], counts["aar"], counts["trin"], counts["antal"], strict=True)}
+        rows = shown.data[shown.data["id"].str.fullmatch(rf"{trappe}:\d+") & shown.data["taeller"].notna()]
+        for fid, k, y, t in zip(rows["id"], rows["kommune_kode"], rows["aar"], rows["taeller"], strict=True):
+            want = truth.get((fid, int(k), int(y)))
+            if want is None or np.isnan(want) or abs(want - t) > 0.5:
+                out.append(f"{fid} {k} {y}: {t:g} i projektmappen, {'intet' if want is None else f'{want:g}'} i data")
+    return out
+
+
 def sheet_digest(path: Path, sheet: str) -> str:
     """The hash of a sheet's XML in a workbook ("" where the workbook has no such sheet)."""
     with zipfile.ZipFile(path) as z:
@@ -263,11 +283,23 @@ def audit_files(files: list[Path], staircases: dict[str, Staircase], known_zero:
     seen: set[tuple[str, str]] = set()
     found: list[Recovery] = []
     for f in files:
-        key = (sheet_digest(f, DATA), sheet_digest(f, ACCOUNTS))
+        with reading(f):
+            key = (sheet_digest(f, DATA), sheet_digest(f, ACCOUNTS))
         if key in seen:
             continue
         seen.add(key)
         if on_sheet:
             on_sheet(f)
-        found += audit_workbook(f, staircases, known_zero, not_reported, bounds)
+        with reading(f):
+            found += audit_workbook(f, staircases, known_zero, not_reported, bounds)
     return len(seen), found
+
+
+@contextlib.contextmanager
+def reading(path: Path):
+    """A file that cannot be read as a distributed workbook: a Danish error naming it, never a bare one."""
+    try:
+        yield
+    except (KeyError, OSError, ValueError, StopIteration, AttributeError, zipfile.BadZipFile) as exc:
+        raise InputError.single(str(path), f"kan ikke læses som en udsendt projektmappe ({type(exc).__name__}).",
+                                "Lav filen igen med 'indsatstrappe udsend', eller fjern den fra mappen.") from None
