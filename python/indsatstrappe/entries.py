@@ -13,6 +13,9 @@ class NoegletalEntries:
     egne_kommune: str
     egne: dict[tuple[str, int], tuple[float | None, float | None]] = field(default_factory=dict)  # (id, år)
     botilbud: list[list] | None = None  # Botilbud: a row's twelve input cells as typed; None: no such sheet
+    # (id, year) of the own figures the workbook's data held when it was built: an empty cell there was cleared by
+    # the user; a refresh fills the others from the data folder
+    egne_data: frozenset = field(default=frozenset(), compare=False)
 
 
 @dataclass

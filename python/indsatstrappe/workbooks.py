@@ -209,7 +209,7 @@ def refresh(path: Path, folder: DataFolder) -> Path:
             kommune, gruppe=_choice(entries.gruppe, _group_options(), where, "Sammenlign med"),
             aar=_year_choice(entries.aar, shared.years, where, "År på trappe-arkene"), egne=entries.egne,
             egne_kommune=municipalities.parse_kommune(entries.egne_kommune, f"{path.name}, ark 'Egne tal'"),
-            botilbud_rows=entries.botilbud)
+            botilbud_rows=entries.botilbud, egne_data=entries.egne_data)
         data = noegletal_book.noegletal_input(shared, choices)
         for fid, year, typed, found in noegletal_book.own_entry_conflicts(shared, data.own_kommune, entries.egne):
             folder.warnings.append(Problem(  # never dropped: the workbook's typed figure wins, and it is said
@@ -273,8 +273,9 @@ def _stop_if_sheets_lost(old: Path, new: Path) -> None:
             return list(wb.sheetnames)
         finally:
             wb.close()
-    lost = [n for n in names(old) if n not in set(names(new))]
-    if lost:
+    before, after = names(old), names(new)
+    lost = [n for n in before if n not in set(after)]  # a renamed sheet of ours is no loss: count them
+    if lost and len(before) > len(after):
         raise InputError.single(f"{old.name}", f"projektmappen har arket/arkene {', '.join(repr(n) for n in lost)}, "
                                 "som opdater ikke kan tage med (projektmappen bygges på ny af de nye data).",
                                 "Flyt arkene til en anden projektmappe (højreklik på fanen, 'Flyt eller kopiér'), "

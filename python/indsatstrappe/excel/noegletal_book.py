@@ -63,6 +63,7 @@ class NoegletalChoices:
     aar: int | None = None  # chosen year on the staircase sheets (default: the latest)
     egne_kommune: int | None = None  # whose own figures 'Egne tal' holds (default: the preselected)
     egne: dict | None = None  # (id, year) -> (taeller, naevner) typed by the user; None: prefill from data
+    egne_data: frozenset | None = None  # a refresh: (id, year) the workbook's data held; the data fill the others
     botilbud_rows: list[list] | None = None  # typed rows of 'Botilbud' (refresh); None: prefill from the data
 
 
@@ -108,8 +109,9 @@ def noegletal_input(data: NoegletalData, choices: NoegletalChoices) -> Noegletal
     and where the user typed a figure for a year, the typed one (a refresh takes the folder's new years and
     keeps what was typed; see `own_entry_conflicts`)."""
     entries = data_entries(data, choices.egne_kommune or choices.kommune)
-    if choices.egne is not None:
-        entries.update(choices.egne)
+    if choices.egne is not None:  # what was typed (or cleared) stands; the data fill what the workbook never had
+        new = {k: v for k, v in entries.items() if choices.egne_data is not None and k not in choices.egne_data}
+        entries = {**new, **choices.egne}
     return NoegletalInput(data, choices, entries)
 
 

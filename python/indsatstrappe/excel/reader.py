@@ -12,6 +12,7 @@ from .. import keyfigures, municipalities
 from ..entries import NoegletalEntries, UdgiftsmodelEntries
 from ..errors import InputError, Problem, raise_if_errors
 from . import botilbud_sheet
+from .datasheet import DATA_SHEET
 from .noegletal_book import EGNE_SHEET
 from .udgiftsmodel_book import RULES_SHEET
 
@@ -201,6 +202,26 @@ def _own_entries(book, fil: str, problems: list[Problem]) -> dict:
     return egne
 
 
+def _own_data_held(book, kommune_name: str) -> frozenset:
+    """(id, year) of the own-data figures the hidden Data sheet held for the own municipality (a denominator)."""
+    if DATA_SHEET not in book.sheetnames:
+        return frozenset()
+    try:
+        kode = municipalities.parse_kommune(kommune_name)
+    except InputError:
+        return frozenset()
+    cat = keyfigures.catalogue()
+    own = set(cat.index[cat["beregning"] == "egne_tal"])
+    rows = book[DATA_SHEET].iter_rows(values_only=True)
+    header = next(rows)
+    n_cols = {int(h[1:]): i for i, h in enumerate(header) if isinstance(h, str) and h[:1] == "N" and h[1:].isdigit()}
+    held = set()
+    for row in rows:
+        if row and row[0] in own and _int_or_none(row[1]) == kode:
+            held |= {(row[0], y) for y, i in n_cols.items() if isinstance(row[i], int | float) and row[i] > 0}
+    return frozenset(held)
+
+
 BOTILBUD_NUMBER_COLUMNS = [3] + [c for i in range(5) for c in (4 + 3 * i, 5 + 3 * i)]  # year, then T/N pairs
 
 
@@ -282,7 +303,8 @@ def _entries(book, fil: str) -> NoegletalEntries | UdgiftsmodelEntries:
         return NoegletalEntries(kommune=str(_value(book, "ValgtKommune")), gruppe=str(_value(book, "ValgtGruppe")),
                                 aar=_int_or_none(_value(book, "ValgtAar")),
                                 egne_kommune=str(_value(book, "EgneKommune")), egne=egne,
-                                botilbud=None if numbered is None else [cells for _, cells in numbered])
+                                botilbud=None if numbered is None else [cells for _, cells in numbered],
+                                egne_data=_own_data_held(book, str(_value(book, "EgneKommune"))))
     if kind == "udgiftsmodel":
         rules, rule_rows = _rules(book, fil)
         export = _export(book, fil, problems)
