@@ -290,3 +290,32 @@ def test_a_scenario_that_cannot_be_computed_says_so(sent):
     assert "Scenarie" in titles and "$AE$" in titles  # the title is the cell that says why (column AE)
     title = next(r[30] for r in rows if len(r) > 30 and r[30])
     assert title == scenario_sheet.CHART_BLOCKED
+
+
+def test_the_manifest_and_the_folder_agree_after_an_older_run_and_after_an_interruption(tmp_path, monkeypatch):
+    """#30: an older run's workbooks beside a manifest that listed only the new ones; after Ctrl-C the folder held
+    workbooks no manifest listed. Now every workbook in the folder is in the manifest, marked for what it is."""
+    folder = demo_subset(tmp_path / "data", (825, 147, 101))
+    out = tmp_path / "u"
+    distribute.distribute(DataFolder(folder), out, [147], workers=1)
+    distribute.distribute(DataFolder(folder), out, [825], workers=1)
+    with open(out / "manifest.csv", encoding="utf-8") as fh:
+        rows = {r["fil"]: r["status"] for r in csv.DictReader(fh)}
+    assert set(rows) == {p.name for p in out.glob("*.xlsx")}
+    assert rows["Noegletal_825_Laesoe.xlsx"] == "ny"
+    assert rows["Noegletal_147_Frederiksberg.xlsx"] == "fra en tidligere kørsel"
+    calls = {"n": 0}
+    real = distribute.build_from
+
+    def interrupted(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+    monkeypatch.setattr(distribute, "build_from", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        distribute.distribute(DataFolder(folder), out, [101, 147, 825], workers=1)
+    with open(out / "manifest.csv", encoding="utf-8") as fh:
+        rows = {r["fil"]: r["status"] for r in csv.DictReader(fh)}
+    assert set(rows) == {p.name for p in out.glob("*.xlsx")}
+    assert "ny, kørslen blev afbrudt" in rows.values()

@@ -624,9 +624,25 @@ def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) ->
     with Progress(TextColumn("Projektmapper"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar:
         task = bar.add_task("udsend", total=2 * len(codes))
-        result = distribute.distribute(folder, ud, codes, workers=max(1, processer), zip_regions=zip_regioner,
-                                       progress=lambda done, total: bar.update(task, completed=done))
+        try:
+            result = distribute.distribute(folder, ud, codes, workers=max(1, processer), zip_regions=zip_regioner,
+                                           progress=lambda done, total: bar.update(task, completed=done))
+        except KeyboardInterrupt:
+            err.print(f"Afbrudt: kun en del af projektmapperne er skrevet; {ud / 'manifest.csv'} viser hvilke "
+                      "('ny, kørslen blev afbrudt'). Kør udsend igen for at få dem alle.")
+            sys.exit(1)
     out.print(f"Skrev {len(result.files)} projektmapper og {result.manifest}")
+    older = len(list(csv_rows(result.manifest, "status", "fra en tidligere kørsel")))
+    if older:
+        out.print(f"  Mappen har også {older} projektmapper fra en tidligere kørsel; manifest.csv viser dem som "
+                  "'fra en tidligere kørsel'. Slet dem, hvis de ikke skal sendes.")
+
+
+def csv_rows(path: Path, column: str, value: str):
+    import csv
+
+    with open(path, encoding="utf-8") as fh:
+        yield from (row for row in csv.DictReader(fh) if row.get(column) == value)
 
 
 @cli.command()

@@ -20,6 +20,7 @@ import hashlib
 import multiprocessing
 import pickle
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -232,11 +233,17 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
     # forked workers scan only what a workbook makes.
     gc.collect()
     gc.freeze()
+    written: list[Written] = []
+    started = time.time()
     try:
-        written = _build_all(prepared, kommuner, out, workers, progress, method)
+        _build_all(prepared, kommuner, out, workers, progress, method, written)
+    except BaseException:  # Ctrl-C or a failure: the folder and the manifest still agree, and it says partial
+        _write_manifest(out, sorted(written), prepared.info_n.period, complete=False, since=started)
+        raise
     finally:
         gc.unfreeze()
         _start_worker(None)
+    written.sort()
     manifest = _write_manifest(out, written, prepared.info_n.period)
     files = [w.path for w in written]
     if zip_regions:
@@ -245,11 +252,10 @@ def distribute(folder: DataFolder, out: Path, kommuner: list[int] | None = None,
 
 
 def _build_all(prepared: Prepared, kommuner: list[int], out: Path, workers: int,
-               progress: Callable[[int, int], None] | None, method: str) -> list[Written]:
-    """Every municipality's two workbooks: the first municipality's first, then each kind's others as
-    soon as its shared sheets are there."""
+               progress: Callable[[int, int], None] | None, method: str, written: list[Written]) -> None:
+    """Every municipality's two workbooks, appended to `written` as they are done: the first municipality's
+    first, then each kind's others as soon as its shared sheets are there."""
     first, rest = kommuner[0], kommuner[1:]
-    written: list[Written] = []
     total = len(KINDS) * len(kommuner)
     pool = _pool(prepared, workers if rest else 1, method)
     with tempfile.TemporaryDirectory(prefix="udsend-") as scratch, pool:
@@ -262,14 +268,15 @@ def _build_all(prepared: Prepared, kommuner: list[int], out: Path, workers: int,
                     result = job.result()
                     if kommune == first:
                         result, stored = result
+                        written.append(result)
                         jobs |= {pool.submit(build_from, kind, k, out, stored): (kind, k) for k in rest}
-                    written.append(result)
+                    else:
+                        written.append(result)
                     if progress:
                         progress(len(written), total)
         except BaseException:
             pool.shutdown(cancel_futures=True)  # a failure or Ctrl-C: the queued workbooks are not begun
             raise
-    return sorted(written)
 
 
 def _start_worker(prepared: Prepared | None) -> None:
@@ -290,14 +297,30 @@ def _code_of(path: Path) -> int:
     return int(path.stem.split("_")[1])
 
 
-def _write_manifest(out: Path, written: list[Written], period: str) -> Path:
+WORKBOOK_NAMES = ("Noegletal_*.xlsx", "Udgiftsmodel_*.xlsx")
+
+
+def _write_manifest(out: Path, written: list[Written], period: str, complete: bool = True,
+                    since: float | None = None) -> Path:
+    """Every workbook in the folder, so the manifest and the folder agree: this run's ('ny', or 'ny, kørslen
+    blev afbrudt'), and any an earlier run left ('fra en tidligere kørsel', with the hash it has now)."""
     target = out / "manifest.csv"
+    mine = {w.path.name for w in written}
+    older = sorted(p for pattern in WORKBOOK_NAMES for p in out.glob(pattern) if p.name not in mine
+                   and p.stem.split("_")[1:2] and p.stem.split("_")[1].isdigit())
+    status = "ny" if complete else "ny, kørslen blev afbrudt"
+    if since is not None:  # written by this run's workers before the interruption reached them
+        mine |= {p.name for p in older if p.stat().st_mtime >= since}
+        written = sorted([*written, *(_written(p) for p in older if p.name in mine and p.name not in
+                                      {w.path.name for w in written})])
+        older = [p for p in older if p.name not in mine]
     with atomic_path(target) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["kommune_kode", "kommune", "fil", "bytes", "sha256", "periode"])
-        for w in written:
+        writer.writerow(["kommune_kode", "kommune", "fil", "bytes", "sha256", "periode", "status"])
+        for w, state in [*((w, status) for w in written), *((_written(p), "fra en tidligere kørsel") for p in older)]:
             k = _code_of(w.path)
-            writer.writerow([k, municipalities.name_of(k), w.path.name, w.size, w.sha256, period])
+            writer.writerow([k, municipalities.name_of(k), w.path.name, w.size, w.sha256,
+                             period if state != "fra en tidligere kørsel" else "", state])
     return target
 
 

@@ -45,6 +45,9 @@ def _umask() -> int:
 def write_csv(df: pd.DataFrame, target: Path, fmt: str = "csv") -> None:
     """`csv`: the contract's format (UTF-8, ',' and '.'); `excel`: what Danish Excel opens directly
     (UTF-8 with BOM, ';' and decimal comma)."""
+    if Path(target).is_dir():  # said with the folder's name, not the temporary file's that replace() would fail on
+        raise InputError.single(str(target), "er en mappe; --ud skal være en fil.",
+                                f"Angiv en fil i mappen, fx --ud {Path(target) / 'resultat.csv'}.")
     with atomic_path(target) as tmp:
         if fmt == "excel":
             neutralised(df).to_csv(tmp, index=False, sep=";", decimal=",", encoding="utf-8-sig",
