@@ -249,7 +249,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
             base_cell = fx.cell(counts_row, 1 + t, True)
             f = (f'IF(ISNUMBER({base_cell}),{base_cell}-SUMIF({fra_rng},{t},{moved_col})+SUMIF({til_rng},{t},'
                  f'{moved_col}),{fx.text(fx.MISSING)})')
-            ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{guard(f)},"")', s.number("rate"),
+            ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{guard(f)},"")', s.number("antal"),  # whole citizens
                              cached(twin.with_change(k, t)) if t <= n else "")
 
     # expenses per year

@@ -265,7 +265,7 @@ def _analysis_sheet(book: Book, model: AllocationTwin, name: str, title: str, de
     if not model.shown_in_data:  # a distributed workbook: say why a cell can be empty
         note += " " + HIDDEN_NOTE
     ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 11, note, s.note)
-    ws.set_row(TITLE_ROWS + 2, 30 if model.shown_in_data else 45)
+    book.fit_row(ws, TITLE_ROWS + 2, [(note, 12 + 10 * 14)], font_pt=10, minimum=30)  # columns B-L
     return ws
 
 
@@ -426,8 +426,10 @@ def _extra_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
         book, model, lay, ("Merudgifter", "Merudgiftsanalyse",
                            "Ændringen pr. trin i forhold til et basisår (vælg basisår på forsiden)",
                            "Beløb i 1.000 kr. Udgiften pr. trin i året minus udgiften i basisåret, i det valgte "
-                           "prisniveau. Positive tal er merudgifter, negative mindreudgifter. Vælg et tidligt "
-                           "basisår for at se udviklingen siden da."),
+                           "prisniveau. Positive tal er merudgifter, negative mindreudgifter. I løbende priser "
+                           "rummer ændringen også pris- og lønstigningen; vælg 'Faste priser' på forsiden (med et "
+                           "prisindeks i datamappen) for at se ændringen uden den. Vælg et tidligt basisår for at "
+                           "se udviklingen siden da."),
         "tkr", lambda i, t: fx.missing_on_error(f"{lay.steps_amount(i, t)}*{lay.factor(i)}-{base_of(t)}"), extra,
         columns)
     total_col = 2 + MAX_STEPS + len(columns) - 1
