@@ -39,20 +39,24 @@ def bars_not_from_zero(path: Path) -> list[str]:
     """A bar or column chart must start its value axis at 0 (8 and 9 must not look like 1 to 2), unless its
     cached values reach 0 or below, where every program takes 0 in."""
     out = []
+    for name, xml in _charts(path):
+        if "<c:barChart>" not in xml:
+            continue
+        scaling = re.search(r"<c:valAx>.*?<c:scaling>(.*?)</c:scaling>", xml, re.S)
+        from_zero = scaling is not None and '<c:min val="0"/>' in scaling.group(1)
+        cached = [float(v) for v in re.findall(r"<c:numCache>.*?</c:numCache>", xml, re.S)
+                  for v in re.findall(r"<c:v>(-?[\d.Ee+-]+)</c:v>", v)]
+        if not from_zero and not any(v <= 0 for v in cached):
+            out.append(f"{name}: søjle-/bjælkediagrammets akse starter ikke ved 0")
+    return out
+
+
+def _charts(path: Path):
+    """(part name, XML) of every chart in the workbook."""
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
-            if not re.match(r"xl/charts/chart\d+\.xml$", name):
-                continue
-            xml = z.read(name).decode("utf-8")
-            if "<c:barChart>" not in xml:
-                continue
-            scaling = re.search(r"<c:valAx>.*?<c:scaling>(.*?)</c:scaling>", xml, re.S)
-            from_zero = scaling is not None and '<c:min val="0"/>' in scaling.group(1)
-            cached = [float(v) for v in re.findall(r"<c:numCache>.*?</c:numCache>", xml, re.S)
-                      for v in re.findall(r"<c:v>(-?[\d.Ee+-]+)</c:v>", v)]
-            if not from_zero and not any(v <= 0 for v in cached):
-                out.append(f"{name}: søjle-/bjælkediagrammets akse starter ikke ved 0")
-    return out
+            if re.match(r"xl/charts/chart\d+\.xml$", name):
+                yield name, z.read(name).decode("utf-8")
 
 
 def zero_unit_prices(values) -> list[str]:
@@ -107,14 +111,10 @@ def _nameless_series(path: Path) -> list[str]:
     """A series name is a literal or a reference whose cached text is not empty (else Excel shows a blank
     legend entry and LibreOffice 'Column I')."""
     out = []
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if not re.match(r"xl/charts/chart\d+\.xml$", name):
-                continue
-            xml = z.read(name).decode("utf-8")
-            for i, series in enumerate(re.findall(r"<c:ser>(.*?)</c:ser>", xml, re.S)):
-                tx = re.search(r"<c:tx>(.*?)</c:tx>", series, re.S)
-                texts = re.findall(r"<c:v>([^<]*)</c:v>", tx.group(1)) if tx else []
-                if not any(t.strip() for t in texts):
-                    out.append(f"{name}: serie {i + 1} uden navn")
+    for name, xml in _charts(path):
+        for i, series in enumerate(re.findall(r"<c:ser>(.*?)</c:ser>", xml, re.S)):
+            tx = re.search(r"<c:tx>(.*?)</c:tx>", series, re.S)
+            texts = re.findall(r"<c:v>([^<]*)</c:v>", tx.group(1)) if tx else []
+            if not any(t.strip() for t in texts):
+                out.append(f"{name}: serie {i + 1} uden navn")
     return out
