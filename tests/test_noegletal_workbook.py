@@ -340,3 +340,16 @@ def test_overview_has_every_figure_with_the_core_values_and_the_words_that_follo
             checked += 1
     assert checked >= 25
     assert "Bedre end gruppen" in {ws.cell(r, 7).value for r in rows.values()}
+
+
+def test_every_overview_link_lands_on_its_figure():
+    """#33: the overview's links to the theme sheets went to A1; each goes to its figure's name now."""
+    wb = openpyxl.load_workbook(ARTIFACTS.parent / "templates" / "Noegletal.xlsm")
+    ws = wb["Overblik"]
+    links = [(c.row, c.hyperlink.location) for row in ws.iter_rows() for c in row
+             if c.hyperlink is not None and "Forside" not in str(c.hyperlink.location)]
+    assert len(links) >= 30
+    for row, location in links:
+        sheet, ref = location.rsplit("!", 1)
+        fid = str(ws.cell(row, 2).value).split()[0]
+        assert str(wb[sheet.strip("'")][ref].value).startswith(fid + " "), (fid, location)

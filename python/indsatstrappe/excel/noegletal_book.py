@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import coverage, keyfigures, municipalities, suppression
 from ..datafiles import packaged
 from ..staircase import Staircase
-from . import botilbud_sheet, overview_sheet, principles_sheet
+from . import botilbud_sheet, overview_sheet, principles_sheet, theme_layout
 from . import formulas as fx
 from .blocks import Rows
 from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
@@ -406,22 +406,19 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
              "registrene kan ikke give tallet; skriv kommunens tal på arket 'Egne tal'.")
     ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, intro, s.wrap)
     book.fit_row(ws, TITLE_ROWS + 1, [(intro, THEME_WIDTHS[0] + 4 * THEME_WIDTHS[1])], font_pt=10, minimum=28)
-    rows = Rows(TITLE_ROWS + 3)
     breaks = []
     for n, fig in enumerate(figures):
-        # its head, a row per year, the series-break note and a blank row; or the chart's height
-        top = rows.take(max(FIGURE_HEAD_ROWS + len(data.years) + 2, FIGURE_CHART_ROWS), gap=0)
+        top = theme_layout.figure_top(n, len(data.years))  # where the overview's link points
         if n and n % 2 == 0:  # two figures to a printed page, never one cut in half
             breaks.append(top)
         _figure_block(book, ws, table, fig, sel, data, top)
     ws.set_h_pagebreaks(breaks)
-    ws.print_area(0, 0, rows.next, 16)
+    ws.print_area(0, 0, theme_layout.figure_top(len(figures), len(data.years)), 16)
     book.freeze_title(ws)
     book.protect(ws)
 
 
-FIGURE_HEAD_ROWS = 3  # a figure's name, its definition and the table's header; its years follow
-FIGURE_CHART_ROWS = 14  # the chart beside the table: a block is never shorter
+FIGURE_HEAD_ROWS = theme_layout.FIGURE_HEAD_ROWS
 
 
 def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: Selection,

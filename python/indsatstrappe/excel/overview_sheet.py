@@ -14,6 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import keyfigures
 from ..datafiles import packaged
 from . import formulas as fx
+from . import theme_layout
 from .datasheet import COUNTRY, DataTable
 from .frontpage import Selection
 from .principles_sheet import compare, comparison_formula, trend, trend_formula
@@ -92,7 +93,9 @@ def _figure_row(book: Book, ws: Worksheet, r: int, table: DataTable, fig: dict, 
         # the year before's value inside the formula: the row shows one year, the theme sheet every year
         ws.write_formula(r, 7, "=" + trend_formula(own, prev_f), s.text_after_number, trend(own_v, prev_v))
     name = sheets[(fig["trappe"], fig["tema"])]
-    ws.write_url(r, 8, f"internal:{fx.quote_sheet(name)}!A1", s.link, string=name)
+    top = theme_layout.figure_top(theme_layout.position_on_sheet(fig["id"], fig["trappe"], fig["tema"]),
+                                  len(data.years))
+    ws.write_url(r, 8, f"internal:{fx.quote_sheet(name)}!{fx.cell(top, 1)}", s.link, string=name)  # at the figure
 
 
 def _theme_sheets() -> dict[tuple[str, str], str]:
