@@ -319,3 +319,50 @@ def test_the_manifest_and_the_folder_agree_after_an_older_run_and_after_an_inter
         rows = {r["fil"]: r["status"] for r in csv.DictReader(fh)}
     assert set(rows) == {p.name for p in out.glob("*.xlsx")}
     assert "ny, kørslen blev afbrudt" in rows.values()
+
+
+@pytest.mark.parametrize("kommune", [825, 147])
+def test_a_report_as_distributed_shows_the_workbooks_figures(sent, kommune):
+    """#33.4: `rapport --som-udsendt` takes the distributed workbooks' figures: every key figure of the latest year
+    on Overblik (municipality, group, country), every step's count and share on the staircase sheets, and every
+    unit price on Enhedspriser equal the report's, '–' where the workbook shows '–'. Læsø 2024 differed before
+    (B09 group 38,4 % in the workbook against 52,5 % in the report)."""
+    from indsatstrappe import report_figures
+
+    figures = report_figures.as_distributed(DataFolder(), kommune, None)
+    names = {825: "Laesoe", 147: "Frederiksberg"}
+    book = openpyxl.load_workbook(sent[0] / f"Noegletal_{kommune}_{names[kommune]}.xlsx", data_only=True)
+
+    def same(shown, value) -> bool:
+        return shown == MISSING if value != value else isinstance(shown, float | int) and \
+            abs(shown - value) <= 1e-6 * max(1.0, abs(value))
+
+    compared, year = 0, None
+    for row in book["Overblik"].iter_rows(values_only=True):
+        fid = str(row[1] or "").split(" ")[0]
+        year = int(row[3].split()[-1]) if str(row[3]).startswith("Kommunen ") else year
+        if fid[:1] not in ("B", "V") or not fid[1:].isdigit():
+            continue
+        comp = figures.comparisons["boern" if fid[0] == "B" else "voksne"]
+        r = comp[(comp["noegletal_id"] == fid) & (comp["aar"] == year)]
+        r = r.iloc[0] if len(r) else pd.Series({"vaerdi": np.nan, "gruppe_vaerdi": np.nan, "land_vaerdi": np.nan})
+        for shown, value in zip(row[3:6], (r.vaerdi, r.gruppe_vaerdi, r.land_vaerdi), strict=True):
+            assert shown == "kræver egne data" and value != value or same(shown, value), (fid, shown, value)
+            compared += 1
+    for trappe, sheet in (("boern", "Trappen børn og unge"), ("voksne", "Trappen voksne")):
+        ws, dist = book[sheet], figures.dists[trappe]
+        now = dist[dist["aar"] == dist["aar"].max()].set_index("trin")
+        for row in ws.iter_rows(min_row=8, max_row=20, values_only=True):
+            if isinstance(row[1], int) and row[1] in now.index:
+                assert same(row[3], now.loc[row[1], "antal"]) and same(row[4], now.loc[row[1], "andel"]), row
+                compared += 2
+    udgiftsmodel = sent[0] / f"Udgiftsmodel_{kommune}_{names[kommune]}.xlsx"
+    ws = openpyxl.load_workbook(udgiftsmodel, data_only=True)["Enhedspriser"]
+    table = figures.expenses["boern"].query("trin not in ('ikke_fordelt', 'skjult')")
+    for row in ws.iter_rows(values_only=True):
+        if isinstance(row[1], int) and 2000 < row[1] < 2100 and row[1] in set(table["aar"]):
+            prices = table[table["aar"] == row[1]].sort_values("trin", key=lambda s: s.astype(int))["enhedspris"]
+            for shown, value in zip(row[2:], prices, strict=False):
+                assert same(shown, value), (row[1], shown, value)
+                compared += 1
+    assert compared > 100

@@ -303,15 +303,14 @@ def test_principles_sheet_reads_the_principles_and_the_core_values(book, folder)
         own_want, group_want = want.get((fid, latest), (None, None))[:2]  # none after a series break
         assert (own == MISSING and pd.isna(own_want)) or own == pytest.approx(own_want)
         assert (group == MISSING and pd.isna(group_want)) or group == pytest.approx(group_want)
-        assert versus == principles_sheet.compare(own, group, catalogue.loc[fid, "retning"])
-        assert trend == principles_sheet.trend(own, before)
+        assert versus == keyfigures.compare(own, group, catalogue.loc[fid, "retning"])
+        assert trend == keyfigures.trend(own, before)
 
 
 def test_overview_has_every_figure_with_the_core_values_and_the_words_that_follow(book, folder):
     """Overblik: one row per catalogue figure, the municipality's, group's and country's latest value as the
     core computes them, 'kræver egne data' where registers cannot give it, and better/worse in the figure's
     direction."""
-    from indsatstrappe.excel import principles_sheet
 
     ws = openpyxl.load_workbook(book, data_only=True)["Overblik"]
     rows = {str(ws.cell(r, 2).value).split()[0]: r for r in range(1, ws.max_row + 1)
@@ -336,7 +335,7 @@ def test_overview_has_every_figure_with_the_core_values_and_the_words_that_follo
             assert shown == pytest.approx(float(own.iloc[0]), rel=1e-9), fid
             members = values[(values["noegletal_id"] == fid) & values["kommune_kode"].isin(group.members)]
             assert ws.cell(r, 5).value == pytest.approx(members["vaerdi"].mean(), rel=1e-9), fid
-            assert ws.cell(r, 7).value == principles_sheet.compare(shown, ws.cell(r, 5).value, cat.loc[fid, "retning"])
+            assert ws.cell(r, 7).value == keyfigures.compare(shown, ws.cell(r, 5).value, cat.loc[fid, "retning"])
             checked += 1
     assert checked >= 25
     assert "Bedre end gruppen" in {ws.cell(r, 7).value for r in rows.values()}

@@ -1,5 +1,5 @@
-"""`rapport`: the PDF for a municipality has the pages, names, figures and demo mark it promises; the pages
-are rendered to PNG in test-artifacts/ to look at."""
+"""`rapport`: the PDF for a municipality has the pages, names, figures and demo mark it promises, from all data or
+as distributed."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from matplotlib import image
 from conftest import run_console_script
 from indsatstrappe import queries
 from indsatstrappe.io.datafolder import DataFolder
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 def _poppler() -> None:
@@ -50,7 +48,8 @@ def test_report_pages_carry_name_period_demo_mark_and_figures(report):
     assert "og op ad indsatstrappen" in pages[1] and "og ned ad" in pages[1]
     assert "↑ højere er bedre" in pages[1] and "Mod gruppen" in pages[1]
     assert any(w in pages[1] for w in ("Bedre end gruppen", "Dårligere end gruppen"))
-    assert "Udgifter pr. trin" in pages[3] and "Enhedspris pr. borger" in pages[3]
+    assert "Hele landet" in pages[1] and "kr. pr. 0-17-årig" in pages[1] and " kr." in pages[1]
+    assert "Udgifter pr. trin" in pages[3] and "1.000 kr." in pages[3] and "Enhedspris pr. borger" in pages[3]
     goals = queries.botilbud_goals(DataFolder(), 825, 2024).query("botilbud == 'Alle botilbud' and maal == 'M3'")
     assert "Kvalitet i botilbud" in pages[4] and "Botilbuddet Møllen" in pages[4]
     assert f"{goals['andel'].iloc[0] * 100:.1f} %".replace(".", ",") in pages[4]
@@ -65,12 +64,11 @@ def test_no_botilbud_page_without_botilbud_data(tmp_path):
     assert report._botilbud_page(folder, 101) is None
 
 
-def test_report_pages_render(report):
+def test_report_pages_render(report, tmp_path):
     _poppler()
-    ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(report), str(ARTIFACTS / "rapport_laesoe")], check=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(report), str(tmp_path / "rapport_laesoe")], check=True)
     for n in range(1, 6):
-        png = image.imread(ARTIFACTS / f"rapport_laesoe-{n}.png")
+        png = image.imread(tmp_path / f"rapport_laesoe-{n}.png")
         band = png[5:20, 50:-50, :3].mean(axis=(0, 1))  # the dark blue title band
         assert band[2] > band[0] + 0.1 and band.mean() < 0.5
         assert png[:, :, :3].std() > 0.05  # not an empty page
@@ -80,3 +78,24 @@ def test_report_refuses_a_non_pdf_target(tmp_path):
     run = run_console_script("rapport", "--kommune", "825", "--ud", tmp_path / "r.txt")
     assert run.code == 2 and ".pdf" in run.err and "Traceback" not in run.err
     assert not (tmp_path / "r.txt").exists()
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [" ".join(p.split()) for p in text.split("\f") if p.strip()]
+
+
+def test_a_report_as_distributed_says_so_and_hides_what_the_workbook_hides(report, tmp_path):
+    """#33.4: with --som-udsendt every page says the figures are the distributed workbooks' (and no longer that
+    they hold small numbers); Læsø's 2024 group value for B09 is the workbook's 38,4 %, not all data's 52,5 %."""
+    _poppler()
+    target = tmp_path / "som_udsendt.pdf"
+    run = run_console_script("rapport", "--kommune", "825", "--som-udsendt", "--ud", target)
+    assert run.code == 0, run.err
+    shipped, internal = _pages(target), _pages(report)
+    assert all("de samme som i de udsendte projektmapper" in p and "må ikke videregives" not in p for p in shipped)
+    assert all("må ikke videregives" in p for p in internal)
+    b09 = [p for p in shipped if "B09" in p][0]
+    assert "38,4 %" in b09 and "52,5 %" not in b09
+    assert "52,5 %" in [p for p in internal if "B09" in p][0]
+    assert "På skjulte trin" in shipped[3] and "På skjulte trin" not in internal[3]

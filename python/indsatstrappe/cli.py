@@ -446,8 +446,11 @@ def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, inds
                                              "liste af kommunekoder.")
 @data_option
 @mapping_option
+@click.option("--som-udsendt", "som_udsendt", is_flag=True,
+              help="Med de udsendte projektmappers tal: små tal skjult, gruppen taget over de viste tal. Uden: "
+                   "alle data, til intern brug.")
 @click.option("--ud", type=click.Path(path_type=Path), required=True, help="PDF-filen der skal skrives.")
-def rapport(kommune, gruppe, data, indsatskort, ud) -> None:
+def rapport(kommune, gruppe, data, indsatskort, som_udsendt, ud) -> None:
     """Et par sider til udskrift: trapperne, nøgletallene mod gruppen og udgifterne på trinene (PDF)."""
     from . import report
 
@@ -455,7 +458,7 @@ def rapport(kommune, gruppe, data, indsatskort, ud) -> None:
     if ud.suffix.lower() != ".pdf":
         raise InputError.single("--ud", f"'{ud}' er ikke en PDF-fil.", "Giv filen endelsen .pdf.")
     folder = _folder(data, indsatskort)
-    report.write_report(folder, k, ud, gruppe)
+    report.write_report(folder, k, ud, gruppe, as_distributed=som_udsendt)
     _print_warnings(folder.warnings)
     out.print(f"Skrev {ud}")
 

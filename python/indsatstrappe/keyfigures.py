@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import coverage, distribution, movements
+from .danish import MISSING
 from .datafiles import packaged
 from .municipalities import ComparisonGroup, country
 from .staircase import Staircase
@@ -262,3 +263,27 @@ def register_note(fig: pd.Series | dict, staircase: Staircase) -> str:
     starts = sorted({coverage.code_periods()[k][0] for k in figure_codes(fig, staircase)
                      if k in coverage.code_periods() and coverage.code_periods()[k][0] is not None})
     return f"ja (koder tilføjet {', '.join(map(str, starts))}: brud i serien)" if starts else "ja"
+
+
+def _known(value) -> bool:
+    """A number that is there: words, None and NaN are not."""
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool) and value == value
+
+
+def compare(own, group, direction: str) -> str:
+    """The words a reader sees for the municipality against its group, after the figure's wished direction
+    (op, ned or ingen); "–" where either number is missing."""
+    if not (_known(own) and _known(group)):
+        return MISSING
+    if own == group:
+        return "Som gruppen"
+    if direction == "ingen":
+        return "Over gruppen" if own > group else "Under gruppen"
+    return "Bedre end gruppen" if (own > group) == (direction == "op") else "Dårligere end gruppen"
+
+
+def trend(now, before) -> str:
+    """The words for a figure's change from the year before; "–" where either number is missing."""
+    if not (_known(now) and _known(before)):
+        return MISSING
+    return "↑ stigende" if now > before else "↓ faldende" if now < before else "→ uændret"

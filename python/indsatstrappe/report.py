@@ -14,9 +14,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.table import Table  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from . import botilbud, danish, expenses, keyfigures, municipalities, queries  # noqa: E402
-from .excel.principles_sheet import compare  # noqa: E402
+from . import botilbud, danish, expenses, keyfigures, municipalities, queries, report_figures  # noqa: E402
 from .excel.styles import STEP_COLOURS  # noqa: E402
 from .io.datafolder import DataFolder  # noqa: E402
 from .io.output import atomic_path  # noqa: E402
@@ -25,33 +25,28 @@ A4 = (8.27, 11.69)
 BLUE, RED, GREY = "#1F3864", "#C00000", "#808080"
 
 
-# what the report's figures are, on every page: a distributed workbook hides small counts and takes its groups
-# over the shown values, so its figures can differ from these
-WHICH_FIGURES = ("Tallene er beregnet af alle data, også små tal (1-4 borgere), og gruppen er gennemsnittet af "
-                 "alle kommunernes tal: til intern brug, må ikke videregives. De udsendte projektmapper skjuler små "
-                 "tal og tager gruppen over de viste tal, så deres tal kan afvige herfra.")
-
-
 @dataclass
 class Page:
     fig: plt.Figure
     title: str
 
 
-def write_report(folder: DataFolder, kommune: int, target: Path, gruppe: str | None = None) -> Path:
-    """Write the report to `target` (PDF, atomically)."""
+def write_report(folder: DataFolder, kommune: int, target: Path, gruppe: str | None = None,
+                 as_distributed: bool = False) -> Path:
+    """Write the report to `target` (PDF, atomically): from all data, or `as_distributed` with the figures of
+    the municipality's distributed workbooks."""
     navn = municipalities.name_of(kommune)
     meta = folder.meta
-    dists = {t: queries.distribution_for(folder, t, [kommune], None, gruppe or "kommunegruppe")
-             for t in folder.staircases}
-    years = sorted({int(y) for d in dists.values() for y in d["aar"].unique()})
+    figures = (report_figures.as_distributed if as_distributed else report_figures.all_data)(folder, kommune, gruppe)
+    years = sorted({int(y) for d in figures.dists.values() for y in d["aar"].unique()})
     period = f"{years[0]}-{years[-1]}"
-    pages = [_staircase_page(folder, kommune, dists), *_key_figure_pages(folder, kommune, gruppe),
-             _expense_page(folder, kommune)]
+    group = municipalities.comparison_group(gruppe, kommune).navn
+    pages = [_staircase_page(folder, figures.dists), *_key_figure_pages(figures.comparisons, group),
+             _expense_page(folder, figures.expenses)]
     botilbud_page = _botilbud_page(folder, kommune)
     if botilbud_page is not None:
         pages.append(botilbud_page)
-    sources = "Kilde: " + (meta.label if meta.label else "egne data") + ". " + WHICH_FIGURES
+    sources = "Kilde: " + (meta.label if meta.label else "egne data") + ". " + figures.which
     with atomic_path(target) as tmp, PdfPages(tmp) as pdf:
         info = pdf.infodict()
         info["Title"] = f"Indsatstrappen – {navn}"
@@ -76,16 +71,15 @@ def _frame(page: Page, heading: str, sources: str, demo: bool, number: int, tota
     fig.text(0.95, 0.02, f"Side {number} af {total}", color=GREY, fontsize=8, ha="right")
 
 
-def _staircase_page(folder: DataFolder, kommune: int, dists: dict[str, pd.DataFrame]) -> Page:
+def _staircase_page(folder: DataFolder, dists: dict[str, pd.DataFrame]) -> Page:
     fig = plt.figure(figsize=A4)
-    for i, (trappe, dist) in enumerate(dists.items()):
+    for i, (trappe, own) in enumerate(dists.items()):
         staircase = folder.staircases[trappe]
-        own = dist[dist["kommune_kode"] == kommune]
         latest = int(own["aar"].max())
         now = own[own["aar"] == latest].sort_values("trin")
         ax = fig.add_axes([0.30, 0.55 - i * 0.45, 0.62, 0.32])
         labels = [f"{int(t)}. {n}" for t, n in zip(now["trin"], now["trin_navn"], strict=True)]
-        ax.barh(range(len(now)), now["antal"].fillna(0), color=STEP_COLOURS[:len(now)], edgecolor=BLUE)
+        ax.barh(range(len(now)), now["antal"], color=STEP_COLOURS[:len(now)], edgecolor=BLUE)  # no bar where '–'
         ax.set_yticks(range(len(now)), [_wrap(label, 38) for label in labels], fontsize=7.5)
         for y, (count, rate) in enumerate(zip(now["antal"], now["pr_1000"], strict=True)):
             ax.text(count if count == count else 0, y, f"  {danish.integer(count)} ({danish.decimal(rate)} pr. 1.000)",
@@ -93,15 +87,16 @@ def _staircase_page(folder: DataFolder, kommune: int, dists: dict[str, pd.DataFr
         ax.set_title(f"{staircase.navn}, {latest}: borgere pr. trin", fontsize=11, loc="left", color=BLUE)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlim(0, max(float(now["antal"].max() or 0), 1) * 1.45)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: danish.integer(v)))
+        ax.set_xlim(0, max(float(now["antal"].max()) if now["antal"].notna().any() else 0, 1) * 1.45)
     return Page(fig, "Borgerne på trappen")
 
 
-def _key_figure_pages(folder: DataFolder, kommune: int, gruppe: str | None) -> list[Page]:
+def _key_figure_pages(comparisons: dict[str, pd.DataFrame], group: str) -> list[Page]:
     catalogue = keyfigures.catalogue()
     pages = []
-    for trappe, title in (("boern", "Nøgletal: børn og unge"), ("voksne", "Nøgletal: voksne")):
-        comp = queries.key_figure_comparison(folder, trappe, kommune, gruppe)
+    titles = {"boern": "Nøgletal: børn og unge", "voksne": "Nøgletal: voksne"}
+    for trappe, comp in comparisons.items():
         latest = int(comp["aar"].max())
         now = comp[comp["aar"] == latest]
         rows = []
@@ -110,48 +105,63 @@ def _key_figure_pages(folder: DataFolder, kommune: int, gruppe: str | None) -> l
             arrow = {"op": "↑", "ned": "↓"}.get(entry["retning"], "–")
             own, grp = (None if v != v else v for v in (r.vaerdi, r.gruppe_vaerdi))
             rows.append([r.noegletal_id, _wrap(entry["navn"], 40), _wrap(entry["enhed"], 18),
-                         danish.decimal(r.vaerdi), danish.decimal(r.gruppe_vaerdi), danish.decimal(r.land_vaerdi),
-                         arrow, compare(own, grp, entry["retning"])])
+                         _value(r.vaerdi, entry["enhed"]), _value(r.gruppe_vaerdi, entry["enhed"]),
+                         _value(r.land_vaerdi, entry["enhed"]), arrow, keyfigures.compare(own, grp, entry["retning"])])
         fig = plt.figure(figsize=A4)
         ax = fig.add_axes([0.05, 0.12, 0.9, 0.78])
         ax.axis("off")
-        group = municipalities.comparison_group(gruppe, kommune).navn
         ax.set_title(f"{latest}: kommunen, {group} og hele landet", fontsize=10, loc="left", color=BLUE)
-        _table(ax, rows, ["Id", "Nøgletal", "Enhed", "Kommunen", "Gruppen", "Landet", "Ønsket", "Mod gruppen"],
-               [0.05, 0.31, 0.14, 0.09, 0.08, 0.08, 0.06, 0.19], row_scale=1.5, right=(3, 4, 5), centre=(6,))
+        _table(ax, rows, ["Id", "Nøgletal", "Enhed", "Kommunen", "Gruppen", "Hele landet", "Ønsket", "Mod gruppen"],
+               [0.05, 0.30, 0.14, 0.09, 0.08, 0.09, 0.06, 0.19], row_scale=1.5, right=(3, 4, 5), centre=(6,))
         fig.text(0.05, 0.09, "Ønsket retning: ↑ højere er bedre, ↓ lavere er bedre, – ingen ønsket retning. "
                  "'Mod gruppen' følger den ønskede retning; '–' hvor et af tallene mangler.", fontsize=7,
                  color=GREY)
-        pages.append(Page(fig, title))
+        pages.append(Page(fig, titles[trappe]))
     return pages
 
 
-def _expense_page(folder: DataFolder, kommune: int) -> Page:
+def _value(value: float, unit: str) -> str:
+    """A key figure as the workbook shows it: kroner whole with 'kr.', percentages with '%', rates with one decimal."""
+    if unit.startswith("kr."):
+        return danish.integer(value) + ("" if danish.missing(value) else " kr.")
+    if unit.startswith("%"):
+        return danish.decimal(value) + ("" if danish.missing(value) else " %")
+    return danish.decimal(value)
+
+
+def _expense_page(folder: DataFolder, tables: dict[str, pd.DataFrame]) -> Page:
     fig = plt.figure(figsize=A4)
-    for i, trappe in enumerate(("boern", "voksne")):
+    special = {expenses.UNPLACED_LABEL: ("Ikke fordelt", GREY),
+               report_figures.HIDDEN_LABEL: ("På skjulte trin", "#404040")}
+    for i, (trappe, table) in enumerate(tables.items()):
         staircase = folder.staircases[trappe]
-        table = queries.expense_table(folder, trappe, kommune)
-        pivot = table.pivot_table(index="aar", columns="trin", values="beloeb", aggfunc="sum") / 1e6
-        ax = fig.add_axes([0.10, 0.58 - i * 0.45, 0.62, 0.30])
+        pivot = table.pivot_table(index="aar", columns="trin", values="beloeb", aggfunc="sum", dropna=False) / 1e3
+        ax = fig.add_axes([0.12, 0.58 - i * 0.45, 0.60, 0.30])
         bottom = pd.Series(0.0, index=pivot.index)
-        for j, step in enumerate([*staircase.step_numbers, expenses.UNPLACED_LABEL]):
+        for j, step in enumerate([*staircase.step_numbers, *special]):
             if step not in pivot.columns:
                 continue
-            label = "Ikke fordelt" if step == expenses.UNPLACED_LABEL else f"Trin {step}"
-            colour = GREY if step == expenses.UNPLACED_LABEL else STEP_COLOURS[j]
-            ax.bar(pivot.index, pivot[step], bottom=bottom, color=colour, edgecolor=BLUE, linewidth=0.3, label=label)
+            label, colour = special[step] if step in special else (f"{step}. {staircase.step_name(step)}",
+                                                                   STEP_COLOURS[j])
+            ax.bar(pivot.index, pivot[step], bottom=bottom, color=colour, edgecolor=BLUE, linewidth=0.3,
+                   label=_wrap(label, 30))
             bottom += pivot[step].fillna(0)
-        ax.set_title(f"Udgifter pr. trin, {expenses.AREAS[trappe]} ({staircase.navn}), mio. kr., løbende priser",
+        low, high = min(0.0, float(pivot.clip(upper=0).sum(axis=1).min())), float(bottom.max())
+        ax.set_ylim(low * 1.05, max(high, 1.0) * 1.05)  # a hidden step's NaN keeps matplotlib from scaling itself
+        ax.set_title(f"Udgifter pr. trin, {expenses.AREAS[trappe]} ({staircase.navn}), 1.000 kr., løbende priser",
                      fontsize=9, loc="left", color=BLUE)
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+        handles, labels = ax.get_legend_handles_labels()  # top of the legend is the top of the stack
+        ax.legend(handles[::-1], labels[::-1], fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=8)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: danish.integer(v)))
+        ax.set_xticks(pivot.index)
         latest = table[table["aar"] == table["aar"].max()]
-        unit = latest[latest["trin"] != expenses.UNPLACED_LABEL]
+        unit = latest[~latest["trin"].isin(list(special))]
         tab = fig.add_axes([0.10, 0.47 - i * 0.45, 0.80, 0.07])
         tab.axis("off")
-        tab.set_title(f"Enhedspris pr. borger {int(table['aar'].max())} (kr.)", fontsize=8, loc="left", color=BLUE)
-        _table(tab, [[danish.integer(u) if u == u else "–" for u in unit["enhedspris"]]],
+        tab.set_title(f"Enhedspris pr. borger {int(table['aar'].max())}", fontsize=8, loc="left", color=BLUE)
+        _table(tab, [[_value(u, "kr.") for u in unit["enhedspris"]]],
                [f"Trin {t}" for t in unit["trin"]], [1 / len(unit)] * len(unit), right=tuple(range(len(unit))))
     return Page(fig, "Udgifterne på trinene")
 

@@ -13,11 +13,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import keyfigures
 from ..datafiles import packaged
+from ..keyfigures import compare, trend
 from . import formulas as fx
 from . import theme_layout
 from .datasheet import COUNTRY, DataTable
 from .frontpage import Selection
-from .principles_sheet import compare, comparison_formula, trend, trend_formula
+from .principles_sheet import comparison_formula, trend_formula
 from .scaffold import TITLE_ROWS, Book
 
 SHEET = "Overblik"

@@ -34,19 +34,8 @@ def _figures() -> dict[str, dict]:
                                                keyfigures.catalogue().to_dict("records"), strict=True)}
 
 
-def compare(own, group, direction: str) -> str:
-    """The words the sheet's formula shows for the municipality against its group."""
-    if not (fx.is_number(own) and fx.is_number(group)):
-        return fx.MISSING
-    if own == group:
-        return "Som gruppen"
-    if direction == "ingen":
-        return "Over gruppen" if own > group else "Under gruppen"
-    return "Bedre end gruppen" if (own > group) == (direction == "op") else "Dårligere end gruppen"
-
-
 def comparison_formula(own: str, grp: str, direction: str) -> str:
-    """Twin of `compare` for two cells; a cell with words ("kræver egne data") is no number to compare."""
+    """Twin of `keyfigures.compare` for two cells; a cell with words ("kræver egne data") is no number to compare."""
     better = f'IF(({own}>{grp})=("{direction}"="op"),"Bedre end gruppen","Dårligere end gruppen")'
     if direction == "ingen":
         better = f'IF({own}>{grp},"Over gruppen","Under gruppen")'
@@ -54,15 +43,9 @@ def comparison_formula(own: str, grp: str, direction: str) -> str:
 
 
 def trend_formula(now: str, before: str) -> str:
-    """Twin of `trend` for two cells."""
+    """Twin of `keyfigures.trend` for two cells."""
     return (f'IF(OR(NOT(ISNUMBER({now})),NOT(ISNUMBER({before}))),"{fx.MISSING}",IF({now}>{before},"↑ stigende",'
             f'IF({now}<{before},"↓ faldende","→ uændret")))')
-
-
-def trend(now, before) -> str:
-    if not (fx.is_number(now) and fx.is_number(before)):
-        return fx.MISSING
-    return "↑ stigende" if now > before else "↓ faldende" if now < before else "→ uændret"
 
 
 def write(book: Book, table, sel, data, own_cell) -> Worksheet:
@@ -106,8 +89,8 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
                 ws.write_formula(r, 4, "=" + prev_f, num, fx.shown(prev_v))
             own, grp, prev = fx.cell(r, 2), fx.cell(r, 3), fx.cell(r, 4)
             ws.write_formula(r, 5, "=" + comparison_formula(own, grp, fig["retning"]), s.text_after_number,
-                             compare(own_v, group_v, fig["retning"]))
-            ws.write_formula(r, 6, "=" + trend_formula(own, prev), s.text_after_number, trend(own_v, prev_v))
+                             keyfigures.compare(own_v, group_v, fig["retning"]))
+            ws.write_formula(r, 6, "=" + trend_formula(own, prev), s.text_after_number, keyfigures.trend(own_v, prev_v))
             r += 1
         r += 1
     ws.print_area(0, 0, r, 6)
