@@ -366,3 +366,30 @@ def test_a_report_as_distributed_shows_the_workbooks_figures(sent, kommune):
                 assert same(shown, value), (row[1], shown, value)
                 compared += 1
     assert compared > 100
+
+
+def test_printed_pages_break_where_we_placed_them_and_name_the_municipality(soffice, sent, tmp_path):
+    """#33 print: LibreOffice (with Carlito, Calibri's widths) prints every visible sheet of Læsø's workbooks on
+    exactly the pages our page model planned, so it needed no break of its own that could cut a chart or leave a
+    heading at a page's foot; no planned break does either; and every page of a sheet with the municipality's
+    figures names Læsø (the title band, repeated on every page). Before: Scenarie was planned as 1 page and
+    printed on 2 with its chart cut (LibreOffice broke 13 sheets where we had not), and 13 of 58 pages did not
+    name the municipality."""
+    import shutil
+
+    from helpers.libreoffice import to_pdf
+    from helpers.presentation import page_break_findings, page_plan, page_title, pages_per_title, printed_pages
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils mangler; 'make test' installerer det")
+    out = sent[0]
+    for name in ("Noegletal_825_Laesoe.xlsx", "Udgiftsmodel_825_Laesoe.xlsx"):
+        path = out / name
+        assert page_break_findings(path) == [], name
+        pages = printed_pages(to_pdf(soffice, path, tmp_path, tmp_path / "profile"))
+        printed = pages_per_title(pages)
+        plan = page_plan(path)
+        assert {title: len(breaks) + 1 for _, title, breaks in plan} == printed, name
+        shared = {"Definitioner", "Om projektmappen", "Fordelingsnøgle"}  # the same for every municipality
+        unnamed = [page_title(p) for p in pages if "Læsø" not in p and page_title(p) not in shared]
+        assert unnamed == [], (name, unnamed)

@@ -118,3 +118,99 @@ def _nameless_series(path: Path) -> list[str]:
             if not any(t.strip() for t in texts):
                 out.append(f"{name}: serie {i + 1} uden navn")
     return out
+
+
+def page_plan(path: Path) -> list[tuple[str, str, list[int]]]:
+    """(sheet, the title its printed header shows, the rows its pages break before) for every visible sheet, as
+    the workbook's XML says."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = dict(re.findall(r'<Relationship Id="(rId\d+)" Type="[^"]+/worksheet" Target="([^"]+)"', rels))
+        for name, state, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+"(?: state="(\w+)")? r:id="(rId\d+)"',
+                                           book):
+            if state:
+                continue
+            xml = z.read("xl/" + targets[rid]).decode("utf-8")
+            header = re.search(r"<oddHeader>&amp;L&amp;\"Calibri,Bold\"(.*?)&amp;R", xml)
+            breaks = [int(b) for b in re.findall(r'<brk id="(\d+)"', xml)]
+            out.append((_unescape(name), _unescape(header.group(1)).replace("&&", "&") if header else "", breaks))
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def printed_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF LibreOffice printed."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [p for p in text.split("\f") if p.strip()]
+
+
+def pages_per_title(pdf_pages: list[str]) -> dict[str, int]:
+    """How many printed pages carry each header title (the first words of the page's first line)."""
+    counts: dict[str, int] = {}
+    for page in pdf_pages:
+        counts[page_title(page)] = counts.get(page_title(page), 0) + 1
+    return counts
+
+
+def page_title(page: str) -> str:
+    """The title in a printed page's header: its first words, up to the gap before the date."""
+    return re.split(r"\s{2,}", page.strip().splitlines()[0].strip())[0]
+
+
+def chart_rows(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Per visible sheet: the rows (0-based, first and last) each chart is anchored across."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = dict(re.findall(r'<Relationship Id="(rId\d+)" Type="[^"]+/worksheet" Target="([^"]+)"', rels))
+        for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+"(?: state="\w+")? r:id="(rId\d+)"', book):
+            part = "xl/" + targets[rid]
+            rel_part = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+            if rel_part not in z.namelist():
+                continue
+            drawing = re.search(r'Target="\.\./drawings/(drawing\d+\.xml)"', z.read(rel_part).decode("utf-8"))
+            if drawing is None:
+                continue
+            xml = z.read("xl/drawings/" + drawing.group(1)).decode("utf-8")
+            anchor = r"<xdr:from>.*?<xdr:row>(\d+)</xdr:row>.*?</xdr:from><xdr:to>.*?<xdr:row>(\d+)</xdr:row>"
+            spans = re.findall(anchor, xml, re.S)
+            out[_unescape(name)] = [(int(a), int(b)) for a, b in spans]
+    return out
+
+
+def page_break_findings(path: Path) -> list[str]:
+    """A chart across a page break, or a heading (a title or a table's header row) as the last row of a page."""
+    plan = {name: breaks for name, _, breaks in page_plan(path)}
+    charts = chart_rows(path)
+    book = openpyxl.load_workbook(path)
+    out = []
+    for name, breaks in plan.items():
+        ws = book[name]
+        for b in breaks:
+            out += [f"{name}: diagrammet i række {a + 1}-{z + 1} deles af sideskiftet før række {b + 1}"
+                    for a, z in charts.get(name, []) if a < b <= z]
+            last = next((r for r in range(b, 0, -1) if any(c.value not in (None, "") for c in ws[r])), None)
+            if last is not None and _is_heading(ws[last]):
+                out.append(f"{name}: overskriften i række {last} står nederst på en side")
+    return out
+
+
+def _is_heading(row) -> bool:
+    """A row of a heading: blue bold text (h1, h2) or a table's header (light blue fill)."""
+    for c in row:
+        if c.value in (None, ""):
+            continue
+        colour = c.font.color.rgb if c.font and c.font.color is not None else None
+        fill = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
+        if (c.font.b and isinstance(colour, str) and colour.endswith("1F3864")) or \
+                (isinstance(fill, str) and fill.endswith("D9E2F3")):
+            return True
+    return False

@@ -155,6 +155,7 @@ def write(book: Book, data: NoegletalInput, vba_modules: dict[str, str] | None =
     """Write the workbook's sheets into `book` and close it."""
     sel = Selection(data.choices.kommune, data.choices.gruppe)
     table = data.data.table
+    book.name_the_municipality("ValgtKommune", sel.navn)
     front = book.sheet("Forside", TITLE, "")
     overview_sheet.write(book, table, sel, data, own_cell)
     for staircase in data.staircases.values():
@@ -212,16 +213,16 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                      f"Kommune: {sel.navn} · år {chosen} · sammenlignet med {sel.group_name}")
     # Development tables first (they feed the chosen-year table): antal, kommune/gruppe/landet pr. 1.000.
     rows = Rows(r + 35)  # below the charts: the chosen year's bar chart and, under it, the rates per step
-    blocks, tops = {}, []
+    blocks = {}
     n_all = len(municipalities.codes())
     for title, kind in (("Antal borgere pr. trin", "antal"), ("Pr. 1.000 indbyggere – kommunen", "own"),
                         ("Pr. 1.000 indbyggere – sammenligningsgruppen", "group"),
                         ("Pr. 1.000 indbyggere – hele landet", "country"),
                         (f"Kommuner med tal for trinnet (af {n_all}): gruppe og landet er taget over dem", "members")):
         top = rows.take(2 + len(years), gap=2)  # title, header, a row per year
-        tops.append(top)
         blocks[kind] = top + 2
         ws.write_string(top, 1, title, s.h2)
+        ws.keep_together(top, top + 1 + len(years))
         ws.write_string(top + 1, 1, "År", s.header)
         ws.write_string(top + 1, 2, "", s.header)
         for j, t in enumerate(steps):
@@ -338,7 +339,6 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.insert_chart(head + len(steps) + 4, 1, dev)
     _rates_chart(book, ws, table, staircase, sel, chosen, head)
     ws.print_area(0, 0, rows.next, 19)
-    ws.set_h_pagebreaks([tops[2]])  # the counts and the municipality's rates print with the charts
     book.freeze_title(ws)
     book.protect(ws)
 
@@ -406,13 +406,10 @@ def _theme_sheet(book: Book, table: DataTable, theme: dict, figures: list[dict],
              "registrene kan ikke give tallet; skriv kommunens tal på arket 'Egne tal'.")
     ws.merge_range(TITLE_ROWS + 1, 1, TITLE_ROWS + 1, 5, intro, s.wrap)
     book.fit_row(ws, TITLE_ROWS + 1, [(intro, THEME_WIDTHS[0] + 4 * THEME_WIDTHS[1])], font_pt=10, minimum=28)
-    breaks = []
     for n, fig in enumerate(figures):
         top = theme_layout.figure_top(n, len(data.years))  # where the overview's link points
-        if n and n % 2 == 0:  # two figures to a printed page, never one cut in half
-            breaks.append(top)
         _figure_block(book, ws, table, fig, sel, data, top)
-    ws.set_h_pagebreaks(breaks)
+        ws.keep_together(top, top + theme_layout.block_height(len(data.years)) - 2)  # never a figure cut in half
     ws.print_area(0, 0, theme_layout.figure_top(len(figures), len(data.years)), 16)
     book.freeze_title(ws)
     book.protect(ws)

@@ -17,7 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
-from . import charts
+from . import charts, pages
 from . import formulas as fx
 from .styles import Styles
 
@@ -70,7 +70,77 @@ class BookInfo:
 
 class Sheet(Worksheet):
     """XlsxWriter's worksheet, with names for the unformatted cells of the big hidden sheets (the speed
-    layer writes those its own way)."""
+    layer writes those its own way), that notes what its printed pages need (`printed`: row heights, column
+    widths, headings, charts; see pages.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.printed = pages.PrintedSheet()
+        self.headings: frozenset = frozenset()  # the formats of a heading (Book sets them)
+
+    def set_row(self, row, height=None, cell_format=None, options=None):
+        if options and options.get("hidden"):
+            self.printed.heights[row] = 0.0
+        elif height is not None:
+            self.printed.heights[row] = height
+        return super().set_row(row, height, cell_format, options)
+
+    def set_column(self, first_col, last_col, width=None, cell_format=None, options=None):
+        for col in range(first_col, last_col + 1):
+            self.printed.widths[col] = 0.0 if options and options.get("hidden") else (
+                pages.DEFAULT_COL_WIDTH if width is None else width)
+        return super().set_column(first_col, last_col, width, cell_format, options)
+
+    def write_string(self, row, col, string, cell_format=None):
+        if cell_format in self.headings:
+            self.printed.headings.add(row)
+        return super().write_string(row, col, string, cell_format)
+
+    def write_formula(self, row, col, formula, cell_format=None, value=0):
+        if cell_format in self.headings:
+            self.printed.headings.add(row)
+        return super().write_formula(row, col, formula, cell_format, value)
+
+    def merge_range(self, first_row, first_col, last_row, last_col, data, cell_format=None):
+        if cell_format in self.headings:
+            self.printed.headings.add(first_row)
+        return super().merge_range(first_row, first_col, last_row, last_col, data, cell_format)
+
+    def insert_chart(self, row, col, chart, options=None):
+        options = options or {}
+        px = options.get("y_offset", 0) + chart.height * options.get("y_scale", 1)
+        self.printed.charts.append((row, px * 0.75))
+        return super().insert_chart(row, col, chart, options)
+
+    def print_area(self, first_row, first_col, last_row, last_col):
+        self.printed.area = (first_row, first_col, last_row, last_col)
+        return super().print_area(first_row, first_col, last_row, last_col)
+
+    def repeat_rows(self, first_row, last_row=None):
+        self.printed.repeat = (first_row, first_row if last_row is None else last_row)
+        return super().repeat_rows(first_row, last_row)
+
+    def set_h_pagebreaks(self, breaks):
+        self.printed.forced = list(breaks)
+
+    def set_portrait(self):
+        self.printed.landscape = False
+        return super().set_portrait()
+
+    def fit_to_pages(self, width, height):
+        self.printed.one_page = height == 1
+        return super().fit_to_pages(width, height)
+
+    def keep_together(self, first_row: int, last_row: int) -> None:
+        """Print these rows on one page (a table with its heading, a figure with its chart)."""
+        self.printed.kept.append((first_row, last_row))
+
+    def place_page_breaks(self) -> list[int]:
+        """Break the printed pages before a chart or a heading that would not fit (pages.breaks)."""
+        self.printed.last_written = self.dim_rowmax
+        found = pages.breaks(self.printed)
+        super().set_h_pagebreaks(found)
+        return found
 
     def put_number(self, row: int, col: int, number: float) -> None:
         self.write_number(row, col, number)
@@ -105,6 +175,7 @@ class Book:
         self.sheets: list[tuple[Worksheet, str]] = []  # (sheet, one-line description) for the front page
         self.shared_sheets: list[str] = []  # declared the same in every distributed workbook
         self.charts: list = []  # every chart, in the order made
+        self.municipality: tuple[str, str] | None = None  # (defined name, cached value) of the chosen municipality
 
     def _destination(self) -> str | io.BytesIO:
         return str(self.path)
@@ -122,6 +193,11 @@ class Book:
         self.charts.append(chart)
         return chart
 
+    def name_the_municipality(self, defined_name: str, current: str) -> None:
+        """The title band of every sheet made from now on (but the shared ones) names the municipality chosen in
+        `defined_name`, and it prints on top of every page."""
+        self.municipality = (defined_name, current)
+
     def hidden_sheet(self, name: str, shared: bool = False) -> Sheet:
         """A hidden sheet without title band (data and lists)."""
         ws = self.wb.add_worksheet(name, worksheet_class=self.worksheet_class)
@@ -133,10 +209,12 @@ class Book:
     def sheet(self, name: str, title: str, description: str = "", hidden: bool = False,
               landscape: bool = True, shared: bool = False) -> Sheet:
         ws = self.wb.add_worksheet(name, worksheet_class=self.worksheet_class)
+        ws.headings = frozenset({self.styles.h1, self.styles.h2, self.styles.header})
         ws.hide_gridlines(2)
         ws.set_column(0, 0, 2)
         ws.set_row(0, 28)
         self._print_setup(ws, title, landscape)
+        ws.repeat_rows(0, TITLE_ROWS - 1)  # the band, naming the municipality, on every printed page
         if hidden:
             ws.hide()
         else:
@@ -156,7 +234,12 @@ class Book:
             ws.write_blank(0, col, None, s.band)
             ws.write_blank(1, col, None, s.band_sub)
         ws.write_string(0, 1, title, s.band)
-        ws.write_string(1, 1, f"{self.info.title} · {self.info.data_label}", s.band_sub)
+        subtitle = f"{self.info.title} · {self.info.data_label}"
+        if self.municipality is not None and ws.name not in self.shared_sheets:
+            name, current = self.municipality
+            ws.write_formula(1, 1, f'={name}&" · "&{fx.text(subtitle)}', s.band_sub, f"{current} · {subtitle}")
+        else:
+            ws.write_string(1, 1, subtitle, s.band_sub)
         if self.info.is_demo:
             for col in range(0, 20):
                 ws.write_blank(2, col, None, s.demo)
@@ -232,10 +315,10 @@ class Book:
     @staticmethod
     def freeze_header(ws: Worksheet, row: int, repeat: bool = True) -> None:
         """A long table's header row (0-based) stays in view when scrolling and, with `repeat`, is printed on
-        every page."""
+        every page, under the title band (a sheet repeats one range of rows)."""
         ws.freeze_panes(row + 1, 0)
         if repeat:
-            ws.repeat_rows(row)
+            ws.repeat_rows(0, row)
 
     def protect(self, ws: Worksheet) -> None:
         """Protect against accidental edits; input cells are unlocked by their format. No password."""
@@ -282,7 +365,13 @@ class Book:
             r += 1
         return r + 1
 
+    def place_page_breaks(self) -> None:
+        for ws in self.wb.worksheets():
+            if isinstance(ws, Sheet) and not ws.hidden:
+                ws.place_page_breaks()
+
     def close(self) -> None:
+        self.place_page_breaks()
         self.wb.close()
 
 

@@ -160,6 +160,7 @@ def write(book: Book, data: UdgiftsmodelInput) -> Book:
     years = data.shared.years
     model = AllocationTwin(data, sel, data.choices.trappe, data.choices.price, data.base)
     table = data.shared.table
+    book.name_the_municipality("ValgtKommune", sel.navn)
     front = book.sheet("Forside", TITLE, "")
     layout = Layout(years, len(data.shared.rules) + SPARE_RULES)
     _expenses_sheet(book, model, table, layout)

@@ -39,6 +39,7 @@ class FastBook(Book):
             cells(ws)
 
     def close(self) -> None:
+        self.place_page_breaks()
         if self.shared is None:
             self.wb.close()
         else:
