@@ -188,6 +188,7 @@ def test_the_presentation_check_sees_what_it_looks_for(tmp_path):
     ws.write_string(0, 0, "En lang tekst, der ikke kan stå i en smal kolonne")
     ws.write_string(0, 1, "nabo")
     ws.write_string(1, 0, "boern")
+    ws.write_string(1, 2, "Kilde: REGK31/regnskab")
     wrap = wb.add_format({"text_wrap": 1})
     ws.write_string(2, 0, "Ombrudt tekst, der skal bruge mange linjer i en smal kolonne", wrap)
     for r in range(3, 60):
@@ -198,6 +199,7 @@ def test_the_presentation_check_sees_what_it_looks_for(tmp_path):
     wb.close()
     found = "\n".join(findings(path))
     for words in ("intet udskriftsområde", "intet er låst", "skæres af naboen", "intern kode 'boern'",
+                  "intern kode 'Kilde: REGK31",
                   "ombrudt tekst", "uden navn"):
         assert words in found, words
 

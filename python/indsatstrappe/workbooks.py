@@ -42,7 +42,7 @@ def book_info(folder: DataFolder, title: str, kommune: int, years: list[int], bu
     meta = folder.meta
     sources = []
     if meta.syntetisk:
-        sources.append("Syntetiske demodata (indsatstrappe.demo_generator). Med rigtige data kommer tallene fra "
+        sources.append("Syntetiske demodata, lavet af værktøjets demogenerator. Med rigtige data kommer tallene fra "
                        "Danmarks Statistik og kommunens egne opgørelser.")
     else:
         if meta.kilde:

@@ -1,8 +1,9 @@
 """What a reader would call unfinished in a workbook, found by machine: a sheet with no print area, a long
 sheet that does not keep its top in view, wrapped text taller than its row, text cut by a filled neighbour,
-an internal code in a visible cell, a chart series without a name, a bar or column chart whose value axis does not
-start at 0, and a unit price of 0 kr. Widths are estimated (a character
-of Calibri is about one width unit, bold 10 % wider), so the checks are for clear cases, not pixels."""
+an internal code or word in a visible cell, a chart series without a name, a bar or column chart whose value
+axis does not start at 0, a unit price of 0 kr., and a printed page that cuts a chart or ends on a heading.
+Widths are estimated (a character of Calibri is about one width unit, bold 10 % wider), so the checks are for
+clear cases, not pixels."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-CODE = re.compile(r"^(boern|voksne|noegle|ikke_fordelt)$|\w\|\w|\|$")
+CODE = re.compile(r"^(boern|voksne|noegle|ikke_fordelt|uoplyst)$|\w\|\w|\|$")
+# words of our code or data files inside a reader's text: a module, a table's file name as a source, a mapping's
+# own-data prefix (a file name the user must write, "forloeb.csv", is theirs)
+INTERNAL = re.compile(r"indsatstrappe\.\w|\bforloeb\b(?!\.csv)|\bREGK\d+/|\bEGEN:")
+# the mapping's codes are the vocabulary of the user's data files (modtagere, forloeb), shown where they are defined
+VOCABULARY = {"Definitioner": {"C"}}
 LONG = 45  # rows: a sheet longer than a screen keeps its title or header in view
 
 
 def findings(path: Path, codes_allowed: dict[str, set[str]] | None = None) -> list[str]:
     """`codes_allowed`: per sheet, the column letters whose codes are the user's own vocabulary (inputs)."""
-    codes_allowed = codes_allowed or {}
+    codes_allowed = {**VOCABULARY, **(codes_allowed or {})}
     formulas, values = openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
     out = []
     for ws in formulas.worksheets:
@@ -86,8 +92,8 @@ def _cells(ws, shown, allowed_cols: set[str]) -> list[str]:
             text = c.value
             if not isinstance(text, str) or not text or ws.column_dimensions[c.column_letter].hidden:
                 continue
-            if CODE.search(text.strip()) and c.column_letter not in allowed_cols:
-                out.append(f"{ws.title}!{c.coordinate}: intern kode '{text}'")
+            if (CODE.search(text.strip()) or INTERNAL.search(text)) and c.column_letter not in allowed_cols:
+                out.append(f"{ws.title}!{c.coordinate}: intern kode '{text[:60]}'")
             width, last = merged.get((c.row, c.column), (_width(ws, c.column), c.column))
             style = ws.cell(c.row, c.column)
             size = style.font.sz or 11

@@ -579,7 +579,7 @@ def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
                     shared=True)
     book.freeze_header(ws, TITLE_ROWS + 2, repeat=False)  # the key figures' header; tables of steps follow
     widths = [7, 28, 18, 36, 30, 14, 16, 8, 8, 26]  # narrow and wrapped: the sheet prints at about 70 %
-    last = TITLE_ROWS + 3 + len(keyfigures.catalogue()) + sum(5 + len(st.steps) + len(st.codes)
+    last = TITLE_ROWS + 3 + len(keyfigures.catalogue()) + sum(6 + len(st.steps) + len(st.codes)
                                                               for st in staircases.values())
     ws.print_area(0, 0, last, len(widths))
     book.protect(ws)
@@ -612,13 +612,20 @@ def _definitions_cells(book: Book, ws: Worksheet, staircases: dict[str, Staircas
             row([t, step["navn"], step["officielt_navn"], step["lovgrundlag"], _step_source(staircase, t)], s.wrap)
             r += 1
         r += 1
-        ws.write_row(r, 1, ["Trin", "Indsatskode", "Findes i registret", "Indsats", "Bemærkning"], s.header)
+        ws.write_row(r, 1, ["Trin", "Indsatskode i datafilerne", "Findes i registret", "Indsats", "Bemærkning"],
+                     s.header)
         r += 1
         for code, code_row in staircase.codes.sort_values("trin").iterrows():
-            step = "" if pd.isna(code_row["trin"]) else int(code_row["trin"])
-            row([step if step != "" else code_row["uden_trin"], code, _code_period(str(code)), code_row["navn"],
-                 code_row["bemaerkning"]], s.wrap)
+            step = NO_STEP if pd.isna(code_row["trin"]) else int(code_row["trin"])
+            row([step, code, _code_period(str(code)), code_row["navn"], code_row["bemaerkning"]], s.wrap)
             r += 1
+        ws.write_string(r, 1, OWN_CODES_NOTE, s.note_line)
+        r += 1
+
+
+NO_STEP = "intet trin"  # a code the mapping places on no step (an unknown placement): counted, on no step
+OWN_CODES_NOTE = ("Indsatskoden er den, datafilerne (modtagere, forløb) bruger. Koder med forstavelsen EGEN findes "
+                  "ikke i registrene: de er til kommunens egne data.")
 
 
 def _step_source(staircase: Staircase, step: int) -> str:

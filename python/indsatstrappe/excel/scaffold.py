@@ -334,8 +334,8 @@ class Book:
             ("Bygget", self.info.build_date.isoformat()),
             ("Data", self.info.data_label),
             ("Periode", self.info.period),
-            *[("Kilde", src) for src in self.info.sources],
-            *[("Om dataene", note) for note in self.info.notes],
+            *_labelled_once("Kilder", self.info.sources),
+            *_labelled_once("Om dataene", self.info.notes),
             *extra,
         ]
         ws.print_area(0, 0, TITLE_ROWS + len(rows), 2)
@@ -384,6 +384,11 @@ def embed_vba(book: Book, modules: dict[str, str]) -> None:
     book.wb.set_vba_name("ThisWorkbook")
     for n, ws in enumerate(sheets, start=1):
         ws.set_vba_name(f"Sheet{n}")
+
+
+def _labelled_once(label: str, texts: list[str]) -> list[tuple[str, str]]:
+    """Rows of a list under one label: the label on the first row only."""
+    return [(label if i == 0 else "", text) for i, text in enumerate(texts)]
 
 
 def _quoted(name: str) -> str:
