@@ -262,12 +262,13 @@ def test_a_hidden_value_says_dash_never_that_own_data_are_needed(sent, tmp_path,
 def test_distributed_bars_start_at_zero_and_no_unit_price_is_0_kr(sent):
     """#33.2 and #33.5 on Læsø and Frederiksberg, where the issue found them: a step with citizens but no money
     has no price ('–'), and every bar or column chart starts at 0."""
-    from helpers.presentation import bars_not_from_zero, zero_unit_prices
+    from helpers.presentation import bars_not_from_zero, findings, zero_unit_prices
 
     out = sent[0]
     for path in sorted(out.glob("*.xlsx")):
         assert bars_not_from_zero(path) == [], path.name
         assert zero_unit_prices(openpyxl.load_workbook(path, data_only=True)) == [], path.name
+        assert findings(path) == [], path.name  # everything the templates are checked for, too
 
 
 def test_a_scenario_that_cannot_be_computed_says_so(sent):

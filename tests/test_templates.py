@@ -168,9 +168,12 @@ def test_no_formula_needs_a_prefix_the_fast_path_would_drop(tmp_path):
 
 
 def test_templates_read_like_a_finished_tool():
-    """#18: every visible sheet prints within an area, long sheets keep their top in view, wrapped texts fit
-    their rows, no text is cut by a filled neighbour, no internal code shows (the rule table says "Børn og
-    unge" and "Nøgle", not boern and noegle), and every chart series has a name."""
+    """#18 and #33: every visible sheet prints within an area, long sheets keep their top in view, wrapped texts
+    fit their rows and break no word, no text is cut by a filled neighbour, no internal code or word shows (the
+    rule table says "Børn og unge" and "Nøgle", not boern and noegle; a source is "Danmarks Statistik, tabel
+    REGK31", not "REGK31/regnskab"), no table has a column without a header, no number runs into the words beside
+    it, and every chart series has a name. The templates before #33's round had 17 internal words, 18 columns
+    without a header, 34 broken words and 112 numbers running into text."""
     from helpers.presentation import findings
 
     for name in ("Noegletal.xlsm", "Udgiftsmodel.xlsx"):
@@ -196,10 +199,15 @@ def test_the_presentation_check_sees_what_it_looks_for(tmp_path):
     chart = wb.add_chart({"type": "line"})
     chart.add_series({"values": ["Ark", 3, 0, 10, 0]})
     ws.insert_chart(3, 3, chart)
+    head = wb.add_format({"bg_color": "#D9E2F3", "bold": True, "text_wrap": True})
+    ws.write_row(62, 5, ["År", "", "Trin 1", "Heraf statsrefusion"], head)  # an empty column; a word cut
+    ws.write_number(63, 5, 41.7, wb.add_format({"align": "right"}))
+    ws.write_string(63, 6, "Dårligere")  # runs into the number
     wb.close()
     found = "\n".join(findings(path))
     for words in ("intet udskriftsområde", "intet er låst", "skæres af naboen", "intern kode 'boern'",
-                  "intern kode 'Kilde: REGK31",
+                  "intern kode 'Kilde: REGK31", "G63: kolonne uden overskrift", "ordet 'statsrefusion' brydes",
+                  "F64:G64: tallet løber ind i teksten",
                   "ombrudt tekst", "uden navn"):
         assert words in found, words
 

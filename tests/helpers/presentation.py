@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 
 CODE = re.compile(r"^(boern|voksne|noegle|ikke_fordelt|uoplyst)$|\w\|\w|\|$")
 # words of our code or data files inside a reader's text: a module, a table's file name as a source, a mapping's
@@ -37,8 +36,59 @@ def findings(path: Path, codes_allowed: dict[str, set[str]] | None = None) -> li
             out.append(f"{ws.title}: intet udskriftsområde")
         if ws.max_row > LONG and ws.freeze_panes is None:
             out.append(f"{ws.title}: {ws.max_row} rækker, men intet er låst i toppen")
-        out += _cells(ws, shown, codes_allowed.get(ws.title, set()))
+        out += _cells(ws, shown, codes_allowed.get(ws.title, set())) + unlabelled_columns(ws, shown)
+        out += numbers_into_text(ws, shown)
     return out + _nameless_series(path) + bars_not_from_zero(path) + zero_unit_prices(values)
+
+
+def numbers_into_text(ws, shown) -> list[str]:
+    """A right-aligned value with left-aligned words right after it in the next column, neither indented: the two
+    read as one ("41,7 %Dårligere", "4,2–")."""
+    out = []
+    for row in ws.iter_rows():
+        if ws.row_dimensions[row[0].row].hidden:
+            continue
+        for c, d in zip(row, row[1:], strict=False):
+            left, right = shown.cell(c.row, c.column).value, shown.cell(d.row, d.column).value
+            if left in (None, "") or not isinstance(right, str) or not right.strip() or _boxed(c) or _boxed(d) \
+                    or _hidden_column(ws, c.column) or _hidden_column(ws, d.column):
+                continue
+            flush_right = c.alignment.horizontal == "right" or (
+                c.alignment.horizontal in (None, "general") and isinstance(left, int | float))
+            flush_left = d.alignment.horizontal in (None, "general", "left") and not d.alignment.indent
+            if flush_right and flush_left and not (c.alignment.indent and c.alignment.horizontal == "right"):
+                out.append(f"{ws.title}!{c.coordinate}:{d.coordinate}: tallet løber ind i teksten ved siden af "
+                           f"({left!r} {right[:20]!r})")
+    return out
+
+
+def _boxed(cell) -> bool:
+    """A cell with a fill or a border stands apart from its neighbour (an input, a header)."""
+    return (cell.fill is not None and cell.fill.fill_type == "solid") or bool(cell.border and cell.border.left.style)
+
+
+def _hidden_column(ws, col: int) -> bool:
+    return any(dim.hidden for dim in ws.column_dimensions.values()
+               if dim.min is not None and dim.max is not None and dim.min <= col <= dim.max)
+
+
+def unlabelled_columns(ws, shown) -> list[str]:
+    """A table's column without a header: an empty header cell (none of a merged header's own) between two
+    headed columns."""
+    covered = {(r, c) for rng in ws.merged_cells.ranges if rng.min_col < rng.max_col
+               for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col + 1, rng.max_col + 1)}
+    out = []
+    for row in ws.iter_rows():
+        heads = [c for c in row if c.fill is not None and c.fill.fill_type == "solid"
+                 and str(c.fill.fgColor.rgb).endswith("D9E2F3")]
+        if len(heads) < 3:
+            continue
+        named = [c.column for c in heads if shown.cell(c.row, c.column).value not in (None, "")]
+        for c in heads:
+            empty = shown.cell(c.row, c.column).value in (None, "") and (c.row, c.column) not in covered
+            if empty and named and min(named) < c.column < max(named):
+                out.append(f"{ws.title}!{c.coordinate}: kolonne uden overskrift i en tabel")
+    return out
 
 
 def bars_not_from_zero(path: Path) -> list[str]:
@@ -99,6 +149,11 @@ def _cells(ws, shown, allowed_cols: set[str]) -> list[str]:
             size = style.font.sz or 11
             need = len(text) * size / 11 * (1.1 if style.font.b else 1.0)
             if style.alignment.wrap_text:
+                scale = size / 11 * (1.1 if style.font.b else 1.0)
+                longest = max(text.split(), key=len, default="")
+                if len(longest) * scale > width * 1.05:
+                    out.append(f"{ws.title}!{c.coordinate}: ordet {longest!r} brydes midt i "
+                               f"(kolonnen er {width:.0f} bred)")
                 lines = math.ceil(need / max(width, 1)) + text.count("\n")
                 height = ws.row_dimensions[c.row].height or 15
                 if lines > 1 and lines * 15 * size / 11 > height * 1.15:
@@ -110,7 +165,11 @@ def _cells(ws, shown, allowed_cols: set[str]) -> list[str]:
 
 
 def _width(ws, col: int) -> float:
-    return ws.column_dimensions[get_column_letter(col)].width or 8.43
+    """A column's width; openpyxl keys a range of columns written as one (<col min max>) by its first letter."""
+    for dim in ws.column_dimensions.values():
+        if dim.min is not None and dim.max is not None and dim.min <= col <= dim.max and dim.width:
+            return dim.width
+    return 8.43
 
 
 def _nameless_series(path: Path) -> list[str]:

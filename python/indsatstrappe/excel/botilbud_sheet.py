@@ -121,6 +121,7 @@ def write(book: Book, data: BotilbudInput, kommune_navn: str) -> Worksheet:
     ws.set_column(1, 1, 30)
     ws.set_column(2, 2, 10)
     ws.set_column(3, 17, 11)
+    ws.set_column(3, 7, 15)  # the five goals' headers: "beskæftigelse" whole
     r = TITLE_ROWS + 1
     ws.write_formula(r, 1, '="Botilbud i "&EgneKommune', s.h1, f"Botilbud i {kommune_navn}")
     ws.merge_range(r + 1, 1, r + 1, 14, "Skriv hvert botilbuds tal pr. år i de gule felter nederst (én række pr. "

@@ -124,13 +124,23 @@ class Layout:
 
 
 def step_header(step: int) -> str:
-    return f'=IF({step}<=AntalTrin,"Trin {step}","")'
+    """A step column's header; a column beyond the chosen staircase's steps says so (never an unlabelled column)."""
+    return f'=IF({step}<=AntalTrin,"Trin {step}","{no_step(step)}")'
+
+
+def step_header_value(step: int, n_steps: int) -> str:
+    """`step_header`'s cached value for a staircase of `n_steps` steps."""
+    return f"Trin {step}" if step <= n_steps else no_step(step)
+
+
+def no_step(step: int) -> str:
+    return f"(intet trin {step})"
 
 
 def write_step_headers(book: Book, ws: Worksheet, row: int, first_col: int, n_steps: int) -> None:
     s = book.styles
     for t in range(1, MAX_STEPS + 1):
-        ws.write_formula(row, first_col + t - 1, step_header(t), s.header, f"Trin {t}" if t <= n_steps else "")
+        ws.write_formula(row, first_col + t - 1, step_header(t), s.header, step_header_value(t, n_steps))
 
 
 # -- Beregning ------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], 
     r += 1
     for d in derived:
         ws.write_string(r, 1, d.label, s.label)
-        fmt = s.number("year", valign="top") if isinstance(d.value, int) else s.text
+        fmt = s.number("year", valign="top") if isinstance(d.value, int) else s.text_after_number
         ws.write_formula(r, 2, d.formula, fmt, d.value)
         book.name_range(d.name, "Forside", r, 2)
         if d.helper:
@@ -119,9 +119,9 @@ def write_front(book: Book, ws: Worksheet, heading: str, choices: list[Choice], 
     r = max(r, r0 + len(help_lines)) + 1
     ws.write_string(r, 1, "Data", s.h2)
     ws.write_string(r + 1, 1, "Periode", s.label)
-    ws.write_string(r + 1, 2, book.info.period, s.text)
+    ws.write_string(r + 1, 2, book.info.period, s.text_after_number)
     ws.write_string(r + 2, 1, "Kilde", s.label)
-    ws.write_string(r + 2, 2, book.info.data_label, s.text)
+    ws.write_string(r + 2, 2, book.info.data_label, s.text_after_number)
     end = book.front_links(ws, r + 4)
     ws.print_area(0, 0, end, 4)  # the band runs wider than the page's content
     ws.fit_to_pages(1, 1)  # one A4, also with Calibri's (or Carlito's) widths

@@ -223,15 +223,14 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
         blocks[kind] = top + 2
         ws.write_string(top, 1, title, s.h2)
         ws.keep_together(top, top + 1 + len(years))
-        ws.write_string(top + 1, 1, "År", s.header)
-        ws.write_string(top + 1, 2, "", s.header)
+        ws.merge_range(top + 1, 1, top + 1, 2, "År", s.header)  # the year over the name column: no empty column
         for j, t in enumerate(steps):
             ws.write_string(top + 1, 3 + j, f"Trin {t}", s.header)
         if kind == "antal":
             ws.write_string(top + 1, 3 + len(steps), "I alt", s.header)
         for i, y in enumerate(years):
             rr = top + 2 + i
-            ws.write_number(rr, 1, y, s.number("year"))
+            ws.merge_range(rr, 1, rr, 2, y, s.year_label)
             if kind == "antal":  # the total as the Data sheet has it (hidden where it would give a count away)
                 fid = f"{staircase.key}:{suppression.TOTAL}"
                 ws.write_formula(rr, 3 + len(steps), "=" + table.shown_count_formula(fid, y), s.number("antal"),
@@ -375,7 +374,7 @@ def _rates_chart(book: Book, ws: Worksheet, table: DataTable, staircase: Stairca
 
 GAP_COL = 30  # hidden chart-source columns start here, right of every printed area
 RATES_GAP_COL = GAP_COL + 12  # the per-1,000 chart's (after the bar chart's and the development chart's)
-THEME_WIDTHS = (8, 16, 26)  # year; municipality, group, region, country; the members' "n/N · n/N · n/98"
+THEME_WIDTHS = (8, 19, 26)  # year; municipality, group ("Hovedstadskommuner" whole), region, country; members
 MEMBERS_HEADER = "Kommuner med tal: gruppe · region · landet"
 
 
@@ -455,7 +454,7 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
         if own_needed[y]:  # say why a value is missing where registers cannot give it ('–' where hidden)
             own_formula, row[2] = table.why_missing(own_formula, row[2], fid, sel.kommune, y)
         ws.write_formula(rr, 2, "=" + own_formula, num, row[2])
-        ws.write_formula(rr, 6, "=" + table.members_formula(fid, y), s.note,
+        ws.write_formula(rr, 6, "=" + table.members_formula(fid, y), s.note_after_number,
                          table.members_text(fid, y, sel.group_type, sel.group_name, sel.region))
         ws.write_formula(rr, 3, "=" + table.group_formula(fid, y, "GruppeNavn", "GruppeType"), num, row[3])
         ws.write_formula(rr, 4, "=" + table.group_formula(fid, y, "KommuneRegion", None), num, row[4])
@@ -578,7 +577,7 @@ def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
     ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet",
                     shared=True)
     book.freeze_header(ws, TITLE_ROWS + 2, repeat=False)  # the key figures' header; tables of steps follow
-    widths = [7, 28, 18, 36, 30, 14, 16, 8, 8, 26]  # narrow and wrapped: the sheet prints at about 70 %
+    widths = [7, 28, 18, 36, 30, 14, 16, 8, 10, 26]  # narrow and wrapped: the sheet prints at about 70 %
     last = TITLE_ROWS + 3 + len(keyfigures.catalogue()) + sum(6 + len(st.steps) + len(st.codes)
                                                               for st in staircases.values())
     ws.print_area(0, 0, last, len(widths))
@@ -609,7 +608,7 @@ def _definitions_cells(book: Book, ws: Worksheet, staircases: dict[str, Staircas
         r += 2
         for _, step in staircase.steps.iterrows():
             t = int(step["trin"])
-            row([t, step["navn"], step["officielt_navn"], step["lovgrundlag"], _step_source(staircase, t)], s.wrap)
+            row([t, step["navn"], step["officielt_navn"], step["lovgrundlag"], _step_source(staircase, t)], s.wrap_left)
             r += 1
         r += 1
         ws.write_row(r, 1, ["Trin", "Indsatskode i datafilerne", "Findes i registret", "Indsats", "Bemærkning"],
@@ -617,7 +616,7 @@ def _definitions_cells(book: Book, ws: Worksheet, staircases: dict[str, Staircas
         r += 1
         for code, code_row in staircase.codes.sort_values("trin").iterrows():
             step = NO_STEP if pd.isna(code_row["trin"]) else int(code_row["trin"])
-            row([step, code, _code_period(str(code)), code_row["navn"], code_row["bemaerkning"]], s.wrap)
+            row([step, code, _code_period(str(code)), code_row["navn"], code_row["bemaerkning"]], s.wrap_left)
             r += 1
         ws.write_string(r, 1, OWN_CODES_NOTE, s.note_line)
         r += 1

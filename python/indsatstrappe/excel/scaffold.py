@@ -101,6 +101,11 @@ class Sheet(Worksheet):
             self.printed.headings.add(row)
         return super().write_formula(row, col, formula, cell_format, value)
 
+    def write_row(self, row, col, data, cell_format=None):
+        if cell_format in self.headings:
+            self.printed.headings.add(row)
+        return super().write_row(row, col, data, cell_format)
+
     def merge_range(self, first_row, first_col, last_row, last_col, data, cell_format=None):
         if cell_format in self.headings:
             self.printed.headings.add(first_row)

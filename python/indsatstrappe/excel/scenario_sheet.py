@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import scenario
 from . import formulas as fx
 from .blocks import Rows
-from .calc_sheet import CALC_SHEET, Layout, step_header
+from .calc_sheet import CALC_SHEET, Layout, step_header, step_header_value
 from .datasheet import DataTable
 from .scaffold import TITLE_ROWS, Book
 from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
@@ -126,7 +126,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     ws = book.sheet(SHEET, "Scenarie: hvad er bevægelser ned ad trappen værd?",
                     "Borgere og udgifter med og uden bevægelser mellem trinene, år for år")
     ws.set_column(1, 1, 34)
-    ws.set_column(2, 2 + max_steps, 13)
+    ws.set_column(2, 2 + max_steps, 16)  # "(intet trin 7)" on one line
     model, n, years = twin.model, twin.n, lay.years
     ws.write_formula(TITLE_ROWS + 1, 1, '=ValgtKommune&" · "&ValgtOmraade&" · fra "&Basisaar', s.h1,
                      f"{model.sel.navn} · {area_label} · fra {model.base}")
@@ -196,7 +196,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     # unit costs in the base year
     ws.write_string(r_units, 1, "Basisåret", s.header)
     for t in range(1, max_steps + 1):
-        ws.write_formula(r_units, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
+        ws.write_formula(r_units, 1 + t, step_header(t), s.header, step_header_value(t, n))
     at = "MATCH(Basisaar,L_aar,0)"
     for j, label in enumerate(UNIT_LABELS):
         ws.write_string(r_units + 1 + j, 1, label, s.bold if j == 3 else s.text)
@@ -211,7 +211,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
         group_col = f"${fx.xl_col(col)}${group_top + 2}:${fx.xl_col(col)}${group_top + 1 + len(years)}"
         base_count = twin.model.cit_cell(model.base, t) if t <= n else ""
         cells = [  # a hidden count ("" on Beregning) shows '–'
-            (f"IF({cit}=\"\",{fx.text(fx.MISSING)},{cit})", s.fmt(num_format="#,##0", text_wrap=True),
+            (f"IF({cit}=\"\",{fx.text(fx.MISSING)},{cit})", s.number("antal"),
              fx.MISSING if base_count == "" else base_count),
             (fx.missing_on_error(f"IF({amount}=0,NA(),{amount}/{cit})"), s.number("kr"), fx.shown(twin.own.get(t))),
             (f"INDEX({group_col},{at})", s.number("kr"), fx.shown(twin.group.get(t))),
@@ -227,7 +227,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     # moved citizens per movement and year, then citizens per step and year with the change
     ws.write_string(r_proj, 1, "Borgere med ændring", s.header)
     for t in range(1, max_steps + 1):
-        ws.write_formula(r_proj, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
+        ws.write_formula(r_proj, 1 + t, step_header(t), s.header, step_header_value(t, n))
     moved_left = 2 + max_steps + 2  # helper: moved citizens, one column per year, beside the table
     ws.write_string(r_mov - 1, moved_left, "Flyttede borgere pr. bevægelse og år (hjælpetabel)", s.bold)
     fra_rng = f"${fx.xl_col(2)}${r_mov + 2}:${fx.xl_col(2)}${r_mov + 1 + MOVEMENT_ROWS}"
@@ -325,7 +325,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     # the comparison group's unit costs year by year (Data sheet), read by the unit-cost table above
     ws.write_string(group_top, 1, "Gruppens enhedspriser (kr.)", s.h2)
     for t in range(1, max_steps + 1):
-        ws.write_formula(group_top, 1 + t, step_header(t), s.header, f"Trin {t}" if t <= n else "")
+        ws.write_formula(group_top, 1 + t, step_header(t), s.header, step_header_value(t, n))
     for i, y in enumerate(years):
         r = group_top + 1 + i
         ws.write_number(r, 1, y, s.number("year"))

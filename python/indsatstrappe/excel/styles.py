@@ -119,9 +119,25 @@ class Styles:
         return self.fmt(italic=True, font_color=GREY, text_wrap=True, valign="top")
 
     @cached_property
+    def note_after_number(self) -> Format:
+        """A note in the column right of a right-aligned number: indented, so the two do not run together."""
+        return self.fmt(italic=True, font_color=GREY, valign="top", indent=1)
+
+    @cached_property
+    def wrap_left(self) -> Format:
+        """Wrapped text in a table whose first column holds numbers: all left, so a number does not run into the
+        text beside it."""
+        return self.fmt(text_wrap=True, valign="top", align="left")
+
+    @cached_property
     def note_line(self) -> Format:
         """A short note on one line, running on into the empty cells beside it."""
         return self.fmt(italic=True, font_color=GREY)
+
+    @cached_property
+    def year_label(self) -> Format:
+        """A year that labels a row (left, as the row's words would stand)."""
+        return self.fmt(num_format=NUMBER_FORMATS["year"], align="left")
 
     @cached_property
     def bold(self) -> Format:

@@ -239,7 +239,10 @@ def _stacked_chart(book: Book, ws: Worksheet, model: AllocationTwin, top: int, n
                           "values": [ws.name, top + 1, col, top + n_years, col], "fill": {"color": colour},
                           "gap": 60})
         dark = colour in (*STEP_COLOURS[4:], HIDDEN_STEPS_COLOUR)
-        ws.conditional_format(top, col, top, col, {"type": "no_blanks", "format": book.styles.fmt(
+        # a step column beyond the chosen staircase's steps keeps the plain header: it is no series
+        shown = {"type": "formula", "criteria": f"={col - 1}<=AntalTrin"} if col <= 1 + MAX_STEPS else \
+            {"type": "no_blanks"}
+        ws.conditional_format(top, col, top, col, {**shown, "format": book.styles.fmt(
             bg_color=colour, font_color="white" if dark else "black", bold=True)})
     chart.set_title({"name": f"{title} (farverne som i tabellens overskrift)", "name_font": {"size": 11}})
     # from 0 where no municipality's step has negative money (a bar must not start at 6 mio. kr.); where one
@@ -257,7 +260,7 @@ def _analysis_sheet(book: Book, model: AllocationTwin, name: str, title: str, de
     s = book.styles
     ws = book.sheet(name, title, description)
     ws.set_column(1, 1, 12)  # years, and "Ikke fordelt" below them
-    ws.set_column(2, 2 + MAX_STEPS + 2, 14)
+    ws.set_column(2, 2 + MAX_STEPS + 3, 14)  # steps, Ikke fordelt, (På skjulte trin,) I alt, refund
     sel = model.sel
     ws.write_formula(TITLE_ROWS + 1, 1, '=ValgtKommune&" · "&ValgtOmraade&" · "&Prisniveau&'
                      'IF(Prisniveau="Faste priser"," ("&Basisaar&")","")', s.h1,
