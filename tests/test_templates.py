@@ -172,8 +172,10 @@ def test_templates_read_like_a_finished_tool():
     fit their rows and break no word, no text is cut by a filled neighbour, no internal code or word shows (the
     rule table says "Børn og unge" and "Nøgle", not boern and noegle; a source is "Danmarks Statistik, tabel
     REGK31", not "REGK31/regnskab"), no table has a column without a header, no number runs into the words beside
-    it, and every chart series has a name. The templates before #33's round had 17 internal words, 18 columns
-    without a header, 34 broken words and 112 numbers running into text."""
+    it, every chart series has a name, a stacked chart's parts differ in greyscale and have borders, and no axis
+    repeats a tick (whole numbers over values below 5). The templates before #33's round had 17 internal words,
+    18 columns without a header, 34 broken words, 112 numbers running into text, 36 stacked parts without a
+    border and 12 axes with repeated ticks."""
     from helpers.presentation import findings
 
     for name in ("Noegletal.xlsm", "Udgiftsmodel.xlsx"):

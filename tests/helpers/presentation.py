@@ -38,7 +38,8 @@ def findings(path: Path, codes_allowed: dict[str, set[str]] | None = None) -> li
             out.append(f"{ws.title}: {ws.max_row} rækker, men intet er låst i toppen")
         out += _cells(ws, shown, codes_allowed.get(ws.title, set())) + unlabelled_columns(ws, shown)
         out += numbers_into_text(ws, shown)
-    return out + _nameless_series(path) + bars_not_from_zero(path) + zero_unit_prices(values)
+    return out + _nameless_series(path) + bars_not_from_zero(path) + zero_unit_prices(values) + \
+        stacked_in_greyscale(path) + repeated_ticks(path)
 
 
 def numbers_into_text(ws, shown) -> list[str]:
@@ -107,6 +108,43 @@ def bars_not_from_zero(path: Path) -> list[str]:
     return out
 
 
+def repeated_ticks(path: Path) -> list[str]:
+    """A value axis in whole numbers over values below 5: the program steps it by 0,5 and shows 0, 1, 1, 2."""
+    out = []
+    for name, xml in _charts(path):
+        axis = re.search(r"<c:valAx>.*?</c:valAx>", xml, re.S)
+        fmt = re.search(r'<c:numFmt formatCode="([^"]*)"', axis.group(0)) if axis else None
+        if fmt is None or fmt.group(1) not in ("#,##0", "0"):
+            continue
+        cached = [abs(float(v)) for cache in re.findall(r"<c:val>.*?</c:val>", xml, re.S)  # not the categories
+                  for v in re.findall(r"<c:v>(-?[\d.Ee+-]+)</c:v>", cache)]
+        if cached and max(cached) < 5:
+            out.append(f"{name}: aksen viser hele tal, men værdierne er under 5 (gentagne tal på aksen)")
+    return out
+
+
+def stacked_in_greyscale(path: Path) -> list[str]:
+    """A stacked chart's parts must stay apart in greyscale print: each series' fill at least 20 grey levels from
+    the next one's, and each part drawn with a border."""
+    out = []
+    for name, xml in _charts(path):
+        if '<c:grouping val="stacked"/>' not in xml and '<c:grouping val="percentStacked"/>' not in xml:
+            continue
+        series = re.findall(r"<c:ser>(.*?)</c:ser>", xml, re.S)
+        greys = []
+        for i, ser in enumerate(series):
+            fill = re.search(r"<c:spPr><a:solidFill><a:srgbClr val=\"([0-9A-F]{6})\"", ser)
+            if fill is None:
+                continue
+            r, g, b = (int(fill.group(1)[k:k + 2], 16) for k in (0, 2, 4))
+            greys.append(0.299 * r + 0.587 * g + 0.114 * b)
+            if "<a:ln" not in ser.split("</c:spPr>")[0]:
+                out.append(f"{name}: serie {i + 1} i et stablet diagram har ingen kant")
+        out += [f"{name}: serie {i + 1} og {i + 2} er næsten samme grå ({a:.0f} og {b:.0f})"
+                for i, (a, b) in enumerate(zip(greys, greys[1:], strict=False)) if abs(a - b) < 20]
+    return out
+
+
 def _charts(path: Path):
     """(part name, XML) of every chart in the workbook."""
     with zipfile.ZipFile(path) as z:
@@ -140,7 +178,7 @@ def _cells(ws, shown, allowed_cols: set[str]) -> list[str]:
     for row in shown.iter_rows():
         for c in row:
             text = c.value
-            if not isinstance(text, str) or not text or ws.column_dimensions[c.column_letter].hidden:
+            if not isinstance(text, str) or not text or _hidden_column(ws, c.column):
                 continue
             if (CODE.search(text.strip()) or INTERNAL.search(text)) and c.column_letter not in allowed_cols:
                 out.append(f"{ws.title}!{c.coordinate}: intern kode '{text[:60]}'")

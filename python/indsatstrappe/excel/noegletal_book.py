@@ -20,7 +20,7 @@ from .blocks import Rows
 from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Selection, municipality_choices, write_front
 from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
-from .styles import GREY, LIGHT_GREY, MUNICIPALITY, STEP_COLOURS
+from .styles import GREY, LIGHT_GREY, MUNICIPALITY, SEGMENT_BORDER, STEP_COLOURS
 
 TITLE = "Nøgletal for indsatstrapperne"
 EGNE_SHEET = "Egne tal"
@@ -326,9 +326,11 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     for j, t in enumerate(steps):
         top = blocks["antal"]
         cached = [table.shown_count(f"{staircase.key}:{t}", sel.kommune, y) for y in years]
-        dev.add_series({"name": f"Trin {t}", "categories": [ws.name, top, 1, top + len(years) - 1, 1],
-                        "values": book.chart_source(ws, top, 3 + j, cached, GAP_COL + 1 + j),
-                        "fill": {"color": STEP_COLOURS[j % len(STEP_COLOURS)]}, "gap": 60})
+        source = book.chart_source(ws, top, 3 + j, cached, GAP_COL + 1 + j)
+        dev.add_series({"name": _series_name(book, ws, source, f"{t}. {staircase.step_name(t)}", cached),
+                        "categories": [ws.name, top, 1, top + len(years) - 1, 1], "values": source,
+                        "fill": {"color": STEP_COLOURS[j % len(STEP_COLOURS)]}, "border": SEGMENT_BORDER,
+                        "gap": 60})
     dev.set_title({"name": "Udvikling: borgere pr. trin", "name_font": {"size": 11}})
     dev.set_y_axis({"num_format": "#,##0", "min": 0,
                     "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
@@ -340,6 +342,17 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     ws.print_area(0, 0, rows.next, 19)
     book.freeze_title(ws)
     book.protect(ws)
+
+
+def _series_name(book: Book, ws: Worksheet, source: list, name: str, cached: list) -> list:
+    """A series' name in the hidden cell above its chart source: the step's name, and where the municipality has
+    no number for it in any year, says so (a legend entry with nothing drawn is explained)."""
+    sheet, first, col, last, _ = source
+    rng = f"{fx.cell(first, col)}:{fx.cell(last, col)}"
+    empty = f"{name} (ingen tal)"
+    ws.write_formula(first - 1, col, f'=IF(COUNT({rng})=0,{fx.text(empty)},{fx.text(name)})', book.styles.text,
+                     name if any(fx.is_number(v) for v in cached) else empty)
+    return [sheet, first - 1, col]
 
 
 def _rates_chart(book: Book, ws: Worksheet, table: DataTable, staircase: Staircase, sel: Selection, chosen: int,
@@ -365,7 +378,8 @@ def _rates_chart(book: Book, ws: Worksheet, table: DataTable, staircase: Stairca
                      "name_font": {"size": 10}})
     chart.show_hidden_data()
     chart.set_x_axis({"name": "Trin", "name_font": {"size": 9}})
-    chart.set_y_axis({"name": "pr. 1.000", "name_font": {"size": 9}, "num_format": "#,##0", "min": 0,
+    # General: 0,5 and 1 where the rates are small, never 0, 1, 1 (a whole-number format repeats a tick)
+    chart.set_y_axis({"name": "pr. 1.000", "name_font": {"size": 9}, "num_format": "General", "min": 0,
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 620, "height": 280})
@@ -483,9 +497,13 @@ def _figure_block(book: Book, ws: Worksheet, table: DataTable, fig: dict, sel: S
     chart.show_hidden_data()
     # a share near 100 for some municipality: the axis stops at 100, never at 120
     full = fig["enhed"] == "%" and table.largest(fid) > 50
-    chart.set_y_axis({"name": fig["enhed"], "name_font": {"size": 9}, "num_format": "#,##0",
+    # kroner with the thousands separator; other units as General (0,5 steps where the figure is small, never a
+    # repeated tick from a whole-number format); the years under the plot also where values are negative
+    chart.set_y_axis({"name": fig["enhed"], "name_font": {"size": 9},
+                      "num_format": "#,##0" if fig["enhed"].startswith("kr") else "General",
                       **({"min": 0, "max": 100} if full else {}),
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis({"label_position": "low"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 560, "height": 250})
     ws.insert_chart(r, 7, chart)

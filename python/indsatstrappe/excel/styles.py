@@ -18,8 +18,10 @@ MUNICIPALITY = "#2E75B6"  # the chosen municipality in every chart
 FONT = "Calibri"
 
 # one colour per step, light (step 1, least intrusive) to dark (step 8): every chart of steps uses them
-STEP_COLOURS = ["#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
+# a light-to-dark ramp: in greyscale print each step is at least 20 grey levels from the next (presentation test)
+STEP_COLOURS = ["#EAF2FA", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C", "#08306B"]
 UNPLACED_COLOUR = "#BFBFBF"
+SEGMENT_BORDER = {"color": "#404040", "width": 0.5}  # a stacked bar's parts stay apart in greyscale print
 HIDDEN_STEPS_COLOUR = "#7F7F7F"  # money on steps whose amount is hidden (distributed workbooks)
 
 NUMBER_FORMATS = {

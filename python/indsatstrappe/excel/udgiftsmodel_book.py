@@ -32,7 +32,7 @@ from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .rule_cells import RULE_SHEET_COLUMNS, as_code, match_formula, rule_cell, rule_key, steps_text
 from .scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
-from .styles import HIDDEN_STEPS_COLOUR, NUMBER_FORMATS, STEP_COLOURS, UNPLACED_COLOUR, Styles
+from .styles import HIDDEN_STEPS_COLOUR, NUMBER_FORMATS, SEGMENT_BORDER, STEP_COLOURS, UNPLACED_COLOUR, Styles
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
 AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
@@ -237,7 +237,7 @@ def _stacked_chart(book: Book, ws: Worksheet, model: AllocationTwin, top: int, n
     for col, name, colour in columns:
         chart.add_series({"name": name, "categories": [ws.name, top + 1, 1, top + n_years, 1],
                           "values": [ws.name, top + 1, col, top + n_years, col], "fill": {"color": colour},
-                          "gap": 60})
+                          "border": SEGMENT_BORDER, "gap": 60})
         dark = colour in (*STEP_COLOURS[4:], HIDDEN_STEPS_COLOUR)
         # a step column beyond the chosen staircase's steps keeps the plain header: it is no series
         shown = {"type": "formula", "criteria": f"={col - 1}<=AntalTrin"} if col <= 1 + MAX_STEPS else \
@@ -251,6 +251,7 @@ def _stacked_chart(book: Book, ws: Worksheet, model: AllocationTwin, top: int, n
     chart.set_y_axis({"num_format": num_format, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
                       **({"name": unit, "name_font": {"size": 9, "bold": False}} if unit else {}),
                       **({"min": 0} if from_zero else {}), **({"max": 1} if kind == "percent_stacked" else {})})
+    chart.set_x_axis({"label_position": "low"})  # the years under the bars, also where money is negative
     chart.set_legend({"none": True})
     chart.set_size({"width": 760, "height": 320})
     ws.insert_chart(at[0], at[1], chart)
