@@ -132,8 +132,8 @@ def assert_same(got: dict, want: dict) -> None:
 def test_sheets_names_validations_and_protection(book):
     wb = openpyxl.load_workbook(book)
     names = wb.sheetnames
-    for sheet in ("Forside", "Trappen børn og unge", "Trappen voksne", "B Trappen", "B Bevægelser", "V Sundhed",
-                  "Egne tal", "Definitioner", "Om", "Data", "Lister"):
+    for sheet in ("Forside", "Trappen børn og unge", "Trappen voksne", "Børn – Indsatstrappen", "Børn – Bevægelser",
+                  "Voksne – Sundhed", "Egne tal", "Definitioner", "Om", "Data", "Lister"):
         assert sheet in names
     assert wb["Data"].sheet_state == "hidden" and wb["Lister"].sheet_state == "hidden"  # hidden, not very hidden
     for name in ("ValgtKommune", "ValgtGruppe", "ValgtAar", "ValgtKode", "GruppeNavn", "L_navn", "D_T2024", "E_t"):
@@ -146,7 +146,7 @@ def test_sheets_names_validations_and_protection(book):
     assert wb["Forside"]["C10"].value.startswith("=INDEX(") and wb["Forside"]["C10"].protection.locked
     assert wb["Om"].page_setup.orientation == "landscape" and wb["Om"].page_setup.paperSize == 9
     # the print header names no municipality: another one may be chosen in the workbook
-    assert wb["B Trappen"].oddHeader.right.text == "Udskrevet &D"
+    assert wb["Børn – Indsatstrappen"].oddHeader.right.text == "Udskrevet &D"
 
 
 def test_every_visible_sheet_carries_the_demo_mark(book):

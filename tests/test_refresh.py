@@ -119,6 +119,9 @@ def test_udgiftsmodel_entries_survive_and_recompute(soffice, subset_path, tmp_pa
     backup = workbooks.refresh(work, DataFolder(subset_path))
     assert read_entries(work) == before
     assert backup.exists()
+    # the pasted export's rows print after the refresh (#33: the print area covers them)
+    area = openpyxl.load_workbook(work)["Regnskab"].print_area
+    assert int(area.split("$")[-1]) == head + 2, area
     fresh = recalculate(soffice, [work], tmp_path / "out", tmp_path / "p")[0]
     assert mismatches(work, fresh) == []  # the cached values follow the carried-over entries
 

@@ -688,14 +688,14 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin) 
         for i, y in enumerate(years):
             ws.write_formula(row, 4 + i, f"=SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},{crit})", kr,
                              sums.get((kommune, funktion, gruppering, y), 0.0))
-    ws.print_area(0, 0, row, 3 + len(years))  # the accounts; the export area below is for pasting
     # the export area
     r0 = row + 3
     ws.write_string(r0, 1, "Indsæt eget regnskabsudtræk", s.h1)
     ws.merge_range(r0 + 1, 1, r0 + 1, 10, "Indsæt kontonumre (fx 528211002 eller 5.28.21.1.002) og beløb i de gule "
                    "felter og skriv året. Så bruger alle ark udtrækket for den valgte kommune i det år i stedet for "
-                   "data-arket. Tøm felterne for at vende tilbage.", s.wrap)
-    ws.set_row(r0 + 1, 30)
+                   "data-arket. Tøm felterne for at vende tilbage. Udskriften tager udtrækket med, når "
+                   "projektmappen er opdateret (opdater); i Excel alene: Sidelayout > Udskriftsområde.", s.wrap)
+    ws.set_row(r0 + 1, 45)
     ws.write_string(r0 + 2, 1, "År for udtrækket", s.label)
     book.input_cell(ws, r0 + 2, 3, data.choices.eget_aar, s.input("year"))
     book.name_range("EgetAar", "Regnskab", r0 + 2, 3)
@@ -726,6 +726,10 @@ def _accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin) 
         rule = match_formula(code, fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
         ws.write_formula(r, 7, f'=IF({fx.cell(r, 1)}="","",{rule})', s.text, cached[4])
     ws.set_column(EXPORT_CODE_COL, EXPORT_CODE_COL, None, None, {"hidden": True})
+    # the accounts and the export as far as it holds accounts when written (opdater writes it again, so a pasted
+    # export prints after a refresh); not all 300 input rows, which would print pages of empty boxes
+    filled = sum(1 for konto, _ in data.choices.export if konto not in (None, ""))
+    ws.print_area(0, 0, h + max(1, filled), max(3 + len(years), 7))
     for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", EXPORT_CODE_COL),
                       ("X_regel", 7)):
         book.name_range(name, "Regnskab", h + 1, col, h + EXPORT_ROWS)

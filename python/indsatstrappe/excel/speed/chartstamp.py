@@ -89,7 +89,7 @@ def _recording_class(cls: type) -> type:
 
 @dataclass(frozen=True)
 class Slot:
-    ref: str  # the range formula, e.g. 'B Trappen'!$C$7:$C$13
+    ref: str  # the range formula, e.g. 'Børn – Bevægelser'!$C$7:$C$13
     kind: str  # "num" or "str": the cache element
     category: bool  # a category cache, whose kind follows the data
 
