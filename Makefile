@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench templates addin demodata clean libreoffice wheel
+.PHONY: demo test lint bench templates addin demodata clean libreoffice wheel billeder
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ libreoffice:
 	    libreoffice-calc-nogui poppler-utils fonts-crosextra-carlito >/dev/null) || echo "LibreOffice kunne ikke installeres; de tests springes over uden for CI."; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check python tests benchmarks
+	$(BIN)/ruff check python tests benchmarks docs
 
 # one worker per core; a test file stays on one worker, so its module fixtures are built once
 test: $(STAMP) libreoffice lint
@@ -35,6 +35,10 @@ bench: $(STAMP)
 
 templates: $(STAMP)
 	$(BIN)/indsatstrappe skabeloner --ud templates
+
+# The README's pictures, printed by LibreOffice from today's templates (after `make templates`).
+billeder: $(STAMP) libreoffice
+	$(BIN)/python docs/billeder/tegn.py
 
 addin: $(STAMP)
 	$(BIN)/indsatstrappe byg-addin --ud addin/Indsatstrappe.xlam

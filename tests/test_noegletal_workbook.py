@@ -81,7 +81,7 @@ def blocks(path: Path, data_only: bool = True) -> dict[tuple[str, int], tuple]:
     wb = openpyxl.load_workbook(path, data_only=data_only)
     found = {}
     for ws in wb.worksheets:
-        if not re.match(r"^[BV] ", ws.title):
+        if not re.match(r"^(Børn|Voksne) – ", ws.title):  # the theme sheets
             continue
         for r in range(1, ws.max_row + 1):
             m = re.match(r"^([BV]\d\d)  ", str(ws.cell(r, 2).value or ""))

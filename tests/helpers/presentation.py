@@ -63,6 +63,15 @@ def numbers_into_text(ws, shown) -> list[str]:
     return out
 
 
+def _last_printed_column(ws) -> int | None:
+    """The print area's last column (1-based), if the sheet has one."""
+    area = ws.print_area
+    if not area:
+        return None
+    last = re.findall(r"\$?([A-Z]+)\$?\d+", area.split(",")[0])[-1]
+    return openpyxl.utils.column_index_from_string(last)
+
+
 def _boxed(cell) -> bool:
     """A cell with a fill or a border stands apart from its neighbour (an input, a header)."""
     return (cell.fill is not None and cell.fill.fill_type == "solid") or bool(cell.border and cell.border.left.style)
@@ -199,6 +208,8 @@ def _cells(ws, shown, allowed_cols: set[str]) -> list[str]:
                                f"{height} pt: {text[:40]!r}")
             elif need > width * 1.05 and shown.cell(c.row, last + 1).value not in (None, ""):
                 out.append(f"{ws.title}!{c.coordinate}: teksten skæres af naboen: {text[:40]!r}")
+            elif need > width * 1.05 and last == _last_printed_column(ws):
+                out.append(f"{ws.title}!{c.coordinate}: teksten skæres af sidens kant: {text[:40]!r}")
     return out
 
 

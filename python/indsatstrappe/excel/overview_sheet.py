@@ -34,7 +34,7 @@ def write(book: Book, table: DataTable, sel: Selection, data, own_cell: Callable
     ws = book.sheet(SHEET, "Overblik over nøgletallene",
                     "Alle nøgletal for det seneste år: kommunen mod gruppen og hele landet")
     latest, before = data.years[-1], (data.years[-2] if len(data.years) > 1 else None)
-    for col, width in ((1, 66), (2, 20), (3, 15), (4, 13), (5, 13), (6, 22), (7, 20), (8, 20)):
+    for col, width in ((1, 66), (2, 20), (3, 15), (4, 13), (5, 13), (6, 22), (7, 20), (8, 30)):  # a sheet name whole
         ws.set_column(col, col, width)
     ws.write_formula(TITLE_ROWS + 1, 1, f'=ValgtKommune&" mod "&GruppeNavn&" og hele landet, {latest}"', s.h1,
                      f"{sel.navn} mod {sel.group_name} og hele landet, {latest}")
