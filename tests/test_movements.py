@@ -1,4 +1,3 @@
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -152,4 +151,5 @@ def test_steps_on_uses_inclusive_ends():
     on = [int(mv.steps_on(eps, mv.day_number(d))[0]) for d in ("2023-02-28", "2023-03-01", "2023-03-31",
                                                                  "2023-04-01")]
     assert on == [0, 6, 6, 0]
-    assert np.iinfo(np.int64).max > mv.OPEN_END
+    ongoing = mv.prepare(df.assign(slut=[pd.NaT]), BOERN)  # no end date: on the step on any later day
+    assert [int(mv.steps_on(ongoing, mv.day_number(d))[0]) for d in ("2023-02-28", "2199-12-31")] == [0, 6]

@@ -32,7 +32,17 @@ def test_comparison_group_choices(spec, kode, expected):
 
 
 def test_country_is_weighted_groups_are_not():
-    assert m.country().weighted and not m.dst_group(3).weighted
+    """Two municipalities of group 3 with a share of 1/1 and 1/3 (B07, a share in per cent): the group is the
+    mean of their values, (100 + 33,3) / 2; the country is all numerators over all denominators, 2/4."""
+    import pandas as pd
+
+    from indsatstrappe import keyfigures
+
+    a, b = sorted(m.dst_group(3).members)[:2]
+    values = pd.DataFrame({"noegletal_id": ["B07", "B07"], "kommune_kode": [a, b], "aar": [2024, 2024],
+                           "taeller": [1.0, 1.0], "naevner": [1.0, 3.0], "vaerdi": [100.0, 100 / 3]})
+    assert keyfigures.group_values(values, m.dst_group(3))["vaerdi"].iloc[0] == pytest.approx(200 / 3)
+    assert keyfigures.group_values(values, m.country())["vaerdi"].iloc[0] == pytest.approx(50.0)
 
 
 def test_bad_group_gets_a_danish_explanation():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from . import ovba_compression
 WORKBOOK_GUID = "00020819-0000-0000-C000-000000000046"
 SHEET_GUID = "00020820-0000-0000-C000-000000000046"
 PROJECT_ID = "{7B1E5C2A-3D4F-4B6A-9C8D-2E1F0A9B8C7D}"
+
+
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def _crlf(text: str) -> str:
@@ -50,7 +54,9 @@ def build_project(std_modules: dict[str, str], n_sheets: int) -> bytes:
     from ms_ovba.vbaProject import VbaProject
     from ms_ovba.Views.project_ole_file import ProjectOleFile
 
-    with tempfile.TemporaryDirectory() as tmp, _cwd(tmp), _our_compression(), _fixed_random():
+    # the process-wide changes below are undone in `finally`; the lock keeps two threads of one process (an
+    # Excel session's UDF calls) from building at once
+    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory() as tmp, _cwd(tmp), _our_compression(), _fixed_random():
         project = VbaProject()
         project.project_id = PROJECT_ID
         documents = [("ThisWorkbook", WORKBOOK_GUID)] + [(f"Sheet{i}", SHEET_GUID) for i in range(1, n_sheets + 1)]
