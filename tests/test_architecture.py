@@ -8,7 +8,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "indsatstrappe"
 CORE = ["staircase", "coverage", "distribution", "movements", "keyfigures", "expenses", "scenario", "botilbud",
-        "suppression", "disclosure", "knowledge", "municipalities", "danish", "errors", "datafiles", "entries"]
+        "suppression", "disclosure", "knowledge", "municipalities", "danish", "errors", "datafiles", "entries",
+        "kontoplan"]
 FORMATS = {"openpyxl", "xlsxwriter", "xlwings"}
 
 
@@ -31,6 +32,19 @@ def test_the_core_imports_only_the_core(name):
     assert not used & FORMATS, f"{name} imports {used & FORMATS}"
     own = {u[1:] for u in used if u.startswith(".") and u != "."}
     assert own <= set(CORE), f"{name} imports {own - set(CORE)} from outside the core"
+
+
+def test_io_and_excel_do_not_import_each_other():
+    """Readers and writers of files meet only in the core types they both use (#31.2: the Udgiftsmodel builder
+    took an account parser from io; it is the core's kontoplan now)."""
+    crossing = []
+    for edge, other in (("io", "excel"), ("excel", "io")):
+        for p in (PACKAGE / edge).rglob("*.py"):
+            text = p.read_text(encoding="utf-8")
+            if re.search(rf"^\s*from \.+{other}\b|^\s*import indsatstrappe\.{other}\b|from indsatstrappe\.{other}\b",
+                         text, re.M):
+                crossing.append(p.relative_to(PACKAGE).as_posix())
+    assert crossing == []
 
 
 def test_only_xl_imports_xlwings():

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE, folder_digest, write_folder
 from indsatstrappe import expenses
 from indsatstrappe.errors import InputError
-from indsatstrappe.io.accounts import parse_account, read_account_export
+from indsatstrappe.io.accounts import read_account_export
+from indsatstrappe.kontoplan import parse_account
 from indsatstrappe.staircase import default_staircases
 
 STAIRCASES = default_staircases()

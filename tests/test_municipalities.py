@@ -54,17 +54,17 @@ def test_bad_group_gets_a_danish_explanation():
 
 
 def test_municipality_by_name_or_code():
-    assert m.parse_kommune("læsø") == 825
-    assert m.parse_kommune("825") == 825
+    assert m.parse_kommune("læsø", "kommune") == 825
+    assert m.parse_kommune("825", "kommune") == 825
     with pytest.raises(InputError):
-        m.parse_kommune("411")
+        m.parse_kommune("411", "kommune")
 
 
 def test_names_as_people_type_them():
     """#30: the ASCII form of our own file names, a space for the hyphen, and the start of one name only."""
-    assert m.parse_kommune("Koebenhavn") == 101
-    assert m.parse_kommune("Høje Taastrup") == 169
-    assert m.parse_kommune("laesoe") == 825
-    assert m.parse_kommune("Frederiksb") == 147
+    assert m.parse_kommune("Koebenhavn", "kommune") == 101
+    assert m.parse_kommune("Høje Taastrup", "kommune") == 169
+    assert m.parse_kommune("laesoe", "kommune") == 825
+    assert m.parse_kommune("Frederiksb", "kommune") == 147
     with pytest.raises(InputError, match="passer på flere kommuner: Frederiksberg"):
-        m.parse_kommune("Frederiks")
+        m.parse_kommune("Frederiks", "kommune")

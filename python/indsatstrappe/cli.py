@@ -153,7 +153,7 @@ def _municipality_year_folder(fmt: str, kommune: str, year: str | None, year_opt
                               indsatskort: Path | None) -> tuple[int, int | None, DataFolder]:
     """What the per-municipality money commands check first, in the order a user would fix it."""
     _check_format(fmt)
-    k = municipalities.parse_kommune(kommune)
+    k = municipalities.parse_kommune(kommune, "--kommune")
     return k, _parse_year(year, year_option), _folder(data, indsatskort)
 
 
@@ -195,7 +195,7 @@ def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int,
     for r in unplaced.itertuples():
         label = "uoplyst (står ikke på et trin)" if r.uden_trin == "uoplyst" else "uden for trappen"
         out.print(f"  + {danish.integer(r.antal)} {label}")
-    group_name = municipalities.comparison_group(gruppe, kommune).navn
+    group_name = municipalities.comparison_group(gruppe, kommune, "--gruppe").navn
     out.print(f"  Gruppe: {group_name} (gennemsnit af kommunernes tal); landet: samlet tal.\n")
 
 
@@ -208,7 +208,7 @@ def _coverage_lines(folder: DataFolder, trappe: str, kommune: int, aar: int, gru
     nobody = set(distribution.reporting_members(dist, country).query("med_tal == 0")["trin"])
     if nobody:
         lines.append(f"Trin {', '.join(map(str, sorted(nobody)))}: ingen kommune har tal for {aar}.")
-    for group in (municipalities.comparison_group(gruppe, kommune), country):
+    for group in (municipalities.comparison_group(gruppe, kommune, "--gruppe"), country):
         n = distribution.reporting_members(dist, group)
         for r in n[(n["med_tal"] < n["kommuner"]) & ~n["trin"].isin(nobody)].itertuples():
             lines.append(f"Trin {r.trin}: {group.navn} er taget over de {r.med_tal} af {r.kommuner} kommuner, "
@@ -231,7 +231,7 @@ def bevaegelser(trappe, fra_text, til_text, kommune, data, indsatskort, ud, fmt)
     """Borgernes bevægelser mellem trinene fra én dag til en anden (trin 0 = ingen indsats)."""
     _check_format(fmt)
     fra, til = queries.parse_day(fra_text, "--fra"), queries.parse_day(til_text, "--til")
-    k = municipalities.parse_kommune(kommune) if kommune else None
+    k = municipalities.parse_kommune(kommune, "--kommune") if kommune else None
     folder = _folder(data, indsatskort)
     matrix = queries.movement_matrix(folder, trappe, fra, til, k)
     _print_warnings(folder.warnings)
@@ -275,8 +275,8 @@ def _print_matrix(folder: DataFolder, trappe: str, matrix, title: str) -> None:
 def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> None:
     """Nøgletal for én kommune over årene ved siden af sammenligningsgruppen og hele landet."""
     _check_format(fmt)
-    k = municipalities.parse_kommune(kommune)
-    group = municipalities.comparison_group(gruppe, k)
+    k = municipalities.parse_kommune(kommune, "--kommune")
+    group = municipalities.comparison_group(gruppe, k, "--gruppe")
     folder = _folder(data, indsatskort)
     if egne_tal is not None:
         entered = reader.read_own_figures(egne_tal)
@@ -454,7 +454,8 @@ def rapport(kommune, gruppe, data, indsatskort, som_udsendt, ud) -> None:
     """Et par sider til udskrift: trapperne, nøgletallene mod gruppen og udgifterne på trinene (PDF)."""
     from . import report
 
-    k = municipalities.parse_kommune(kommune)
+    k = municipalities.parse_kommune(kommune, "--kommune")
+    municipalities.comparison_group(gruppe, k, "--gruppe")  # a wrong group named as the option, before any work
     if ud.suffix.lower() != ".pdf":
         raise InputError.single("--ud", f"'{ud}' er ikke en PDF-fil.", "Giv filen endelsen .pdf.")
     folder = _folder(data, indsatskort)

@@ -85,7 +85,7 @@ def fordel_udgifter(port: BookPort, data: str | Path | None = None) -> None:
         return
     folder = _folder(data)
     try:
-        kommune = municipalities.parse_kommune(entries.kommune)
+        kommune = municipalities.parse_kommune(entries.kommune, "Forside, Kommune")
         rules = expenses.check_rules(pd.DataFrame(entries.rules, columns=expenses.RULE_COLUMNS),
                                      "Fordelingsnøgle", folder.staircases)
         trappe = workbooks.area_choice(entries.omraade, f"{port.path.name}, ark 'Forside'")

@@ -77,8 +77,9 @@ GROUP_HELP = (
 )
 
 
-def comparison_group(spec: str | None, kommune: int) -> ComparisonGroup:
-    """Read a user's choice of comparison group; default the municipality's DST kommunegruppe."""
+def comparison_group(spec: str | None, kommune: int, where: str = "sammenligningsgruppe") -> ComparisonGroup:
+    """Read a user's choice of comparison group; default the municipality's DST kommunegruppe. `where`: where the
+    user gave it (an option, a cell), named in a message."""
     df = municipalities()
     text = (spec or "kommunegruppe").strip()
     low = text.lower()
@@ -103,11 +104,11 @@ def comparison_group(spec: str | None, kommune: int) -> ComparisonGroup:
         unknown = [p for p in parts if not is_known(int(p))]
         if unknown:
             raise InputError.single(
-                "--gruppe", f"ukendt kommunekode {', '.join(unknown)}.",
+                where, f"ukendt kommunekode {', '.join(unknown)}.",
                 "Brug DST's kommunekoder (101 København ... 860 Hjørring).",
             )
         return code_list([int(p) for p in parts])
-    raise InputError.single("--gruppe", f"'{text}' er ikke en sammenligningsgruppe.", GROUP_HELP)
+    raise InputError.single(where, f"'{text}' er ikke en sammenligningsgruppe.", GROUP_HELP)
 
 
 def _folded(name: str) -> str:
@@ -116,9 +117,10 @@ def _folded(name: str) -> str:
     return " ".join(name.lower().translate(table).split())
 
 
-def parse_kommune(text: str, fil: str = "--kommune") -> int:
+def parse_kommune(text: str, fil: str) -> int:
     """A municipality given by code or name: the name in any case, in the ASCII form of our file names
-    ('Koebenhavn'), 'Høje Taastrup' for Høje-Taastrup, or the start of one name only ('Frederiksb')."""
+    ('Koebenhavn'), 'Høje Taastrup' for Høje-Taastrup, or the start of one name only ('Frederiksb'). `fil`: where
+    the caller had it (an option, a cell), named in the message."""
     value = str(text).strip()
     if value.isdigit() and is_known(int(value)):
         return int(value)

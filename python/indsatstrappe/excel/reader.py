@@ -207,7 +207,7 @@ def _own_data_held(book, kommune_name: str) -> frozenset:
     if DATA_SHEET not in book.sheetnames:
         return frozenset()
     try:
-        kode = municipalities.parse_kommune(kommune_name)
+        kode = municipalities.parse_kommune(kommune_name, "Forside")  # a name it cannot read: nothing held
     except InputError:
         return frozenset()
     cat = keyfigures.catalogue()

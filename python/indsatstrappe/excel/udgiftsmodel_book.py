@@ -22,7 +22,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from .. import expenses
-from ..io.accounts import parse_account
+from ..kontoplan import parse_account
 from ..staircase import Staircase
 from . import calc_sheet, scenario_sheet
 from . import formulas as fx

@@ -1,39 +1,24 @@
 """Account exports as municipal finance systems write them: one account-string column plus an amount.
 
-`528211002` is funktion 5.28.21, dranst 1, gruppering 002 (FFFFFDGGG); `5.28.21.1.002` is the same
-written with dots; `52821` / `5.28.21` (no dranst) is taken as dranst 1 with no grouping. Amounts may
-be Danish (`1.234.567,89`, minus as `-` or in parentheses).
+The account string is read by `kontoplan.parse_account`. Amounts may be Danish (`1.234.567,89`, minus as `-`
+or in parentheses).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from .. import danish
 from ..errors import InputError, Problem, raise_if_errors
+from ..kontoplan import parse_account
 from . import privacy
 from .contracts import MAX_PER_COLUMN, parse_numbers
 from .rawtable import RawTable, read_csv_table, read_xlsx_table, xlsx_sheets
 
 ACCOUNT_HEADERS = ("konto", "kontonummer", "kontostreng", "konto_nr", "kontonr", "account")
 AMOUNT_HEADERS = ("beloeb", "beløb", "regnskab", "amount", "bogført", "bogfoert", "netto")
-_COMPACT = re.compile(r"^(\d)(\d{2})(\d{2})(?:(\d)(\d{3})?)?$")
-_DOTTED = re.compile(r"^(\d)\.(\d{2})\.(\d{2})(?:\.(\d)(?:\.(\d{3}))?)?$")
-
-
-def parse_account(text: str) -> tuple[str, str, str] | None:
-    """(funktion, dranst, gruppering) from an account string, or None if it is not one."""
-    value = str(text).strip().replace(" ", "")
-    m = _COMPACT.match(value) or _DOTTED.match(value)
-    if not m:
-        return None
-    hk, hf, fn, dranst, grp = m.groups()
-    return f"{hk}.{hf}.{fn}", dranst or "1", grp or ""
-
-
 def _find_column(raw: RawTable, names: tuple[str, ...], what: str) -> str:
     for col in raw.data.columns:
         if col in names or any(col.startswith(n) for n in names):
