@@ -17,17 +17,28 @@ import pandas as pd
 
 from . import movements
 from .datafiles import packaged
-from .staircase import Staircase
+from .staircase import Staircase, default_staircases
 
 ALL = "Alle botilbud"
-RESIDENT_STEPS = (7, 8)  # midlertidigt (§ 107) and længerevarende (§ 108) botilbud
-RESIDENTS = "trin 7-8"
-OWN_HOME_TOP = 5  # steps 1-5: support in the citizen's own home
-MOVED_DOWN = "Flyttet ned: eget hjem (trin 1-5), botilbudslignende tilbud (trin 6) eller midlertidigt botilbud."
+
+
+def _span(steps: tuple[int, ...]) -> str:
+    return f"{steps[0]}-{steps[-1]}" if len(steps) > 1 else str(steps[0])
+
+
+# where the adults' citizens live on each step is data (trin.csv, column bolig)
+_ADULTS = default_staircases()["voksne"]
+RESIDENT_STEPS = _ADULTS.steps_where("botilbud")  # midlertidigt (§ 107) and længerevarende (§ 108) botilbud
+OWN_HOME_STEPS = _ADULTS.steps_where("eget hjem")  # support in the citizen's own home
+OWN_HOME_TOP = max(OWN_HOME_STEPS)
+RESIDENTS = f"trin {_span(RESIDENT_STEPS)}"
+MOVED_DOWN = (f"Flyttet ned: eget hjem (trin {_span(OWN_HOME_STEPS)}), botilbudslignende tilbud "
+              f"(trin {_span(_ADULTS.steps_where('botilbudslignende'))}) eller midlertidigt botilbud.")
 TABLE_COLUMNS = ["kommune_kode", "botilbud", "aar", "maal", "taeller", "naevner"]
 GOAL_COLUMNS = ["kommune_kode", "botilbud", "aar", "maal", "maal_navn", "taeller", "naevner", "andel"]
 MOVEMENT_KINDS = ("eget_hjem", "lavere", "samme", "hoejere", "ude")
-MOVEMENT_NAMES = {"eget_hjem": "Til eget hjem (trin 1-5)", "lavere": "Lavere trin (6-7)",
+MOVEMENT_NAMES = {"eget_hjem": f"Til eget hjem (trin {_span(OWN_HOME_STEPS)})",
+                  "lavere": f"Lavere trin ({_span(tuple(range(OWN_HOME_TOP + 1, RESIDENT_STEPS[-1])))})",
                   "samme": "Samme trin", "hoejere": "Højere trin", "ude": "Ude af trappen"}
 GOALS_NOTE = ("Målene er katalogets for kvalitet i socialpsykiatriske botilbud; hvad der tælles, er værktøjets forslag "
               "(data/botilbudsmaal.csv).")

@@ -18,12 +18,13 @@ import pandas as pd
 from . import coverage, distribution
 from .datafiles import packaged
 from .errors import Problem, raise_if_errors
-from .staircase import Staircase
+from .kontoplan import DRANSTER, OPERATING_DRANST, REFUND_DRANST
+from .staircase import Staircase, default_staircases
 
 RULES_FILE = "fordelingsnoegle.csv"
 RULE_COLUMNS = ["trappe", "funktion", "gruppering", "dranst", "fordeling", "trin", "bemaerkning"]
 KINDS = ("trin", "noegle", "ikke_fordelt")
-AREAS = {"boern": "5.28", "voksne": "5.38"}
+AREAS = {key: st.omraade for key, st in default_staircases().items()}  # trappe -> main function (trapper.csv)
 UNPLACED = 0  # the "ikke fordelt" block, kept apart from steps 1..N
 UNPLACED_LABEL = "ikke_fordelt"
 OUTPUT_COLUMNS = ["kommune_kode", "aar", "trin", "trin_navn", "beloeb", "andel", "enhedspris", "drift", "refusion"]
@@ -84,7 +85,7 @@ def check_rules(df: pd.DataFrame, fil: str, staircases: dict[str, Staircase]) ->
             problems.append(Problem(fil, f"'{r['gruppering']}' er ikke en gruppering.",
                                     "Skriv tre cifre (fx 005) eller lad cellen stå tom for alle grupperinger.", line,
                                     "gruppering"))
-        if r["dranst"] not in ("", "1", "2"):
+        if r["dranst"] not in ("", *DRANSTER):
             problems.append(Problem(fil, f"ukendt dranst '{r['dranst']}'.", "Brug 1, 2 eller tom for begge.", line,
                                     "dranst"))
         if r["fordeling"] not in KINDS:
@@ -215,8 +216,8 @@ def step_table(allocation: pd.DataFrame, staircase: Staircase, counts: pd.DataFr
     step's net expense per citizen on the step (empty where nobody is on it)."""
     cells = allocation[["kommune_kode", "aar"]].drop_duplicates()
     grid = cells.merge(pd.DataFrame({"trin": [*staircase.step_numbers, UNPLACED]}), how="cross")
-    oere = allocation.assign(drift=np.where(allocation["dranst"] == "1", allocation["oere"], 0),
-                             refusion=np.where(allocation["dranst"] == "2", allocation["oere"], 0))
+    oere = allocation.assign(drift=np.where(allocation["dranst"] == OPERATING_DRANST, allocation["oere"], 0),
+                             refusion=np.where(allocation["dranst"] == REFUND_DRANST, allocation["oere"], 0))
     sums = oere.assign(linjer=1).groupby(["kommune_kode", "aar", "trin"], as_index=False)[
         ["oere", "drift", "refusion", "linjer"]].sum()
     out = grid.merge(sums, how="left").fillna({"oere": 0, "drift": 0, "refusion": 0, "linjer": 0})

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import municipalities
+from . import expenses, municipalities
 from .errors import InputError, Problem
 from .io import dst
 from .io.datafolder import META_FILE, DataFolder
@@ -41,7 +41,7 @@ from .staircase import Staircase
 
 AGE_GROUPS = {"0-17": range(0, 18), "18-64": range(18, 65), "65+": range(65, 126)}
 RECIPIENT_TABLES = {"ANBAAR12": "boern", "ISBU01": "boern", "HAND07": "voksne"}
-ACCOUNT_AREAS = ("5.28", "5.38")
+ACCOUNT_AREAS = tuple(expenses.AREAS.values())  # the staircases' main functions (trapper.csv)
 WRITER = "indsatstrappe hent"
 WRITTEN = ("befolkning.csv", "modtagere.csv", "regnskab.csv", META_FILE)
 TOTAL_CODES = ("TOT", "IALT")

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import re
 
+OPERATING_DRANST = "1"  # drift: the money spent
+REFUND_DRANST = "2"  # statsrefusion: the state's refund, income, booked as negative amounts
+DRANSTER = (OPERATING_DRANST, REFUND_DRANST)
+
 _COMPACT = re.compile(r"^(\d)(\d{2})(\d{2})(?:(\d)(\d{3})?)?$")
 _DOTTED = re.compile(r"^(\d)\.(\d{2})\.(\d{2})(?:\.(\d)(?:\.(\d{3}))?)?$")
 
@@ -17,4 +21,4 @@ def parse_account(text: str) -> tuple[str, str, str] | None:
     if not m:
         return None
     hk, hf, fn, dranst, grp = m.groups()
-    return f"{hk}.{hf}.{fn}", dranst or "1", grp or ""
+    return f"{hk}.{hf}.{fn}", dranst or OPERATING_DRANST, grp or ""

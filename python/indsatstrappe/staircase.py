@@ -22,8 +22,21 @@ class Staircase:
     key: str
     navn: str
     aldersgruppe: str  # the population the per-1,000 rates are counted against
-    steps: pd.DataFrame  # trin, navn, lovgrundlag, officielt_navn
+    steps: pd.DataFrame  # trin, navn, lovgrundlag, officielt_navn, bolig
     codes: pd.DataFrame  # kode (index), navn, trin (Int64, <NA> = no step), uden_trin, bemaerkning
+    omraade: str = ""  # the staircase's main function in the municipal accounts (5.28, 5.38)
+    omraade_navn: str = ""  # its name as a reader says it ("Børn og unge")
+
+    @property
+    def area_label(self) -> str:
+        """The area as the Udgiftsmodel names it: "Børn og unge (5.28)"."""
+        return f"{self.omraade_navn} ({self.omraade})"
+
+    def steps_where(self, bolig: str) -> tuple[int, ...]:
+        """The steps whose `bolig` (where the citizen lives: eget hjem, botilbudslignende, botilbud) is `bolig`."""
+        if "bolig" not in self.steps:
+            return ()
+        return tuple(int(t) for t in self.steps.loc[self.steps["bolig"] == bolig, "trin"])
 
     @cached_property
     def n_steps(self) -> int:
@@ -104,6 +117,8 @@ def build_staircases(
             aldersgruppe=row["aldersgruppe"],
             steps=steps_by_key[key],
             codes=codes[codes["trappe"] == key].drop(columns="trappe").set_index("kode"),
+            omraade=row.get("omraade", ""),
+            omraade_navn=row.get("omraade_navn", ""),
         )
     return result
 

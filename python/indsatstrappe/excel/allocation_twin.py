@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import coverage, expenses
+from ..kontoplan import REFUND_DRANST
 from ..staircase import Staircase
 from . import formulas as fx
 from .datasheet import NOT_REPORTED, OWN_DATA
@@ -18,7 +19,6 @@ from .scaffold import MAX_STEPS
 if TYPE_CHECKING:
     from .udgiftsmodel_book import UdgiftsmodelInput
 
-REFUND_DRANST = "2"  # statsrefusion: income, booked as negative amounts
 UNREPORTED_ID = ":ikke_indberettet"
 
 

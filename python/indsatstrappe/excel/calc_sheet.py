@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
+from ..kontoplan import REFUND_DRANST
 from . import formulas as fx
-from .allocation_twin import REFUND_DRANST, UNREPORTED_ID, AllocationTwin
+from .allocation_twin import UNREPORTED_ID, AllocationTwin
 from .blocks import Rows
 from .datasheet import NOT_REPORTED, OWN_DATA, DataTable
 from .rule_cells import RULE_KEY, as_code, rule_key, steps_text

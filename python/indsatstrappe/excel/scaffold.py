@@ -17,12 +17,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
+from ..staircase import default_staircases
 from . import charts, pages
 from . import formulas as fx
 from .styles import Styles
 
 TITLE_ROWS = 3  # band (2 rows) + the demo mark or a spacer
-MAX_STEPS = 8  # the most steps a staircase has (the adults'): step columns and step inputs (tests check it)
+MAX_STEPS = max(st.n_steps for st in default_staircases().values())  # step columns and step inputs (trin.csv)
 DST_ATTRIBUTION = ("Kilde: Danmarks Statistik (statistikbanken.dk), licens CC BY 4.0. Tal fra Danmarks Statistik "
                    "må bruges frit med kildeangivelse.")
 

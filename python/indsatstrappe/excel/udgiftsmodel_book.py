@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import expenses
 from ..kontoplan import parse_account
-from ..staircase import Staircase
+from ..staircase import Staircase, default_staircases
 from . import calc_sheet, scenario_sheet
 from . import formulas as fx
 from .allocation_twin import UNREPORTED_ID, AllocationTwin, unreported_label
@@ -35,7 +35,7 @@ from .scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
 from .styles import HIDDEN_STEPS_COLOUR, NUMBER_FORMATS, SEGMENT_BORDER, STEP_COLOURS, UNPLACED_COLOUR, Styles
 
 TITLE = "Udgiftsmodel for indsatstrapperne"
-AREA_LABELS = {"boern": "Børn og unge (5.28)", "voksne": "Voksne (5.38)"}
+AREA_LABELS = {key: st.area_label for key, st in default_staircases().items()}  # "Børn og unge (5.28)"
 PRICE_CHOICES = ["Løbende priser", "Faste priser"]
 SPARE_RULES = 20  # empty rows on Fordelingsnøgle for the user's own rules
 EXPORT_ROWS = 300

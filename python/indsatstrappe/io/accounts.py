@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import danish
 from ..errors import InputError, Problem, raise_if_errors
-from ..kontoplan import parse_account
+from ..kontoplan import DRANSTER, parse_account
 from . import privacy
 from .contracts import MAX_PER_COLUMN, parse_numbers
 from .rawtable import RawTable, read_csv_table, read_xlsx_table, xlsx_sheets
@@ -61,7 +61,7 @@ def read_account_export(path: Path, kommune: int, aar: int) -> tuple[pd.DataFram
         problems.append(Problem(raw.fil, f"'{df.at[idx, amount_col]}' er ikke et beløb.",
                                 "Skriv beløbet som tal, fx 1.234.567,89 eller (1.234,00).", int(idx) + raw.first_row,
                                 amount_col))
-    bad_dranst = parsed.map(lambda p: p is not None and p[1] not in ("1", "2"))
+    bad_dranst = parsed.map(lambda p: p is not None and p[1] not in DRANSTER)
     for idx in df.index[bad_dranst][:MAX_PER_COLUMN]:
         problems.append(Problem(raw.fil, f"ukendt dranst '{parsed[idx][1]}' i kontoen '{df.at[idx, account_col]}'.",
                                 "Brug dranst 1 (drift) eller 2 (statsrefusion).", int(idx) + raw.first_row,
