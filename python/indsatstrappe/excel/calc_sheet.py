@@ -147,13 +147,25 @@ def write_step_headers(book: Book, ws: Worksheet, row: int, first_col: int, n_st
 # -- Beregning ------------------------------------------------------------------------------------
 
 def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> None:
-    s = book.styles
+    """Beregning, block by block as `lay` places them: the year's totals, the key's citizens, each rule's money
+    and its spread on the steps, what each step receives, the year's sums and the refunds."""
     # hidden like Data and Konti: a reader's sheets are the analyses; an analyst can unhide it to follow a krone
     ws = book.sheet(CALC_SHEET, "Beregning", "Mellemregningerne: konti pr. regel og fordelingen på trin", hidden=True)
-    years = lay.years
-    n = model.staircase.n_steps
     ws.set_column(1, 1, 34)
-    ws.set_column(2, lay.helper_col(1 + 5 * len(years)), 13)
+    ws.set_column(2, lay.helper_col(1 + 5 * len(lay.years)), 13)
+    _write_totals(book, ws, model, lay)
+    _write_citizens(book, ws, model, table, lay)
+    _write_rules_header(book, ws, model, lay)
+    _write_rules(book, ws, model, lay)
+    _write_steps(book, ws, model, lay)
+    _write_sums(book, ws, model, lay)
+    _write_refunds(book, ws, model, lay)
+    book.protect(ws)
+
+
+def _write_totals(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
+    """The price factor and the area's money per year."""
+    s, years = book.styles, lay.years
     ws.write_string(lay.head - 1, 1, "Alle beløb i kr., løbende priser, for den valgte kommune og det valgte område.",
                     s.note)
     ws.write_string(lay.head, 1, "År", s.header)
@@ -168,7 +180,11 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
         ws.write_formula(lay.total_row, lay.year_col(i), total, s.number("kr"), model.total_of(y))
     ws.write_string(lay.factor_row, 1, "Prisfaktor (til valgt prisniveau)", s.label)
     ws.write_string(lay.total_row, 1, "Områdets udgift i alt", s.label)
-    # citizens per step: the split key and the unit-cost denominator
+
+
+def _write_citizens(book: Book, ws: Worksheet, model: AllocationTwin, table: DataTable, lay: Layout) -> None:
+    """Citizens per step and year: the split key and the unit cost's denominator."""
+    s, years, n = book.styles, lay.years, model.staircase.n_steps
     ws.write_string(lay.cit_head, 1, "Borgere pr. trin (nøgle)", s.header)
     write_step_headers(book, ws, lay.cit_head, 2, n)
     for i, y in enumerate(years):
@@ -177,7 +193,11 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
             f = f'=IF({t}<=AntalTrin,{_citizens_formula(table, t, y)},"")'
             ws.write_formula(lay.cit_top + i, 1 + t, f, s.number("antal"),
                              model.cit_cell(y, t) if t <= n else "")
-    # per rule: the chosen municipality's sum per year, then its spread on the steps per year
+
+
+def _write_rules_header(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
+    """The rule table's header: a year's sum and its steps, then the helper columns."""
+    s, years, n = book.styles, lay.years, model.staircase.n_steps
     ws.write_string(lay.rules_head, 1, "Regel (række på Fordelingsnøgle)", s.header)
     for i, y in enumerate(years):
         ws.write_number(lay.rules_head, lay.year_col(i), y, s.header)
@@ -192,6 +212,11 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
         ws.write_string(lay.rules_head, lay.helper_col(2 + 4 * len(years) + i), f"Refusionens andel {y}", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(0), "Fordeling", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(1), "Trin", s.header)
+
+
+def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
+    """Per rule: the chosen municipality's sum per year, then its spread on the steps per year."""
+    s, years, n = book.styles, lay.years, model.staircase.n_steps
     rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
     for r in range(lay.n_rules):
         row = lay.rules_top + r
@@ -246,7 +271,12 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
                 cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
                 ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
                                  s.number("kr"), cached)
-    # U[y, t]: what each step receives; #N/A where money split by a hidden key would reach it
+
+
+def _write_steps(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
+    """What each step receives per year (#N/A where money split by a hidden key would reach it), and what the
+    rules placed on it before that mask."""
+    s, years, n = book.styles, lay.years, model.staircase.n_steps
     ws.write_string(lay.step_head, 1, "Udgift pr. trin (løbende priser)", s.header)
     write_step_headers(book, ws, lay.step_head, 2, n)
     ws.write_string(lay.raw_head, 1, "Placeret på trinet af reglerne", s.header)
@@ -267,6 +297,11 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
             raw = fx.cell(lay.raw_top + i, 1 + t)
             ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,IF({reached}>0,NA(),{raw}),"")',
                              s.number("kr"), model.step_cell(y, t) if t <= n else "")
+
+
+def _write_sums(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
+    """Per year: money kept off the steps by a hidden key, money not placed, money on hidden steps."""
+    s, years = book.styles, lay.years
     ws.write_string(lay.sums_head, 1, "Pr. år", s.header)
     ws.write_string(lay.hidden_row, 1, "Fordelt efter nøgle med skjulte tal", s.label)
     ws.write_string(lay.unplaced_row, 1, "Ikke fordelt på trin", s.label)
@@ -282,8 +317,6 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
                          f"{fx.cell(lay.hidden_row, lay.year_col(i))}", s.number("kr"), model.unplaced(y))
         ws.write_formula(lay.on_hidden_row, lay.year_col(i), f"={fx.cell(lay.hidden_row, lay.year_col(i))}+"
                          f"{_on_masked_steps(lay, i, lay.raw_top)}", s.number("kr"), model.on_hidden_steps(y))
-    _write_refunds(book, ws, model, lay)
-    book.protect(ws)
 
 
 def _write_refunds(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
