@@ -120,6 +120,51 @@ def unit_cost_id(trappe: str, step: int) -> str:
     return f"enhedspris:{trappe}:{step}"
 
 
+@dataclass(frozen=True)
+class _Place:
+    """What every block of the sheet reads: the sheet, its inputs, and where the blocks stand."""
+    book: Book
+    ws: Worksheet
+    twin: ScenarioTwin
+    table: DataTable
+    lay: Layout
+    max_steps: int
+    r_base: int
+    r_mov: int
+    r_units: int
+    r_proj: int
+    r_exp: int
+    warn_row: int
+    r_notes: int
+    group_top: int
+
+    @property
+    def counts_row(self) -> int:
+        return self.r_units + 1
+
+    @property
+    def counts(self) -> str:
+        return f"${fx.xl_col(2)}${self.counts_row + 1}:${fx.xl_col(1 + self.max_steps)}${self.counts_row + 1}"
+
+    @property
+    def moved_left(self) -> int:
+        return 2 + self.max_steps + 2  # helper: moved citizens, one column per year, beside the table
+
+    def guard(self, formula: str) -> str:
+        """Nothing computed from a hidden count: '–', never an empty-looking cell."""
+        return f'IF(ScenSkjult>0,{fx.text(fx.MISSING)},{formula})'
+
+    def cached(self, value):
+        return fx.MISSING if self.twin.blocked else value
+
+    def unknown(self, step: str) -> str:
+        """Words instead of a count: the municipality has none for the step ('–' is a hidden count, "" a step
+        beyond the staircase); an empty row is no step (INDEX(..,"") would be the row)."""
+        at = f"INDEX({self.counts},{step})"
+        return (f'IF(ISNUMBER({step}),IFERROR(ISTEXT({at})*({at}<>"")*({at}<>{fx.text(fx.MISSING)}),0)>0,'
+                'FALSE)')
+
+
 def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_steps: int, area_label: str) -> Worksheet:
     """`lay` places Beregning's blocks (citizens and step amounts by year), which the formulas read."""
     s = book.styles
@@ -127,7 +172,7 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
                     "Borgere og udgifter med og uden bevægelser mellem trinene, år for år")
     ws.set_column(1, 1, 34)
     ws.set_column(2, 2 + max_steps, 16)  # "(intet trin 7)" on one line
-    model, n, years = twin.model, twin.n, lay.years
+    model = twin.model
     ws.write_formula(TITLE_ROWS + 1, 1, '=ValgtKommune&" · "&ValgtOmraade&" · fra "&Basisaar', s.h1,
                      f"{model.sel.navn} · {area_label} · fra {model.base}")
     ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 9,
@@ -144,22 +189,34 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     warn_row = rows.take(1)
     r_notes = rows.take(1 + len(scenario.ASSUMPTIONS))
     rows.clear_of(r_exp + CHART_ROWS + 2)
-    group_top = rows.take(1 + len(years))  # the group's unit costs year by year
+    group_top = rows.take(1 + len(lay.years))  # the group's unit costs year by year
+    p = _Place(book, ws, twin, table, lay, max_steps, r_base, r_mov, r_units, r_proj, r_exp, warn_row, r_notes,
+               group_top)
+    for block in (_base_rows, _movements, _unit_costs, _projection, _expenses, _warning, _steps_without_count,
+                  _chart, _assumptions, _group_unit_costs):
+        block(p)
+    ws.print_area(0, 0, group_top + len(lay.years), p.moved_left + HORIZON - 1)  # the chart's width; no sources
+    book.freeze_title(ws)
+    book.protect(ws)
+    return ws
+
+
+def _base_rows(p: _Place) -> None:
+    """The base year and the yearly price rise (an input)."""
+    s, ws, twin, model, book, r_base = p.book.styles, p.ws, p.twin, p.twin.model, p.book, p.r_base
     ws.write_string(r_base, 1, "Basisår (vælges på Forsiden)", s.bold)
     ws.write_formula(r_base, 2, "=Basisaar", s.number("year"), model.base)
     ws.write_string(r_base + 1, 1, "Årlig pris- og lønstigning (%)", s.bold)
     ws.write_number(r_base + 1, 2, twin.inputs.prisstigning, s.input("rate"))
     book.name_range("ScenPris", SHEET, r_base + 1, 2)
     ws.write_string(r_base + 1, 3, "0 = faste priser (basisårets priser)", s.note_line)
-    blocked = twin.blocked
 
-    def guard(formula: str) -> str:  # nothing computed from a hidden count: '–', never an empty-looking cell
-        return f'IF(ScenSkjult>0,{fx.text(fx.MISSING)},{formula})'
 
-    def cached(value):
-        return fx.MISSING if blocked else value
-
-    # movements: six inputs per row, and the full size in citizens
+def _movements(p: _Place) -> None:
+    """Six inputs per movement, its full size in citizens, and a note where it is not counted."""
+    s, ws, twin = p.book.styles, p.ws, p.twin
+    book, r_base, r_mov, counts = p.book, p.r_base, p.r_mov, p.counts
+    guard, cached, unknown = p.guard, p.cached, p.unknown
     ws.write_string(r_mov, 1, "Bevægelse", s.header)
     for j, label in enumerate([*FIELDS, "Fuld størrelse (borgere)", "Bemærkning"]):
         ws.write_string(r_mov, 2 + j, label, s.header)
@@ -168,14 +225,6 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     for col, kind in ((2, "step"), (3, "step"), (4, "percent"), (5, "count"), (6, "years"), (7, "years")):
         book.validate_input(ws, r_mov + 1, col, r_mov + MOVEMENT_ROWS, col, kind)
     book.validate_input(ws, r_base + 1, 2, r_base + 1, 2, "rise")
-    counts_row = r_units + 1
-    counts = f"${fx.xl_col(2)}${counts_row + 1}:${fx.xl_col(1 + max_steps)}${counts_row + 1}"
-
-    def unknown(step: str) -> str:  # words instead of a count: the municipality has none for the step ('–' is a
-        # hidden count, "" a step beyond the staircase); an empty row is no step (INDEX(..,"") would be the row)
-        at = f"INDEX({counts},{step})"
-        return (f'IF(ISNUMBER({step}),IFERROR(ISTEXT({at})*({at}<>"")*({at}<>{fx.text(fx.MISSING)}),0)>0,'
-                'FALSE)')
     for i in range(MOVEMENT_ROWS):
         r = r_mov + 1 + i
         ws.write_string(r, 1, f"Bevægelse {i + 1}", s.text)
@@ -193,7 +242,12 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
         ws.write_formula(r, 8, "=" + guard(f'IF({valid},0,IF({e}<>"",{e}/100*{base_count},N({f})))'),
                          s.number("rate"), cached(twin.full_size(i)))
 
-    # unit costs in the base year
+
+def _unit_costs(p: _Place) -> None:
+    """The base year's counts and unit costs per step, and which price the scenario uses."""
+    s, ws, twin, model = p.book.styles, p.ws, p.twin, p.twin.model
+    n, years, max_steps, lay = p.twin.n, p.lay.years, p.max_steps, p.lay
+    r_units, group_top = p.r_units, p.group_top
     ws.write_string(r_units, 1, "Basisåret", s.header)
     for t in range(1, max_steps + 1):
         ws.write_formula(r_units, 1 + t, step_header(t), s.header, step_header_value(t, n))
@@ -224,11 +278,15 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
             ws.write_formula(r_units + 1 + j, col, f'=IF({t}<=AntalTrin,{formula},"")', fmt,
                              value if t <= n else "")
 
-    # moved citizens per movement and year, then citizens per step and year with the change
+
+def _projection(p: _Place) -> None:
+    """Moved citizens per movement and year, then citizens per step and year with the change."""
+    s, ws, twin, model = p.book.styles, p.ws, p.twin, p.twin.model
+    n, max_steps, r_mov, r_proj = p.twin.n, p.max_steps, p.r_mov, p.r_proj
+    counts_row, moved_left, guard, cached = p.counts_row, p.moved_left, p.guard, p.cached
     ws.write_string(r_proj, 1, "Borgere med ændring", s.header)
     for t in range(1, max_steps + 1):
         ws.write_formula(r_proj, 1 + t, step_header(t), s.header, step_header_value(t, n))
-    moved_left = 2 + max_steps + 2  # helper: moved citizens, one column per year, beside the table
     ws.write_string(r_mov - 1, moved_left, "Flyttede borgere pr. bevægelse og år (hjælpetabel)", s.bold)
     fra_rng = f"${fx.xl_col(2)}${r_mov + 2}:${fx.xl_col(2)}${r_mov + 1 + MOVEMENT_ROWS}"
     til_rng = f"${fx.xl_col(3)}${r_mov + 2}:${fx.xl_col(3)}${r_mov + 1 + MOVEMENT_ROWS}"
@@ -252,7 +310,12 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
             ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{guard(f)},"")', s.number("antal"),  # whole citizens
                              cached(twin.with_change(k, t)) if t <= n else "")
 
-    # expenses per year
+
+def _expenses(p: _Place) -> None:
+    """Expenses per year with and without the change, their difference and its sum."""
+    s, ws, twin, model = p.book.styles, p.ws, p.twin, p.twin.model
+    max_steps, r_units, r_proj, r_exp = p.max_steps, p.r_units, p.r_proj, p.r_exp
+    counts_row, guard, cached = p.counts_row, p.guard, p.cached
     heads = ["År", "Udgift uden ændring (1.000 kr.)", "Udgift med ændring (1.000 kr.)", "Forskel (1.000 kr.)",
              "Forskel akkumuleret (1.000 kr.)"]
     for j, label in enumerate(heads):
@@ -276,6 +339,14 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
                          cached(diff))
         ws.write_formula(r, 5, "=" + guard(f"SUM({fx.cell(r_exp + 1, 4, True)}:{fx.cell(r, 4)})"), s.number("tkr"),
                          cached(cumulative))
+
+
+def _warning(p: _Place) -> None:
+    """Why the results cannot be trusted, where they cannot: a hidden count, more moved than there are, a
+    movement not counted."""
+    s, ws, twin, n = p.book.styles, p.ws, p.twin, p.twin.n
+    max_steps, blocked, r_mov, r_proj = p.max_steps, p.twin.blocked, p.r_mov, p.r_proj
+    warn_row = p.warn_row
     with_block = f"{fx.cell(r_proj + 1, 2, True)}:{fx.cell(r_proj + HORIZON, 1 + max_steps, True)}"
     negative = not blocked and any(v != fx.MISSING and v < -1e-9 for k in range(1, HORIZON + 1) for t in range(1, n + 1)
                                    for v in [twin.with_change(k, t)])
@@ -284,7 +355,13 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     ws.write_formula(warn_row, 1, f'=IF(ScenSkjult>0,{fx.text(BLOCKED)},IF(COUNTIF({with_block},"<0")>0,'
                                   f'{fx.text(WARNING)},IF(COUNTIF({notes},"?*")>0,{fx.text(UNKNOWN)},"")))', s.bold,
                      BLOCKED if blocked else WARNING if negative else UNKNOWN if unknown_rows else "")
-    # how many of the base year's steps have no count shown (hidden or missing)
+
+
+def _steps_without_count(p: _Place) -> None:
+    """How many of the base year's steps have no count shown (hidden or missing)."""
+    s, ws, twin, model = p.book.styles, p.ws, p.twin, p.twin.model
+    n, max_steps, book, r_base = p.twin.n, p.max_steps, p.book, p.r_base
+    counts_row = p.counts_row
     ws.write_string(r_base, 4, "Trin uden antal i basisåret", s.note_line)
     count_cells = f"{fx.cell(counts_row, 2, True)}:{fx.cell(counts_row, 1 + max_steps, True)}"
     steps = "{" + ",".join(str(t) for t in range(1, max_steps + 1)) + "}"
@@ -293,6 +370,11 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
                      sum(twin.model.cit_cell(model.base, t) == "" for t in range(1, n + 1)))
     book.name_range("ScenSkjult", SHEET, r_base, 7)
 
+
+def _chart(p: _Place) -> None:
+    """The expenses with and without the change; its title says why it is empty where it is."""
+    s, ws, twin, book = p.book.styles, p.ws, p.twin, p.book
+    blocked, r_exp, cached = p.twin.blocked, p.r_exp, p.cached
     chart = book.add_chart({"type": "line"})
     for col, name, line in ((2, "Uden ændring", {"color": GREY, "width": 2.0, "dash_type": "dash"}),
                             (3, "Med ændring", {"color": MUNICIPALITY, "width": 3.0})):
@@ -316,13 +398,21 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
     chart.set_size({"width": 620, "height": CHART_ROWS * 20})
     ws.insert_chart(r_exp, 8, chart)
 
+
+def _assumptions(p: _Place) -> None:
+    """The model's assumptions, left of the chart."""
+    s, ws, r_notes = p.book.styles, p.ws, p.r_notes
     ws.write_string(r_notes, 1, "Forudsætninger", s.h2)
     for i, line in enumerate(scenario.ASSUMPTIONS):
         # left of the chart (column I on), wrapped to the width of columns B-G
         ws.merge_range(r_notes + 1 + i, 1, r_notes + 1 + i, 6, "• " + line, s.wrap)
         ws.set_row(r_notes + 1 + i, 15 * (1 + len(line) // 90))
 
-    # the comparison group's unit costs year by year (Data sheet), read by the unit-cost table above
+
+def _group_unit_costs(p: _Place) -> None:
+    """The comparison group's unit costs year by year (Data sheet), read by the unit-cost table."""
+    s, ws, model, n = p.book.styles, p.ws, p.twin.model, p.twin.n
+    years, max_steps, table, group_top = p.lay.years, p.max_steps, p.table, p.group_top
     ws.write_string(group_top, 1, "Gruppens enhedspriser (kr.)", s.h2)
     for t in range(1, max_steps + 1):
         ws.write_formula(group_top, 1 + t, step_header(t), s.header, step_header_value(t, n))
@@ -335,10 +425,6 @@ def write(book: Book, twin: ScenarioTwin, table: DataTable, lay: Layout, max_ste
             group = table.group_formula(unit_cost_id(model.trappe, t), y, "GruppeNavn", "GruppeType", fid_expr=fid_expr)
             ws.write_formula(r, 1 + t, f'=IF({t}<=AntalTrin,{group},"")', s.number("kr"),
                              fx.shown(value) if t <= n else "")
-    ws.print_area(0, 0, group_top + len(years), moved_left + HORIZON - 1)  # the chart's width; no chart sources
-    book.freeze_title(ws)
-    book.protect(ws)
-    return ws
 
 
 def _col_range(lay, top: int, col: int) -> str:
