@@ -211,7 +211,22 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     r = TITLE_ROWS + 1
     ws.write_formula(r, 1, '="Kommune: "&ValgtKommune&" · år "&ValgtAar&" · sammenlignet med "&GruppeNavn', s.h1,
                      f"Kommune: {sel.navn} · år {chosen} · sammenlignet med {sel.group_name}")
-    # Development tables first (they feed the chosen-year table): antal, kommune/gruppe/landet pr. 1.000.
+    blocks, last = _year_tables(book, ws, table, staircase, sel, years, r)
+    head, counts = _chosen_year_table(book, ws, table, staircase, sel, years, chosen, r, blocks)
+    _bar_chart(book, ws, staircase, head, counts)
+    _development_chart(book, ws, table, staircase, sel, years, blocks, head)
+    _rates_chart(book, ws, table, staircase, sel, chosen, head)
+    ws.print_area(0, 0, last, 19)
+    book.freeze_title(ws)
+    book.protect(ws)
+
+
+def _year_tables(book: Book, ws: Worksheet, table: DataTable, staircase: Staircase, sel: Selection, years: list[int],
+                 r: int) -> tuple[dict[str, int], int]:
+    """The development tables, below the charts (they feed the chosen-year table): counts, the municipality's,
+    the group's and the country's rates, and how many municipalities have a figure. Returns each table's first
+    year row by kind, and the last row."""
+    s, steps = book.styles, staircase.step_numbers
     rows = Rows(r + 35)  # below the charts: the chosen year's bar chart and, under it, the rates per step
     blocks = {}
     n_all = len(municipalities.codes())
@@ -253,7 +268,14 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                 else:
                     ws.write_formula(rr, 3 + j, "=" + table.members_count_formula(fid, y), s.number("antal"),
                                      table.members_count(fid, y))
-    # Chosen year: one row per step, picked from the development tables with INDEX/MATCH.
+    return blocks, rows.next
+
+
+def _chosen_year_table(book: Book, ws: Worksheet, table: DataTable, staircase: Staircase, sel: Selection,
+                       years: list[int], chosen: int, r: int, blocks: dict[str, int]) -> tuple[int, dict]:
+    """The chosen year: one row per step, picked from the development tables with INDEX/MATCH. Returns its
+    header row and the counts shown."""
+    s, steps = book.styles, staircase.step_numbers
     head = r + 2
     ws.write_string(head - 1, 1, "Valgt år", s.h2)
     ws.set_row(head, 28)
@@ -305,7 +327,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
             "kommuner, der har tal for trinnet (se tabellen nederst).")
     ws.merge_range(rt + 1, 2, rt + 1, 7, note, s.note)
     ws.set_row(rt + 1, 52)
-    # The staircase as a bar chart: step 1 at the bottom, the top step at the top.
+    return head, counts
+
+
+def _bar_chart(book: Book, ws: Worksheet, staircase: Staircase, head: int, counts: dict) -> None:
+    """The staircase as a bar chart: step 1 at the bottom, the top step at the top."""
+    steps = staircase.step_numbers
     chart = book.add_chart({"type": "bar"})
     chart.add_series({
         "name": "Antal borgere", "categories": [ws.name, head + 1, 2, head + len(steps), 2],
@@ -321,7 +348,12 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_size({"width": 620, "height": 330})
     ws.insert_chart(head - 1, 9, chart, {"x_offset": 10})
-    # Development over the years: stacked columns of counts.
+
+
+def _development_chart(book: Book, ws: Worksheet, table: DataTable, staircase: Staircase, sel: Selection,
+                       years: list[int], blocks: dict[str, int], head: int) -> None:
+    """Development over the years: stacked columns of counts, a series per step named by the step."""
+    steps = staircase.step_numbers
     dev = book.add_chart({"type": "column", "subtype": "stacked"})
     for j, t in enumerate(steps):
         top = blocks["antal"]
@@ -338,10 +370,6 @@ def _staircase_sheet(book: Book, table: DataTable, staircase: Staircase, sel: Se
     dev.set_legend({"position": "right"})
     dev.set_size({"width": 620, "height": 300})
     ws.insert_chart(head + len(steps) + 4, 1, dev)
-    _rates_chart(book, ws, table, staircase, sel, chosen, head)
-    ws.print_area(0, 0, rows.next, 19)
-    book.freeze_title(ws)
-    book.protect(ws)
 
 
 def _series_name(book: Book, ws: Worksheet, source: list, name: str, cached: list) -> list:
