@@ -12,35 +12,37 @@ from pathlib import Path
 
 import click
 import pandas as pd
-from rich.console import Console
 from rich.table import Table
 
 from . import (
     __version__,
     coverage,
     danish,
-    distribution,
     expenses,
     fetch,
     keyfigures,
-    movements,
     municipalities,
     queries,
     workbooks,
 )
-from .errors import InputError, Problem
+from .cli_demo import demo
+from .click_danish import DanishGroup, danish_click
+from .errors import InputError
 from .excel import reader
 from .io import accounts as account_export
 from .io.contracts import TABLES
 from .io.datafolder import DataFolder
 from .io.output import CSV_FORMATS, write_csv
 from .io.statbank import DEFAULT_URL, StatBankClient
-
-# When piped (CI, a log file) rich would fold tables at 80 columns; step names need more room.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 120)
-
-DEMO_KOMMUNER = (101, 751, 825)  # København, Aarhus, Læsø: big, big city, small island
+from .terminal import (
+    err,
+    figure_notes,
+    open_folder,
+    out,
+    print_distribution,
+    print_matrix,
+    print_warnings,
+)
 
 # -- options shared by the commands -------------------------------------------------------------
 
@@ -63,14 +65,6 @@ format_option = click.option(
     help="csv: kontraktens format (komma, punktum). excel: semikolon og decimalkomma, åbner direkte i dansk Excel.")
 
 
-def _folder(data: Path | None, indsatskort: Path | None) -> DataFolder:
-    folder = DataFolder(data, indsatskort)
-    if folder.is_demo:
-        err.print("[yellow]Bemærk: DEMODATA – tallene er syntetiske, ikke virkelige kommuners tal. "
-                  "Brug --data for egne data.[/yellow]")
-    return folder
-
-
 def _check_format(fmt: str) -> None:
     if fmt not in CSV_FORMATS:
         raise InputError.single("--format", f"ukendt format '{fmt}'.", "Skriv 'csv' eller 'excel'.")
@@ -87,31 +81,14 @@ def _written(table, ud: Path | None, fmt: str, folder: DataFolder | None = None)
     return True
 
 
-def _print_warnings(warnings: list[Problem]) -> None:
-    for w in warnings:
-        err.print(w.tekst(), markup=False)
-
-
-class _DanishCommand(click.Command):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[TILVALG]")
-        super().__init__(*args, **kwargs)
-
-
-class _DanishGroup(click.Group):
-    command_class = _DanishCommand
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[TILVALG]")
-        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENTER]...")
-        super().__init__(*args, **kwargs)
-
-
-@click.group(cls=_DanishGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DanishGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="indsatstrappe", message="%(prog)s %(version)s",
                       help="Vis versionen og afslut.")
 def cli() -> None:
     """Indsatstrappen: fordelinger, bevægelser, nøgletal og udgifter for børne- og voksentrappen."""
+
+
+cli.add_command(demo)
 
 
 # -- fordeling ----------------------------------------------------------------------------------
@@ -130,15 +107,15 @@ def fordeling(trappe, kommune, aar, gruppe, data, indsatskort, ud, fmt) -> None:
     """Borgere pr. trin: antal, andel og pr. 1.000 indbyggere i aldersgruppen."""
     _check_format(fmt)
     year = _parse_year(aar)
-    folder = _folder(data, indsatskort)
+    folder = open_folder(data, indsatskort)
     kommuner = queries.parse_kommuner(kommune)
     result = queries.distribution_for(folder, trappe, kommuner, year, gruppe)
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     if _written(result, ud, fmt, folder):
         return
     shown_year = year or int(result["aar"].max())
     for k in kommuner:
-        _print_distribution(folder, trappe, k, shown_year, gruppe)
+        print_distribution(folder, trappe, k, shown_year, gruppe)
 
 
 def _parse_year(text: str | None, option: str = "--aar") -> int | None:
@@ -154,66 +131,7 @@ def _municipality_year_folder(fmt: str, kommune: str, year: str | None, year_opt
     """What the per-municipality money commands check first, in the order a user would fix it."""
     _check_format(fmt)
     k = municipalities.parse_kommune(kommune, "--kommune")
-    return k, _parse_year(year, year_option), _folder(data, indsatskort)
-
-
-def _print_distribution(folder: DataFolder, trappe: str, kommune: int, aar: int, gruppe: str | None) -> None:
-    rows = queries.distribution_for(folder, trappe, [kommune], aar, gruppe or "kommunegruppe")
-    own = rows[rows["kommune_kode"] == kommune]
-    group_code = next(k for k in rows["kommune_kode"].unique() if k not in (kommune, municipalities.COUNTRY_CODE))
-    group = rows[rows["kommune_kode"] == group_code].set_index("trin")
-    land = rows[rows["kommune_kode"] == municipalities.COUNTRY_CODE].set_index("trin")
-    staircase = folder.staircases[trappe]
-    table = Table(title=f"{staircase.navn} – {municipalities.name_of(kommune)} ({kommune}), {aar}",
-                  title_justify="left")
-    for name, justify in (("Trin", "right"), ("Navn", "left"), ("Antal", "right"), ("Andel", "right"),
-                          ("Pr. 1.000", "right"), ("Gruppe", "right"), ("Landet", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)
-    table.caption = ("Gruppe og Landet: pr. 1.000 indbyggere i aldersgruppen " + staircase.aldersgruppe
-                     + ". I alt og andele: de trin, kommunen har tal for.")
-    table.caption_justify = "left"
-    withheld = coverage.withheld_steps(folder.table("modtagere"), staircase)
-    withheld = set(withheld.loc[(withheld["kommune_kode"] == kommune) & (withheld["aar"] == aar), "trin"])
-    for r in own.itertuples():
-        count = danish.integer(r.antal) if not danish.missing(r.antal) else \
-            (danish.MISSING + "¹" if r.trin in withheld else danish.MISSING
-             if coverage.register_can_give(staircase, r.trin, aar) else "kræver egne data")
-        table.add_row(str(r.trin), r.trin_navn, count, danish.percent(r.andel),
-                      danish.decimal(r.pr_1000), danish.decimal(group.loc[r.trin, "pr_1000"]),
-                      danish.decimal(land.loc[r.trin, "pr_1000"]))
-    total = danish.MISSING if withheld else danish.integer(own["antal"].sum())  # a withheld part: unknown
-    table.add_row("", "I alt", total, danish.percent(own["andel"].sum(min_count=1)),
-                  danish.decimal(own["pr_1000"].sum(min_count=1)) if not withheld else danish.MISSING, "", "",
-                  style="bold")
-    out.print(table)
-    if withheld:
-        out.print(f"  ¹ {coverage.WITHHELD_REASON}: antallet er ukendt (aldrig 0), og det samme er I alt og andelene.")
-    for line in _coverage_lines(folder, trappe, kommune, aar, gruppe):
-        out.print("  " + line)
-    unplaced = queries.unplaced_for(folder, trappe, [kommune])
-    unplaced = unplaced[unplaced["aar"] == aar]
-    for r in unplaced.itertuples():
-        label = "uoplyst (står ikke på et trin)" if r.uden_trin == "uoplyst" else "uden for trappen"
-        out.print(f"  + {danish.integer(r.antal)} {label}")
-    group_name = municipalities.comparison_group(gruppe, kommune, "--gruppe").navn
-    out.print(f"  Gruppe: {group_name} (gennemsnit af kommunernes tal); landet: samlet tal.\n")
-
-
-def _coverage_lines(folder: DataFolder, trappe: str, kommune: int, aar: int, gruppe: str | None) -> list[str]:
-    """Which steps the group's and the country's values are taken over fewer than all municipalities."""
-    dist = queries.distributions(folder, trappe)
-    dist = dist[dist["aar"] == aar]
-    lines = []
-    country = municipalities.country()
-    nobody = set(distribution.reporting_members(dist, country).query("med_tal == 0")["trin"])
-    if nobody:
-        lines.append(f"Trin {', '.join(map(str, sorted(nobody)))}: ingen kommune har tal for {aar}.")
-    for group in (municipalities.comparison_group(gruppe, kommune, "--gruppe"), country):
-        n = distribution.reporting_members(dist, group)
-        for r in n[(n["med_tal"] < n["kommuner"]) & ~n["trin"].isin(nobody)].itertuples():
-            lines.append(f"Trin {r.trin}: {group.navn} er taget over de {r.med_tal} af {r.kommuner} kommuner, "
-                         "der har tal for trinnet.")
-    return lines
+    return k, _parse_year(year, year_option), open_folder(data, indsatskort)
 
 
 # -- bevaegelser --------------------------------------------------------------------------------
@@ -232,33 +150,13 @@ def bevaegelser(trappe, fra_text, til_text, kommune, data, indsatskort, ud, fmt)
     _check_format(fmt)
     fra, til = queries.parse_day(fra_text, "--fra"), queries.parse_day(til_text, "--til")
     k = municipalities.parse_kommune(kommune, "--kommune") if kommune else None
-    folder = _folder(data, indsatskort)
+    folder = open_folder(data, indsatskort)
     matrix = queries.movement_matrix(folder, trappe, fra, til, k)
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     if _written(matrix, ud, fmt, folder):
         return
     where = f"{municipalities.name_of(k)} ({k})" if k else "alle kommuner i data"
-    _print_matrix(folder, trappe, matrix, f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {where}")
-
-
-def _print_matrix(folder: DataFolder, trappe: str, matrix, title: str) -> None:
-    staircase = folder.staircases[trappe]
-    names = {0: "Ingen indsats", **staircase.step_names()}
-    grid = matrix.pivot(index="fra_trin", columns="til_trin", values="antal").fillna(0).astype(int)
-    table = Table(title=f"Bevægelser på {staircase.navn}: {title}", title_justify="left",
-                  caption="Rækker: trin på første dag. Kolonner: trin på anden dag.", caption_justify="left")
-    table.add_column("Fra \\ til", no_wrap=True)
-    for t in grid.columns:
-        table.add_column(str(t), justify="right")
-    table.add_column("I alt", justify="right")
-    for f, row in grid.iterrows():
-        label = f"{f} {names[f]}"
-        cells = ["" if f == 0 and t == 0 else danish.integer(v) for t, v in row.items()]
-        table.add_row(label, *cells, danish.integer(row.sum()))
-    out.print(table)
-    summary = movements.summarise(matrix)
-    out.print("  " + " · ".join(f"{movements.SUMMARY_NAMES[k]}: {danish.integer(v)}" for k, v in summary.items()))
-    out.print()
+    print_matrix(folder, trappe, matrix, f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {where}")
 
 
 # -- noegletal ----------------------------------------------------------------------------------
@@ -277,14 +175,14 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
     _check_format(fmt)
     k = municipalities.parse_kommune(kommune, "--kommune")
     group = municipalities.comparison_group(gruppe, k, "--gruppe")
-    folder = _folder(data, indsatskort)
+    folder = open_folder(data, indsatskort)
     if egne_tal is not None:
         entered = reader.read_own_figures(egne_tal)
         existing = folder.table("egne_tal") if folder.has("egne_tal") else None
         folder.replace_table("egne_tal", reader.merge_own_figures(existing, entered))
         out.print(f"Læste {len(entered)} egne tal fra {egne_tal}")
     result = queries.key_figure_comparison(folder, trappe, k, gruppe)
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     if _written(result, ud, fmt, folder):
         return
     latest = result.dropna(subset=["vaerdi"])["aar"].max()
@@ -304,27 +202,8 @@ def noegletal(trappe, kommune, gruppe, data, indsatskort, egne_tal, ud, fmt) -> 
             cells[0] = "kræver egne data"
         table.add_row(str(entry["nr"]), entry["navn"], entry["enhed"], *cells)
     out.print(table)
-    for line in _figure_notes(folder, trappe, group, int(latest), sorted(int(y) for y in result["aar"].unique())):
+    for line in figure_notes(folder, trappe, group, int(latest), sorted(int(y) for y in result["aar"].unique())):
         out.print("  " + line)
-
-
-def _figure_notes(folder: DataFolder, trappe: str, group: municipalities.ComparisonGroup, year: int,
-                  years: list[int]) -> list[str]:
-    """Where a group's or the country's value covers fewer than all municipalities, and series breaks."""
-    values = queries.key_figures(folder, trappe)
-    lines = []
-    for g in (group, municipalities.country()):
-        n = keyfigures.members_with_value(values[values["aar"] == year], g)
-        for r in n[n["med_tal"] < n["kommuner"]].itertuples():
-            lines.append(f"{r.noegletal_id}: {g.navn} er taget over de {r.med_tal} af {r.kommuner} kommuner, "
-                         f"der har tal i {year}.")
-    staircase = folder.staircases[trappe]
-    for fid, fig in keyfigures.for_staircase(trappe).iterrows():
-        breaks = keyfigures.series_breaks(fig, staircase, years)
-        if breaks:
-            lines.append(f"{fid}: brud i serien i {', '.join(map(str, breaks))} (registrets koder skifter; "
-                         "se Definitioner).")
-    return lines
 
 
 # -- udgifter -----------------------------------------------------------------------------------
@@ -351,13 +230,13 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
         if year is None:
             raise InputError.single("--aar", "mangler.", "Et regnskabsudtræk gælder ét år: angiv --aar.")
         imported, export_warnings = account_export.read_account_export(export, k, year)
-        _print_warnings(export_warnings)
+        print_warnings(export_warnings)
         existing = folder.table("regnskab") if folder.has("regnskab") else imported.iloc[0:0]
         keep = existing[~((existing["kommune_kode"] == k) & (existing["aar"] == year))]
         folder.replace_table("regnskab", pd.concat([keep, imported], ignore_index=True))
         out.print(f"Læste {len(imported)} konti fra {export}")
     result = queries.expense_table(folder, trappe, k, fordelingsnoegle, base)
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     if _written(result, ud, fmt, folder):
         return
     latest = int(result["aar"].max())
@@ -409,7 +288,7 @@ def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, inds
     staircase = queries.staircase_of(folder, trappe)
     movements_ = [scenario_model.parse_movement(m, staircase) for m in moves]
     result = queries.scenario(folder, trappe, k, movements_, base, horizon, prisstigning / 100)
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     if _written(result, ud, fmt, folder):
         return
     totals = result[result["trin"] == scenario_model.TOTAL]
@@ -458,9 +337,9 @@ def rapport(kommune, gruppe, data, indsatskort, som_udsendt, ud) -> None:
     municipalities.comparison_group(gruppe, k, "--gruppe")  # a wrong group named as the option, before any work
     if ud.suffix.lower() != ".pdf":
         raise InputError.single("--ud", f"'{ud}' er ikke en PDF-fil.", "Giv filen endelsen .pdf.")
-    folder = _folder(data, indsatskort)
+    folder = open_folder(data, indsatskort)
     report.write_report(folder, k, ud, gruppe, as_distributed=som_udsendt)
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     out.print(f"Skrev {ud}")
 
 
@@ -494,7 +373,7 @@ def botilbud(kommune, visning, aar, data, indsatskort, egne_tal, ud, fmt) -> Non
         result = queries.botilbud_movements(folder, k)
         if year is not None:
             result = result[result["aar"] == year]
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     if _written(result, ud, fmt, folder):
         return
     if result.empty:
@@ -577,7 +456,7 @@ def hent(ud: Path, fra_aar, til_aar, api, brug_cache, indsatskort) -> None:
 def skabeloner(ud: Path, data, dato) -> None:
     """Byg analytikerens skabeloner med alle kommuner: Noegletal.xlsm (med makroer) og Udgiftsmodel.xlsx."""
     build_date = queries.parse_day(dato, "--dato").date() if dato else None
-    folder = _folder(data, None)
+    folder = open_folder(data, None)
     for target in (workbooks.write_noegletal(folder, ud / "Noegletal.xlsm", workbooks.TEMPLATE_KOMMUNE,
                                              build_date=build_date, macros=True),
                    workbooks.write_udgiftsmodel(folder, ud / "Udgiftsmodel.xlsx", workbooks.TEMPLATE_KOMMUNE,
@@ -602,9 +481,9 @@ def byg_addin(ud: Path, dato) -> None:
 @mapping_option
 def opdater(projektmappe: Path, data, indsatskort) -> None:
     """Læg nye data ind i en Nøgletal- eller Udgiftsmodel-projektmappe og behold alle indtastninger."""
-    folder = _folder(data, indsatskort)
+    folder = open_folder(data, indsatskort)
     backup = workbooks.refresh(projektmappe, folder)
-    _print_warnings(folder.warnings)
+    print_warnings(folder.warnings)
     out.print(f"Opdaterede {projektmappe} med {folder.meta.label or folder.path}.")
     out.print(f"Den forrige udgave ligger i {backup}")
 
@@ -624,7 +503,7 @@ def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) ->
     from . import distribute
 
     codes = queries.parse_kommuner(kommuner, "--kommuner")
-    folder = _folder(data, None)
+    folder = open_folder(data, None)
     with Progress(TextColumn("Projektmapper"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar:
         task = bar.add_task("udsend", total=2 * len(codes))
@@ -662,7 +541,7 @@ def revider(mappe: Path, data) -> None:
         raise InputError.single(str(mappe), "Mappen findes ikke eller har ingen udsendte projektmapper "
                                 "(Noegletal_*.xlsx, Udgiftsmodel_*.xlsx).",
                                 "Angiv den mappe, 'indsatstrappe udsend --ud' skrev til.")
-    folder = _folder(data, None)
+    folder = open_folder(data, None)
     modtagere = folder.table("modtagere")
     years = sorted(int(y) for y in modtagere["aar"].unique())
     zero = suppression.known_zero(modtagere, folder.staircases, years)
@@ -701,7 +580,7 @@ def revider(mappe: Path, data) -> None:
 @mapping_option
 def valider(data, indsatskort) -> None:
     """Tjek en datamappe og vis alle fejl på én gang."""
-    folder = _folder(data, indsatskort)
+    folder = open_folder(data, indsatskort)
     problems = folder.validate()
     errors = [p for p in problems if not p.advarsel]
     for p in problems:
@@ -720,101 +599,20 @@ def valider(data, indsatskort) -> None:
 
 # -- demo ---------------------------------------------------------------------------------------
 
-@cli.command()
-@click.option("--ud", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Mappe til resultaterne.")
-def demo(ud: Path) -> None:
-    """Kør hovedjobbet på de medfølgende demodata og skriv resultaterne i en mappe."""
-    folder = _folder(None, None)
-    ud.mkdir(parents=True, exist_ok=True)
-    written = []
-    for trappe in ("boern", "voksne"):
-        dist = queries.distributions(folder, trappe)
-        target = ud / f"fordeling_{trappe}.csv"
-        write_csv(dist, target)
-        written.append((target, len(dist)))
-        latest = int(dist["aar"].max())
-        for kommune in DEMO_KOMMUNER:
-            _print_distribution(folder, trappe, kommune, latest, None)
-        if folder.has("forloeb"):
-            yearly = queries.movement_years(folder, trappe)
-            target = ud / f"bevaegelser_aarlig_{trappe}.csv"
-            write_csv(yearly, target)
-            written.append((target, len(yearly)))
-            kommune = int(yearly["kommune_kode"].iloc[0])
-            last = int(yearly["aar"].max())
-            fra, til = pd.Timestamp(f"{last - 1}-12-31"), pd.Timestamp(f"{last}-12-31")
-            matrix = queries.movement_matrix(folder, trappe, fra, til, kommune)
-            target = ud / f"bevaegelser_{trappe}_{kommune}_{last}.csv"
-            write_csv(matrix, target)
-            written.append((target, len(matrix)))
-            _print_matrix(folder, trappe, matrix,
-                          f"{fra:%d-%m-%Y} → {til:%d-%m-%Y}, {municipalities.name_of(kommune)} ({kommune})")
-    for kommune in DEMO_KOMMUNER:
-        for target in (workbooks.write_noegletal(folder, ud / workbooks.noegletal_filename(kommune), kommune),
-                       workbooks.write_udgiftsmodel(folder, ud / workbooks.udgiftsmodel_filename(kommune), kommune)):
-            written.append((target, None))
-    from . import report
-    from . import scenario as scenario_model
-
-    kommune = DEMO_KOMMUNER[0]
-    boern = queries.staircase_of(folder, "boern")
-    example = [scenario_model.parse_movement("6>5:10%:3", boern), scenario_model.parse_movement("4>3:5:2", boern)]
-    result = queries.scenario(folder, "boern", kommune, example)
-    target = ud / f"scenarie_boern_{kommune}.csv"
-    write_csv(result, target)
-    written.append((target, len(result)))
-    saved = result[result["trin"] == scenario_model.TOTAL]["forskel"].sum()
-    out.print(f"Scenarie for {municipalities.name_of(kommune)}: 10 % af børnene på trin 6 til trin 5 over 3 år og "
-              f"5 børn fra trin 4 til trin 3 over 2 år ændrer udgiften med {danish.integer(saved)} kr. over 5 år.")
-    if folder.has("botilbud") and folder.has("forloeb"):
-        written += _demo_botilbud(folder, ud)
-    written.append((report.write_report(folder, kommune, ud / f"Rapport_{kommune}_"
-                                        f"{workbooks.file_slug(municipalities.name_of(kommune))}.pdf"), None))
-    templates = ud / "skabeloner"  # the analyst's templates, all municipalities, macros in Nøgletal
-    written.append((workbooks.write_noegletal(folder, templates / "Noegletal.xlsm", workbooks.TEMPLATE_KOMMUNE,
-                                              macros=True), None))
-    written.append((workbooks.write_udgiftsmodel(folder, templates / "Udgiftsmodel.xlsx",
-                                                 workbooks.TEMPLATE_KOMMUNE), None))
-    (ud / "DEMODATA_LAES_MIG.txt").write_text(
-        "Filerne i denne mappe er lavet af 'indsatstrappe demo' på DEMODATA: syntetiske tal, ikke\n"
-        "virkelige kommuners tal. Kør kommandoerne med --data MAPPE for egne data.\n", encoding="utf-8")
-    out.print("[bold]Skrevet:[/bold]")
-    for target, n in written:
-        out.print(f"  {target}" + (f" ({danish.integer(n)} rækker)" if n is not None else ""))
-    out.print("[bold]Alt ovenfor er lavet af DEMODATA (syntetiske tal).[/bold] Egne data: se README, fx "
-              "'indsatstrappe hent --ud dst_data' og 'indsatstrappe fordeling --data dst_data ...'.")
-
-
-def _demo_botilbud(folder: DataFolder, ud: Path) -> list[tuple[Path, int | None]]:
-    """The five goals, the residents' movements and a Nøgletal workbook (its Botilbud sheet) for a
-    municipality with episodes."""
-    from . import botilbud as model
-
-    kommune = int(folder.table("forloeb")["kommune_kode"].min())  # Frederiksberg in the demo: botilbud named
-    goals, moves = queries.botilbud_goals(folder, kommune), queries.botilbud_movements(folder, kommune)
-    written = [(workbooks.write_noegletal(folder, ud / workbooks.noegletal_filename(kommune), kommune), None)]
-    for name, table in (("maal", goals), ("bevaegelser", moves)):
-        target = ud / f"botilbud_{name}_{kommune}.csv"
-        write_csv(table, target)
-        written.append((target, len(table)))
-    every = moves[moves["botilbud"] == model.ALL].iloc[-1]
-    n = goals["botilbud"].nunique() - 1
-    out.print(f"Botilbud i {municipalities.name_of(kommune)}: {n} botilbud med tal for de fem mål. Af de "
-              f"{danish.integer(every['beboere'])} beboere på {model.RESIDENTS} ved udgangen af {every['aar'] - 1} var "
-              f"{danish.percent(every['andel_ned'])} flyttet ned ad trappen et år efter.")
-    return written
-
 
 # -- entry point --------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; turn bad input into exit 2 and a Danish message, never a traceback."""
-    _use_danish_click_texts()
+    """Run the CLI, click in Danish; turn bad input into exit 2 and a Danish message, never a traceback."""
+    with danish_click():
+        _run(argv)
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="indsatstrappe", standalone_mode=False)
     except InputError as exc:
-        _print_warnings(exc.warnings)
+        print_warnings(exc.warnings)
         for p in exc.problems:
             err.print(p.tekst(), markup=False)
         sys.exit(2)
@@ -844,49 +642,6 @@ def main(argv: list[str] | None = None) -> None:
         err.print("Det er en fejl i programmet, ikke i dine data. Kør igen med INDSATSTRAPPE_DEBUG=1 og "
                   "send udskriften til udviklerne.", markup=False)
         sys.exit(1)
-
-
-_CLICK_DANISH = {
-    "Usage:": "Brug:", "Options": "Tilvalg", "Commands": "Kommandoer",
-    "Show this message and exit.": "Vis denne hjælp og afslut.",
-    "Show the version and exit.": "Vis versionen og afslut.",
-    "Missing option {param_hint}": "Tilvalget {param_hint} mangler",
-    "Missing argument {param_hint}": "Argumentet {param_hint} mangler",
-    "Missing parameter {param_hint}": "Parameteren {param_hint} mangler",
-    "Missing option": "Tilvalg mangler", "Missing argument": "Argument mangler",
-    "No such option: {name}": "Ukendt tilvalg: {name}",
-    "No such command {name!r}.": "Ukendt kommando {name!r}.",
-    "Option {name!r} requires an argument.": "Tilvalget {name!r} skal have en værdi.",
-    "Got unexpected extra argument ({args})": "Uventet ekstra argument ({args})",
-    "Got unexpected extra arguments ({args})": "Uventede ekstra argumenter ({args})",
-    "Invalid value for {param_hint}: {message}": "Ugyldig værdi for {param_hint}: {message}",
-    "Try {command!r} for help.": "Prøv {command!r} for hjælp.",
-    "Error": "Fejl", "(default: {default})": "(standard: {default})", "default": "standard",
-    "required": "skal angives", "default: {default}": "standard: {default}",
-    "Did you mean {possibility}?": "Mente du {possibility}?",
-    "{value!r} is not {choice}.": "{value!r} er ikke {choice}.",
-    "{value!r} is not one of {choices}.": "{value!r} er ikke en af {choices}.",
-    "{value!r} is not a valid {number_type}.": "{value!r} er ikke et gyldigt tal.",
-    "{value} is not in the range {range}.": "{value} er uden for det tilladte ({range}).",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} findes ikke.",
-    "{name} {filename!r} is a file.": "{name} {filename!r} er en fil, ikke en mappe.",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} er en mappe, ikke en fil.",
-    "file": "Filen", "directory": "Mappen", "path": "Stien",
-}
-
-
-def _use_danish_click_texts() -> None:
-    """Click words its own help and errors via gettext; give it our Danish words instead."""
-    def translate(message: str) -> str:
-        return _CLICK_DANISH.get(message, message)
-
-    for module in ("core", "exceptions", "formatting", "decorators", "parser", "types"):
-        mod = getattr(click, module, None) or sys.modules.get(f"click.{module}")
-        if mod is not None and hasattr(mod, "_"):
-            mod._ = translate
-    types = sys.modules.get("click.types")
-    if types is not None and hasattr(types, "ngettext"):  # a choice option's "is not one of"
-        types.ngettext = lambda singular, plural, n: translate(singular if n == 1 else plural)
 
 
 if __name__ == "__main__":
