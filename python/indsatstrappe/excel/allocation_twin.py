@@ -3,27 +3,15 @@ formula cell is written with the value this computes, and the formula-truth test
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
-from .. import coverage, expenses
+from .. import expenses
 from ..kontoplan import REFUND_DRANST
-from ..staircase import Staircase
 from . import formulas as fx
-from .datasheet import NOT_REPORTED, OWN_DATA
 from .frontpage import Selection
 from .rule_cells import key_steps, steps_text
 from .scaffold import MAX_STEPS
-
-if TYPE_CHECKING:
-    from .udgiftsmodel_book import UdgiftsmodelInput
-
-UNREPORTED_ID = ":ikke_indberettet"
-
-
-def unreported_label(staircase: Staircase, step: int, year: int) -> str:
-    return NOT_REPORTED if coverage.register_can_give(staircase, step, year) else OWN_DATA
+from .udgiftsmodel_input import UdgiftsmodelInput, unreported_label
 
 
 class AllocationTwin:

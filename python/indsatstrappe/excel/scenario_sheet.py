@@ -16,6 +16,7 @@ from .calc_sheet import CALC_SHEET, Layout, step_header, step_header_value
 from .datasheet import DataTable
 from .scaffold import TITLE_ROWS, Book
 from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
+from .udgiftsmodel_input import ScenarioInput
 
 SHEET = "Scenarie"
 HORIZON = 5  # projection years shown
@@ -36,12 +37,6 @@ CHART_BLOCKED = "Ingen graf: antallet på et trin i basisåret er skjult (små t
 NO_PRICE = "ingen pris (ikke med)"  # a step without a unit cost: left out of the expenses, not priced at 0 kr.
 FIELDS = ["Fra trin", "Til trin", "Andel af fra-trinnet (%)", "Eller antal borgere", "Indfases over år",
           "Første år (1 = året efter basisåret)"]
-
-
-@dataclass
-class ScenarioInput:
-    rows: list[list]  # up to MOVEMENT_ROWS rows of the six FIELDS as typed (None = empty)
-    prisstigning: float = 0.0  # per cent a year
 
 
 def movements_of(rows: list[list], n_steps: int, known: set[int] | None = None) -> list[scenario.Movement]:

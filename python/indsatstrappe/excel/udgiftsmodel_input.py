@@ -1,0 +1,158 @@
+"""The Udgiftsmodel workbook's input: the shared data every municipality's workbook shows (`UdgiftsmodelData`,
+built once by `udgiftsmodel_data`) and one user's choices (`UdgiftsmodelChoices`). The sheet builders read them;
+nothing here writes a sheet, so the builders and the twins that fill their cached values all import this, and
+this imports none of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from .. import coverage, expenses
+from ..kontoplan import parse_account
+from ..staircase import Staircase, default_staircases
+from .datasheet import NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable
+
+UNREPORTED_ID = ":ikke_indberettet"  # a Data-sheet marker row: the step has no count (own data, or not reported)
+
+
+def unreported_label(staircase: Staircase, step: int, year: int) -> str:
+    """Why a step has no count: only the municipality's own data could give it, or it was not reported."""
+    return NOT_REPORTED if coverage.register_can_give(staircase, step, year) else OWN_DATA
+
+
+@dataclass
+class ScenarioInput:
+    rows: list[list]  # up to MOVEMENT_ROWS rows of the six FIELDS as typed (None = empty)
+    prisstigning: float = 0.0  # per cent a year
+
+
+
+AREA_LABELS = {key: st.area_label for key, st in default_staircases().items()}  # "Børn og unge (5.28)"
+PRICE_CHOICES = ["Løbende priser", "Faste priser"]
+SPARE_RULES = 20  # empty rows on Fordelingsnøgle for the user's own rules
+EXPORT_ROWS = 300
+EXPORT_CODE_COL = 30  # Regnskab: the export rows' area codes, hidden, right of every printed column
+ACCOUNTS_SHEET = "Konti"
+RULES_SHEET = "Fordelingsnøgle"
+
+
+@dataclass(frozen=True)
+class UdgiftsmodelData:
+    """What every municipality's Udgiftsmodel shows, computed by the core: built by `udgiftsmodel_data`,
+    never changed (a distributed run hands one to every worker)."""
+
+    accounts: pd.DataFrame  # regnskab (all municipalities, both areas)
+    rules: pd.DataFrame  # checked rules (expenses.check_rules), in their file order
+    counts: pd.DataFrame  # kommune_kode, aar, trappe, trin, antal, befolkning, indberettet
+    expense_rows: pd.DataFrame  # long rows for comparisons: id udgift:<trappe>:<trin>, kommune, aar, t, n
+    prisindeks: pd.DataFrame | None
+    staircases: dict[str, Staircase]
+    years: list[int]
+    table: DataTable  # the Data sheet
+    lines: AccountLines
+    rules_as_typed: list[tuple] | None  # the user's rule rows from a refreshed workbook, text as typed
+
+    def matched_lines(self, trappe: str) -> pd.DataFrame:
+        return self.lines.matched[trappe]
+
+    @cached_property
+    def nonnegative_expenses(self) -> bool:
+        """No municipality has negative net money on a step or off the steps in any year (default rules)."""
+        money = self.expense_rows[self.expense_rows["id"].str.startswith("udgift:")]["taeller"]
+        return bool((money.dropna() >= 0).all())
+
+    def lines_of_areas(self) -> pd.DataFrame:
+        return self.lines.area_lines
+
+    def account_sums(self) -> tuple[list[tuple[str, str, str]], dict[tuple, float]]:
+        return self.lines.sums
+
+
+@dataclass(frozen=True)
+class AccountLines:
+    """The account lines of both areas, each with the rule it finds, and the sums on 'Regnskab'."""
+
+    area_lines: pd.DataFrame  # the account lines of both areas, in the data's order
+    matched: dict[str, pd.DataFrame]  # account lines with their rule, per area
+    sums: tuple[list[tuple[str, str, str]], dict[tuple, float]]  # Regnskab's rows; net sum per (kommune, f, g, år)
+
+
+def account_lines(accounts: pd.DataFrame, rules: pd.DataFrame) -> AccountLines:
+    acc = accounts.assign(trappe=expenses.area_of(accounts["funktion"]))
+    acc = acc[acc["trappe"] != ""].reset_index(drop=True)
+    keys = acc[["trappe", "funktion", "gruppering"]].drop_duplicates().sort_values(["trappe", "funktion", "gruppering"])
+    sums = acc.groupby(["kommune_kode", "funktion", "gruppering", "aar"])["beloeb"].sum()
+    return AccountLines(acc, {t: expenses.match_rules(accounts, rules, t) for t in AREA_LABELS},
+                        (list(keys.itertuples(index=False, name=None)),
+                         {(int(k), f, g, int(y)): float(v) for (k, f, g, y), v in sums.items()}))
+
+
+def udgiftsmodel_data(accounts: pd.DataFrame, rules: pd.DataFrame, counts: pd.DataFrame, expense_rows: pd.DataFrame,
+                      prisindeks: pd.DataFrame | None, staircases: dict[str, Staircase], years: list[int],
+                      rules_as_typed: list[tuple] | None = None, lines: AccountLines | None = None
+                      ) -> UdgiftsmodelData:
+    """The workbook's shared data with its Data sheet. `lines`: `account_lines(accounts, rules)` when the
+    caller has it already."""
+    table = DataTable(pd.concat([_citizen_rows(counts, staircases), expense_rows], ignore_index=True), years)
+    return UdgiftsmodelData(accounts, rules, counts, expense_rows, prisindeks, staircases, list(years), table,
+                            lines or account_lines(accounts, rules), rules_as_typed)
+
+
+@dataclass(frozen=True)
+class UdgiftsmodelChoices:
+    """What the user chose or typed: municipality, area, group, prices, base year, a pasted account export
+    and the scenario's inputs (None: the example)."""
+
+    kommune: int
+    trappe: str = "boern"
+    gruppe: str = OWN_GROUP
+    price: str = PRICE_CHOICES[0]
+    base: int | None = None
+    eget_aar: int | None = None  # the year of a pasted account export
+    export: tuple = ()  # (konto, beløb) as typed on 'Regnskab'
+    scenarie: ScenarioInput | None = None
+
+    def export_lines(self) -> pd.DataFrame:
+        """The pasted export as the workbook's formulas read it: parsable accounts with a numeric amount."""
+        rows = []
+        for konto, beloeb in self.export:
+            text = str(int(konto)) if isinstance(konto, float) and konto.is_integer() else str(konto or "")
+            parsed = parse_account(text)
+            if parsed is None or not isinstance(beloeb, int | float):
+                continue
+            rows.append((self.kommune, self.eget_aar, *parsed[:1], parsed[2], parsed[1], float(beloeb)))
+        return pd.DataFrame(rows, columns=["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb"])
+
+    @property
+    def uses_export(self) -> bool:
+        return self.eget_aar is not None and any(isinstance(b, int | float) for _, b in self.export)
+
+
+@dataclass(frozen=True)
+class UdgiftsmodelInput:
+    """One workbook's input: the shared data and the user's choices."""
+
+    shared: UdgiftsmodelData
+    choices: UdgiftsmodelChoices
+
+    @property
+    def base(self) -> int:
+        """The chosen base year, or the latest year when the data lack the chosen one."""
+        return self.choices.base if self.choices.base in self.shared.years else self.shared.years[-1]
+
+
+def _citizen_rows(c: pd.DataFrame, staircases: dict[str, Staircase]) -> pd.DataFrame:
+    """Citizens per step, and a marker row per step without a count (UNREPORTED_ID): 1 where only own data
+    can give the step, 2 where the municipality sent none."""
+    counts = pd.DataFrame({"id": c["trappe"] + ":" + c["trin"].astype(str), "kommune_kode": c["kommune_kode"],
+                           "aar": c["aar"], "taeller": c["antal"], "naevner": c["befolkning"], "faktor": 1000.0})
+    m = c[~c["indberettet"]]
+    kind = [1.0 if unreported_label(staircases[k], int(t), int(y)) == OWN_DATA else 2.0
+            for k, t, y in zip(m["trappe"], m["trin"], m["aar"], strict=True)]
+    markers = pd.DataFrame({"id": m["trappe"] + ":" + m["trin"].astype(str) + UNREPORTED_ID,
+                            "kommune_kode": m["kommune_kode"], "aar": m["aar"], "taeller": kind, "naevner": 1.0,
+                            "faktor": 1.0})
+    return pd.concat([counts, markers], ignore_index=True)
