@@ -78,7 +78,7 @@ def test_workbook_inputs_are_frozen():
     import dataclasses
 
     from indsatstrappe.excel import noegletal_book as n
-    from indsatstrappe.excel import udgiftsmodel_book as u
+    from indsatstrappe.excel import udgiftsmodel_input as u
 
     classes = (n.NoegletalData, n.NoegletalChoices, n.NoegletalInput, u.UdgiftsmodelData, u.AccountLines,
                u.UdgiftsmodelChoices, u.UdgiftsmodelInput)

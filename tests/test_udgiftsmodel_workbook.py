@@ -15,7 +15,7 @@ from indsatstrappe import scenario as scenario_model
 from indsatstrappe.errors import InputError
 from indsatstrappe.excel import scenario_sheet
 from indsatstrappe.excel.formulas import MISSING
-from indsatstrappe.excel.udgiftsmodel_book import RULE_SHEET_COLUMNS
+from indsatstrappe.excel.rule_cells import RULE_SHEET_COLUMNS
 from indsatstrappe.io.datafolder import DataFolder
 
 KOMMUNE = 101  # København has no count for children's step 1 (own data it does not send)
