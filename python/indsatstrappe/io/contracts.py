@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import botilbud, coverage, municipalities
 from ..errors import Problem
+from ..kontoplan import DRANSTER
 from ..staircase import STAIRCASES, Staircase, mapping_location
 from . import privacy
 from .rawtable import RawTable
@@ -184,59 +185,91 @@ def check_table(name: str, raw: RawTable, staircases: dict[str, Staircase],
     return out.reset_index(drop=True), chk.problems
 
 
+NUMERIC_KINDS = ("antal", "tal", "naevner", "beloeb", "aar", "kommune")
+
+
 def _typed_column(col: Column, text: pd.Series, chk: _Checker, staircases, typed: pd.DataFrame,
                   mapping_file) -> tuple[pd.Series, pd.Series]:
-    name, kind = col.name, col.kind
+    """The column read as its kind, and which rows are bad (each problem reported to `chk`)."""
     empty = text == ""
-    if kind in ("dato_tom",) or not col.required:
+    if col.kind in ("dato_tom",) or not col.required:
         check_empty = pd.Series(False, index=text.index)
     else:
         check_empty = empty
-        chk.report(empty, name, lambda v: "cellen er tom.", "Udfyld cellen, eller slet rækken.")
-    if kind == "tekst":
+        chk.report(empty, col.name, lambda v: "cellen er tom.", "Udfyld cellen, eller slet rækken.")
+    if col.kind == "tekst":
         return text, check_empty
-    if kind in ("antal", "tal", "naevner", "beloeb", "aar", "kommune"):
-        num = parse_numbers(text, chk.raw.danish_numbers)
-        withheld = text.str.strip() == WITHHELD if col.withheld_ok else pd.Series(False, index=text.index)
-        not_num = num.isna() & ~empty & ~withheld
-        if kind == "aar":
-            chk.report(not_num, name, lambda v: f"'{v}' er ikke et årstal.", "Skriv året som fx 2023.")
-        else:
-            chk.report(not_num, name, lambda v: f"'{v}' er ikke et tal.",
-                       "Skriv et tal uden tekst eller enheder (fx 1234 eller 1.234,5).")
-        # a number beyond what a count or an amount can be (1e20): said, not cast into an overflow
-        huge = num.notna() & (num.abs() > MAX_NUMBER)
-        chk.report(huge, name, lambda v: f"'{v}' er for stort til at være et {_what(kind)}.",
-                   f"Ret tallet; et {_what(kind)} er højst {MAX_NUMBER:,.0f}.".replace(",", "."))
-        bad = check_empty | not_num | huge
-        num = num.where(~huge)
-        ok = ~bad & ~withheld  # a withheld value is neither checked nor an error: it is unknown
-        if kind in ("antal", "aar", "kommune"):
-            frac = ok & (num != np.floor(num.fillna(0)))
-            chk.report(frac, name, lambda v: f"'{v}' er ikke et helt tal.", "Skriv et helt tal.")
-            bad |= frac
-        if kind in ("antal", "tal"):
-            neg = ok & (num < 0)
-            chk.report(neg, name, lambda v: f"'{v}' er negativ.", "Et antal kan ikke være negativt.")
-            bad |= neg
-        if kind == "naevner":
-            nonpos = ok & (num <= 0)
-            chk.report(nonpos, name, lambda v: f"'{v}' skal være større end 0.",
-                       "Nævneren deles der med; skriv et tal over 0.")
-            bad |= nonpos
-        if kind == "aar":
-            out_of_range = ok & ~bad & ((num < 1990) | (num > 2100))
-            chk.report(out_of_range, name, lambda v: f"'{v}' er ikke et årstal.", "Skriv året som fx 2023.")
-            bad |= out_of_range
-        if kind == "kommune":
-            known = num.isin(municipalities.codes())
-            unknown = ok & ~bad & ~known
-            chk.report(unknown, name, lambda v: f"ukendt kommunekode '{v}'.",
-                       "Brug DST's kommunekoder (101 København ... 860 Hjørring); 411 Christiansø er ikke med.")
-            bad |= unknown
-        if kind in ("antal", "aar", "kommune"):
-            return num.where(~bad).astype("Int64"), bad
-        return num, bad
+    if col.kind in NUMERIC_KINDS:
+        return _numeric_column(col, text, empty, check_empty, chk)
+    if col.kind == "indsats":
+        return _check_codes(text, empty, chk, staircases, typed, mapping_file)
+    if col.kind in ("dato", "dato_tom"):
+        dates = parse_dates(text)
+        invalid = ~empty & dates.isna()
+        chk.report(invalid, col.name, lambda v: f"'{v}' er ikke en gyldig dato.",
+                   "Skriv datoen som ÅÅÅÅ-MM-DD (fx 2023-01-31) eller DD-MM-ÅÅÅÅ.")
+        return dates, check_empty | invalid
+    return _coded_column(col, text, empty, check_empty, chk)
+
+
+def _numeric_column(col: Column, text: pd.Series, empty: pd.Series, check_empty: pd.Series,
+                    chk: _Checker) -> tuple[pd.Series, pd.Series]:
+    """A number (Danish or not), `..` where the source withholds it and the column allows that."""
+    name, kind = col.name, col.kind
+    num = parse_numbers(text, chk.raw.danish_numbers)
+    withheld = text.str.strip() == WITHHELD if col.withheld_ok else pd.Series(False, index=text.index)
+    not_num = num.isna() & ~empty & ~withheld
+    if kind == "aar":
+        chk.report(not_num, name, lambda v: f"'{v}' er ikke et årstal.", "Skriv året som fx 2023.")
+    else:
+        chk.report(not_num, name, lambda v: f"'{v}' er ikke et tal.",
+                   "Skriv et tal uden tekst eller enheder (fx 1234 eller 1.234,5).")
+    # a number beyond what a count or an amount can be (1e20): said, not cast into an overflow
+    huge = num.notna() & (num.abs() > MAX_NUMBER)
+    chk.report(huge, name, lambda v: f"'{v}' er for stort til at være et {_what(kind)}.",
+               f"Ret tallet; et {_what(kind)} er højst {MAX_NUMBER:,.0f}.".replace(",", "."))
+    bad = check_empty | not_num | huge
+    num = num.where(~huge)
+    bad |= _out_of_bounds(kind, name, num, ~bad & ~withheld, chk)  # a withheld value is unknown, not an error
+    if kind in ("antal", "aar", "kommune"):
+        return num.where(~bad).astype("Int64"), bad
+    return num, bad
+
+
+def _out_of_bounds(kind: str, name: str, num: pd.Series, ok: pd.Series, chk: _Checker) -> pd.Series:
+    """The readable numbers a kind cannot be: a fraction of a whole count, a negative count, a denominator of 0,
+    a year outside 1990-2100, an unknown municipality code."""
+    bad = pd.Series(False, index=num.index)
+    if kind in ("antal", "aar", "kommune"):
+        frac = ok & (num != np.floor(num.fillna(0)))
+        chk.report(frac, name, lambda v: f"'{v}' er ikke et helt tal.", "Skriv et helt tal.")
+        bad |= frac
+    if kind in ("antal", "tal"):
+        neg = ok & (num < 0)
+        chk.report(neg, name, lambda v: f"'{v}' er negativ.", "Et antal kan ikke være negativt.")
+        bad |= neg
+    if kind == "naevner":
+        nonpos = ok & (num <= 0)
+        chk.report(nonpos, name, lambda v: f"'{v}' skal være større end 0.",
+                   "Nævneren deles der med; skriv et tal over 0.")
+        bad |= nonpos
+    if kind == "aar":
+        out_of_range = ok & ~bad & ((num < 1990) | (num > 2100))
+        chk.report(out_of_range, name, lambda v: f"'{v}' er ikke et årstal.", "Skriv året som fx 2023.")
+        bad |= out_of_range
+    if kind == "kommune":
+        unknown = ok & ~bad & ~num.isin(municipalities.codes())
+        chk.report(unknown, name, lambda v: f"ukendt kommunekode '{v}'.",
+                   "Brug DST's kommunekoder (101 København ... 860 Hjørring); 411 Christiansø er ikke med.")
+        bad |= unknown
+    return bad
+
+
+def _coded_column(col: Column, text: pd.Series, empty: pd.Series, check_empty: pd.Series,
+                  chk: _Checker) -> tuple[pd.Series, pd.Series]:
+    """A code from a fixed vocabulary: a botilbud goal, a staircase, an age group, an account's function,
+    grouping or dranst."""
+    name, kind = col.name, col.kind
     if kind == "maal":
         goals = list(botilbud.goals().index)
         unknown = ~empty & ~text.str.upper().isin(goals)
@@ -247,8 +280,6 @@ def _typed_column(col: Column, text: pd.Series, chk: _Checker, staircases, typed
         unknown = ~empty & ~text.isin(STAIRCASES)
         chk.report(unknown, name, lambda v: f"ukendt trappe '{v}'.", "Skriv 'boern' eller 'voksne'.")
         return text, check_empty | unknown
-    if kind == "indsats":
-        return _check_codes(text, empty, chk, staircases, typed, mapping_file)
     if kind == "aldersgruppe":
         bad = ~empty & ~text.str.match(_AGE_GROUP)
         chk.report(bad, name, lambda v: f"'{v}' er ikke en aldersgruppe.", "Skriv fx 0-17, 18-64 eller 65+.")
@@ -265,16 +296,10 @@ def _typed_column(col: Column, text: pd.Series, chk: _Checker, staircases, typed
                    "Skriv grupperingen med tre cifre (fx 005), eller lad cellen stå tom.")
         return digits, bad
     if kind == "dranst":
-        bad = ~empty & ~text.isin(["1", "2"])
+        bad = ~empty & ~text.isin(DRANSTER)
         chk.report(bad, name, lambda v: f"ukendt dranst '{v}'.",
                    "Brug 1 (drift) eller 2 (statsrefusion).")
         return text, check_empty | bad
-    if kind in ("dato", "dato_tom"):
-        dates = parse_dates(text)
-        invalid = ~empty & dates.isna()
-        chk.report(invalid, name, lambda v: f"'{v}' er ikke en gyldig dato.",
-                   "Skriv datoen som ÅÅÅÅ-MM-DD (fx 2023-01-31) eller DD-MM-ÅÅÅÅ.")
-        return dates, check_empty | invalid
     raise ValueError(f"unknown column kind {kind}")
 
 
