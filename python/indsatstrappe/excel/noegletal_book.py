@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import coverage, keyfigures, municipalities, suppression
 from ..datafiles import packaged
 from ..staircase import Staircase
-from . import botilbud_sheet, overview_sheet, principles_sheet, theme_layout
+from . import botilbud_sheet, definitions_sheet, overview_sheet, principles_sheet, theme_layout
 from . import formulas as fx
 from .blocks import Rows
 from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
@@ -144,7 +144,6 @@ def data_rows(values: pd.DataFrame, counts: pd.DataFrame, totals: pd.DataFrame |
     return pd.concat([figs, steps[figs.columns], totals[figs.columns]], ignore_index=True)
 
 
-DEFINITIONS_SHEET = "Definitioner"
 def build(path: Path, data: NoegletalInput, info: BookInfo, vba_modules: dict[str, str] | None = None) -> Book:
     """Write the workbook to `path` (the caller makes that atomic). With `vba_modules` (name -> VBA
     source) it becomes a macro-enabled workbook carrying those modules."""
@@ -165,7 +164,7 @@ def write(book: Book, data: NoegletalInput, vba_modules: dict[str, str] | None =
     principles_sheet.write(book, table, sel, data, own_cell)
     _own_figures_sheet(book, data)
     botilbud_sheet.write(book, data.botilbud_input(), municipalities.name_of(data.own_kommune))
-    _definitions_sheet(book, data.staircases)
+    definitions_sheet.write(book, data.staircases)
     book.about_sheet(_about_rows())
     table.write(book)
     write_lists(book, data.years)
@@ -615,79 +614,6 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     book.validate_input(ws, head + 1, 5, rr - 1, 6, "count")
     ws.print_area(0, 0, rr - 1, 7)
     book.protect(ws)
-
-
-# -- Definitioner -------------------------------------------------------------------------------
-
-def _definitions_sheet(book: Book, staircases: dict[str, Staircase]) -> None:
-    ws = book.sheet(DEFINITIONS_SHEET, "Definitioner", "Nøgletallenes definitioner, trinene og indsatskortet",
-                    shared=True)
-    book.freeze_header(ws, TITLE_ROWS + 2, repeat=False)  # the key figures' header; tables of steps follow
-    widths = [7, 28, 18, 36, 30, 14, 16, 8, 10, 26]  # narrow and wrapped: the sheet prints at about 70 %
-    last = TITLE_ROWS + 3 + len(keyfigures.catalogue()) + sum(6 + len(st.steps) + len(st.codes)
-                                                              for st in staircases.values())
-    ws.print_area(0, 0, last, len(widths))
-    book.protect(ws)
-    book.fill(ws, lambda ws: _definitions_cells(book, ws, staircases, widths))
-
-
-def _definitions_cells(book: Book, ws: Worksheet, staircases: dict[str, Staircase], widths: list[int]) -> None:
-    s = book.styles
-    for j, w in enumerate(widths):
-        ws.set_column(1 + j, 1 + j, w)
-    r = TITLE_ROWS + 1
-    ws.write_string(r, 1, "Nøgletal", s.h1)
-    cols = ["id", "navn", "tema", "taeller", "naevner", "enhed", "kilde", "retning", "egen_definition"]
-    heads = ["Id", "Navn", "Tema", "Tæller", "Nævner", "Enhed", "Kilde", "Retning", "Egen def.", "Fra registre alene"]
-    ws.write_row(r + 1, 1, heads, s.header)
-    r += 2
-    def row(values: list, fmt) -> None:
-        ws.write_row(r, 1, values, fmt)
-        book.fit_row(ws, r, [(str(v), w) for v, w in zip(values, widths, strict=False)], font_pt=10)
-    for _, fig in keyfigures.catalogue().iterrows():
-        row([str(fig[c]) for c in cols] + [keyfigures.register_note(fig, staircases[fig["trappe"]])], s.wrap)
-        r += 1
-    for staircase in staircases.values():
-        r += 1
-        ws.write_string(r, 1, staircase.navn, s.h1)
-        ws.write_row(r + 1, 1, ["Trin", "Navn", "Officielt navn", "Lovgrundlag", "Tal fra"], s.header)
-        r += 2
-        for _, step in staircase.steps.iterrows():
-            t = int(step["trin"])
-            row([t, step["navn"], step["officielt_navn"], step["lovgrundlag"], _step_source(staircase, t)], s.wrap_left)
-            r += 1
-        r += 1
-        ws.write_row(r, 1, ["Trin", "Indsatskode i datafilerne", "Findes i registret", "Indsats", "Bemærkning"],
-                     s.header)
-        r += 1
-        for code, code_row in staircase.codes.sort_values("trin").iterrows():
-            step = NO_STEP if pd.isna(code_row["trin"]) else int(code_row["trin"])
-            row([step, code, _code_period(str(code)), code_row["navn"], code_row["bemaerkning"]], s.wrap_left)
-            r += 1
-        ws.write_string(r, 1, OWN_CODES_NOTE, s.note_line)
-        r += 1
-
-
-NO_STEP = "intet trin"  # a code the mapping places on no step (an unknown placement): counted, on no step
-OWN_CODES_NOTE = ("Indsatskoden er den, datafilerne (modtagere, forløb) bruger. Koder med forstavelsen EGEN findes "
-                  "ikke i registrene: de er til kommunens egne data.")
-
-
-def _step_source(staircase: Staircase, step: int) -> str:
-    codes = coverage.codes_on_steps(staircase, {step})
-    own = [coverage.is_own_data(k) for k in codes]
-    if all(own):
-        return "kun egne data (kræver egne data)"
-    return "registre og egne data" if any(own) else "registre"
-
-
-def _code_period(code: str) -> str:
-    if coverage.is_own_data(code):
-        return "egne data"
-    first, last = coverage.code_periods().get(code, (None, None))
-    if first is None and last is None:
-        return "hele perioden"
-    return f"fra {first}" if last is None else f"{first or ''}-{last}"
 
 
 def _about_rows() -> list[tuple[str, str]]:
