@@ -49,7 +49,7 @@ wheel: $(STAMP)
 
 # Rebuild the bundled demo data package (deterministic: the same files every time).
 demodata: $(STAMP)
-	$(BIN)/python -m indsatstrappe.demo_generator
+	$(BIN)/python -m indsatstrappe.app.demo_generator
 
 clean:
 	rm -rf $(VENV) out dist build .pytest_cache .ruff_cache

@@ -11,7 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from harness import Figure, measure, report  # noqa: E402
-from indsatstrappe import distribution, keyfigures, movements, queries  # noqa: E402
+from indsatstrappe.app import queries  # noqa: E402
+from indsatstrappe.core import distribution, keyfigures, movements  # noqa: E402
 from indsatstrappe.io.datafolder import DataFolder  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -112,7 +113,8 @@ def distribution_run_figures(n_kommuner: int = 98) -> list[Figure]:
     import openpyxl
     import xlsxwriter
 
-    from indsatstrappe import distribute, municipalities
+    from indsatstrappe.app import distribute
+    from indsatstrappe.core import municipalities
 
     folder = DataFolder()
     codes = municipalities.codes()[:n_kommuner]
@@ -157,7 +159,8 @@ def spawn_run_figure(n_kommuner: int = 98) -> list[Figure]:
     import tempfile
     import time
 
-    from indsatstrappe import distribute, municipalities
+    from indsatstrappe.app import distribute
+    from indsatstrappe.core import municipalities
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -176,14 +179,9 @@ def pair_breakdown_figures(n_kommuner: int = 12) -> list[Figure]:
     import tempfile
     import time
 
-    from indsatstrappe import distribute, municipalities
-    from indsatstrappe.excel import (
-        botilbud_sheet,
-        noegletal_book,
-        principles_sheet,
-        scenario_sheet,
-        udgiftsmodel_book,
-    )
+    from indsatstrappe.app import distribute
+    from indsatstrappe.core import municipalities
+    from indsatstrappe.excel import botilbud_sheet, noegletal_book, principles_sheet, scenario_sheet, udgiftsmodel_book
     from indsatstrappe.excel.speed import FastBook
 
     spent: collections.Counter = collections.Counter()
@@ -239,7 +237,8 @@ def speed_part_figures(n_kommuner: int = 12) -> list[Figure]:
     from dataclasses import replace
     from unittest import mock
 
-    from indsatstrappe import distribute, municipalities
+    from indsatstrappe.app import distribute
+    from indsatstrappe.core import municipalities
     from indsatstrappe.excel import scaffold
     from indsatstrappe.excel.speed import FastBook
 
@@ -288,7 +287,7 @@ def speed_small_part_figures() -> list[Figure]:
     from dataclasses import replace
     from unittest import mock
 
-    from indsatstrappe import distribute
+    from indsatstrappe.app import distribute
     from indsatstrappe.excel.speed import FastBook, fastbook
 
     first = distribute.build_first

@@ -20,7 +20,7 @@ from openpyxl.utils import column_index_from_string  # noqa: E402
 
 from helpers import formula_check as fc  # noqa: E402
 from helpers.libreoffice import formula_cells, same  # noqa: E402
-from indsatstrappe import distribute  # noqa: E402
+from indsatstrappe.app import distribute  # noqa: E402
 from indsatstrappe.io.datafolder import DataFolder  # noqa: E402
 
 

@@ -18,7 +18,7 @@ import pytest
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 from helpers.ooxml import Validation  # noqa: E402
-from indsatstrappe.cli import main  # noqa: E402
+from indsatstrappe.cli.commands import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +77,7 @@ def demo_subset(path: Path, kommuner: tuple[int, ...] = DEMO_SUBSET) -> Path:
     price index and the data package's description as they are."""
     import pandas as pd
 
-    from indsatstrappe.datafiles import DEMO_DIR
+    from indsatstrappe.core.datafiles import DEMO_DIR
 
     path.mkdir(parents=True, exist_ok=True)
     for src in DEMO_DIR.iterdir():
@@ -152,7 +152,7 @@ def ooxml_templates(tmp_path_factory):
 @pytest.fixture(scope="module")
 def prepared():
     """udsend's prepared inputs for the demo data, as this process's worker state (distribute.build_one)."""
-    from indsatstrappe import distribute
+    from indsatstrappe.app import distribute
     from indsatstrappe.io.datafolder import DataFolder
 
     prepared = distribute.prepare(DataFolder())

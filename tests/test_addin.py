@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from oletools.olevba import VBA_Parser
 
-from indsatstrappe import handlers, queries, workbooks
-from indsatstrappe.bookport import FileBook
-from indsatstrappe.datafiles import ADDIN_VBA, RIBBON_XML
+from indsatstrappe.app import handlers, queries, workbooks
+from indsatstrappe.app.bookport import FileBook
+from indsatstrappe.core.datafiles import ADDIN_VBA, RIBBON_XML
 from indsatstrappe.excel import package
 from indsatstrappe.io.datafolder import DataFolder
 from indsatstrappe.xl.book import XlwingsBook

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "indsatstrappe"
-CORE = ["staircase", "coverage", "distribution", "movements", "keyfigures", "expenses", "scenario", "botilbud",
-        "suppression", "disclosure", "knowledge", "municipalities", "danish", "errors", "datafiles", "entries",
-        "kontoplan"]
+CORE = sorted(p.stem for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__")
 FORMATS = {"openpyxl", "xlsxwriter", "xlwings"}
+# the layers are the package's folders (ARCHITECTURE.md, "Layers"): what each may import of the package
+LAYERS = {"core": {"core"}, "io": {"core", "io"}, "excel": {"core", "excel"}, "app": {"core", "io", "excel", "app"},
+          "xl": {"core", "io", "excel", "app", "xl"}, "cli": {"core", "io", "excel", "app", "cli"}}
 
 
 def imports(path: Path) -> set[str]:
@@ -26,12 +27,33 @@ def imports(path: Path) -> set[str]:
     return found
 
 
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_every_module_stands_in_a_layer_folder():
+    """#31.1: the folders are the architecture; no module stands beside them."""
+    loose = [p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"]
+    assert loose == []
+    assert {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()} == set(LAYERS)
+
+
+def test_each_layer_imports_only_what_it_may():
+    """core only the core; io and excel the core and themselves; app those; xl and cli the rest but each other."""
+    wrong = [f"{m} -> {e}" for m, edges in _module_graph().items() if _layer(m) in LAYERS
+             for e in edges if _layer(e) and _layer(e) not in LAYERS[_layer(m)]]
+    assert wrong == []
+
+
 @pytest.mark.parametrize("name", CORE)
-def test_the_core_imports_only_the_core(name):
-    used = imports(PACKAGE / f"{name}.py")
+def test_the_core_imports_no_file_format_and_nothing_outside_the_core(name):
+    path = PACKAGE / "core" / f"{name}.py"
+    used = imports(path)
     assert not used & FORMATS, f"{name} imports {used & FORMATS}"
-    own = {u[1:] for u in used if u.startswith(".") and u != "."}
-    assert own <= set(CORE), f"{name} imports {own - set(CORE)} from outside the core"
+    outside = [node.module for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.ImportFrom) and node.level > 1]
+    assert outside == [], f"{name} reaches outside the core: {outside}"
 
 
 def test_io_and_excel_do_not_import_each_other():
@@ -64,7 +86,7 @@ def test_only_distribute_uses_the_speed_layer():
         text = p.read_text(encoding="utf-8")
         if "speed" in {u.lstrip(".") for u in imports(p)} or "excel.speed" in text or ".speed import" in text:
             users.append(p.relative_to(PACKAGE).as_posix())
-    assert users == ["distribute.py"]
+    assert users == ["app/distribute.py"]
     # a private name of an XlsxWriter workbook, worksheet, chart or format, as our code names those objects
     private = re.compile(r"\b(wb|ws|chart|sheet|fmt|str_table|book\.wb)\._[a-z]")
     reaching = sorted({p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
@@ -90,8 +112,8 @@ def test_workbook_inputs_are_frozen():
 
 def test_max_steps_is_the_widest_staircase():
     """The step columns and the step inputs' validation follow MAX_STEPS: the staircase with the most steps."""
+    from indsatstrappe.core.staircase import default_staircases
     from indsatstrappe.excel.scaffold import INPUT_RULES, MAX_STEPS
-    from indsatstrappe.staircase import default_staircases
 
     assert max(st.n_steps for st in default_staircases().values()) == MAX_STEPS
     assert INPUT_RULES["step"]["maximum"] == MAX_STEPS

@@ -160,8 +160,8 @@ def test_udsend_names_a_bad_row_found_while_preparing_in_a_second_process(tmp_pa
 def test_distribute_names_an_unknown_municipality_before_any_work(tmp_path):
     """A caller of the library (the ribbon's button, a script) gets the Danish message the CLI gives, not a
     KeyError from a worker, and nothing is written."""
-    from indsatstrappe import distribute
-    from indsatstrappe.errors import InputError
+    from indsatstrappe.app import distribute
+    from indsatstrappe.core.errors import InputError
     from indsatstrappe.io.datafolder import DataFolder
 
     out = tmp_path / "ud"

@@ -13,12 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import SMALL_BEFOLKNING, write_folder
-from indsatstrappe import botilbud, queries, suppression, workbooks
+from indsatstrappe.app import queries, workbooks
+from indsatstrappe.core import botilbud, suppression
+from indsatstrappe.core.staircase import default_staircases
 from indsatstrappe.excel import botilbud_sheet
 from indsatstrappe.excel.formulas import MISSING
 from indsatstrappe.excel.reader import read_entries
 from indsatstrappe.io.datafolder import DataFolder
-from indsatstrappe.staircase import default_staircases
 
 VOKSNE = default_staircases()["voksne"]
 

@@ -8,7 +8,7 @@ import sys
 import click
 import pytest
 
-from indsatstrappe.click_danish import MODULES, danish_click
+from indsatstrappe.cli.danish import MODULES, danish_click
 
 
 def _gettexts() -> dict:
@@ -28,7 +28,7 @@ def test_click_speaks_danish_inside_and_is_itself_again_after_an_error():
 
 
 def test_the_cli_leaves_click_as_it_found_it(capsys):
-    from indsatstrappe.cli import main
+    from indsatstrappe.cli.commands import main
 
     before = _gettexts()
     with pytest.raises(SystemExit) as exit_:

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indsatstrappe import coverage, distribution, expenses, keyfigures, municipalities, scenario
-from indsatstrappe.staircase import default_staircases
+from indsatstrappe.core import coverage, distribution, expenses, keyfigures, municipalities, scenario
+from indsatstrappe.core.staircase import default_staircases
 
 ST = default_staircases()
 BOERN, VOKSNE = ST["boern"], ST["voksne"]
@@ -134,7 +134,7 @@ def test_a_step_with_citizens_and_no_accounts_has_no_unit_cost_and_the_scenario_
 @pytest.fixture(scope="module")
 def register_only(tmp_path_factory):
     """The demo data with only what `hent` fetches from the registers: no EGEN codes."""
-    from indsatstrappe.datafiles import DEMO_DIR
+    from indsatstrappe.core.datafiles import DEMO_DIR
 
     folder = tmp_path_factory.mktemp("register_only")
     for name in ("befolkning", "regnskab"):

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE, write_folder
-from indsatstrappe.errors import InputError
+from indsatstrappe.core.errors import InputError
 from indsatstrappe.io.contracts import parse_numbers
 from indsatstrappe.io.datafolder import DataFolder
 

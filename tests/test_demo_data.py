@@ -5,8 +5,9 @@ import filecmp
 import pandas as pd
 import pytest
 
-from indsatstrappe import botilbud, demo_generator, municipalities
-from indsatstrappe.datafiles import DEMO_DIR
+from indsatstrappe.app import demo_generator
+from indsatstrappe.core import botilbud, municipalities
+from indsatstrappe.core.datafiles import DEMO_DIR
 from indsatstrappe.io.datafolder import DataFolder
 
 

@@ -16,7 +16,8 @@ from conftest import demo_subset
 from helpers import formula_check
 from helpers.libreoffice import mismatches, recalculate
 from helpers.ooxml import Validation, formulas_stock_xlsxwriter_would_prefix
-from indsatstrappe import distribute, keyfigures, suppression
+from indsatstrappe.app import distribute
+from indsatstrappe.core import keyfigures, suppression
 from indsatstrappe.excel import noegletal_book
 from indsatstrappe.excel.formulas import MISSING
 from indsatstrappe.excel.reader import read_entries
@@ -236,7 +237,7 @@ def test_a_hidden_value_says_dash_never_that_own_data_are_needed(sent, tmp_path,
     """#33.1: 'kræver egne data' only where there is no value at all; a value suppression hides is '–'. The
     unsuppressed workbook of the same municipality says 'kræver egne data' exactly where the data hold none, so
     every such cell of the distributed workbook must say it there too (the builders lay out both alike)."""
-    from indsatstrappe import workbooks
+    from indsatstrappe.app import workbooks
     from indsatstrappe.excel.datasheet import OWN_DATA
 
     out = sent[0]
@@ -328,7 +329,7 @@ def test_a_report_as_distributed_shows_the_workbooks_figures(sent, kommune):
     on Overblik (municipality, group, country), every step's count and share on the staircase sheets, and every
     unit price on Enhedspriser equal the report's, '–' where the workbook shows '–'. Læsø 2024 differed before
     (B09 group 38,4 % in the workbook against 52,5 % in the report)."""
-    from indsatstrappe import report_figures
+    from indsatstrappe.app import report_figures
 
     figures = report_figures.as_distributed(DataFolder(), kommune, None)
     names = {825: "Laesoe", 147: "Frederiksberg"}

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indsatstrappe import distribution, municipalities
-from indsatstrappe.staircase import default_staircases
+from indsatstrappe.core import distribution, municipalities
+from indsatstrappe.core.staircase import default_staircases
 
 BOERN = default_staircases()["boern"]
 VOKSNE = default_staircases()["voksne"]

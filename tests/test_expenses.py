@@ -5,11 +5,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE, folder_digest, write_folder
-from indsatstrappe import expenses
-from indsatstrappe.errors import InputError
+from indsatstrappe.core import expenses
+from indsatstrappe.core.errors import InputError
+from indsatstrappe.core.kontoplan import parse_account
+from indsatstrappe.core.staircase import default_staircases
 from indsatstrappe.io.accounts import read_account_export
-from indsatstrappe.kontoplan import parse_account
-from indsatstrappe.staircase import default_staircases
 
 STAIRCASES = default_staircases()
 BOERN, VOKSNE = STAIRCASES["boern"], STAIRCASES["voksne"]

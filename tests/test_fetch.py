@@ -15,7 +15,7 @@ import pytest
 
 from conftest import folder_digest, run_console_script
 from helpers.fake_statbank import TABLES, FakeStatBank
-from indsatstrappe import fetch, workbooks
+from indsatstrappe.app import fetch, workbooks
 from indsatstrappe.io import dst
 from indsatstrappe.io.datafolder import DataFolder
 from indsatstrappe.io.statbank import FetchError, Refused, StatBankClient

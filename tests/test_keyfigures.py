@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from indsatstrappe import keyfigures, municipalities
-from indsatstrappe.staircase import default_staircases
+from indsatstrappe.core import keyfigures, municipalities
+from indsatstrappe.core.staircase import default_staircases
 
 STAIRCASES = default_staircases()
 

@@ -19,8 +19,8 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # also in conftes
 import xlwings as xw  # noqa: E402
 from xlwings import server  # noqa: E402
 
-from indsatstrappe import sheet_reports, sheetfunctions, workbooks  # noqa: E402
-from indsatstrappe.datafiles import DEMO_DIR  # noqa: E402
+from indsatstrappe.app import sheet_reports, sheetfunctions, workbooks  # noqa: E402
+from indsatstrappe.core.datafiles import DEMO_DIR  # noqa: E402
 from indsatstrappe.excel.formulas import MISSING  # noqa: E402
 from indsatstrappe.io.datafolder import DataFolder  # noqa: E402
 

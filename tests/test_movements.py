@@ -4,9 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write_folder
-from indsatstrappe import movements as mv
+from indsatstrappe.core import movements as mv
+from indsatstrappe.core.staircase import default_staircases
 from indsatstrappe.io.datafolder import DataFolder
-from indsatstrappe.staircase import default_staircases
 
 BOERN = default_staircases()["boern"]
 

@@ -1,7 +1,7 @@
 import pytest
 
-from indsatstrappe import municipalities as m
-from indsatstrappe.errors import InputError
+from indsatstrappe.core import municipalities as m
+from indsatstrappe.core.errors import InputError
 
 
 def test_98_municipalities_without_christiansoe():
@@ -36,7 +36,7 @@ def test_country_is_weighted_groups_are_not():
     mean of their values, (100 + 33,3) / 2; the country is all numerators over all denominators, 2/4."""
     import pandas as pd
 
-    from indsatstrappe import keyfigures
+    from indsatstrappe.core import keyfigures
 
     a, b = sorted(m.dst_group(3).members)[:2]
     values = pd.DataFrame({"noegletal_id": ["B07", "B07"], "kommune_kode": [a, b], "aar": [2024, 2024],

@@ -15,11 +15,12 @@ import pytest
 
 from helpers import formula_check
 from helpers.libreoffice import mismatches, recalculate, to_pdf
-from indsatstrappe import distribution, keyfigures, municipalities, queries, workbooks
+from indsatstrappe.app import queries, workbooks
+from indsatstrappe.core import distribution, keyfigures, municipalities
+from indsatstrappe.core.staircase import default_staircases
 from indsatstrappe.excel import noegletal_book
 from indsatstrappe.excel.formulas import MISSING
 from indsatstrappe.io.datafolder import DataFolder
-from indsatstrappe.staircase import default_staircases
 
 ROOT = Path(__file__).resolve().parents[1]
 KOMMUNE = 147

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indsatstrappe import disclosure, distribute, privacy_audit, suppression
+from indsatstrappe.app import distribute, privacy_audit
+from indsatstrappe.core import disclosure, suppression
 from indsatstrappe.io.datafolder import DataFolder
 
 DEMO = Path(__file__).resolve().parents[1] / "python" / "indsatstrappe" / "data" / "demo"
@@ -74,7 +75,7 @@ def test_a_hidden_count_is_at_least_1_and_a_published_count_is_known():
 def test_dsts_totals_narrow_a_withheld_count():
     """knowledge.secret_bounds: Læsø's withheld count (1-4) is the region's total minus the published counts
     of the others, less 1-4 for the other withheld one."""
-    from indsatstrappe import knowledge
+    from indsatstrappe.core import knowledge
 
     m = pd.DataFrame({"kommune_kode": [825, 851, 860, 787], "aar": [2023] * 4, "trappe": ["boern"] * 4,
                       "indsats": ["ANBAAR12:21"] * 4, "antal": [3.0, 40.0, 2.0, 10.0]})

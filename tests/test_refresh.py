@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.libreoffice import mismatches, recalculate
-from indsatstrappe import keyfigures, municipalities, workbooks
-from indsatstrappe.entries import NoegletalEntries, UdgiftsmodelEntries
+from indsatstrappe.app import workbooks
+from indsatstrappe.core import keyfigures, municipalities
+from indsatstrappe.core.entries import NoegletalEntries, UdgiftsmodelEntries
 from indsatstrappe.excel.reader import _named_cell, read_entries
 from indsatstrappe.io.datafolder import DataFolder
 

@@ -12,7 +12,7 @@ import pytest
 from matplotlib import image
 
 from conftest import run_console_script
-from indsatstrappe import queries
+from indsatstrappe.app import queries
 from indsatstrappe.io.datafolder import DataFolder
 
 
@@ -58,7 +58,7 @@ def test_report_pages_carry_name_period_demo_mark_and_figures(report):
 
 def test_no_botilbud_page_without_botilbud_data(tmp_path):
     from conftest import SMALL_BEFOLKNING, write_folder
-    from indsatstrappe import report
+    from indsatstrappe.app import report
 
     folder = DataFolder(write_folder(tmp_path / "d", {"befolkning": SMALL_BEFOLKNING}))
     assert report._botilbud_page(folder, 101) is None

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from conftest import run_console_script
-from indsatstrappe import scenario
-from indsatstrappe.errors import InputError
-from indsatstrappe.staircase import default_staircases
+from indsatstrappe.core import scenario
+from indsatstrappe.core.errors import InputError
+from indsatstrappe.core.staircase import default_staircases
 
 BOERN = default_staircases()["boern"]
 COUNTS = {1: 0.0, 2: 10.0, 3: 20.0, 4: 5.0, 5: 8.0, 6: 10.0}

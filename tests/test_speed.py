@@ -15,7 +15,7 @@ import pytest
 import xlsxwriter
 
 from helpers.ooxml import parts_without_numbering
-from indsatstrappe import distribute
+from indsatstrappe.app import distribute
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST, OTHER = 825, 147  # Læsø holds the shared copy; Frederiksberg is compared

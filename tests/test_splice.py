@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indsatstrappe import distribute
+from indsatstrappe.app import distribute
 from indsatstrappe.excel.speed import splice
 
 FIRST, OTHER = 825, 147  # Læsø (the smallest) holds the shared copy; Frederiksberg receives it

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from indsatstrappe.errors import InputError
-from indsatstrappe.staircase import default_staircases, staircases_with_mapping
+from indsatstrappe.core.errors import InputError
+from indsatstrappe.core.staircase import default_staircases, staircases_with_mapping
 
 
 def test_children_staircase_has_six_official_steps():

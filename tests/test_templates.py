@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from oletools.olevba import VBA_Parser
 
-from indsatstrappe import workbooks
+from indsatstrappe.app import workbooks
 from indsatstrappe.excel.scaffold import TITLE_ROWS
 from indsatstrappe.io.datafolder import DataFolder
 

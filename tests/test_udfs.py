@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indsatstrappe import queries
+from indsatstrappe.app import queries
 from indsatstrappe.io.datafolder import DataFolder
 from indsatstrappe.xl import udfs
 

@@ -10,9 +10,10 @@ import pytest
 
 from helpers import formula_check
 from helpers.libreoffice import mismatches, recalculate
-from indsatstrappe import expenses, queries, workbooks
-from indsatstrappe import scenario as scenario_model
-from indsatstrappe.errors import InputError
+from indsatstrappe.app import queries, workbooks
+from indsatstrappe.core import expenses
+from indsatstrappe.core import scenario as scenario_model
+from indsatstrappe.core.errors import InputError
 from indsatstrappe.excel import scenario_sheet
 from indsatstrappe.excel.formulas import MISSING
 from indsatstrappe.excel.rule_cells import RULE_SHEET_COLUMNS

@@ -359,7 +359,7 @@ def test_a_header_below_a_title_is_pointed_out(run_cli, tmp_path):
 
 
 def test_text_in_a_scenario_or_export_cell_is_named_with_its_cell(tmp_path):
-    from indsatstrappe.errors import InputError
+    from indsatstrappe.core.errors import InputError
 
     path = _copy("Udgiftsmodel.xlsx", tmp_path)
     wb = openpyxl.load_workbook(path)
@@ -467,7 +467,7 @@ def test_opdater_takes_the_folders_new_own_figures_and_keeps_what_was_typed(run_
     opdater says so."""
     import pandas as pd
 
-    from indsatstrappe import workbooks
+    from indsatstrappe.app import workbooks
     from indsatstrappe.io.datafolder import DataFolder
 
     demo = ROOT / "python" / "indsatstrappe" / "data" / "demo"

@@ -25,7 +25,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from indsatstrappe import municipalities
+from indsatstrappe.core import municipalities
 
 AREAS = ["000", "081", "084", *[f"{k:03d}" for k in municipalities.codes()]]
 DATA_AREAS = ["000", "084", "101", "147", "825"]  # the fake has numbers for these only

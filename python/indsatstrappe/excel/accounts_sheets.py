@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import expenses
+from ..core import expenses
 from . import formulas as fx
 from .allocation_twin import AllocationTwin
 from .rule_cells import RULE_SHEET_COLUMNS, as_code, match_formula, rule_cell, rule_key

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import expenses
-from ..kontoplan import REFUND_DRANST
+from ..core import expenses
+from ..core.kontoplan import REFUND_DRANST
 from . import formulas as fx
 from .frontpage import Selection
 from .rule_cells import key_steps, steps_text

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import botilbud
-from ..errors import Problem
+from ..core import botilbud
+from ..core.errors import Problem
 from . import formulas as fx
 from .scaffold import TITLE_ROWS, Book
 from .styles import GREY

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..kontoplan import REFUND_DRANST
+from ..core.kontoplan import REFUND_DRANST
 from . import formulas as fx
 from .allocation_twin import AllocationTwin
 from .blocks import Rows

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import municipalities
+from ..core import municipalities
 from . import formulas as fx
 from .scaffold import Book
 from .styles import Styles

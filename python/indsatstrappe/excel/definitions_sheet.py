@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import coverage, keyfigures
-from ..staircase import Staircase
+from ..core import coverage, keyfigures
+from ..core.staircase import Staircase
 from .scaffold import TITLE_ROWS, Book
 
 DEFINITIONS_SHEET = "Definitioner"

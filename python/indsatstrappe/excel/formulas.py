@@ -7,7 +7,7 @@ from functools import cache
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..danish import MISSING  # what a table shows where a value is hidden or missing (fx.MISSING to builders)
+from ..core.danish import MISSING  # what a table shows where a value is hidden or missing (fx.MISSING to builders)
 
 
 @cache  # the same cells are named in every distributed workbook

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from xlsxwriter.worksheet import Worksheet
 
-from .. import municipalities
+from ..core import municipalities
 from .datasheet import OWN_GROUP
 from .scaffold import TITLE_ROWS, Book
 

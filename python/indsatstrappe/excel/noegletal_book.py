@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import coverage, keyfigures, municipalities, suppression
-from ..datafiles import packaged
-from ..staircase import Staircase
+from ..core import coverage, keyfigures, municipalities, suppression
+from ..core.datafiles import packaged
+from ..core.staircase import Staircase
 from . import botilbud_sheet, definitions_sheet, overview_sheet, principles_sheet, theme_layout
 from . import formulas as fx
 from .blocks import Rows

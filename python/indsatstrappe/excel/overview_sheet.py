@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import keyfigures
-from ..datafiles import packaged
-from ..keyfigures import compare, trend
+from ..core import keyfigures
+from ..core.datafiles import packaged
+from ..core.keyfigures import compare, trend
 from . import formulas as fx
 from . import theme_layout
 from .datasheet import COUNTRY, DataTable

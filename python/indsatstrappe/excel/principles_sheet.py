@@ -11,8 +11,8 @@ from functools import cache
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from .. import keyfigures
-from ..datafiles import packaged
+from ..core import keyfigures
+from ..core.datafiles import packaged
 from . import formulas as fx
 from .scaffold import TITLE_ROWS, Book
 

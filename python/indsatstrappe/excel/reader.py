@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from .. import keyfigures, municipalities
-from ..entries import NoegletalEntries, UdgiftsmodelEntries
-from ..errors import InputError, Problem, raise_if_errors
+from ..core import keyfigures, municipalities
+from ..core.entries import NoegletalEntries, UdgiftsmodelEntries
+from ..core.errors import InputError, Problem, raise_if_errors
 from . import botilbud_sheet
 from .datasheet import DATA_SHEET
 from .noegletal_book import EGNE_SHEET

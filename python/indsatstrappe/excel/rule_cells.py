@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .. import expenses
+from ..core import expenses
 from . import formulas as fx
 
 RULE_KEY = ("trappe", "funktion", "gruppering", "dranst")

@@ -17,7 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
-from ..staircase import default_staircases
+from ..core.staircase import default_staircases
 from . import charts, pages
 from . import formulas as fx
 from .styles import Styles

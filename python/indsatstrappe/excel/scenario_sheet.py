@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from xlsxwriter.worksheet import Worksheet
 
-from .. import scenario
+from ..core import scenario
 from . import formulas as fx
 from .blocks import Rows
 from .calc_sheet import CALC_SHEET, Layout, step_header, step_header_value

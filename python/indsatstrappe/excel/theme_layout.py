@@ -3,7 +3,7 @@ it, and the overview's "Se arket" links point at it (so a link lands on the figu
 
 from __future__ import annotations
 
-from .. import keyfigures
+from ..core import keyfigures
 from .scaffold import TITLE_ROWS
 
 FIRST_FIGURE_ROW = TITLE_ROWS + 3  # below the title band and the sheet's introduction

@@ -10,9 +10,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import coverage, expenses
-from ..kontoplan import parse_account
-from ..staircase import Staircase, default_staircases
+from ..core import coverage, expenses
+from ..core.kontoplan import parse_account
+from ..core.staircase import Staircase, default_staircases
 from .datasheet import NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable
 
 UNREPORTED_ID = ":ikke_indberettet"  # a Data-sheet marker row: the step has no count (own data, or not reported)

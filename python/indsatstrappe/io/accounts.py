@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import danish
-from ..errors import InputError, Problem, raise_if_errors
-from ..kontoplan import DRANSTER, parse_account
+from ..core import danish
+from ..core.errors import InputError, Problem, raise_if_errors
+from ..core.kontoplan import DRANSTER, parse_account
 from . import privacy
 from .contracts import MAX_PER_COLUMN, parse_numbers
 from .rawtable import RawTable, read_csv_table, read_xlsx_table, xlsx_sheets

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import botilbud, coverage, municipalities
-from ..errors import Problem
-from ..kontoplan import DRANSTER
-from ..staircase import STAIRCASES, Staircase, mapping_location
+from ..core import botilbud, coverage, municipalities
+from ..core.errors import Problem
+from ..core.kontoplan import DRANSTER
+from ..core.staircase import STAIRCASES, Staircase, mapping_location
 from . import privacy
 from .rawtable import RawTable
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..datafiles import DEMO_DIR
-from ..errors import InputError, Problem
-from ..staircase import Staircase, default_staircases, staircases_with_mapping
+from ..core.datafiles import DEMO_DIR
+from ..core.errors import InputError, Problem
+from ..core.staircase import Staircase, default_staircases, staircases_with_mapping
 from . import privacy
 from .contracts import TABLES, check_table
 from .rawtable import RawTable, read_csv_table, read_xlsx_table, xlsx_sheets

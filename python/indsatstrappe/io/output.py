@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from ..core.errors import InputError
 
 CSV_FORMATS = ("csv", "excel")
 

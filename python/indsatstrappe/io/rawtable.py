@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from ..errors import InputError
+from ..core.errors import InputError
 
 
 @dataclass

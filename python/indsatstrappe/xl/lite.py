@@ -9,9 +9,9 @@ from __future__ import annotations
 import xlwings as xw
 from xlwings.server import arg, func, script
 
-from .. import sheet_reports as reports
-from .. import sheetfunctions as sf
-from ..errors import InputError
+from ..app import sheet_reports as reports
+from ..app import sheetfunctions as sf
+from ..core.errors import InputError
 from ..excel.datasheet import DATA_SHEET
 
 TITLE = "Indsatstrappe"

@@ -1,6 +1,6 @@
 """Ribbon callbacks (called by the package's addin/vba/Ribbon.bas through xlwings' RunPython): a port and a handler."""
 
-from .. import handlers
+from ..app import handlers
 from .book import XlwingsBook
 
 

@@ -3,7 +3,7 @@ work. Import them in Excel with the xlwings add-in ('UDF Modules' = indsatstrapp
 
 import xlwings as xw
 
-from .. import sheetfunctions as sf
+from ..app import sheetfunctions as sf
 
 
 @xw.func

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from . import danish, municipalities, queries, workbooks
-from .click_danish import DanishCommand
-from .io.datafolder import DataFolder
-from .io.output import write_csv
+from ..app import queries, workbooks
+from ..core import danish, municipalities
+from ..io.datafolder import DataFolder
+from ..io.output import write_csv
+from .danish import DanishCommand
 from .terminal import open_folder, out, print_distribution, print_matrix
 
 DEMO_KOMMUNER = (101, 751, 825)  # København, Aarhus, Læsø: big, big city, small island
@@ -50,8 +51,8 @@ def demo(ud: Path) -> None:
         for target in (workbooks.write_noegletal(folder, ud / workbooks.noegletal_filename(kommune), kommune),
                        workbooks.write_udgiftsmodel(folder, ud / workbooks.udgiftsmodel_filename(kommune), kommune)):
             written.append((target, None))
-    from . import report
-    from . import scenario as scenario_model
+    from ..app import report
+    from ..core import scenario as scenario_model
 
     kommune = DEMO_KOMMUNER[0]
     boern = queries.staircase_of(folder, "boern")
@@ -85,7 +86,7 @@ def demo(ud: Path) -> None:
 def _demo_botilbud(folder: DataFolder, ud: Path) -> list[tuple[Path, int | None]]:
     """The five goals, the residents' movements and a Nøgletal workbook (its Botilbud sheet) for a
     municipality with episodes."""
-    from . import botilbud as model
+    from ..core import botilbud as model
 
     kommune = int(folder.table("forloeb")["kommune_kode"].min())  # Frederiksberg in the demo: botilbud named
     goals, moves = queries.botilbud_goals(folder, kommune), queries.botilbud_movements(folder, kommune)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import distribute, expenses, keyfigures, municipalities, queries, suppression, workbooks
-from .io.datafolder import DataFolder
+from ..core import expenses, keyfigures, municipalities, suppression
+from ..io.datafolder import DataFolder
+from . import distribute, queries, workbooks
 
 HIDDEN_LABEL = "skjult"  # a report row: the money on steps the distributed workbook hides ("På skjulte trin")
 

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import botilbud, distribution, expenses, municipalities, queries
-from .datafiles import ADDIN_VBA, RIBBON_XML
-from .errors import InputError, Problem
-from .excel import noegletal_book, package, scenario_sheet, udgiftsmodel_book
-from .excel.datasheet import OWN_GROUP
-from .excel.scaffold import DST_ATTRIBUTION, BookInfo
-from .io.datafolder import DataFolder
-from .io.output import atomic_path
+from ..core import botilbud, distribution, expenses, municipalities
+from ..core.datafiles import ADDIN_VBA, RIBBON_XML
+from ..core.errors import InputError, Problem
+from ..excel import noegletal_book, package, scenario_sheet, udgiftsmodel_book
+from ..excel.datasheet import OWN_GROUP
+from ..excel.scaffold import DST_ATTRIBUTION, BookInfo
+from ..io.datafolder import DataFolder
+from ..io.output import atomic_path
+from . import queries
 
 TEMPLATE_KOMMUNE = 101  # the templates open on København; every municipality is one dropdown away
 
@@ -33,7 +34,7 @@ def noegletal_filename(kommune: int) -> str:
 
 def template_vba_modules() -> dict[str, str]:
     """The VBA modules of macro-enabled templates: the sources in the package's addin/vba."""
-    from .excel import vba
+    from ..excel import vba
 
     return vba.sources(ADDIN_VBA)
 
@@ -113,7 +114,7 @@ def write_noegletal(folder: DataFolder, target: Path, kommune: int, gruppe: str 
 
 def write_addin(target: Path, build_date: date | None = None) -> Path:
     """addin/Indsatstrappe.xlam: the ribbon, its VBA callbacks (the package's addin/vba/Ribbon.bas) and xlwings.conf."""
-    from .excel import addin_book, vba
+    from ..excel import addin_book, vba
 
     info = BookInfo(title=addin_book.TITLE, kommune_navn="", data_label="", is_demo=False, period="",
                     build_date=build_date or date.today())
@@ -187,8 +188,8 @@ def refresh(path: Path, folder: DataFolder) -> Path:
     renamed into place. Returns the backup's path."""
     from datetime import datetime
 
-    from .entries import NoegletalEntries
-    from .excel import reader
+    from ..core.entries import NoegletalEntries
+    from ..excel import reader
 
     path = Path(path)
     if not path.is_file():

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, danish, expenses, municipalities, workbooks
+from .. import __version__
+from ..core import danish, expenses, municipalities
+from ..core.entries import UdgiftsmodelEntries
+from ..core.errors import InputError
+from ..excel import reader
+from ..excel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelChoices
+from ..io.datafolder import DataFolder
+from . import workbooks
 from .bookport import BookPort
-from .entries import UdgiftsmodelEntries
-from .errors import InputError
-from .excel import reader
-from .excel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelChoices
-from .io.datafolder import DataFolder
 from .sheetfunctions import DATA_ENV
 
 
@@ -59,8 +61,8 @@ def valider(port: BookPort, data: str | Path | None = None) -> None:
 
 
 def hent_data(port: BookPort, ud: str | Path | None = None, api: str | None = None) -> None:
+    from ..io.statbank import DEFAULT_URL, StatBankClient
     from . import fetch
-    from .io.statbank import DEFAULT_URL, StatBankClient
 
     target = Path(ud) if ud else port.path.parent / "dst_data"
     client = StatBankClient(base_url=api or DEFAULT_URL, cache_dir=target / ".dst-cache")

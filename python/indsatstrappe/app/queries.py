@@ -9,13 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import distribution, expenses, keyfigures, movements, municipalities
-from . import scenario as scenario_model
-from .errors import InputError, Problem
-from .io.contracts import parse_dates
-from .io.datafolder import DataFolder
-from .io.rawtable import read_csv_table
-from .staircase import STAIRCASES, Staircase
+from ..core import distribution, expenses, keyfigures, movements, municipalities
+from ..core import scenario as scenario_model
+from ..core.errors import InputError, Problem
+from ..core.staircase import STAIRCASES, Staircase
+from ..io.contracts import parse_dates
+from ..io.datafolder import DataFolder
+from ..io.rawtable import read_csv_table
 
 
 def staircase_of(folder: DataFolder, trappe: str) -> Staircase:
@@ -223,7 +223,7 @@ def scenario(folder: DataFolder, trappe: str, kommune: int, movements: list[scen
 
 def botilbud_goals(folder: DataFolder, kommune: int, year: int | None = None) -> pd.DataFrame:
     """The five goals per botilbud and year for one municipality, with its total over all botilbud."""
-    from . import botilbud
+    from ..core import botilbud
 
     table = folder.table("botilbud")
     own = table[table["kommune_kode"] == kommune]
@@ -241,7 +241,7 @@ def botilbud_goals(folder: DataFolder, kommune: int, year: int | None = None) ->
 def botilbud_movements(folder: DataFolder, kommune: int) -> pd.DataFrame:
     """Residents on steps 7-8 (the botilbud) and where they stand a year later, per botilbud and in all,
     year by year."""
-    from . import botilbud
+    from ..core import botilbud
 
     forloeb = folder.table("forloeb")
     staircase = staircase_of(folder, "voksne")

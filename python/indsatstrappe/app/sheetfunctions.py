@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import coverage, expenses, keyfigures, movements, municipalities, queries
-from .danish import MISSING
-from .errors import InputError
-from .io.contracts import parse_dates
-from .io.datafolder import DataFolder
-from .staircase import default_staircases
+from ..core import coverage, expenses, keyfigures, movements, municipalities
+from ..core.danish import MISSING
+from ..core.errors import InputError
+from ..core.staircase import default_staircases
+from ..io.contracts import parse_dates
+from ..io.datafolder import DataFolder
+from . import queries
 
 DATA_ENV = "INDSATSTRAPPE_DATA"
 
@@ -95,7 +96,7 @@ def distribution_of(counts, trappe: str = "boern") -> list[list]:
     if unknown:
         return [[_error(f"ukendt indsatskode '{unknown[0]}'.")]]
     df = df.assign(kommune_kode=0, aar=coverage.NO_YEAR, trappe=staircase.key)
-    from .distribution import step_distribution
+    from ..core.distribution import step_distribution
 
     dist = step_distribution(df, None, staircase)
     return [["trin", "navn", "antal", "andel"]] + [
@@ -193,7 +194,7 @@ def resident_movements(episodes, aar) -> list[list]:
     """Adult episode rows (borger_id, indsats, start, slut, tilbud) and a year -> rows of botilbud, beboere,
     eget_hjem, lavere, samme, hoejere, ude, andel_ned: residents on steps 7-8 (§ 107 and § 108) on 31 December
     the year before and where they stand a year later, per botilbud and in all."""
-    from . import botilbud
+    from ..core import botilbud
 
     staircase = _staircase("voksne")
     df = _table(episodes, ["borger_id", "indsats", "start", "slut", "tilbud"])

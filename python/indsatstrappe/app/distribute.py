@@ -30,14 +30,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import botilbud, knowledge, municipalities, suppression, workbooks
-from .errors import InputError
-from .excel import noegletal_book, speed, udgiftsmodel_book
-from .excel.datasheet import hidden_markers
-from .excel.scaffold import Book, BookInfo
-from .excel.speed import FastBook, SharedSheets
-from .io.datafolder import DataFolder
-from .io.output import atomic_path
+from ..core import botilbud, knowledge, municipalities, suppression
+from ..core.errors import InputError
+from ..excel import noegletal_book, speed, udgiftsmodel_book
+from ..excel.datasheet import hidden_markers
+from ..excel.scaffold import Book, BookInfo
+from ..excel.speed import FastBook, SharedSheets
+from ..io.datafolder import DataFolder
+from ..io.output import atomic_path
+from . import workbooks
 
 SUPPRESSION_NOTE = (
     "Små tal er skjult som hos Danmarks Statistik: et antal på 1-4 borgere vises ikke, og heller ikke rater, "

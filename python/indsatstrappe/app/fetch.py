@@ -31,13 +31,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import expenses, municipalities
-from .errors import InputError, Problem
-from .io import dst
-from .io.datafolder import META_FILE, DataFolder
-from .io.output import atomic_path, write_csv
-from .io.statbank import FetchError, Refused, StatBankClient, where
-from .staircase import Staircase
+from ..core import expenses, municipalities
+from ..core.errors import InputError, Problem
+from ..core.staircase import Staircase
+from ..io import dst
+from ..io.datafolder import META_FILE, DataFolder
+from ..io.output import atomic_path, write_csv
+from ..io.statbank import FetchError, Refused, StatBankClient, where
 
 AGE_GROUPS = {"0-17": range(0, 18), "18-64": range(18, 65), "65+": range(65, 126)}
 RECIPIENT_TABLES = {"ANBAAR12": "boern", "ISBU01": "boern", "HAND07": "voksne"}

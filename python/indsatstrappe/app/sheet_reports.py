@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import danish, keyfigures, municipalities, queries
-from .danish import MISSING
-from .errors import InputError, Problem
-from .excel.datasheet import DATA_SHEET
-from .io.contracts import TABLES
-from .io.datafolder import DataFolder
-from .staircase import STAIRCASES
+from ..core import danish, keyfigures, municipalities
+from ..core.danish import MISSING
+from ..core.errors import InputError, Problem
+from ..core.staircase import STAIRCASES
+from ..excel.datasheet import DATA_SHEET
+from ..io.contracts import TABLES
+from ..io.datafolder import DataFolder
+from . import queries
 
 SETTINGS_SHEET = "Indstillinger"
 # (label on the settings sheet, default): the rows a user fills in, in this order from row 4

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import botilbud, coverage, municipalities
-from .datafiles import DEMO_DIR
-from .staircase import default_staircases
+from ..core import botilbud, coverage, municipalities
+from ..core.datafiles import DEMO_DIR
+from ..core.staircase import default_staircases
 
 SEED = 20261123
 YEARS = list(range(2018, 2025))
@@ -284,14 +284,14 @@ def _price_index() -> pd.DataFrame:
 META = """# Datapakke: beskrivelse af hvor tallene kommer fra.
 navn = "Demodata"
 syntetisk = true
-kilde = "Syntetiske tal lavet af indsatstrappe.demo_generator (ikke virkelige kommuners tal)"
+kilde = "Syntetiske tal lavet af indsatstrappe.app.demo_generator (ikke virkelige kommuners tal)"
 hentet = ""
 tabeller = ["befolkning", "modtagere", "regnskab", "forloeb", "egne_tal", "botilbud", "prisindeks"]
 """
 
 README = """# DEMODATA – syntetiske tal
 
-Alle tal i denne mappe er **opdigtede**. De er lavet af `indsatstrappe.demo_generator` med et fast
+Alle tal i denne mappe er **opdigtede**. De er lavet af `indsatstrappe.app.demo_generator` med et fast
 frø, så alt kan køres uden net og uden rigtige data. Størrelserne ligner virkeligheden (kommuner af
 forskellig størrelse, ca. 1 % af de 0-17-årige anbragt, flere i forebyggende og hjemmebaserede
 indsatser), men intet tal beskriver en virkelig kommune. Brug `--data MAPPE` for rigtige data.

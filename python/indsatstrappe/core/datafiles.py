@@ -9,9 +9,9 @@ from pathlib import Path
 
 
 def _package_dir() -> Path:
-    root = resources.files(__package__)
+    root = resources.files("indsatstrappe")
     if not isinstance(root, Path):  # a zipped install: the readers below need real files
-        raise RuntimeError(f"Pakken {__package__} skal være installeret som filer (ikke i en zip): {root}")
+        raise RuntimeError(f"Pakken indsatstrappe skal være installeret som filer (ikke i en zip): {root}")
     return root
 
 

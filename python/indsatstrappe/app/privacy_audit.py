@@ -25,9 +25,9 @@ import openpyxl
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import disclosure, expenses, knowledge, suppression
-from .errors import InputError
-from .staircase import Staircase
+from ..core import disclosure, expenses, knowledge, suppression
+from ..core.errors import InputError
+from ..core.staircase import Staircase
 
 DATA = "Data"
 ACCOUNTS = "Konti"
@@ -248,7 +248,7 @@ def audit_workbook(path: Path, staircases: dict[str, Staircase], known_zero: dic
 def data_mismatches(shown: ShownCells, modtagere: pd.DataFrame, staircases: dict[str, Staircase]) -> list[str]:
     """The shown step counts that differ from the data folder's: the workbooks were made from other data, and
     an audit with these data would report false recoveries."""
-    from . import distribution
+    from ..core import distribution
 
     out = []
     for trappe, staircase in staircases.items():

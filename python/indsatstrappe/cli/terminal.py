@@ -9,9 +9,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import coverage, danish, distribution, keyfigures, movements, municipalities, queries
-from .errors import Problem
-from .io.datafolder import DataFolder
+from ..app import queries
+from ..core import coverage, danish, distribution, keyfigures, movements, municipalities
+from ..core.errors import Problem
+from ..io.datafolder import DataFolder
 
 # When piped (CI, a log file) rich would fold tables at 80 columns; step names need more room.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)

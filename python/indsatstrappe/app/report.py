@@ -16,10 +16,11 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.table import Table  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from . import botilbud, danish, expenses, keyfigures, municipalities, queries, report_figures  # noqa: E402
-from .excel.styles import STEP_COLOURS  # noqa: E402
-from .io.datafolder import DataFolder  # noqa: E402
-from .io.output import atomic_path  # noqa: E402
+from ..core import botilbud, danish, expenses, keyfigures, municipalities  # noqa: E402
+from ..excel.styles import STEP_COLOURS  # noqa: E402
+from ..io.datafolder import DataFolder  # noqa: E402
+from ..io.output import atomic_path  # noqa: E402
+from . import queries, report_figures  # noqa: E402
 
 A4 = (8.27, 11.69)
 BLUE, RED, GREY = "#1F3864", "#C00000", "#808080"

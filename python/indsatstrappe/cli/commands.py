@@ -14,35 +14,19 @@ import click
 import pandas as pd
 from rich.table import Table
 
-from . import (
-    __version__,
-    coverage,
-    danish,
-    expenses,
-    fetch,
-    keyfigures,
-    municipalities,
-    queries,
-    workbooks,
-)
-from .cli_demo import demo
-from .click_danish import DanishGroup, danish_click
-from .errors import InputError
-from .excel import reader
-from .io import accounts as account_export
-from .io.contracts import TABLES
-from .io.datafolder import DataFolder
-from .io.output import CSV_FORMATS, write_csv
-from .io.statbank import DEFAULT_URL, StatBankClient
-from .terminal import (
-    err,
-    figure_notes,
-    open_folder,
-    out,
-    print_distribution,
-    print_matrix,
-    print_warnings,
-)
+from .. import __version__
+from ..app import fetch, queries, workbooks
+from ..core import coverage, danish, expenses, keyfigures, municipalities
+from ..core.errors import InputError
+from ..excel import reader
+from ..io import accounts as account_export
+from ..io.contracts import TABLES
+from ..io.datafolder import DataFolder
+from ..io.output import CSV_FORMATS, write_csv
+from ..io.statbank import DEFAULT_URL, StatBankClient
+from .danish import DanishGroup, danish_click
+from .demo import demo
+from .terminal import err, figure_notes, open_folder, out, print_distribution, print_matrix, print_warnings
 
 # -- options shared by the commands -------------------------------------------------------------
 
@@ -282,7 +266,7 @@ def udgifter(trappe, kommune, data, indsatskort, fordelingsnoegle, export, aar, 
 @format_option
 def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, indsatskort, ud, fmt) -> None:
     """Hvad er det værd, når borgere flytter ned ad trappen? Borgere og udgifter med og uden ændring."""
-    from . import scenario as scenario_model
+    from ..core import scenario as scenario_model
 
     k, base, folder = _municipality_year_folder(fmt, kommune, basisaar, "--basisaar", data, indsatskort)
     staircase = queries.staircase_of(folder, trappe)
@@ -331,7 +315,7 @@ def scenarie(trappe, kommune, moves, basisaar, horizon, prisstigning, data, inds
 @click.option("--ud", type=click.Path(path_type=Path), required=True, help="PDF-filen der skal skrives.")
 def rapport(kommune, gruppe, data, indsatskort, som_udsendt, ud) -> None:
     """Et par sider til udskrift: trapperne, nøgletallene mod gruppen og udgifterne på trinene (PDF)."""
-    from . import report
+    from ..app import report
 
     k = municipalities.parse_kommune(kommune, "--kommune")
     municipalities.comparison_group(gruppe, k, "--gruppe")  # a wrong group named as the option, before any work
@@ -358,7 +342,7 @@ def rapport(kommune, gruppe, data, indsatskort, som_udsendt, ud) -> None:
 @format_option
 def botilbud(kommune, visning, aar, data, indsatskort, egne_tal, ud, fmt) -> None:
     """Kvalitet i botilbud: de fem mål pr. botilbud og år, eller beboernes bevægelser ned ad trappen."""
-    from . import botilbud as model
+    from ..core import botilbud as model
 
     k, year, folder = _municipality_year_folder(fmt, kommune, aar, "--aar", data, indsatskort)
     if egne_tal is not None:
@@ -500,7 +484,7 @@ def udsend(ud: Path, kommuner: str, data, zip_regioner: bool, processer: int) ->
     """Én Nøgletal- og én Udgiftsmodel-projektmappe pr. kommune (uden makroer, små tal skjult) og manifest.csv."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import distribute
+    from ..app import distribute
 
     codes = queries.parse_kommuner(kommuner, "--kommuner")
     folder = open_folder(data, None)
@@ -533,7 +517,8 @@ def csv_rows(path: Path, column: str, value: str):
 @data_option
 def revider(mappe: Path, data) -> None:
     """Prøv som en udenforstående at genskabe skjulte tal i udsendte projektmapper (før de sendes)."""
-    from . import knowledge, privacy_audit, suppression
+    from ..app import privacy_audit
+    from ..core import knowledge, suppression
 
     files = sorted(p for p in mappe.glob("*.xlsx") if p.name.startswith(("Noegletal_", "Udgiftsmodel_"))) \
         if mappe.is_dir() else []
