@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from conftest import SMALL_BEFOLKNING, SMALL_MODTAGERE, folder_digest, write_folder
 from indsatstrappe.core import expenses
+from indsatstrappe.core.datafiles import DEMO_DIR
 from indsatstrappe.core.errors import InputError
 from indsatstrappe.core.kontoplan import parse_account
 from indsatstrappe.core.staircase import default_staircases
@@ -237,7 +238,7 @@ def test_fixed_prices(tmp_path, run_cli):
     current = tmp_path / "c.csv"
     assert run_cli("udgifter", "--trappe", "boern", "--kommune", "147", "--ud", current).code == 0
     fixed, now = pd.read_csv(target), pd.read_csv(current)
-    index = pd.read_csv(__import__("indsatstrappe").datafiles.DEMO_DIR / "prisindeks.csv").set_index("aar")["indeks"]
+    index = pd.read_csv(DEMO_DIR / "prisindeks.csv").set_index("aar")["indeks"]
     ratio = fixed.groupby("aar")["beloeb"].sum() / now.groupby("aar")["beloeb"].sum()
     assert ratio.loc[2018] == pytest.approx(index[2024] / index[2018])
     assert ratio.loc[2024] == pytest.approx(1.0)

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from conftest import write_folder
 from indsatstrappe.core import movements as mv
+from indsatstrappe.core.datafiles import packaged
 from indsatstrappe.core.staircase import default_staircases
 from indsatstrappe.io.datafolder import DataFolder
 
@@ -65,7 +66,7 @@ def test_filter_by_municipality_and_staircase(folder):
 
 
 def test_movement_key_figures_from_the_catalogue(folder):
-    catalogue = pd.read_csv(mv.__file__.replace("movements.py", "data/noegletal.csv"), dtype=str)
+    catalogue = pd.read_csv(packaged("noegletal.csv"), dtype=str)
     params = catalogue.set_index("id")["parametre"]
     eps = mv.prepare(DataFolder(folder).table("forloeb"), BOERN)
     matrix = mv.transition_matrix(eps, BOERN, mv.day_number("2023-01-01"), mv.day_number("2023-12-31"))
