@@ -181,8 +181,9 @@ def pair_breakdown_figures(n_kommuner: int = 12) -> list[Figure]:
 
     from indsatstrappe.app import distribute
     from indsatstrappe.core import municipalities
-    from indsatstrappe.excel import botilbud_sheet, noegletal_book, principles_sheet, scenario_sheet, udgiftsmodel_book
+    from indsatstrappe.excel.noegletal import botilbud_sheet, noegletal_book, principles_sheet
     from indsatstrappe.excel.speed import FastBook
+    from indsatstrappe.excel.udgiftsmodel import scenario_sheet, udgiftsmodel_book
 
     spent: collections.Counter = collections.Counter()
     originals = []

@@ -99,8 +99,8 @@ def test_workbook_inputs_are_frozen():
     is changed after it is made, so one prepared input can serve every municipality and every refresh."""
     import dataclasses
 
-    from indsatstrappe.excel import noegletal_book as n
-    from indsatstrappe.excel import udgiftsmodel_input as u
+    from indsatstrappe.excel.noegletal import noegletal_book as n
+    from indsatstrappe.excel.udgiftsmodel import udgiftsmodel_input as u
 
     classes = (n.NoegletalData, n.NoegletalChoices, n.NoegletalInput, u.UdgiftsmodelData, u.AccountLines,
                u.UdgiftsmodelChoices, u.UdgiftsmodelInput)

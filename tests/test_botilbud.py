@@ -16,8 +16,8 @@ from conftest import SMALL_BEFOLKNING, write_folder
 from indsatstrappe.app import queries, workbooks
 from indsatstrappe.core import botilbud, suppression
 from indsatstrappe.core.staircase import default_staircases
-from indsatstrappe.excel import botilbud_sheet
 from indsatstrappe.excel.formulas import MISSING
+from indsatstrappe.excel.noegletal import botilbud_sheet
 from indsatstrappe.excel.reader import read_entries
 from indsatstrappe.io.datafolder import DataFolder
 

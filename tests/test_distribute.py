@@ -18,8 +18,8 @@ from helpers.libreoffice import mismatches, recalculate
 from helpers.ooxml import Validation, formulas_stock_xlsxwriter_would_prefix
 from indsatstrappe.app import distribute
 from indsatstrappe.core import keyfigures, suppression
-from indsatstrappe.excel import noegletal_book
 from indsatstrappe.excel.formulas import MISSING
+from indsatstrappe.excel.noegletal import noegletal_book
 from indsatstrappe.excel.reader import read_entries
 from indsatstrappe.io.datafolder import DataFolder
 
@@ -275,7 +275,7 @@ def test_distributed_bars_start_at_zero_and_no_unit_price_is_0_kr(sent):
 def test_a_scenario_that_cannot_be_computed_says_so(sent):
     """#33.3: Læsø's base-year counts are partly hidden: those cells show '–' (not an empty cell), every result
     cell shows '–', and the chart's title says why it is empty."""
-    from indsatstrappe.excel import scenario_sheet
+    from indsatstrappe.excel.udgiftsmodel import scenario_sheet
 
     path = next(sent[0].glob("Udgiftsmodel_825_*.xlsx"))
     ws = openpyxl.load_workbook(path, data_only=True)["Scenarie"]

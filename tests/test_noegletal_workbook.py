@@ -18,8 +18,8 @@ from helpers.libreoffice import mismatches, recalculate, to_pdf
 from indsatstrappe.app import queries, workbooks
 from indsatstrappe.core import distribution, keyfigures, municipalities
 from indsatstrappe.core.staircase import default_staircases
-from indsatstrappe.excel import noegletal_book
 from indsatstrappe.excel.formulas import MISSING
+from indsatstrappe.excel.noegletal import noegletal_book
 from indsatstrappe.io.datafolder import DataFolder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,7 +289,7 @@ def test_render_staircase_sheet_to_png(soffice, book, tmp_path):
 
 
 def test_principles_sheet_reads_the_principles_and_the_core_values(book, folder):
-    from indsatstrappe.excel import principles_sheet
+    from indsatstrappe.excel.noegletal import principles_sheet
 
     ws = openpyxl.load_workbook(book, data_only=True)["Principper"]
     rows = [[c.value for c in row[1:7]] for row in ws.iter_rows()]

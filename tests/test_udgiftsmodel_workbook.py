@@ -14,9 +14,9 @@ from indsatstrappe.app import queries, workbooks
 from indsatstrappe.core import expenses
 from indsatstrappe.core import scenario as scenario_model
 from indsatstrappe.core.errors import InputError
-from indsatstrappe.excel import scenario_sheet
 from indsatstrappe.excel.formulas import MISSING
-from indsatstrappe.excel.rule_cells import RULE_SHEET_COLUMNS
+from indsatstrappe.excel.udgiftsmodel import scenario_sheet
+from indsatstrappe.excel.udgiftsmodel.rule_cells import RULE_SHEET_COLUMNS
 from indsatstrappe.io.datafolder import DataFolder
 
 KOMMUNE = 101  # København has no count for children's step 1 (own data it does not send)

@@ -32,10 +32,12 @@ import pandas as pd
 
 from ..core import botilbud, knowledge, municipalities, suppression
 from ..core.errors import InputError
-from ..excel import noegletal_book, speed, udgiftsmodel_book
+from ..excel import speed
 from ..excel.datasheet import hidden_markers
+from ..excel.noegletal import noegletal_book
 from ..excel.scaffold import Book, BookInfo
 from ..excel.speed import FastBook, SharedSheets
+from ..excel.udgiftsmodel import udgiftsmodel_book
 from ..io.datafolder import DataFolder
 from ..io.output import atomic_path
 from . import workbooks

@@ -12,7 +12,7 @@ from ..core import danish, expenses, municipalities
 from ..core.entries import UdgiftsmodelEntries
 from ..core.errors import InputError
 from ..excel import reader
-from ..excel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelChoices
+from ..excel.udgiftsmodel.udgiftsmodel_book import AREA_LABELS, UdgiftsmodelChoices
 from ..io.datafolder import DataFolder
 from . import workbooks
 from .bookport import BookPort

@@ -12,9 +12,11 @@ import pandas as pd
 from ..core import botilbud, distribution, expenses, municipalities
 from ..core.datafiles import ADDIN_VBA, RIBBON_XML
 from ..core.errors import InputError, Problem
-from ..excel import noegletal_book, package, scenario_sheet, udgiftsmodel_book
+from ..excel import package
 from ..excel.datasheet import OWN_GROUP
+from ..excel.noegletal import noegletal_book
 from ..excel.scaffold import DST_ATTRIBUTION, BookInfo
+from ..excel.udgiftsmodel import scenario_sheet, udgiftsmodel_book
 from ..io.datafolder import DataFolder
 from ..io.output import atomic_path
 from . import queries
@@ -114,7 +116,8 @@ def write_noegletal(folder: DataFolder, target: Path, kommune: int, gruppe: str 
 
 def write_addin(target: Path, build_date: date | None = None) -> Path:
     """addin/Indsatstrappe.xlam: the ribbon, its VBA callbacks (the package's addin/vba/Ribbon.bas) and xlwings.conf."""
-    from ..excel import addin_book, vba
+    from ..excel import vba
+    from ..excel.addin import addin_book
 
     info = BookInfo(title=addin_book.TITLE, kommune_navn="", data_label="", is_demo=False, period="",
                     build_date=build_date or date.today())

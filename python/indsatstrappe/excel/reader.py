@@ -11,10 +11,10 @@ import pandas as pd
 from ..core import keyfigures, municipalities
 from ..core.entries import NoegletalEntries, UdgiftsmodelEntries
 from ..core.errors import InputError, Problem, raise_if_errors
-from . import botilbud_sheet
 from .datasheet import DATA_SHEET
-from .noegletal_book import EGNE_SHEET
-from .udgiftsmodel_book import RULES_SHEET
+from .noegletal import botilbud_sheet
+from .noegletal.noegletal_book import EGNE_SHEET
+from .udgiftsmodel.udgiftsmodel_book import RULES_SHEET
 
 
 def _named_cell(book, name: str):

@@ -11,16 +11,16 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..core import coverage, keyfigures, municipalities, suppression
-from ..core.datafiles import packaged
-from ..core.staircase import Staircase
+from ...core import coverage, keyfigures, municipalities, suppression
+from ...core.datafiles import packaged
+from ...core.staircase import Staircase
+from .. import formulas as fx
+from ..blocks import Rows
+from ..datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
+from ..frontpage import Choice, Selection, municipality_choices, write_front
+from ..scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
+from ..styles import GREY, LIGHT_GREY, MUNICIPALITY, SEGMENT_BORDER, STEP_COLOURS
 from . import botilbud_sheet, definitions_sheet, overview_sheet, principles_sheet, theme_layout
-from . import formulas as fx
-from .blocks import Rows
-from .datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
-from .frontpage import Choice, Selection, municipality_choices, write_front
-from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
-from .styles import GREY, LIGHT_GREY, MUNICIPALITY, SEGMENT_BORDER, STEP_COLOURS
 
 TITLE = "Nøgletal for indsatstrapperne"
 EGNE_SHEET = "Egne tal"

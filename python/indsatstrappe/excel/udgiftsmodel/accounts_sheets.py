@@ -7,12 +7,12 @@ from __future__ import annotations
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..core import expenses
-from . import formulas as fx
+from ...core import expenses
+from .. import formulas as fx
+from ..scaffold import TITLE_ROWS, Book
+from ..styles import Styles
 from .allocation_twin import AllocationTwin
 from .rule_cells import RULE_SHEET_COLUMNS, as_code, match_formula, rule_cell, rule_key
-from .scaffold import TITLE_ROWS, Book
-from .styles import Styles
 from .udgiftsmodel_input import (
     ACCOUNTS_SHEET,
     AREA_LABELS,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..core import coverage, keyfigures
-from ..core.staircase import Staircase
-from .scaffold import TITLE_ROWS, Book
+from ...core import coverage, keyfigures
+from ...core.staircase import Staircase
+from ..scaffold import TITLE_ROWS, Book
 
 DEFINITIONS_SHEET = "Definitioner"
 

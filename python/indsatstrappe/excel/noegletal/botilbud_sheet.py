@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..core import botilbud
-from ..core.errors import Problem
-from . import formulas as fx
-from .scaffold import TITLE_ROWS, Book
-from .styles import GREY
+from ...core import botilbud
+from ...core.errors import Problem
+from .. import formulas as fx
+from ..scaffold import TITLE_ROWS, Book
+from ..styles import GREY
 
 SHEET = "Botilbud"
 SPARE_ROWS = 40  # empty input rows below the prefilled ones

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core import expenses
-from ..core.kontoplan import REFUND_DRANST
-from . import formulas as fx
-from .frontpage import Selection
+from ...core import expenses
+from ...core.kontoplan import REFUND_DRANST
+from .. import formulas as fx
+from ..frontpage import Selection
+from ..scaffold import MAX_STEPS
 from .rule_cells import key_steps, steps_text
-from .scaffold import MAX_STEPS
 from .udgiftsmodel_input import UdgiftsmodelInput, unreported_label
 
 

@@ -10,10 +10,10 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..core import coverage, expenses
-from ..core.kontoplan import parse_account
-from ..core.staircase import Staircase, default_staircases
-from .datasheet import NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable
+from ...core import coverage, expenses
+from ...core.kontoplan import parse_account
+from ...core.staircase import Staircase, default_staircases
+from ..datasheet import NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable
 
 UNREPORTED_ID = ":ikke_indberettet"  # a Data-sheet marker row: the step has no count (own data, or not reported)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..core import expenses
-from . import formulas as fx
+from ...core import expenses
+from .. import formulas as fx
 
 RULE_KEY = ("trappe", "funktion", "gruppering", "dranst")
 RULE_SHEET_COLUMNS = ["trappe", "funktion", "gruppering", "dranst", "fordeling", "trin", "bemaerkning"]

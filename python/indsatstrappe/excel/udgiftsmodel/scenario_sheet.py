@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 from xlsxwriter.worksheet import Worksheet
 
-from ..core import scenario
-from . import formulas as fx
-from .blocks import Rows
+from ...core import scenario
+from .. import formulas as fx
+from ..blocks import Rows
+from ..datasheet import DataTable
+from ..scaffold import TITLE_ROWS, Book
+from ..styles import GREY, MUNICIPALITY, NUMBER_FORMATS
 from .calc_sheet import CALC_SHEET, Layout, step_header, step_header_value
-from .datasheet import DataTable
-from .scaffold import TITLE_ROWS, Book
-from .styles import GREY, MUNICIPALITY, NUMBER_FORMATS
 from .udgiftsmodel_input import ScenarioInput
 
 SHEET = "Scenarie"

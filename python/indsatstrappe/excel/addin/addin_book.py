@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
+from ..scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
 
 TITLE = "Indsatstrappen – tilføjelsesprogram"
 XLWINGS_CONF = {

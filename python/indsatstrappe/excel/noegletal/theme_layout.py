@@ -3,8 +3,8 @@ it, and the overview's "Se arket" links point at it (so a link lands on the figu
 
 from __future__ import annotations
 
-from ..core import keyfigures
-from .scaffold import TITLE_ROWS
+from ...core import keyfigures
+from ..scaffold import TITLE_ROWS
 
 FIRST_FIGURE_ROW = TITLE_ROWS + 3  # below the title band and the sheet's introduction
 FIGURE_HEAD_ROWS = 3  # a figure's name, its definition and the table's header; its years follow

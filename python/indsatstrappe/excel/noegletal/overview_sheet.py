@@ -11,15 +11,15 @@ from collections.abc import Callable
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..core import keyfigures
-from ..core.datafiles import packaged
-from ..core.keyfigures import compare, trend
-from . import formulas as fx
+from ...core import keyfigures
+from ...core.datafiles import packaged
+from ...core.keyfigures import compare, trend
+from .. import formulas as fx
+from ..datasheet import COUNTRY, DataTable
+from ..frontpage import Selection
+from ..scaffold import TITLE_ROWS, Book
 from . import theme_layout
-from .datasheet import COUNTRY, DataTable
-from .frontpage import Selection
 from .principles_sheet import comparison_formula, trend_formula
-from .scaffold import TITLE_ROWS, Book
 
 SHEET = "Overblik"
 HEADERS = ["Nøgletal", "Enhed", "Kommunen", "Gruppen", COUNTRY, "Kommunen mod gruppen", "Udvikling fra året før",

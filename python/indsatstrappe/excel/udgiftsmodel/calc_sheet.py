@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..core.kontoplan import REFUND_DRANST
-from . import formulas as fx
+from ...core.kontoplan import REFUND_DRANST
+from .. import formulas as fx
+from ..blocks import Rows
+from ..datasheet import NOT_REPORTED, OWN_DATA, DataTable
+from ..scaffold import MAX_STEPS, TITLE_ROWS, Book
 from .allocation_twin import AllocationTwin
-from .blocks import Rows
-from .datasheet import NOT_REPORTED, OWN_DATA, DataTable
 from .rule_cells import RULE_KEY, as_code, rule_key, steps_text
-from .scaffold import MAX_STEPS, TITLE_ROWS, Book
 from .udgiftsmodel_input import UNREPORTED_ID
 
 CALC_SHEET = "Beregning"

@@ -11,10 +11,10 @@ from functools import cache
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..core import keyfigures
-from ..core.datafiles import packaged
-from . import formulas as fx
-from .scaffold import TITLE_ROWS, Book
+from ...core import keyfigures
+from ...core.datafiles import packaged
+from .. import formulas as fx
+from ..scaffold import TITLE_ROWS, Book
 
 SHEET = "Principper"
 SOURCE = ("Principperne: Social- og Boligstyrelsen (2023), Recovery-orienteret rehabilitering. Vejledning til "

@@ -18,15 +18,15 @@ from pathlib import Path
 
 from xlsxwriter.worksheet import Worksheet
 
+from .. import formulas as fx
+from ..datasheet import COUNTRY, DataTable, write_lists
+from ..frontpage import Choice, Derived, Selection, municipality_choices, write_front
+from ..scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
+from ..styles import HIDDEN_STEPS_COLOUR, NUMBER_FORMATS, SEGMENT_BORDER, STEP_COLOURS, UNPLACED_COLOUR
 from . import accounts_sheets, calc_sheet, scenario_sheet
-from . import formulas as fx
 from .allocation_twin import AllocationTwin
 from .calc_sheet import CALC_SHEET, Layout, write_step_headers
-from .datasheet import COUNTRY, DataTable, write_lists
-from .frontpage import Choice, Derived, Selection, municipality_choices, write_front
 from .rule_cells import as_code, steps_text
-from .scaffold import MAX_STEPS, TITLE_ROWS, Book, BookInfo
-from .styles import HIDDEN_STEPS_COLOUR, NUMBER_FORMATS, SEGMENT_BORDER, STEP_COLOURS, UNPLACED_COLOUR
 from .udgiftsmodel_input import (
     AREA_LABELS,
     PRICE_CHOICES,

@@ -1,0 +1,1 @@
+"""The Excel add-in (Indsatstrappe.xlam): the ribbon tab and the xlwings settings."""

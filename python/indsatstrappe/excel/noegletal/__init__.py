@@ -1,0 +1,1 @@
+"""The Nøgletal workbook: its builder and a module per sheet."""

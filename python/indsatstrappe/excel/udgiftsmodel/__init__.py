@@ -1,0 +1,1 @@
+"""The Udgiftsmodel workbook: its input types, builder, sheets and the twins of its formulas."""
