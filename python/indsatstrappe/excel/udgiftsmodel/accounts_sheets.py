@@ -184,8 +184,8 @@ def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin) -
                          cached[2])
         # the area's code, which the formulas match on, in a hidden column; the sheet shows its word
         code = fx.cell(r, EXPORT_CODE_COL)
-        ws.write_formula(r, EXPORT_CODE_COL, f'=IF({fx.cell(r, 1)}="","",IF(LEFT({fx.cell(r, 3)},4)="5.28","boern",'
-                                             f'IF(LEFT({fx.cell(r, 3)},4)="5.38","voksne","")))', s.text, cached[3])
+        ws.write_formula(r, EXPORT_CODE_COL, f'=IF({fx.cell(r, 1)}="","",{_area_formula(fx.cell(r, 3))})', s.text,
+                         cached[3])
         words = expenses.RULE_WORDS["trappe"]
         ws.write_formula(r, 6, f'=IF({code}="boern",{fx.text(words["boern"])},IF({code}="voksne",'
                                f'{fx.text(words["voksne"])},""))', s.text, words.get(cached[3], ""))
@@ -206,6 +206,14 @@ def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin) -
     book.protect(ws)
 
 
+def _area_formula(funktion_cell: str) -> str:
+    """The staircase whose main function (trapper.csv) an account's function starts with, "" for none."""
+    formula = '""'
+    for key, prefix in reversed(list(expenses.AREAS.items())):
+        formula = f'IF(LEFT({funktion_cell},{len(prefix)})="{prefix}","{key}",{formula})'
+    return formula
+
+
 def _export_cached(data: UdgiftsmodelInput, konto, positions: dict[int, int]) -> tuple:
     """What the export row's parse formulas show: funktion, gruppering, dranst, trappe, regel."""
     if konto in (None, ""):
@@ -214,7 +222,7 @@ def _export_cached(data: UdgiftsmodelInput, konto, positions: dict[int, int]) ->
     digits = text.replace(".", "")
     funktion = f"{digits[0:1]}.{digits[1:3]}.{digits[3:5]}"
     gruppering, dranst = digits[6:9], digits[5:6] or "1"
-    trappe = {"5.28": "boern", "5.38": "voksne"}.get(funktion[:4], "")
+    trappe = {prefix: key for key, prefix in expenses.AREAS.items()}.get(funktion[:4], "")
     regel = 0
     if trappe:
         line = pd.DataFrame([(0, 0, funktion, gruppering, dranst, 0.0)],

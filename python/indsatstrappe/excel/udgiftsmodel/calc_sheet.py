@@ -125,6 +125,9 @@ class Layout:
         return self.ref(self.cit_top + i, 1 + step)
 
 
+STEP_ARRAY = "{" + ",".join(str(t) for t in range(1, MAX_STEPS + 1)) + "}"  # 1..the most steps, as an array
+
+
 def step_header(step: int) -> str:
     """A step column's header; a column beyond the chosen staircase's steps says so (never an unlabelled column)."""
     return f'=IF({step}<=AntalTrin,"Trin {step}","{no_step(step)}")'
@@ -243,12 +246,12 @@ def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) 
             ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
             cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
             ws.write_formula(row, lay.helper_col(2 + i),
-                             f'=SUMPRODUCT(--ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";")),{cit_row})',
+                             f'=SUMPRODUCT(--ISNUMBER(SEARCH(";"&{STEP_ARRAY}&";",";"&{steps}&";")),{cit_row})',
                              s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
             key_total = fx.cell(row, lay.helper_col(2 + i), True)
-            in_steps = f'ISNUMBER(SEARCH(";"&{{1,2,3,4,5,6,7,8}}&";",";"&{steps}&";"))'
+            in_steps = f'ISNUMBER(SEARCH(";"&{STEP_ARRAY}&";",";"&{steps}&";"))'
             ws.write_formula(row, lay.helper_col(2 + len(years) + i),
-                             f'=SUMPRODUCT(--{in_steps},--({cit_row}=""),--({{1,2,3,4,5,6,7,8}}<=AntalTrin))',
+                             f'=SUMPRODUCT(--{in_steps},--({cit_row}=""),--({STEP_ARRAY}<=AntalTrin))',
                              s.number("antal"), model.key_hidden(trin_text, y) if r < len(rules) else 0)
             key_hidden = fx.cell(row, lay.helper_col(2 + len(years) + i), True)
             held = f'IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
