@@ -60,6 +60,12 @@ def book_info(folder: DataFolder, title: str, kommune: int, years: list[int], bu
                     build_date=build_date or date.today(), sources=sources, notes=list(meta.bemaerkninger))
 
 
+def _with_population(counts: pd.DataFrame, befolkning: pd.DataFrame, staircase) -> pd.DataFrame:
+    """Step counts with the staircase's age group's population beside them (the per-1,000 denominator)."""
+    return counts.merge(distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"],
+                        how="left")
+
+
 def noegletal_sources(folder: DataFolder) -> dict:
     """The core's results every Nøgletal workbook shows, unsuppressed: `noegletal_book.noegletal_data`'s
     arguments."""
@@ -68,8 +74,7 @@ def noegletal_sources(folder: DataFolder) -> dict:
     values, counts = [], []
     for trappe, staircase in folder.staircases.items():
         values.append(queries.key_figures(folder, trappe))
-        c = distribution.reported_step_counts(modtagere, staircase).merge(
-            distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"], how="left")
+        c = _with_population(distribution.reported_step_counts(modtagere, staircase), befolkning, staircase)
         counts.append(c.assign(trappe=trappe))
     counts_df = pd.concat(counts, ignore_index=True)
     years = sorted(int(y) for y in counts_df["aar"].unique())
@@ -143,9 +148,8 @@ def udgiftsmodel_sources(folder: DataFolder) -> dict:
         # a step not reported is 0 in the split key (as in expenses), said by `indberettet`; a withheld one stays
         # unknown (NaN): the workbook shows '–' and keeps a key over it off the steps, as for a hidden count
         c = distribution.reported_step_counts(modtagere, staircase)
-        c = c.assign(indberettet=c["antal"].notna() | c["skjult"],
-                     antal=c["antal"].where(c["skjult"], c["antal"].fillna(0))).merge(
-            distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"], how="left")
+        c = _with_population(c.assign(indberettet=c["antal"].notna() | c["skjult"],
+                                      antal=c["antal"].where(c["skjult"], c["antal"].fillna(0))), befolkning, staircase)
         counts.append(c.assign(trappe=key))
         table = queries.expense_table_all(folder, key)
         pop = distribution.age_group_population(befolkning, staircase)

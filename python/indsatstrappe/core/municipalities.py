@@ -47,19 +47,20 @@ def country() -> ComparisonGroup:
 
 
 def dst_group(group_code: int) -> ComparisonGroup:
-    df = municipalities()
-    members = df[df["kommunegruppe_kode"] == int(group_code)]
-    if members.empty:
-        raise KeyError(group_code)
-    return ComparisonGroup(f"G{int(group_code)}", str(members["kommunegruppe"].iloc[0]), _codes(members))
+    return _group_by("kommunegruppe", "G", group_code)
 
 
 def region(region_code: int) -> ComparisonGroup:
+    return _group_by("region", "R", region_code)
+
+
+def _group_by(column: str, prefix: str, code: int) -> ComparisonGroup:
+    """The municipalities whose `column`_kode is `code`, named by `column`; KeyError for a code with none."""
     df = municipalities()
-    members = df[df["region_kode"] == int(region_code)]
+    members = df[df[f"{column}_kode"] == int(code)]
     if members.empty:
-        raise KeyError(region_code)
-    return ComparisonGroup(f"R{int(region_code)}", str(members["region"].iloc[0]), _codes(members))
+        raise KeyError(code)
+    return ComparisonGroup(f"{prefix}{int(code)}", str(members[column].iloc[0]), _codes(members))
 
 
 def code_list(members: list[int]) -> ComparisonGroup:
