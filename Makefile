@@ -17,11 +17,13 @@ demo: $(STAMP)
 
 # LibreOffice is the formula-truth oracle for the workbook tests; install it when missing (root here).
 # Carlito has Calibri's widths, so LibreOffice breaks pages where Excel does (the workbooks use Calibri).
+# Gnumeric (ssconvert) is the second program: every formula must give the same value there too.
 libreoffice:
-	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && fc-list | grep -qi carlito; } || { \
-	  echo "Installerer LibreOffice (libreoffice-calc-nogui) og Carlito til formeltjek ..."; \
+	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && fc-list | grep -qi carlito \
+	   && command -v ssconvert >/dev/null 2>&1; } || { \
+	  echo "Installerer LibreOffice (libreoffice-calc-nogui), Carlito og Gnumeric til formeltjek ..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui poppler-utils fonts-crosextra-carlito >/dev/null) || echo "LibreOffice kunne ikke installeres; de tests springes over uden for CI."; }
+	    libreoffice-calc-nogui poppler-utils fonts-crosextra-carlito gnumeric >/dev/null) || echo "LibreOffice eller Gnumeric kunne ikke installeres; de tests springes over uden for CI."; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests benchmarks docs

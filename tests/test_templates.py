@@ -18,7 +18,8 @@ from indsatstrappe.io.datafolder import DataFolder
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "Noegletal.xlsm"
 TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>")
-pytestmark = pytest.mark.usefixtures("ooxml_templates")  # the audit starts with the module's first test
+# the audit and Gnumeric's recalculation start in the background with the module's first test
+pytestmark = pytest.mark.usefixtures("ooxml_templates", "gnumeric_templates")
 
 
 def _parts(path: Path) -> dict[str, bytes]:
@@ -86,6 +87,40 @@ def test_templates_open_in_excel_without_repair(ooxml_templates):
     assert set(ooxml_templates) == {"Noegletal.xlsm", "Udgiftsmodel.xlsx"}
     for name, check in ooxml_templates.items():
         assert check.errors() == 0, f"{name}: {check.report()[-3000:]}"
+
+
+def test_gnumeric_gives_every_cached_value_of_the_templates(gnumeric_templates):
+    """Excel, LibreOffice and Gnumeric read every formula of ours alike: Gnumeric's recalculation of both
+    templates (all municipalities' data) reproduces every cached value."""
+    assert set(gnumeric_templates) == {"Noegletal.xlsm", "Udgiftsmodel.xlsx"}
+    for name, check in gnumeric_templates.items():
+        differences = check.differences()
+        assert differences == [], f"{name}: {len(differences)} celler, fx {differences[:5]}"
+
+
+def test_the_gnumeric_check_sees_the_forms_it_reads_otherwise(tmp_path):
+    """The two forms Gnumeric reads otherwise than Excel, written with Excel's values: SEARCH over an array
+    inside SUMPRODUCT (#VALUE! in Gnumeric) and INDEX with one index into a row (read as the row: #REF!).
+    The check reports both, and neither of the forms that replace them."""
+    import xlsxwriter
+
+    from helpers.gnumeric import Recalculation, ssconvert
+
+    if ssconvert() is None:
+        pytest.skip("Gnumeric (ssconvert) er ikke installeret; 'make test' installerer den.")
+    path = tmp_path / "forms.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Ark")
+    ws.write_string("A1", "1;3")
+    ws.write_row("B1", [10, 20, 30])
+    ws.write_formula("A3", '=SUMPRODUCT(--ISNUMBER(SEARCH(";"&{1,2,3}&";",";"&A1&";")),B1:D1)', None, 40)
+    ws.write_formula("A4", "=INDEX(B1:D1,2)", None, 20)
+    ws.write_row("B2", [1, 0, 1])  # the flags that replace the SEARCH over an array
+    ws.write_formula("A5", "=SUMPRODUCT(B2:D2,B1:D1)", None, 40)
+    ws.write_formula("A6", "=INDEX(B1:D1,1,2)", None, 20)
+    wb.close()
+    found = Recalculation(ssconvert(), path, tmp_path / "gnumeric").differences()
+    assert sorted(d.split(":")[0] for d in found) == ["('Ark', 'A3')", "('Ark', 'A4')"], found
 
 
 def test_the_linear_audit_reports_what_openxml_audit_reports(tmp_path):

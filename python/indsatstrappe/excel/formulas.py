@@ -36,6 +36,12 @@ def countifs(*criteria: tuple[str, str]) -> str:
     return f"COUNTIFS({','.join(f'{r},{c}' for r, c in criteria)})"
 
 
+def in_row(row_range: str, k: str | int) -> str:
+    """The k-th cell of a one-row range. INDEX with one index means the k-th row in Gnumeric (#REF! for a
+    row); with the row given, Excel, LibreOffice and Gnumeric read it alike."""
+    return f"INDEX({row_range},1,{k})"
+
+
 def missing_on_error(expr: str) -> str:
     """`expr`, or MISSING where it has no value (a division by no denominator, a hidden amount's #N/A)."""
     return f'IFERROR({expr},"{MISSING}")'

@@ -65,6 +65,8 @@ class Layout:
         self.refund_hidden_row = self.refund_sums_head + 2
         self.refund_unplaced_row = self.refund_sums_head + 3
         self.refund_on_hidden_row = self.refund_sums_head + 4
+        self.mask_head = rows.take(1 + len(years), gap=2)  # 1 where U shows a step's amount as #N/A
+        self.mask_top = self.mask_head + 1
 
     def year_col(self, i: int) -> int:
         return 2 + i  # columns C.. for per-year rows
@@ -75,9 +77,19 @@ class Layout:
     def helper_col(self, k: int) -> int:
         """Beside the spreads, per rule: its fordeling (k=0), its trin (1), its key's citizens per year (2+i),
         its key's steps without a shown count per year (2+n+i), the money such a key keeps off the steps
-        (2+2n+i), its statsrefusion per year (2+3n+i) and that refund's share of its money (2+4n+i), so the
-        spread formulas refer to them instead of each working them out again."""
+        (2+2n+i), its statsrefusion per year (2+3n+i), that refund's share of its money (2+4n+i) and
+        whether its key holds step t (`flag_col`), so the spread formulas refer to them instead of each working
+        them out again."""
         return self.alloc_col(len(self.years) - 1, MAX_STEPS) + 2 + k
+
+    def flag_col(self, step: int) -> int:
+        """Per rule: 1 where its key (trin) holds the step and the step is on the chosen staircase, else 0.
+        A cell per step, not SEARCH over an array of steps inside SUMPRODUCT: Gnumeric does not evaluate a
+        function element by element there (#VALUE!), so the flags are what every program reads alike."""
+        return self.helper_col(2 + 5 * len(self.years) + step - 1)
+
+    def last_col(self) -> int:
+        return self.flag_col(MAX_STEPS)
 
     def rule_column(self, col: int) -> str:
         """A column of the rule rows, absolute (for SUMPRODUCT and SUMIFS)."""
@@ -125,9 +137,6 @@ class Layout:
         return self.ref(self.cit_top + i, 1 + step)
 
 
-STEP_ARRAY = "{" + ",".join(str(t) for t in range(1, MAX_STEPS + 1)) + "}"  # 1..the most steps, as an array
-
-
 def step_header(step: int) -> str:
     """A step column's header; a column beyond the chosen staircase's steps says so (never an unlabelled column)."""
     return f'=IF({step}<=AntalTrin,"Trin {step}","{no_step(step)}")'
@@ -156,7 +165,7 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
     # hidden like Data and Konti: a reader's sheets are the analyses; an analyst can unhide it to follow a krone
     ws = book.sheet(CALC_SHEET, "Beregning", "Mellemregningerne: konti pr. regel og fordelingen på trin", hidden=True)
     ws.set_column(1, 1, 34)
-    ws.set_column(2, lay.helper_col(1 + 5 * len(lay.years)), 13)
+    ws.set_column(2, lay.last_col(), 13)
     _write_totals(book, ws, model, lay)
     _write_citizens(book, ws, model, table, lay)
     _write_rules_header(book, ws, model, lay)
@@ -164,6 +173,7 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
     _write_steps(book, ws, model, lay)
     _write_sums(book, ws, model, lay)
     _write_refunds(book, ws, model, lay)
+    _write_mask(book, ws, model, lay)
     book.protect(ws)
 
 
@@ -214,6 +224,8 @@ def _write_rules_header(book: Book, ws: Worksheet, model: AllocationTwin, lay: L
                         s.header)
         ws.write_string(lay.rules_head, lay.helper_col(2 + 3 * len(years) + i), f"Statsrefusion {y}", s.header)
         ws.write_string(lay.rules_head, lay.helper_col(2 + 4 * len(years) + i), f"Refusionens andel {y}", s.header)
+    for t in range(1, MAX_STEPS + 1):
+        ws.write_string(lay.rules_head, lay.flag_col(t), f"Trin {t} i nøglen", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(0), "Fordeling", s.header)
     ws.write_string(lay.rules_head, lay.helper_col(1), "Trin", s.header)
 
@@ -237,6 +249,10 @@ def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) 
                          s.text, trin_text)
         kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
         in_key = [t for t in range(1, MAX_STEPS + 1) if f";{t};" in f";{trin_text};"]  # as SEARCH finds them
+        for t in range(1, MAX_STEPS + 1):
+            ws.write_formula(row, lay.flag_col(t), f'=IF(AND({t}<=AntalTrin,ISNUMBER(SEARCH(";{t};",";"&{steps}&";'
+                                                   f'"))),1,0)', s.number("antal"), int(t in in_key and t <= n))
+        flags = f"{fx.cell(row, lay.flag_col(1), True)}:{fx.cell(row, lay.flag_col(MAX_STEPS), True)}"
         for i, y in enumerate(years):
             own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
             f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
@@ -246,12 +262,10 @@ def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) 
             ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
             cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
             ws.write_formula(row, lay.helper_col(2 + i),
-                             f'=SUMPRODUCT(--ISNUMBER(SEARCH(";"&{STEP_ARRAY}&";",";"&{steps}&";")),{cit_row})',
+                             f'=SUMPRODUCT({flags},{cit_row})',
                              s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
             key_total = fx.cell(row, lay.helper_col(2 + i), True)
-            in_steps = f'ISNUMBER(SEARCH(";"&{STEP_ARRAY}&";",";"&{steps}&";"))'
-            ws.write_formula(row, lay.helper_col(2 + len(years) + i),
-                             f'=SUMPRODUCT(--{in_steps},--({cit_row}=""),--({STEP_ARRAY}<=AntalTrin))',
+            ws.write_formula(row, lay.helper_col(2 + len(years) + i), f'=SUMPRODUCT({flags},--({cit_row}=""))',
                              s.number("antal"), model.key_hidden(trin_text, y) if r < len(rules) else 0)
             key_hidden = fx.cell(row, lay.helper_col(2 + len(years) + i), True)
             held = f'IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
@@ -270,7 +284,7 @@ def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) 
                 # a key with a hidden count splits nothing: its money is kept off the steps (the split
                 # would give the count away)
                 share = (f'IF({kind}="trin",IF({steps}="{t}",1,0),IF({kind}="noegle",'
-                         f'IF(AND(ISNUMBER(SEARCH(";{t};",";"&{steps}&";")),{key_hidden}=0),'
+                         f'IF(AND({fx.cell(row, lay.flag_col(t), True)}=1,{key_hidden}=0),'
                          f'IFERROR({cit}/{key_total},0),0),0))')
                 cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
                 ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
@@ -288,19 +302,30 @@ def _write_steps(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) 
     for i, y in enumerate(years):
         ws.write_number(lay.step_top + i, 1, y, s.number("year"))
         ws.write_number(lay.raw_top + i, 1, y, s.number("year"))
-        held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
-        held_rng = f"${held}${lay.rules_top + 1}:${held}${lay.rules_top + lay.n_rules}"
-        steps_col = fx.xl_col(lay.helper_col(1))
-        steps_rng = f"${steps_col}${lay.rules_top + 1}:${steps_col}${lay.rules_top + lay.n_rules}"
         for t in range(1, MAX_STEPS + 1):
             col = fx.xl_col(lay.alloc_col(i, t))
             rng = f"{col}{lay.rules_top + 1}:{col}{lay.rules_top + lay.n_rules}"
-            reached = f'SUMPRODUCT(--({held_rng}<>0),--ISNUMBER(SEARCH(";{t};",";"&{steps_rng}&";")))'
             ws.write_formula(lay.raw_top + i, 1 + t, f'=IF({t}<=AntalTrin,SUM({rng}),"")', s.number("kr"),
                              model.placed_on(y, t) if t <= n else "")
-            raw = fx.cell(lay.raw_top + i, 1 + t)
-            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,IF({reached}>0,NA(),{raw}),"")',
+            raw, masked = fx.cell(lay.raw_top + i, 1 + t), fx.cell(lay.mask_top + i, 1 + t, True)
+            ws.write_formula(lay.step_top + i, 1 + t, f'=IF({t}<=AntalTrin,IF({masked}=1,NA(),{raw}),"")',
                              s.number("kr"), model.step_cell(y, t) if t <= n else "")
+
+
+def _write_mask(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
+    """Per year and step: 1 where money that a key with a hidden count keeps off the steps would reach the
+    step, so U shows it as #N/A (the amount would give the count away), else 0."""
+    s, years, n = book.styles, lay.years, model.staircase.n_steps
+    ws.write_string(lay.mask_head, 1, "Skjult trin (1 = beløbet vises ikke)", s.header)
+    write_step_headers(book, ws, lay.mask_head, 2, n)
+    for i, y in enumerate(years):
+        ws.write_number(lay.mask_top + i, 1, y, s.number("year"))
+        held = fx.xl_col(lay.helper_col(2 + 2 * len(years) + i))
+        held_rng = f"${held}${lay.rules_top + 1}:${held}${lay.rules_top + lay.n_rules}"
+        for t in range(1, MAX_STEPS + 1):
+            flag = lay.rule_column(lay.flag_col(t))
+            ws.write_formula(lay.mask_top + i, 1 + t, f"=IF(SUMPRODUCT(--({held_rng}<>0),{flag})>0,1,0)",
+                             s.number("antal"), int(t <= n and model.step_cell(y, t) == fx.NA))
 
 
 def _write_sums(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
@@ -360,9 +385,9 @@ def _write_refunds(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout
 
 
 def _on_masked_steps(lay: Layout, i: int, amounts_top: int) -> str:
-    """The sum, over the steps whose amount U shows as #N/A in year i, of a years x steps block's row
-    (from `amounts_top`): what the rules placed there, so a table that hides the steps still sums to its
-    total. Steps beyond the staircase hold "", which SUMPRODUCT reads as 0."""
+    """The sum, over the steps whose amount U shows as #N/A in year i (the mask's 1s), of a years x steps
+    block's row (from `amounts_top`): what the rules placed there, so a table that hides the steps still sums
+    to its total. Steps beyond the staircase hold "", which SUMPRODUCT reads as 0."""
     def row(top: int) -> str:
         return f"{fx.cell(top + i, 2, True)}:{fx.cell(top + i, 1 + MAX_STEPS, True)}"
-    return f"SUMPRODUCT(1-ISNUMBER({row(lay.step_top)}),{row(amounts_top)})"
+    return f"SUMPRODUCT({row(lay.mask_top)},{row(amounts_top)})"

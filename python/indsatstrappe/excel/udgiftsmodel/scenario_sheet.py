@@ -155,7 +155,7 @@ class _Place:
     def unknown(self, step: str) -> str:
         """Words instead of a count: the municipality has none for the step ('–' is a hidden count, "" a step
         beyond the staircase); an empty row is no step (INDEX(..,"") would be the row)."""
-        at = f"INDEX({self.counts},{step})"
+        at = fx.in_row(self.counts, step)
         return (f'IF(ISNUMBER({step}),IFERROR(ISTEXT({at})*({at}<>"")*({at}<>{fx.text(fx.MISSING)}),0)>0,'
                 'FALSE)')
 
@@ -227,7 +227,7 @@ def _movements(p: _Place) -> None:
         for j, value in enumerate(values):
             book.input_cell(ws, r, 2 + j, value, s.input(FIELD_FORMATS[j]))
         c, e, f = (fx.cell(r, col, True) for col in (2, 4, 5))
-        base_count = f"INDEX({counts},{c})"
+        base_count = fx.in_row(counts, c)
         d = fx.cell(r, 3, True)
         valid = f'OR({c}="",{d}="",{c}>AntalTrin,{d}>AntalTrin,{c}<1,{d}<1,{unknown(c)},{unknown(d)})'
         step = twin.unknown_step(i)

@@ -296,12 +296,12 @@ def _extra_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     base_i = "MATCH(Basisaar,L_aar,0)"
 
     def in_base(row: int) -> str:  # a per-year amount of Beregning in the base year, in the chosen prices
-        return f"INDEX({lay.year_row(row)},{base_i})*INDEX({lay.year_row(lay.factor_row)},{base_i})"
+        return f"{fx.in_row(lay.year_row(row), base_i)}*{fx.in_row(lay.year_row(lay.factor_row), base_i)}"
 
     def base_of(t: int) -> str:
         col = fx.xl_col(1 + t)
         amounts = f"{fx.quote_sheet(CALC_SHEET)}!${col}${lay.step_top + 1}:${col}${lay.step_top + len(lay.years)}"
-        return f"INDEX({amounts},{base_i})*INDEX({lay.year_row(lay.factor_row)},{base_i})"
+        return f"INDEX({amounts},{base_i})*{fx.in_row(lay.year_row(lay.factor_row), base_i)}"
 
     def extra(y, t):
         now, then = model.steps(y, t), model.steps(base, t)
