@@ -322,10 +322,45 @@ def _against_all(seconds: dict[str, float], prefix: str, per: str) -> list[Figur
                    f"{(s - base) * 1000:+.0f} ms {per} mod alle dele") for label, s in seconds.items()]
 
 
+def against_old_figures() -> list[Figure]:
+    """#32's goals, measured as whole processes back to back against b070a89 (benchmarks/against_old.py)."""
+    import against_old
+
+    f = against_old.compare()
+    old, new, commit = f["gammel"], f["ny"], against_old.OLD
+
+    def change(key: str) -> str:
+        return f"{(new[key] / old[key] - 1) * 100:+.0f} % mod {commit}"
+
+    memory = "" if new["udsend_mb"] <= 250 else " OVER 250 MB"
+    figures = [
+        Figure(f"hele udsend, 98 kommuner, 2 processer: {commit}", old["udsend_s"], old["udsend_mb"],
+               "bedste af 3, skiftevis med nu; top-RSS for den største proces"),
+        Figure("hele udsend, 98 kommuner, 2 processer: nu", new["udsend_s"], new["udsend_mb"],
+               f"{change('udsend_s')}; mål: hurtigere end {commit}, højst 250 MB{memory}",
+               goal_seconds=old["udsend_s"]),
+        Figure(f"udsendt par (101): {commit}", 0.0, 0.0,
+               f"Nøgletal {old['noegletal_mb']:.2f} MB, Udgiftsmodel {old['udgiftsmodel_mb']:.2f} MB, "
+               f"alle 196 {old['alle_mb']:.0f} MB"),
+        Figure("udsendt par (101): nu", 0.0, 0.0,
+               f"Nøgletal {new['noegletal_mb']:.2f} MB (mål 0,8), Udgiftsmodel {new['udgiftsmodel_mb']:.2f} MB "
+               f"(mål 1,5), alle 196 {new['alle_mb']:.0f} MB"
+               + (" OVER MÅL" if new["noegletal_mb"] > 0.8 or new["udgiftsmodel_mb"] > 1.5 else "")),
+    ]
+    if "libreoffice_s" in new:
+        figures += [
+            Figure(f"LibreOffice åbner, genberegner og gemmer parret: {commit}", old["libreoffice_s"], 0.0,
+                   "bedste af 3, skiftevis med nu"),
+            Figure("LibreOffice åbner, genberegner og gemmer parret: nu", new["libreoffice_s"], 0.0,
+                   change("libreoffice_s"), goal_seconds=old["libreoffice_s"]),
+        ]
+    return figures
+
+
 def main() -> None:
     figures = (distribution_figures() + movement_figures() + keyfigure_figures() + udf_figures()
                + pair_breakdown_figures() + speed_part_figures() + speed_small_part_figures()
-               + distribution_run_figures() + spawn_run_figure())
+               + distribution_run_figures() + spawn_run_figure() + against_old_figures())
     report(figures, RESULTS)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import math
 import os
 import shutil
 from pathlib import Path
@@ -21,6 +22,7 @@ from xlwings import server  # noqa: E402
 
 from indsatstrappe.app import sheet_reports, sheetfunctions, workbooks  # noqa: E402
 from indsatstrappe.core.datafiles import DEMO_DIR  # noqa: E402
+from indsatstrappe.core.errors import InputError  # noqa: E402
 from indsatstrappe.excel.formulas import MISSING  # noqa: E402
 from indsatstrappe.io.datafolder import DataFolder  # noqa: E402
 
@@ -150,13 +152,37 @@ def template_data() -> list[list]:
 
 
 def test_data_sheet_rows_are_the_built_sheet(template_data):
-    # the in-place refresh writes what a fresh build writes: same header, keys and counts, V as the same formula
+    # the in-place refresh writes what a fresh build writes: same header, keys, counts and values (V as the
+    # build wrote it: XlsxWriter keeps 16 significant digits, the refresh the whole double)
     ws = openpyxl.load_workbook(ROOT / "templates" / "Noegletal.xlsm", read_only=True)["Data"]
     built = [list(r) for r in ws.iter_rows(values_only=True)]
     rows = workbooks.noegletal_data(DataFolder()).table.sheet_rows()
     assert len(rows) == len(built)
+    assert not any(isinstance(v, str) and v.startswith("=") for row in built for v in row)  # values, no formulas
     for mine, theirs in zip(rows, built, strict=True):
-        assert [None if v == "" else v for v in theirs] == mine
+        theirs = [None if v == "" else v for v in theirs]
+        assert len(mine) == len(theirs)
+        for a, b in zip(mine, theirs, strict=True):
+            assert a == b or (isinstance(a, float) and math.isclose(a, b, rel_tol=1e-15)), (mine[:2], a, b)
+
+
+def test_refresh_keeps_the_row_order_of_an_older_workbook(template_data):
+    """Workbooks before #32 list Data's rows by id; newer ones by municipality. The refresh writes the new
+    numbers in the open sheet's order, so an older workbook takes them too (and an edited key is still refused)."""
+    fresh = workbooks.noegletal_data(DataFolder()).table.sheet_rows()
+    by_id = [fresh[0], *sorted(fresh[1:], key=lambda r: (r[0], r[1]))]
+    assert by_id != fresh
+    aligned = sheet_reports.in_order_of(by_id, fresh)
+    assert aligned == by_id
+    sheet_reports.check_same_layout(by_id, aligned, "arket 'Data'")  # no error
+    edited = [row[:] for row in by_id]
+    edited[5][0] = "X99"
+    with pytest.raises(InputError, match="celle A6"):  # the edited cell, in either order
+        sheet_reports.check_same_layout(edited, sheet_reports.in_order_of(edited, fresh), "arket 'Data'")
+    edited_new = [row[:] for row in fresh]
+    edited_new[5][0] = "X99"
+    with pytest.raises(InputError, match="celle A6"):
+        sheet_reports.check_same_layout(edited_new, sheet_reports.in_order_of(edited_new, fresh), "arket 'Data'")
 
 
 def test_refresh_writes_new_counts_into_data_and_nothing_else(main, template_data, tmp_path):

@@ -191,7 +191,7 @@ def test_structure(book):
     export = wb["Regnskab"]  # the export area's empty rows show no rule number
     last = export.max_row
     assert export.cell(last, 8).value.startswith('=IF(B') and export.cell(last, 2).value is None
-    for name in ("ValgtKommune", "ValgtOmraade", "Prisniveau", "Basisaar", "TrappeKode", "R_key", "A_regel",
+    for name in ("ValgtKommune", "ValgtOmraade", "Prisniveau", "Basisaar", "TrappeKode", "R_key", "A_noegle", "K_regel",
                  "EgetAar", "X_beloeb"):
         assert name in wb.defined_names, name
     rules = wb["Fordelingsnøgle"]

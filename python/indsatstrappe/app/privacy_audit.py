@@ -73,15 +73,27 @@ def read_shown(path: Path) -> ShownCells:
         data = pd.DataFrame(long, columns=["id", "kommune_kode", "aar", "taeller", "naevner"])
         if ACCOUNTS not in wb.sheetnames:
             return ShownCells(data, years)
-        lines = pd.DataFrame([r[:8] for r in wb[ACCOUNTS].iter_rows(min_row=2, values_only=True) if r[0] is not None],
-                             columns=["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe",
-                                      "regel"])
+        lines = _account_lines(wb[ACCOUNTS])
         # the sheet says "Nøgle" where the rules file says noegle: read both as the formulas do
         kinds = expenses.rule_codes("fordeling", [str(v or "") for v in _named(wb, "R_fordeling")])
         rules = dict(enumerate(zip(kinds, _named(wb, "R_trin"), strict=True), start=1))
         return ShownCells(data, years, lines, rules)
     finally:
         wb.close()
+
+
+def _account_lines(ws) -> pd.DataFrame:
+    """Konti's lines (kommune_kode, aar, trappe, beloeb, regel: the position of the rule each finds). A line
+    names its key by number (column C) and the key table beside (F-K) gives the key's area and rule; in
+    workbooks from before #32 each line held its area and rule itself (columns G and H)."""
+    rows = list(ws.iter_rows(values_only=True))
+    header, body = rows[0], [r for r in rows[1:] if r and r[0] is not None]
+    if header[7:8] == ("regel",):
+        return pd.DataFrame([(r[0], r[1], r[6], r[5], r[7]) for r in body],
+                            columns=["kommune_kode", "aar", "trappe", "beloeb", "regel"])
+    keys = {k: (r[5], r[10]) for k, r in enumerate(rows[1:], start=1) if len(r) > 10 and r[5] is not None}
+    return pd.DataFrame([(r[0], r[1], *keys[r[2]], r[3]) for r in body],
+                        columns=["kommune_kode", "aar", "trappe", "regel", "beloeb"])
 
 
 def _num(value) -> float:

@@ -205,9 +205,27 @@ def refreshed_data_sheet(c: Choices, current: list[list]) -> list[list]:
     """The Nøgletal workbook's Data sheet from the chosen data folder, checked to fit the open workbook's."""
     from . import workbooks
 
-    fresh = workbooks.noegletal_data(c.folder()).table.sheet_rows()
+    fresh = in_order_of(current, workbooks.noegletal_data(c.folder()).table.sheet_rows())
     check_same_layout(current, fresh, f"arket '{DATA_SHEET}'")
     return fresh
+
+
+def in_order_of(current: list[list], fresh: list[list]) -> list[list]:
+    """`fresh` with its rows in the open sheet's order when both hold the same keys (id, kommune) in another
+    order: workbooks built before #32 list the rows by id, newer ones by municipality, and both take new
+    numbers. Otherwise `fresh` in the order the open sheet was built in, for check_same_layout to name the
+    first difference."""
+    def key(row: list) -> tuple[str, int | None]:
+        return (str(row[0]).strip() if row and row[0] is not None else "", _whole(row[1] if len(row) > 1 else None))
+    have = [key(r) for r in current[1:] if any(v not in (None, "") for v in r)]
+    rows = {key(r): r for r in fresh[1:]}
+    if len(have) == len(rows) and set(have) == set(rows):
+        return [fresh[0], *(rows[k] for k in have)]
+    # an edited sheet: in whichever order it was built, so the check names the edited cell, not the first row
+    by_id = sorted(rows, key=lambda k: (k[0], k[1] or 0))
+    same_place = sum(a == b for a, b in zip(have, by_id, strict=False))
+    return [fresh[0], *(rows[k] for k in by_id)] if same_place > sum(
+        a == b for a, b in zip(have, rows, strict=False)) else fresh
 
 
 def check_same_layout(current: list[list], fresh: list[list], where: str) -> None:

@@ -1,14 +1,22 @@
 """The hidden *Data* and *Lister* sheets that native formulas read, and Python twins of those
 formulas so every formula cell can be written with its cached value.
 
-Data is wide: one row per (figure id, municipality), one column per year for the numerator (T),
-the denominator (N) and the value (V = factor x T / N, a formula). Years are fixed when the workbook
-is built. A municipality-year without a denominator is left blank in T, N and V, so SUMIFS and
-COUNTIFS(N, ">0") see exactly the rows that have a value.
+Data is wide: one row per (figure id, municipality), a municipality's rows together (its names and its
+population recur row after row, which deflate packs: a sixth fewer bytes than rows by id), one column per
+year for the numerator (T),
+the denominator (N) and the value (V = factor x T / N). Years are fixed when the workbook is built.
+A municipality-year without a denominator is left blank in T, N and V, so SUMIFS and COUNTIFS(N, ">0")
+see exactly the rows that have a value.
+
+V is a number, not a formula: only we write the sheet (a build, `opdater`, or Lite's "Opdater data",
+which writes every row again), so no formula of the user's needs it to follow T and N, and 25,000
+formulas were a third of a distributed workbook's bytes. V is written only for the ids whose group mean
+a workbook shows (`means_of`); `group_formula` refuses any other id, so no mean is taken over blanks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, wraps
 
@@ -58,6 +66,10 @@ def hidden_markers(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
                          "aar": [y for _, _, y in gone], "taeller": 0.0, "naevner": 1.0, "faktor": 1.0})
 
 
+def every_id(fid: str) -> bool:
+    return True
+
+
 @dataclass
 class DataTable:
     """Rows (id, kommune_kode, aar, taeller, naevner, faktor) laid out wide, with formula twins."""
@@ -65,11 +77,12 @@ class DataTable:
     long: pd.DataFrame
     years: list[int]
     factors: dict[str, float] | None = None  # ids that may have no rows still need their factor
+    means_of: Callable[[str], bool] = every_id  # the ids whose V a group mean reads (module level: pickled)
 
     def __post_init__(self) -> None:
         ok = self.long[(self.long["naevner"] > 0) & self.long["taeller"].notna()]  # suppressed: no row
         self.faktor = {**(self.factors or {}), **self.long.groupby("id")["faktor"].first().to_dict()}
-        keys = self.long[["id", "kommune_kode"]].drop_duplicates().sort_values(["id", "kommune_kode"])
+        keys = self.long[["id", "kommune_kode"]].drop_duplicates().sort_values(["kommune_kode", "id"])
         self.keys = keys.reset_index(drop=True)
         self.t = ok.pivot_table(index=["id", "kommune_kode"], columns="aar", values="taeller", aggfunc="sum")
         self.n = ok.pivot_table(index=["id", "kommune_kode"], columns="aar", values="naevner", aggfunc="sum")
@@ -278,6 +291,8 @@ class DataTable:
     @_memoized
     def group_formula(self, fid: str, year: int, name_cell: str, type_cell: str | None,
                       fid_expr: str | None = None) -> str:
+        if not self.means_of(fid):
+            raise ValueError(f"Data has no V for {fid!r}: add it to the table's means_of")
         def mean(attr: str) -> str:
             crit = ((self.name("id"), fid_expr or fx.text(fid)), (self.name(attr), name_cell))
             counted = fx.countifs((self.name("N", year), fx.text(">0")), *crit)
@@ -303,29 +318,28 @@ class DataTable:
                 book.name_range(self.name(block, y), DATA_SHEET, 1, self.col(block, y), self.last_row)
         return ws  # not protected: xlwings Lite's "Opdater data" writes new numbers into it in place
 
+    def with_value(self) -> list[bool]:
+        """Per row: whether its V is written (its id is one whose group mean is shown)."""
+        memo = self._memo.setdefault("with_v", {})
+        return [memo.setdefault(fid, bool(self.means_of(fid))) for fid in self.keys["id"].tolist()]
+
     def headers(self) -> list[str]:
         return ["id", "kommune_kode", "kommunegruppe", "region"] + [f"{b}{y}" for b in "TNV" for y in self.years]
 
-    def value_formula(self, r: int, j: int, factor: str) -> str:
-        """V in sheet row r (0-based) for the j-th year: blank where there is no denominator."""
-        ny = len(self.years)
-        tc, nc = fx.cell(r, 4 + j), fx.cell(r, 4 + ny + j)
-        return f"=IF({nc}>0,{factor}*{tc}/{nc},\"\")"
-
     def sheet_rows(self) -> list[list]:
-        """The sheet as rows of cell values (formulas as text, an empty cell as None): what xlwings writes
-        into an open workbook to refresh it in place."""
+        """The sheet as rows of cell values (an empty cell as None): what xlwings writes into an open workbook
+        to refresh it in place."""
         ny = len(self.years)
-        t, n = self.t.to_numpy().tolist(), self.n.to_numpy().tolist()
+        t, n, v = self.t.to_numpy().tolist(), self.n.to_numpy().tolist(), self.v.to_numpy().tolist()
         rows = [self.headers()]
         ids, kommuner = self.keys["id"].tolist(), self.keys["kommune_kode"].tolist()
+        with_v = self.with_value()
         for i in range(len(ids)):
             has = [n[i][j] > 0 for j in range(ny)]
-            f = _num(self.faktor[ids[i]])
             rows.append([ids[i], int(kommuner[i]), self.gruppe[i], self.region[i]]
                         + [t[i][j] if has[j] else None for j in range(ny)]
                         + [n[i][j] if has[j] else None for j in range(ny)]
-                        + [self.value_formula(i + 1, j, f) if has[j] else None for j in range(ny)])
+                        + [v[i][j] if has[j] and with_v[i] else None for j in range(ny)])
         return rows
 
     def _write_cells(self, ws: Worksheet, s: Styles) -> None:
@@ -334,18 +348,19 @@ class DataTable:
         # Python floats, put as XlsxWriter writes them
         t, n, v = self.t.to_numpy().tolist(), self.n.to_numpy().tolist(), self.v.to_numpy().tolist()
         ny = len(self.years)
+        with_v = self.with_value()
         for i in range(len(ids)):
             r = i + 1
             ws.put_string(r, 0, ids[i])
             ws.put_number(r, 1, kommuner[i])
             ws.put_string(r, 2, self.gruppe[i])
             ws.put_string(r, 3, self.region[i])
-            f = _num(self.faktor[ids[i]])
             for j in range(ny):
                 if n[i][j] > 0:
                     ws.put_number(r, 4 + j, t[i][j])
                     ws.put_number(r, 4 + ny + j, n[i][j])
-                    ws.put_formula(r, 4 + 2 * ny + j, self.value_formula(r, j, f), v[i][j])
+                    if with_v[i]:
+                        ws.put_number(r, 4 + 2 * ny + j, v[i][j])
 
 
 def _num(value: float) -> str:

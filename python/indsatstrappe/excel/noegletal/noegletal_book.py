@@ -16,7 +16,7 @@ from ...core.datafiles import packaged
 from ...core.staircase import Staircase
 from .. import formulas as fx
 from ..blocks import Rows
-from ..datasheet import COUNTRY, OWN_DATA, OWN_GROUP, DataTable, write_lists
+from ..datasheet import COUNTRY, HIDDEN_ID, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from ..frontpage import Choice, Selection, municipality_choices, write_front
 from ..scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
 from ..styles import GREY, LIGHT_GREY, MUNICIPALITY, SEGMENT_BORDER, STEP_COLOURS
@@ -41,6 +41,12 @@ class NoegletalData:
     beboere_note: str
 
 
+def _compared(fid: str) -> bool:
+    """The Data ids whose group mean the Nøgletal shows: key figures and steps, not a marker row (HIDDEN_ID) or
+    'I alt på trappen'."""
+    return not fid.endswith((HIDDEN_ID, ":i_alt"))
+
+
 def noegletal_data(values: pd.DataFrame, counts: pd.DataFrame, staircases: dict[str, Staircase], years: list[int],
                    botilbud: pd.DataFrame | None = None, beboere: pd.DataFrame | None = None, beboere_note: str = "",
                    totals: pd.DataFrame | None = None, hidden: pd.DataFrame | None = None) -> NoegletalData:
@@ -49,7 +55,7 @@ def noegletal_data(values: pd.DataFrame, counts: pd.DataFrame, staircases: dict[
     rows = data_rows(values, counts, totals)
     if hidden is not None:  # a distributed workbook: mark what suppression took out (see datasheet.HIDDEN_ID)
         rows = pd.concat([rows, hidden], ignore_index=True)
-    table = DataTable(rows, years, factors=keyfigures.catalogue()["faktor"].to_dict())
+    table = DataTable(rows, years, factors=keyfigures.catalogue()["faktor"].to_dict(), means_of=_compared)
     return NoegletalData(values, counts, staircases, list(years), table, botilbud, beboere, beboere_note)
 
 

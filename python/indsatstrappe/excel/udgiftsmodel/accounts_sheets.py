@@ -12,6 +12,7 @@ from .. import formulas as fx
 from ..scaffold import TITLE_ROWS, Book
 from ..styles import Styles
 from .allocation_twin import AllocationTwin
+from .calc_sheet import Layout
 from .rule_cells import RULE_SHEET_COLUMNS, as_code, match_formula, rule_cell, rule_key
 from .udgiftsmodel_input import (
     ACCOUNTS_SHEET,
@@ -81,53 +82,51 @@ def _rules_cells(book: Book, ws: Worksheet, data: UdgiftsmodelInput, head: int) 
 
 
 def account_lines_sheet(book: Book, data: UdgiftsmodelInput) -> None:
-    """The hidden *Konti* sheet: every account line with its rule found by formula."""
+    """The hidden *Konti* sheet: every account line with its key's number, and each key once with the rule
+    it finds by formula."""
     ws = book.hidden_sheet(ACCOUNTS_SHEET, shared=True)
     last = len(data.shared.lines_of_areas())
     book.fill(ws, lambda ws: _write_account_cells(ws, book.styles, data))
-    for name, col in (("A_kode", 0), ("A_aar", 1), ("A_funktion", 2), ("A_gruppering", 3), ("A_dranst", 4),
-                      ("A_beloeb", 5), ("A_trappe", 6), ("A_regel", 7)):
+    for name, col in (("A_kode", 0), ("A_aar", 1), ("A_noegle", 2), ("A_beloeb", 3)):
         book.name_range(name, ACCOUNTS_SHEET, 1, col, max(last, 1))
+    n_keys = max(len(data.shared.account_keys), 1)
+    for name, col in zip(KEY_NAMES, range(KEY_COL, KEY_COL + 6), strict=True):
+        if name:
+            book.name_range(name, ACCOUNTS_SHEET, 1, col, n_keys)
     book.protect(ws)
 
 
+LINE_HEADER = ["kommune_kode", "aar", "noegle_nr", "beloeb"]  # Konti's columns A-D
+KEY_HEADER = ["trappe", "funktion", "gruppering", "dranst", "noegle", "regel"]  # from KEY_COL (F)
+KEY_COL = 5
+KEY_NAMES = ("K_trappe", "K_funktion", "K_gruppering", "K_dranst", "", "K_regel")
+
+
 def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> None:
-    """Columns A-H: the account lines, each with the rule of its account key.
-    Columns K-P: each distinct key once, with the rule it finds in Fordelingsnøgle (the long formula runs
-    once per key, not once per line in every municipality and year)."""
-    ws.write_row(0, 0, ["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"],
-                 s.header)
-    ws.write_row(0, 10, ["trappe", "funktion", "gruppering", "dranst", "noegle", "regel"], s.header)
-    positions = {int(r): i + 1 for i, r in enumerate(data.shared.rules["regel"])}
-    # each line with the rule the formula will find (for its cached value)
-    keys = ["kommune_kode", "aar", "funktion", "gruppering", "dranst"]
-    matched = pd.concat([data.shared.matched_lines(t) for t in AREA_LABELS], ignore_index=True)
-    acc = data.shared.lines_of_areas().merge(matched[[*keys, "regel"]].drop_duplicates(keys), on=keys, how="left")
-    rule_of_key: dict[tuple[str, str, str, str], int] = {}
-    for row in acc.itertuples(index=False):
-        rule_of_key.setdefault((row.trappe, row.funktion, row.gruppering, row.dranst), positions.get(int(row.regel), 0))
-    key_rows = {key: k + 1 for k, key in enumerate(rule_of_key)}
-    last = len(key_rows) + 1  # 1-based row of the last key
-    for key, r in key_rows.items():
+    """Columns A-D: the account lines, each with its key's number (a value: the lines and their keys are the
+    data's, never edited in the workbook). Columns F-K: each distinct key (trappe, funktion, gruppering, dranst)
+    once, with the rule it finds in Fordelingsnøgle (a formula, so an edited rule moves every line of the key).
+    Beregning sums the chosen municipality's lines per key once a year and each rule over its keys, instead of
+    scanning every line once per rule."""
+    ws.write_row(0, 0, LINE_HEADER, s.header)
+    ws.write_row(0, KEY_COL, KEY_HEADER, s.header)
+    for r, (key, rule) in enumerate(data.shared.account_keys.items(), start=1):
         for j, part in enumerate(key):
-            ws.put_string(r, 10 + j, part)
-        ws.put_string(r, 14, rule_key(*key))
-        ws.put_formula(r, 15, match_formula(f"K{r + 1}", f"L{r + 1}", f"M{r + 1}", f"N{r + 1}"), rule_of_key[key])
-    for i, row in enumerate(acc.itertuples(index=False)):
-        r = i + 1
-        key = (row.trappe, row.funktion, row.gruppering, row.dranst)
-        ws.put_number(r, 0, int(row.kommune_kode))
-        ws.put_number(r, 1, int(row.aar))
-        ws.put_string(r, 2, row.funktion)
-        ws.put_string(r, 3, row.gruppering)
-        ws.put_string(r, 4, row.dranst)
-        ws.put_number(r, 5, float(row.beloeb))
-        ws.put_string(r, 6, row.trappe)
-        line_key = f'G{r + 1}&"|"&C{r + 1}&"|"&D{r + 1}&"|"&E{r + 1}'
-        ws.put_formula(r, 7, f"=INDEX($P$2:$P${last},MATCH({line_key},$O$2:$O${last},0))", rule_of_key[key])
+            ws.put_string(r, KEY_COL + j, part)
+        ws.put_string(r, KEY_COL + 4, rule_key(*key))
+        parts = (fx.cell(r, KEY_COL + j) for j in range(4))
+        ws.put_formula(r, KEY_COL + 5, match_formula(*parts), rule)
+    acc = data.shared.lines_of_areas()
+    columns = zip(acc["kommune_kode"].tolist(), acc["aar"].tolist(), data.shared.key_numbers, acc["beloeb"].tolist(),
+                  strict=True)
+    for r, (kode, aar, number, beloeb) in enumerate(columns, start=1):
+        ws.put_number(r, 0, int(kode))
+        ws.put_number(r, 1, int(aar))
+        ws.put_number(r, 2, number)
+        ws.put_number(r, 3, float(beloeb))
 
 
-def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin) -> None:
+def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin, lay: Layout) -> None:
     """*Regnskab*: the chosen municipality's accounts by function and grouping, and an area for an export."""
     s = book.styles
     ws = book.sheet("Regnskab", "Regnskab", "Kommunens konti år for år, og plads til at indsætte eget udtræk")
@@ -151,9 +150,9 @@ def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin) -
         ws.write_string(row, 1, AREA_LABELS[trappe])
         ws.write_string(row, 2, funktion)
         ws.write_string(row, 3, gruppering)
-        crit = f"A_funktion,{fx.text(funktion)},A_gruppering,{fx.text(gruppering)}"
-        for i, y in enumerate(years):
-            ws.write_formula(row, 4 + i, f"=SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},{crit})", kr,
+        crit = f"K_funktion,{fx.text(funktion)},K_gruppering,{fx.text(gruppering)}"
+        for i, y in enumerate(years):  # over Beregning's key block: its keys, not every line, are scanned
+            ws.write_formula(row, 4 + i, f"=SUMIFS({lay.key_column(i)},{crit})", kr,
                              sums.get((kommune, funktion, gruppering, y), 0.0))
     # the export area
     r0 = row + 3

@@ -25,22 +25,23 @@ def _citizens_formula(table: DataTable, step: int, year: int) -> str:
     return f"IF({marker}=1,{fx.text(OWN_DATA)},IF({marker}=2,{fx.text(NOT_REPORTED)},{count}))"
 
 
-def refund_formula(year: int, rule: int | None = None) -> str:
-    """The chosen area's dranst-2 amounts in a year (of one rule, by its position): from a pasted export for
-    its year, else the data."""
+def refund_formula(lay: Layout, i: int, rule: int | None = None) -> str:
+    """The chosen area's dranst-2 amounts in the i-th year (of one rule, by its position): from a pasted export
+    for its year, else the data (the key block)."""
+    year = lay.years[i]
     own = f"AND({year}=EgetAar,COUNT(X_beloeb)>0)"
-    x_rule, a_rule = (f",X_regel,{rule}", f",A_regel,{rule}") if rule is not None else ("", "")
+    x_rule, k_rule = (f",X_regel,{rule}", f",K_regel,{rule}") if rule is not None else ("", "")
     return (f'IF({own},SUMIFS(X_beloeb{x_rule},X_trappe,TrappeKode,X_dranst,"{REFUND_DRANST}"),'
-            f'SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{year}{a_rule},A_trappe,TrappeKode,A_dranst,'
-            f'"{REFUND_DRANST}"))')
+            f'SUMIFS({lay.key_column(i)}{k_rule},K_trappe,TrappeKode,K_dranst,"{REFUND_DRANST}"))')
 
 
 # -- layout of the Beregning sheet, which every analysis sheet reads ---------------------------------
 
 class Layout:
-    def __init__(self, years: list[int], n_rules: int):
+    def __init__(self, years: list[int], n_rules: int, n_keys: int):
         self.years = years
         self.n_rules = n_rules
+        self.n_keys = max(n_keys, 1)  # the key names on Konti span at least one row
         rows = Rows(TITLE_ROWS + 2)
         self.head = rows.take(3)  # the years header, the price factor and the total per year
         self.factor_row = self.head + 1
@@ -67,6 +68,9 @@ class Layout:
         self.refund_on_hidden_row = self.refund_sums_head + 4
         self.mask_head = rows.take(1 + len(years), gap=2)  # 1 where U shows a step's amount as #N/A
         self.mask_top = self.mask_head + 1
+        # per account key (a row of Konti's key table): the chosen municipality's lines summed per year
+        self.key_head = rows.take(1 + self.n_keys, gap=2)
+        self.key_top = self.key_head + 1
 
     def year_col(self, i: int) -> int:
         return 2 + i  # columns C.. for per-year rows
@@ -95,6 +99,12 @@ class Layout:
         """A column of the rule rows, absolute (for SUMPRODUCT and SUMIFS)."""
         c = fx.xl_col(col)
         return f"${c}${self.rules_top + 1}:${c}${self.rules_top + self.n_rules}"
+
+    def key_column(self, i: int) -> str:
+        """The key block's i-th year, absolute and sheet-qualified (lined up with Konti's K_ names for SUMIFS)."""
+        col = self.year_col(i)
+        return (f"{fx.quote_sheet(CALC_SHEET)}!{fx.cell(self.key_top, col, True)}:"
+                f"{fx.cell(self.key_top + self.n_keys - 1, col, True)}")
 
     def refund_raw(self, i: int, step: int) -> str:
         """The step's refund in year i before a hidden key's mask (the analysis applies the step's mask)."""
@@ -166,6 +176,7 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
     ws = book.sheet(CALC_SHEET, "Beregning", "Mellemregningerne: konti pr. regel og fordelingen på trin", hidden=True)
     ws.set_column(1, 1, 34)
     ws.set_column(2, lay.last_col(), 13)
+    _write_keys(book, ws, model, lay)
     _write_totals(book, ws, model, lay)
     _write_citizens(book, ws, model, table, lay)
     _write_rules_header(book, ws, model, lay)
@@ -175,6 +186,23 @@ def write(book: Book, model: AllocationTwin, table: DataTable, lay: Layout) -> N
     _write_refunds(book, ws, model, lay)
     _write_mask(book, ws, model, lay)
     book.protect(ws)
+
+
+def _write_keys(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
+    """Per account key of Konti: the chosen municipality's lines summed per year. Each sum scans Konti's lines
+    once; every rule, total and refund then sums a few dozen keys instead of scanning the lines again."""
+    s, years = book.styles, lay.years
+    shared = model.data.shared
+    amounts, kommune = shared.key_amounts, model.sel.kommune
+    ws.write_string(lay.key_head, 1, "Kontonøgle (række på Konti)", s.header)
+    for i, y in enumerate(years):
+        ws.write_number(lay.key_head, lay.year_col(i), y, s.header)
+    for k, key in enumerate(shared.account_keys, start=1):
+        row = lay.key_top + k - 1
+        ws.write_string(row, 1, rule_key(*key), s.text)
+        for i, y in enumerate(years):
+            ws.write_formula(row, lay.year_col(i), f"=SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_noegle,{k})",
+                             s.number("kr"), amounts.get((kommune, y, k), 0.0))
 
 
 def _write_totals(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
@@ -189,8 +217,7 @@ def _write_totals(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout)
              f'P_aar,0)),1)') if model.data.shared.prisindeks is not None else "=1"
         ws.write_formula(lay.factor_row, lay.year_col(i), f, s.number("rate"), model.factor(y))
         own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
-        total = (f"=IF({own},SUMIFS(X_beloeb,X_trappe,TrappeKode),"
-                 f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_trappe,TrappeKode))")
+        total = f"=IF({own},SUMIFS(X_beloeb,X_trappe,TrappeKode),SUMIFS({lay.key_column(i)},K_trappe,TrappeKode))"
         ws.write_formula(lay.total_row, lay.year_col(i), total, s.number("kr"), model.total_of(y))
     ws.write_string(lay.factor_row, 1, "Prisfaktor (til valgt prisniveau)", s.label)
     ws.write_string(lay.total_row, 1, "Områdets udgift i alt", s.label)
@@ -256,7 +283,7 @@ def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) 
         for i, y in enumerate(years):
             own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
             f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
-                 f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_regel,{r + 1},A_trappe,TrappeKode))")
+                 f"SUMIFS({lay.key_column(i)},K_regel,{r + 1},K_trappe,TrappeKode))")
             value = model.rule_amount(int(rules[r]["regel"]), y) if r < len(rules) else 0.0
             amount_ref = fx.cell(row, lay.year_col(i), True)
             ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
@@ -275,7 +302,7 @@ def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) 
             regel = int(rules[r]["regel"]) if r < len(rules) else None
             refund_col, share_col = lay.helper_col(2 + 3 * len(years) + i), lay.helper_col(2 + 4 * len(years) + i)
             refund = fx.cell(row, refund_col, True)
-            ws.write_formula(row, refund_col, "=" + refund_formula(y, r + 1), s.number("kr"),
+            ws.write_formula(row, refund_col, "=" + refund_formula(lay, i, r + 1), s.number("kr"),
                              model.rule_refund_of(regel, y) if regel is not None else 0.0)
             ws.write_formula(row, share_col, f"=IF({amount_ref}=0,0,{refund}/{amount_ref})", s.number("rate"),
                              model.refund_share(regel, y) if regel is not None else 0.0)
@@ -374,7 +401,7 @@ def _write_refunds(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout
         col = lay.year_col(i)
         refunds = lay.rule_column(lay.helper_col(2 + 3 * len(years) + i))
         hidden_steps = lay.rule_column(lay.helper_col(2 + len(years) + i))
-        ws.write_formula(lay.refund_total_row, col, "=" + refund_formula(y), s.number("kr"), model.refund_of(y))
+        ws.write_formula(lay.refund_total_row, col, "=" + refund_formula(lay, i), s.number("kr"), model.refund_of(y))
         ws.write_formula(lay.refund_hidden_row, col, f'=SUMIFS({refunds},{kind},"noegle",{hidden_steps},">0")',
                          s.number("kr"), model.hidden_refund(y))
         steps = f"{fx.cell(lay.refund_top + i, 2)}:{fx.cell(lay.refund_top + i, 1 + MAX_STEPS)}"

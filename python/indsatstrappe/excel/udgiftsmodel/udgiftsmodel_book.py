@@ -61,7 +61,7 @@ def write(book: Book, data: UdgiftsmodelInput) -> Book:
     table = data.shared.table
     book.name_the_municipality("ValgtKommune", sel.navn)
     front = book.sheet("Forside", TITLE, "")
-    layout = Layout(years, len(data.shared.rules) + SPARE_RULES)
+    layout = Layout(years, len(data.shared.rules) + SPARE_RULES, len(data.shared.account_keys))
     _expenses_sheet(book, model, table, layout)
     _shares_sheet(book, model, layout)
     _extra_sheet(book, model, layout)
@@ -72,7 +72,7 @@ def write(book: Book, data: UdgiftsmodelInput) -> Book:
                          AREA_LABELS[data.choices.trappe])
     accounts_sheets.rules_sheet(book, data)
     calc_sheet.write(book, model, table, layout)
-    accounts_sheets.accounts_sheet(book, data, model)
+    accounts_sheets.accounts_sheet(book, data, model, layout)
     book.about_sheet(_about_rows())
     accounts_sheets.account_lines_sheet(book, data)
     table.write(book)
@@ -430,7 +430,7 @@ def _unplaced_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     for i, y in enumerate(lay.years):
         own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
         f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,0,X_trappe,TrappeKode),"
-             f"SUMIFS(A_beloeb,A_kode,ValgtKode,A_aar,{y},A_regel,0,A_trappe,TrappeKode))")
+             f"SUMIFS({lay.key_column(i)},K_regel,0,K_trappe,TrappeKode))")
         ws.write_formula(row, 3 + i, f, s.number("tkr"), model.rule_amount(0, y))
     ws.write_string(row + 1, 1, "I alt ikke fordelt", s.bold)
     for i, y in enumerate(lay.years):

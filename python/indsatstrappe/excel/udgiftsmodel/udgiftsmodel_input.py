@@ -67,6 +67,36 @@ class UdgiftsmodelData:
     def lines_of_areas(self) -> pd.DataFrame:
         return self.lines.area_lines
 
+    @cached_property
+    def account_keys(self) -> dict[tuple[str, str, str, str], int]:
+        """Each distinct account key (trappe, funktion, gruppering, dranst) of the areas' lines, in the order of
+        its first line, -> the position on Fordelingsnøgle of the rule it finds (0: none). *Konti* lists each key
+        once with its rule found by formula, and each line names its key by number (`key_numbers`)."""
+        positions = {int(r): i + 1 for i, r in enumerate(self.rules["regel"])}
+        cols = ["kommune_kode", "aar", "funktion", "gruppering", "dranst"]
+        matched = pd.concat([self.matched_lines(t) for t in AREA_LABELS], ignore_index=True)
+        acc = self.lines_of_areas().merge(matched[[*cols, "regel"]].drop_duplicates(cols), on=cols, how="left")
+        found: dict[tuple[str, str, str, str], int] = {}
+        for key, regel in zip(zip(acc["trappe"], acc["funktion"], acc["gruppering"], acc["dranst"], strict=True),
+                              acc["regel"], strict=True):
+            found.setdefault(key, positions.get(int(regel), 0))
+        return found
+
+    @cached_property
+    def key_numbers(self) -> list[int]:
+        """Each area line's key number (1-based, as `account_keys` orders them), in the lines' order."""
+        number = {key: k for k, key in enumerate(self.account_keys, start=1)}
+        acc = self.lines_of_areas()
+        return [number[key] for key in zip(acc["trappe"], acc["funktion"], acc["gruppering"], acc["dranst"],
+                                           strict=True)]
+
+    @cached_property
+    def key_amounts(self) -> dict[tuple[int, int, int], float]:
+        """(kommune_kode, aar, key number) -> the net sum of its lines: Beregning's key block, per municipality."""
+        acc = self.lines_of_areas()
+        sums = acc.assign(noegle=self.key_numbers).groupby(["kommune_kode", "aar", "noegle"])["beloeb"].sum()
+        return {(int(k), int(y), int(n)): float(v) for (k, y, n), v in sums.items()}
+
     def account_sums(self) -> tuple[list[tuple[str, str, str]], dict[tuple, float]]:
         return self.lines.sums
 
@@ -96,9 +126,15 @@ def udgiftsmodel_data(accounts: pd.DataFrame, rules: pd.DataFrame, counts: pd.Da
                       ) -> UdgiftsmodelData:
     """The workbook's shared data with its Data sheet. `lines`: `account_lines(accounts, rules)` when the
     caller has it already."""
-    table = DataTable(pd.concat([_citizen_rows(counts, staircases), expense_rows], ignore_index=True), years)
+    table = DataTable(pd.concat([_citizen_rows(counts, staircases), expense_rows], ignore_index=True), years,
+                      means_of=_compared)
     return UdgiftsmodelData(accounts, rules, counts, expense_rows, prisindeks, staircases, list(years), table,
                             lines or account_lines(accounts, rules), rules_as_typed)
+
+
+def _compared(fid: str) -> bool:
+    """The Data ids whose group mean the Udgiftsmodel shows: unit prices and expenses per step."""
+    return fid.startswith(("enhedspris:", "udgift:"))
 
 
 @dataclass(frozen=True)
