@@ -87,24 +87,28 @@ def reported_codes(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFram
     cells = rows[["kommune_kode", "aar"]].drop_duplicates()
     codes = pd.DataFrame({"kode": [str(k) for k in staircase.codes.index]})
     codes["kilde"] = codes["kode"].map(source_of)
+    periods = code_periods()  # each code's bounds once, not once per municipality and year
+    codes["_first"] = [periods.get(k, (None, None))[0] for k in codes["kode"]]
+    codes["_last"] = [periods.get(k, (None, None))[1] for k in codes["kode"]]
     grid = cells.merge(codes, how="cross")
-    periods = code_periods()
-    first = grid["kode"].map(lambda k: periods.get(k, (None, None))[0]).astype(float)  # NaN: no bound
-    last = grid["kode"].map(lambda k: periods.get(k, (None, None))[1]).astype(float)
+    first, last = grid["_first"].astype(float), grid["_last"].astype(float)  # NaN: no bound
     year = grid["aar"].astype(float)
     exists = (year == NO_YEAR) | ((first.isna() | (year >= first)) & (last.isna() | (year <= last)))
-    grid = grid.loc[exists.to_numpy(bool)]
+    grid = grid.loc[exists.to_numpy(bool)].drop(columns=["_first", "_last"])
     sent = rows[["kommune_kode", "aar", "indsats"]].drop_duplicates().rename(columns={"indsats": "kode"})
     own = grid[grid["kilde"] == OWN_SOURCE].merge(sent, on=["kommune_kode", "aar", "kode"])
-    covered = sent.assign(kilde=sent["kode"].map(source_of))[["kommune_kode", "aar", "kilde"]].drop_duplicates()
+    sources = {k: source_of(k) for k in sent["kode"].unique()}  # per code, not per row
+    covered = sent.assign(kilde=sent["kode"].map(sources))[["kommune_kode", "aar", "kilde"]].drop_duplicates()
     register = grid[grid["kilde"] != OWN_SOURCE].merge(covered, on=["kommune_kode", "aar", "kilde"])
     out = pd.concat([own, register], ignore_index=True)[["kommune_kode", "aar", "kode"]]
     return out.sort_values(["kommune_kode", "aar", "kode"]).reset_index(drop=True)
 
 
-def reported_steps(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
-    """kommune_kode, aar, trin: the steps a municipality reports (at least one of the step's codes)."""
-    codes = reported_codes(modtagere, staircase)
+def reported_steps(modtagere: pd.DataFrame, staircase: Staircase, codes: pd.DataFrame | None = None
+                   ) -> pd.DataFrame:
+    """kommune_kode, aar, trin: the steps a municipality reports (at least one of the step's codes).
+    `codes`: reported_codes(modtagere, staircase) when the caller has it already."""
+    codes = reported_codes(modtagere, staircase) if codes is None else codes
     trin = codes["kode"].map(staircase.step_map())
     on_step = codes[trin.notna()].assign(trin=trin[trin.notna()].astype(int))
     return on_step[["kommune_kode", "aar", "trin"]].drop_duplicates().reset_index(drop=True)

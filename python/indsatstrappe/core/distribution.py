@@ -34,12 +34,14 @@ def step_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
     return out.sort_values(["kommune_kode", "aar", "trin"]).reset_index(drop=True)
 
 
-def reported_step_counts(modtagere: pd.DataFrame, staircase: Staircase) -> pd.DataFrame:
+def reported_step_counts(modtagere: pd.DataFrame, staircase: Staircase, codes: pd.DataFrame | None = None
+                         ) -> pd.DataFrame:
     """step_counts with antal missing (NaN) on the steps a municipality does not report and on the steps with
-    a withheld code (see coverage): what a reader is shown. `skjult` marks the withheld ones."""
+    a withheld code (see coverage): what a reader is shown. `skjult` marks the withheld ones. `codes`:
+    coverage.reported_codes(modtagere, staircase) when the caller has it already."""
     counts = step_counts(modtagere, staircase)
     keys = ["kommune_kode", "aar", "trin"]
-    reported = coverage.reported_steps(modtagere, staircase).assign(_ok=True)
+    reported = coverage.reported_steps(modtagere, staircase, codes).assign(_ok=True)
     ok = counts.merge(reported, on=keys, how="left")["_ok"].fillna(False).to_numpy(bool)
     withheld = coverage.withheld_steps(modtagere, staircase).assign(_w=True)
     hidden = counts.merge(withheld, on=keys, how="left")["_w"].fillna(False).to_numpy(bool)

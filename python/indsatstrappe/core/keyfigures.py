@@ -68,12 +68,29 @@ class _Context:
     @cached_property
     def counts(self) -> pd.DataFrame:
         """(kommune_kode, aar) x trin, counts on each step (NaN on a step the municipality does not report)."""
-        counts = distribution.reported_step_counts(self.inputs.modtagere, self.staircase)
-        return counts.pivot(index=["kommune_kode", "aar"], columns="trin", values="antal")
+        counts = distribution.reported_step_counts(self.inputs.modtagere, self.staircase, self.reported)
+        return counts.set_index(["kommune_kode", "aar", "trin"])["antal"].unstack("trin")
+
+    @cached_property
+    def _count_matrix(self) -> tuple[np.ndarray, dict[int, int], np.ndarray, np.ndarray]:
+        """`counts` as plain arrays: values, step -> column, and each row's kommune_kode and aar."""
+        c = self.counts
+        return (c.to_numpy(float), {int(t): j for j, t in enumerate(c.columns)},
+                c.index.get_level_values("kommune_kode").to_numpy(), c.index.get_level_values("aar").to_numpy())
+
+    @cached_property
+    def _population_at(self) -> pd.Series:
+        return self.population.set_index(["kommune_kode", "aar"])["naevner"]
 
     @cached_property
     def reported(self) -> pd.DataFrame:
         return coverage.reported_codes(self.inputs.modtagere, self.staircase)
+
+    def reporting(self, codes: set[str]) -> pd.DataFrame:
+        """kommune_kode, aar where the municipality reports any of `codes` that year."""
+        rows = self.reported[self.reported["kode"].isin(codes)]
+        return rows[["kommune_kode", "aar"]].drop_duplicates().sort_values(["kommune_kode", "aar"]).reset_index(
+            drop=True)
 
     def reported_sets(self, codes: set[str]) -> pd.Series:
         """(kommune_kode, aar) -> the frozenset of `codes` the municipality reports that year."""
@@ -97,11 +114,15 @@ class _Context:
 
     def on_steps(self, steps: set[int]) -> pd.DataFrame:
         """Citizens on `steps` where the municipality reports every one of them (else no row: missing)."""
-        summed = self.counts[sorted(steps)].sum(axis=1, skipna=False).rename("taeller").reset_index()
-        return summed.dropna(subset=["taeller"])
+        values, column, kommune, aar = self._count_matrix
+        summed = values[:, [column[t] for t in sorted(steps)]].sum(axis=1)  # NaN where a step is not reported
+        ok = ~np.isnan(summed)
+        return pd.DataFrame({"kommune_kode": kommune[ok], "aar": aar[ok], "taeller": summed[ok]})
 
     def per_population(self, numerator: pd.DataFrame) -> pd.DataFrame:
-        return numerator.merge(self.population, on=["kommune_kode", "aar"], how="left")
+        """`numerator` with its age group's population as naevner (NaN where there is none)."""
+        at = pd.MultiIndex.from_arrays([numerator["kommune_kode"], numerator["aar"]])
+        return numerator.assign(naevner=self._population_at.reindex(at).to_numpy())
 
 
 def _figure(row: pd.Series, ctx: _Context) -> pd.DataFrame:
@@ -119,7 +140,7 @@ def _figure(row: pd.Series, ctx: _Context) -> pd.DataFrame:
             antal=("antal", "sum"), skjult=("skjult", "any"))
         # a number only where some of the codes are reported (exist that year, and the source covers it), and
         # none where one of them is withheld (the sum is unknown)
-        cells = ctx.reported_sets(set(codes)).index.to_frame(index=False)
+        cells = ctx.reporting(set(codes))
         numerator = cells.merge(summed, how="left").fillna({"antal": 0, "skjult": False})
         numerator = numerator[~numerator["skjult"].astype(bool)].drop(columns="skjult")
         return ctx.per_population(numerator.rename(columns={"antal": "taeller"}))

@@ -21,7 +21,12 @@ def municipalities() -> pd.DataFrame:
 
 
 def codes() -> list[int]:
-    return [int(k) for k in municipalities()["kode"]]
+    return list(_all_codes())
+
+
+@cache
+def _all_codes() -> tuple[int, ...]:  # asked for per formula cell of a workbook's group columns
+    return tuple(int(k) for k in municipalities()["kode"])
 
 
 def name_of(kode: int) -> str:

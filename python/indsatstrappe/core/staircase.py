@@ -50,7 +50,9 @@ class Staircase:
 
     @property
     def step_numbers(self) -> list[int]:
-        return [int(t) for t in self.steps["trin"]]
+        if "step_numbers" not in self.memo:
+            self.memo["step_numbers"] = tuple(int(t) for t in self.steps["trin"])
+        return list(self.memo["step_numbers"])
 
     def step_name(self, trin: int) -> str:
         return self._names[int(trin)]

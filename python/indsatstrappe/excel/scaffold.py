@@ -7,6 +7,7 @@ uses; tests/test_speed.py proves both write the same workbooks."""
 
 from __future__ import annotations
 
+import functools
 import io
 import numbers
 from dataclasses import dataclass, field
@@ -234,6 +235,12 @@ class Book:
         """Write a sheet's cells and their formatting with `cells(ws)`; a shared sheet's go through here."""
         cells(ws)
 
+    def fill_rows(self, ws: Sheet, first_row: int, last_row: int, cells) -> None:
+        """Write rows first_row..last_row of a sheet with `cells(ws)`: cells only (no row heights, no headings),
+        the same in every distributed workbook whatever the municipality (an empty area for the user's input,
+        spare rule rows), which the speed layer copies from the first workbook instead."""
+        cells(ws)
+
     def _title_band(self, ws: Sheet, title: str) -> None:
         s = self.styles
         for col in range(0, 20):
@@ -401,6 +408,7 @@ def _quoted(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+@functools.lru_cache(maxsize=4096)  # the same notes are measured in every distributed workbook
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines `text` takes wrapped at word boundaries in a cell `width` characters wide (Calibri 11:
     a character is about one width unit; 10 % slack for wide letters)."""

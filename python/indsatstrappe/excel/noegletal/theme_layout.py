@@ -3,6 +3,8 @@ it, and the overview's "Se arket" links point at it (so a link lands on the figu
 
 from __future__ import annotations
 
+from functools import cache
+
 from ...core import keyfigures
 from ..scaffold import TITLE_ROWS
 
@@ -23,5 +25,10 @@ def figure_top(position: int, n_years: int) -> int:
 
 def position_on_sheet(fid: str, trappe: str, tema: str) -> int:
     """A figure's place among its theme's figures, in the catalogue's order (as the theme sheet writes them)."""
+    return _theme_ids(trappe, tema).index(fid)
+
+
+@cache  # the packaged catalogue does not change while the process runs; asked once per overview row
+def _theme_ids(trappe: str, tema: str) -> tuple[str, ...]:
     figures = keyfigures.for_staircase(trappe)
-    return list(figures[figures["tema"] == tema]["id"]).index(fid)
+    return tuple(figures[figures["tema"] == tema]["id"])

@@ -25,6 +25,8 @@ class FastBook(Book):
         if shared is not None:
             splice.prime(self.wb, self.styles, shared)
         self.stamped_charts = 0
+        self.stamped_cells = 0  # cells copied from the first workbook's rows (fill_rows)
+        self.row_blocks: list[tuple[str, int, int]] = []  # the row blocks this (first) workbook wrote
 
     def _destination(self) -> str | io.BytesIO:
         return self._buffer if self._buffer is not None else str(self.path)
@@ -37,6 +39,18 @@ class FastBook(Book):
     def fill(self, ws, cells) -> None:
         if self.shared is None or ws.name not in self.shared.sheets:
             cells(ws)
+
+    def fill_rows(self, ws, first_row: int, last_row: int, cells) -> None:
+        key = (ws.name, first_row, last_row)
+        if self.shared is not None and key in self.shared.rows:
+            self.stamped_cells += splice.put_rows(ws, self.wb, self.shared.rows[key])
+            return
+        heights, headings = set(ws.row_info), set(ws.printed.headings)
+        cells(ws)
+        inside = range(first_row, last_row + 1)
+        if any(r in inside for r in (set(ws.row_info) - heights) | (set(ws.printed.headings) - headings)):
+            raise RuntimeError(f"{key}: rows copied between workbooks set no height and hold no heading")
+        self.row_blocks.append(key)
 
     def close(self) -> None:
         self.place_page_breaks()
@@ -63,4 +77,4 @@ class FastBook(Book):
 
 def capture(book: FastBook, written: bytes) -> SharedSheets:
     """After the first workbook of a kind is closed: what the others need to copy its shared sheets."""
-    return splice.capture(book.wb, book.styles, written, book.shared_sheets, book.charts)
+    return splice.capture(book.wb, book.styles, written, book.shared_sheets, book.charts, book.row_blocks)

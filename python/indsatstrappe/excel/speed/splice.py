@@ -13,6 +13,7 @@ the workbook a full build writes.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter.workbook
+from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.workbook import Workbook
 
 from ..styles import Styles
@@ -56,6 +58,8 @@ class SharedSheets:
     string_refs: int  # string cells in the shared sheets (the string table's reference count)
     members: dict[str, Member]  # zip member name -> stored member, copied as it is (print headers are neutral)
     charts: list[ChartTemplate] = field(default_factory=list)  # the first workbook's charts, in the order made
+    # (sheet, first row, last row) -> the block's cells as the first workbook wrote them: (row, col, XML, kind)
+    rows: dict[tuple[str, int, int], list[tuple[int, int, str, str]]] = field(default_factory=dict)
 
 
 def sheet_members(wb: Workbook, names: Iterable[str]) -> dict[str, str]:
@@ -65,9 +69,9 @@ def sheet_members(wb: Workbook, names: Iterable[str]) -> dict[str, str]:
 
 
 def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str],
-            charts: list[Recorder] = ()) -> SharedSheets:
-    """After the first workbook is closed: its copy of the sheets `names`, its numbering, and its `charts`
-    (their recorded calls) as templates."""
+            charts: list[Recorder] = (), row_blocks: Iterable[tuple[str, int, int]] = ()) -> SharedSheets:
+    """After the first workbook is closed: its copy of the sheets `names`, its numbering, its `charts`
+    (their recorded calls) as templates, and the cells of its `row_blocks` (Book.fill_rows)."""
     names = frozenset(names)
     parts = sheet_members(wb, names)
     stored = {m.name: m for m in read_members(written)}
@@ -88,7 +92,43 @@ def capture(wb: Workbook, styles: Styles, written: bytes, names: Iterable[str],
         raise RuntimeError("a chart was made outside Book.add_chart; the charts cannot be templates")
     templates = [template_of(zlib.decompress(stored[f"xl/charts/chart{k}.xml"].data, -15).decode("utf-8"), rec.calls)
                  for k, rec in enumerate(charts, start=1)]
-    return SharedSheets(names, strings, [key for _, key in indexed], refs, members, templates)
+    rows = {}
+    sheet_xml = {}
+    for block in row_blocks:
+        sheet, first, last = block
+        part = sheet_members(wb, [sheet])[sheet]
+        if part not in sheet_xml:
+            sheet_xml[part] = zlib.decompress(stored[part].data, -15).decode("utf-8")
+        rows[block] = _cells_of_rows(sheet_xml[part], first, last)
+    return SharedSheets(names, strings, [key for _, key in indexed], refs, members, templates, rows)
+
+
+_ROW = re.compile(r'<row r="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
+_CELL = re.compile(r'<c r="([A-Z]+)\d+"(?:[^>]*/>|[^>]*>.*?</c>)', re.S)
+
+
+def _cells_of_rows(xml: str, first: int, last: int) -> list[tuple[int, int, str, str]]:
+    """The cells of rows first..last (0-based) in a sheet's XML: (row, col, the cell's XML, XlsxWriter's kind
+    of cell, "String" for a shared string)."""
+    cells = []
+    for match in _ROW.finditer(xml):
+        row = int(match.group(1)) - 1
+        if first <= row <= last and match.group(2):
+            for cell in _CELL.finditer(match.group(2)):
+                xml_cell = cell.group(0)
+                kind = "String" if ' t="s"' in xml_cell.split(">", 1)[0] else "Cell"
+                cells.append((row, xl_cell_to_rowcol(cell.group(1) + "1")[1], xml_cell, kind))
+    return cells
+
+
+def put_rows(ws, wb: Workbook, cells: list[tuple[int, int, str, str]]) -> int:
+    """Put a row block's cells as the first workbook wrote them; its string cells count in the string
+    table's total as if written. Returns how many cells were put."""
+    for row, col, xml, kind in cells:
+        ws._check_dimensions(row, col)
+        ws.table[row][col] = CellPutTuple(xml, kind, None)
+    wb.str_table.count += sum(kind == "String" for _, _, _, kind in cells)
+    return len(cells)
 
 
 def _is_string(cell) -> bool:

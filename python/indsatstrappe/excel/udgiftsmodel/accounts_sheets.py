@@ -168,6 +168,26 @@ def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin, l
     h = r0 + 4
     for j, t in enumerate(["Konto", "Beløb", "Funktion", "Gruppering", "Dranst", "Trappe", "Regel"]):
         ws.write_string(h, 1 + j, t, s.header)
+    # empty in every distributed workbook: the speed layer copies the rows from the first one
+    book.fill_rows(ws, h + 1, h + EXPORT_ROWS, lambda ws: _export_rows(book, ws, data, h))
+    ws.set_column(EXPORT_CODE_COL, EXPORT_CODE_COL, None, None, {"hidden": True})
+    # the accounts and the export as far as it holds accounts when written (opdater writes it again, so a pasted
+    # export prints after a refresh); not all 300 input rows, which would print pages of empty boxes
+    filled = sum(1 for konto, _ in data.choices.export if konto not in (None, ""))
+    ws.print_area(0, 0, h + max(1, filled), max(3 + len(years), 7))
+    for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", EXPORT_CODE_COL),
+                      ("X_regel", 7)):
+        book.name_range(name, "Regnskab", h + 1, col, h + EXPORT_ROWS)
+    book.validate_input(ws, h + 1, 2, h + EXPORT_ROWS, 2, "amount")
+    book.validate_input(ws, h + 1, 1, h + EXPORT_ROWS, 1, "account")
+    book.validate_input(ws, r0 + 2, 3, r0 + 2, 3, "year")
+    book.protect(ws)
+
+
+def _export_rows(book: Book, ws: Worksheet, data: UdgiftsmodelInput, h: int) -> None:
+    """The export area's rows below its header row `h`: the user's pasted accounts (yellow) and what each
+    account is read as."""
+    s = book.styles
     positions = {int(r): i + 1 for i, r in enumerate(data.shared.rules["regel"])}
     for k in range(EXPORT_ROWS):
         r = h + 1 + k
@@ -191,18 +211,6 @@ def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin, l
         # an empty row shows nothing, not rule 0 (SUMIFS on X_regel only ever asks for rows with an account)
         rule = match_formula(code, fx.cell(r, 3), fx.cell(r, 4), fx.cell(r, 5))[1:]
         ws.write_formula(r, 7, f'=IF({fx.cell(r, 1)}="","",{rule})', s.text, cached[4])
-    ws.set_column(EXPORT_CODE_COL, EXPORT_CODE_COL, None, None, {"hidden": True})
-    # the accounts and the export as far as it holds accounts when written (opdater writes it again, so a pasted
-    # export prints after a refresh); not all 300 input rows, which would print pages of empty boxes
-    filled = sum(1 for konto, _ in data.choices.export if konto not in (None, ""))
-    ws.print_area(0, 0, h + max(1, filled), max(3 + len(years), 7))
-    for name, col in (("X_konto", 1), ("X_beloeb", 2), ("X_dranst", 5), ("X_trappe", EXPORT_CODE_COL),
-                      ("X_regel", 7)):
-        book.name_range(name, "Regnskab", h + 1, col, h + EXPORT_ROWS)
-    book.validate_input(ws, h + 1, 2, h + EXPORT_ROWS, 2, "amount")
-    book.validate_input(ws, h + 1, 1, h + EXPORT_ROWS, 1, "account")
-    book.validate_input(ws, r0 + 2, 3, r0 + 2, 3, "year")
-    book.protect(ws)
 
 
 def _area_formula(funktion_cell: str) -> str:

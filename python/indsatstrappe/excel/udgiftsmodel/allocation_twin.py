@@ -50,6 +50,7 @@ class AllocationTwin:
         self._steps: dict[tuple[int, int], float | str] = {}
         self._key_totals: dict[tuple[int, str], float] = {}
         self._allocs: dict[tuple[int, int, int], float | str] = {}
+        self._answers: dict[tuple, object] = {}
 
     def factor(self, year: int) -> float:
         if self.price != "Faste priser" or self.data.shared.prisindeks is None:
@@ -76,7 +77,8 @@ class AllocationTwin:
 
     def masked(self, year: int, step: int) -> bool:
         """A step that money with a hidden key would reach: its amount is not shown."""
-        return any(self.hidden_money(r, f, t, year) and step in key_steps(t) for r, f, t in self.rule_rows)
+        return self._kept(("masked", year, step), lambda: any(
+            self.hidden_money(r, f, t, year) and step in key_steps(t) for r, f, t in self.rule_rows))
 
     def rule_amount(self, regel: int, year: int) -> float:
         return self.amount.get((regel, year), 0.0)
@@ -117,7 +119,13 @@ class AllocationTwin:
         return self._steps[(year, step)]
 
     def placed_on(self, year: int, step: int) -> float:
-        return sum(self._alloc(*r, step, year) for r in self.rule_rows)
+        return self._kept(("placed", year, step), lambda: sum(self._alloc(*r, step, year) for r in self.rule_rows))
+
+    def _kept(self, key: tuple, compute):
+        """An answer about the whole rule table, computed once: several sheets ask for each."""
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]
 
     def step_cell(self, year: int, step: int) -> float | str:
         """Beregning's cell: #N/A where the amount is not shown (formulas after it leave it blank)."""
@@ -125,7 +133,7 @@ class AllocationTwin:
         return fx.NA if v == "" and step <= self.staircase.n_steps else v
 
     def hidden_total(self, year: int) -> float:
-        return sum(self.hidden_money(*r, year) for r in self.rule_rows)
+        return self._kept(("hidden", year), lambda: sum(self.hidden_money(*r, year) for r in self.rule_rows))
 
     def total_of(self, year: int) -> float:
         return self.total.get(year, 0.0)
@@ -143,7 +151,8 @@ class AllocationTwin:
 
     def step_refund(self, year: int, step: int) -> float:
         """The refund on a step before a hidden key's mask (Beregning's cell)."""
-        return sum(self._alloc(r, f, t, step, year) * self.refund_share(r, year) for r, f, t in self.rule_rows)
+        return self._kept(("refund", year, step), lambda: sum(
+            self._alloc(r, f, t, step, year) * self.refund_share(r, year) for r, f, t in self.rule_rows))
 
     def hidden_refund(self, year: int) -> float:
         return sum(self.rule_refund_of(r, year) for r, f, t in self.rule_rows

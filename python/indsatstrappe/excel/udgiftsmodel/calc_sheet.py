@@ -258,64 +258,76 @@ def _write_rules_header(book: Book, ws: Worksheet, model: AllocationTwin, lay: L
 
 
 def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
-    """Per rule: the chosen municipality's sum per year, then its spread on the steps per year."""
-    s, years, n = book.styles, lay.years, model.staircase.n_steps
+    """Per rule: the chosen municipality's sum per year, then its spread on the steps per year. The spare rows
+    for the user's own rules hold nothing for any municipality (Book.fill_rows)."""
     rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
-    for r in range(lay.n_rules):
-        row = lay.rules_top + r
-        rule_ref = f"INDEX(R_key,{r + 1})"
-        ws.write_formula(row, 1, f"={rule_ref}&\"\"", s.text,
-                         rule_key(*(rules[r][k] for k in RULE_KEY))
-                         if r < len(rules) else "")
-        kind_text = str(rules[r]["fordeling"]) if r < len(rules) else ""
-        trin_text = steps_text(rules[r]["trin"]) if r < len(rules) else ""
-        ws.write_formula(row, lay.helper_col(0), "=" + as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""'),
-                         s.text, kind_text)
-        # "2,3" and "2; 3" are read as "2;3", as the rules file is (expenses._steps)
-        ws.write_formula(row, lay.helper_col(1), f'=SUBSTITUTE(SUBSTITUTE(INDEX(R_trin,{r + 1})&"",",",";")," ","")',
-                         s.text, trin_text)
-        kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
-        in_key = [t for t in range(1, MAX_STEPS + 1) if f";{t};" in f";{trin_text};"]  # as SEARCH finds them
+    for r in range(len(rules)):
+        _write_rule(book, ws, model, lay, rules, r)
+
+    def spare(ws: Worksheet) -> None:
+        for r in range(len(rules), lay.n_rules):
+            _write_rule(book, ws, model, lay, rules, r)
+    if lay.n_rules > len(rules):
+        book.fill_rows(ws, lay.rules_top + len(rules), lay.rules_top + lay.n_rules - 1, spare)
+
+
+def _write_rule(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout, rules: list[dict], r: int) -> None:
+    """The r-th row of the rule table (a spare row beyond the rules)."""
+    s, years, n = book.styles, lay.years, model.staircase.n_steps
+    row = lay.rules_top + r
+    rule_ref = f"INDEX(R_key,{r + 1})"
+    ws.write_formula(row, 1, f"={rule_ref}&\"\"", s.text,
+                     rule_key(*(rules[r][k] for k in RULE_KEY))
+                     if r < len(rules) else "")
+    kind_text = str(rules[r]["fordeling"]) if r < len(rules) else ""
+    trin_text = steps_text(rules[r]["trin"]) if r < len(rules) else ""
+    ws.write_formula(row, lay.helper_col(0), "=" + as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""'),
+                     s.text, kind_text)
+    # "2,3" and "2; 3" are read as "2;3", as the rules file is (expenses._steps)
+    ws.write_formula(row, lay.helper_col(1), f'=SUBSTITUTE(SUBSTITUTE(INDEX(R_trin,{r + 1})&"",",",";")," ","")',
+                     s.text, trin_text)
+    kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
+    in_key = [t for t in range(1, MAX_STEPS + 1) if f";{t};" in f";{trin_text};"]  # as SEARCH finds them
+    for t in range(1, MAX_STEPS + 1):
+        ws.write_formula(row, lay.flag_col(t), f'=IF(AND({t}<=AntalTrin,ISNUMBER(SEARCH(";{t};",";"&{steps}&";'
+                                               f'"))),1,0)', s.number("antal"), int(t in in_key and t <= n))
+    flags = f"{fx.cell(row, lay.flag_col(1), True)}:{fx.cell(row, lay.flag_col(MAX_STEPS), True)}"
+    for i, y in enumerate(years):
+        own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
+        f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
+             f"SUMIFS({lay.key_column(i)},K_regel,{r + 1},K_trappe,TrappeKode))")
+        value = model.rule_amount(int(rules[r]["regel"]), y) if r < len(rules) else 0.0
+        amount_ref = fx.cell(row, lay.year_col(i), True)
+        ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
+        cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
+        ws.write_formula(row, lay.helper_col(2 + i),
+                         f'=SUMPRODUCT({flags},{cit_row})',
+                         s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
+        key_total = fx.cell(row, lay.helper_col(2 + i), True)
+        ws.write_formula(row, lay.helper_col(2 + len(years) + i), f'=SUMPRODUCT({flags},--({cit_row}=""))',
+                         s.number("antal"), model.key_hidden(trin_text, y) if r < len(rules) else 0)
+        key_hidden = fx.cell(row, lay.helper_col(2 + len(years) + i), True)
+        held = f'IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
+        ws.write_formula(row, lay.helper_col(2 + 2 * len(years) + i), "=" + held, s.number("kr"),
+                         model.hidden_money(int(rules[r]["regel"]), kind_text, trin_text, y)
+                         if r < len(rules) else 0.0)
+        regel = int(rules[r]["regel"]) if r < len(rules) else None
+        refund_col, share_col = lay.helper_col(2 + 3 * len(years) + i), lay.helper_col(2 + 4 * len(years) + i)
+        refund = fx.cell(row, refund_col, True)
+        ws.write_formula(row, refund_col, "=" + refund_formula(lay, i, r + 1), s.number("kr"),
+                         model.rule_refund_of(regel, y) if regel is not None else 0.0)
+        ws.write_formula(row, share_col, f"=IF({amount_ref}=0,0,{refund}/{amount_ref})", s.number("rate"),
+                         model.refund_share(regel, y) if regel is not None else 0.0)
         for t in range(1, MAX_STEPS + 1):
-            ws.write_formula(row, lay.flag_col(t), f'=IF(AND({t}<=AntalTrin,ISNUMBER(SEARCH(";{t};",";"&{steps}&";'
-                                                   f'"))),1,0)', s.number("antal"), int(t in in_key and t <= n))
-        flags = f"{fx.cell(row, lay.flag_col(1), True)}:{fx.cell(row, lay.flag_col(MAX_STEPS), True)}"
-        for i, y in enumerate(years):
-            own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
-            f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
-                 f"SUMIFS({lay.key_column(i)},K_regel,{r + 1},K_trappe,TrappeKode))")
-            value = model.rule_amount(int(rules[r]["regel"]), y) if r < len(rules) else 0.0
-            amount_ref = fx.cell(row, lay.year_col(i), True)
-            ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
-            cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
-            ws.write_formula(row, lay.helper_col(2 + i),
-                             f'=SUMPRODUCT({flags},{cit_row})',
-                             s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
-            key_total = fx.cell(row, lay.helper_col(2 + i), True)
-            ws.write_formula(row, lay.helper_col(2 + len(years) + i), f'=SUMPRODUCT({flags},--({cit_row}=""))',
-                             s.number("antal"), model.key_hidden(trin_text, y) if r < len(rules) else 0)
-            key_hidden = fx.cell(row, lay.helper_col(2 + len(years) + i), True)
-            held = f'IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
-            ws.write_formula(row, lay.helper_col(2 + 2 * len(years) + i), "=" + held, s.number("kr"),
-                             model.hidden_money(int(rules[r]["regel"]), kind_text, trin_text, y)
-                             if r < len(rules) else 0.0)
-            regel = int(rules[r]["regel"]) if r < len(rules) else None
-            refund_col, share_col = lay.helper_col(2 + 3 * len(years) + i), lay.helper_col(2 + 4 * len(years) + i)
-            refund = fx.cell(row, refund_col, True)
-            ws.write_formula(row, refund_col, "=" + refund_formula(lay, i, r + 1), s.number("kr"),
-                             model.rule_refund_of(regel, y) if regel is not None else 0.0)
-            ws.write_formula(row, share_col, f"=IF({amount_ref}=0,0,{refund}/{amount_ref})", s.number("rate"),
-                             model.refund_share(regel, y) if regel is not None else 0.0)
-            for t in range(1, MAX_STEPS + 1):
-                cit = fx.cell(lay.cit_top + i, 1 + t, True)
-                # a key with a hidden count splits nothing: its money is kept off the steps (the split
-                # would give the count away)
-                share = (f'IF({kind}="trin",IF({steps}="{t}",1,0),IF({kind}="noegle",'
-                         f'IF(AND({fx.cell(row, lay.flag_col(t), True)}=1,{key_hidden}=0),'
-                         f'IFERROR({cit}/{key_total},0),0),0))')
-                cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
-                ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
-                                 s.number("kr"), cached)
+            cit = fx.cell(lay.cit_top + i, 1 + t, True)
+            # a key with a hidden count splits nothing: its money is kept off the steps (the split
+            # would give the count away)
+            share = (f'IF({kind}="trin",IF({steps}="{t}",1,0),IF({kind}="noegle",'
+                     f'IF(AND({fx.cell(row, lay.flag_col(t), True)}=1,{key_hidden}=0),'
+                     f'IFERROR({cit}/{key_total},0),0),0))')
+            cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
+            ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
+                             s.number("kr"), cached)
 
 
 def _write_steps(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
