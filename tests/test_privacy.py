@@ -281,3 +281,31 @@ def test_revider_names_a_broken_file_and_refuses_data_the_workbooks_were_not_mad
     (out / "Noegletal_101_Koebenhavn.xlsx").write_bytes(b"ikke en projektmappe")
     run = run_cli("revider", out)
     assert run.code == 2 and "Noegletal_101_Koebenhavn.xlsx" in run.err and "kan ikke læses" in run.err
+
+
+def test_the_auditor_reads_konti_with_keys_and_as_it_was_before():
+    """#32: a line names its key by number and the key table gives its area and rule; a workbook from before
+    held both on the line. The auditor reads the same lines from either."""
+    import openpyxl
+
+    from indsatstrappe.app.privacy_audit import _account_lines
+
+    wb = openpyxl.Workbook()
+    new = wb.active
+    new.append(["kommune_kode", "aar", "noegle_nr", "beloeb", None, "trappe", "funktion", "gruppering", "dranst",
+                "noegle", "regel"])
+    new.append([825, 2024, 2, 100.0, None, "boern", "5.28.20", "001", "1", "boern|5.28.20|001|1", 3])
+    new.append([825, 2024, 1, 50.0, None, "voksne", "5.38.50", "", "1", "voksne|5.38.50||1", 0])
+    new.append([101, 2023, 2, 7.0])
+    old = wb.create_sheet()
+    old.append(["kommune_kode", "aar", "funktion", "gruppering", "dranst", "beloeb", "trappe", "regel"])
+    for k, y, t, b, r in ((825, 2024, "boern", 100.0, 0), (825, 2024, "voksne", 50.0, 3),
+                          (101, 2023, "voksne", 7.0, 0)):
+        old.append([k, y, "5.x", "", "1", b, t, r])
+    columns = ["kommune_kode", "aar", "trappe", "beloeb", "regel"]
+    assert _account_lines(new)[columns].values.tolist() == [[825, 2024, "voksne", 100.0, 0],
+                                                             [825, 2024, "boern", 50.0, 3],
+                                                             [101, 2023, "voksne", 7.0, 0]]
+    assert _account_lines(old)[columns].values.tolist() == [[825, 2024, "boern", 100.0, 0],
+                                                             [825, 2024, "voksne", 50.0, 3],
+                                                             [101, 2023, "voksne", 7.0, 0]]

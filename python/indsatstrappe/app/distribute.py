@@ -73,6 +73,7 @@ class Prepared:
 
 
 _PREPARED: Prepared | None = None  # this process's prepared inputs: set by `_start_worker`, never inherited
+_HELPER_FOLDER: DataFolder | None = None  # the folder, tables read, that a forked helper of `prepare` inherits
 KINDS = ("noegletal", "udgiftsmodel")
 
 
@@ -84,19 +85,28 @@ def start_method() -> str:
 def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False,
             method: str | None = None) -> Prepared:
     """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel's inputs and
-    the children's staircase's secondary suppression in a helper process while this one gathers the Nøgletal's
-    inputs and the adults' suppression (the folder goes there without its tables; the results come back
-    pickled)."""
+    the adults' secondary suppression in a helper process while this one gathers the Nøgletal's inputs and the
+    children's suppression (the larger), so both take about as long. A forked helper inherits the big tables
+    read here; a spawned one (Windows) reads them again. The results come back pickled (4 MB, 40 ms)."""
+    global _HELPER_FOLDER
     first = municipalities.codes()[0]
     staircases = folder.staircases
-    split = {"boern"} & set(staircases) if in_parallel else set()
+    split = {"voksne"} & set(staircases) if in_parallel else set()
     if in_parallel:
-        context = multiprocessing.get_context(method or start_method())
+        method = method or start_method()
+        sent = folder.for_another_process()
+        if method == "fork":
+            for name in ("modtagere", "befolkning", "regnskab"):
+                if folder.has(name):
+                    folder.table(name)
+            _HELPER_FOLDER, sent = folder, None
+        context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            job = pool.submit(_udgiftsmodel_part, folder.for_another_process(), tuple(split))
+            job = pool.submit(_udgiftsmodel_part, sent, tuple(split))
             raw = workbooks.noegletal_sources(folder)
             hidden = hidden_units(folder, raw["years"], tuple(set(staircases) - split))
             u, hidden_there = job.result()
+        _HELPER_FOLDER = None
     else:
         raw = workbooks.noegletal_sources(folder)
         u, hidden_there = _udgiftsmodel_part(folder, tuple(staircases))
@@ -133,9 +143,10 @@ def _noegletal_part(raw: dict, hidden: pd.DataFrame) -> noegletal_book.Noegletal
         beboere_note=MOVEMENTS_NOTE if beboere is not None else "", totals=totals, hidden=markers)
 
 
-def _udgiftsmodel_part(folder: DataFolder, trapper: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:
+def _udgiftsmodel_part(folder: DataFolder | None, trapper: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:
     """The Udgiftsmodel's sources (unsuppressed) with their account lines, and the register units hidden on
-    `trapper`."""
+    `trapper`. `folder` None: the folder a forked helper inherited."""
+    folder = folder or _HELPER_FOLDER
     sources = workbooks.udgiftsmodel_sources(folder)
     sources["lines"] = udgiftsmodel_book.account_lines(sources["accounts"], sources["rules"])
     return sources, hidden_units(folder, sources["years"], trapper)
