@@ -124,9 +124,14 @@ def _cells_of_rows(xml: str, first: int, last: int) -> list[tuple[int, int, str,
 def put_rows(ws, wb: Workbook, cells: list[tuple[int, int, str, str]]) -> int:
     """Put a row block's cells as the first workbook wrote them; its string cells count in the string
     table's total as if written. Returns how many cells were put."""
-    for row, col, xml, kind in cells:
+    if not cells:
+        return 0
+    rows, cols = [c[0] for c in cells], [c[1] for c in cells]
+    for row, col in ((min(rows), min(cols)), (max(rows), max(cols))):  # the sheet's extent, as each cell would
         ws._check_dimensions(row, col)
-        ws.table[row][col] = CellPutTuple(xml, kind, None)
+    table = ws.table
+    for row, col, xml, kind in cells:
+        table[row][col] = CellPutTuple(xml, kind, None)
     wb.str_table.count += sum(kind == "String" for _, _, _, kind in cells)
     return len(cells)
 
