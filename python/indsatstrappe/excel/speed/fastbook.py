@@ -75,6 +75,8 @@ class FastBook(Book):
             vars(rec.chart).pop("_assemble_xml_file", None)
 
 
-def capture(book: FastBook, written: bytes) -> SharedSheets:
-    """After the first workbook of a kind is closed: what the others need to copy its shared sheets."""
-    return splice.capture(book.wb, book.styles, written, book.shared_sheets, book.charts, book.row_blocks)
+def capture(book: FastBook, written: bytes, smallest: bool = False) -> SharedSheets:
+    """After the first workbook of a kind is closed: what the others need to copy its shared sheets
+    (`smallest`: deflated at the best level, see splice.capture)."""
+    return splice.capture(book.wb, book.styles, written, book.shared_sheets, book.charts, book.row_blocks,
+                          smallest)
