@@ -161,6 +161,10 @@ def test_no_hidden_value_is_recovered_from_any_of_the_196_workbooks(tmp_path, ru
     folder = DataFolder()
     result = distribute.distribute(folder, tmp_path, workers=2)
     assert len(result.files) == 196
+    # #32: light enough to send (before: 1.08 MB and 2.19 MB)
+    sizes = {kind: max(f.stat().st_size for f in result.files if f.name.startswith(kind))
+             for kind in ("Noegletal", "Udgiftsmodel")}
+    assert sizes["Noegletal"] <= 800_000 and sizes["Udgiftsmodel"] <= 1_500_000, sizes
     run = run_cli("revider", tmp_path)  # the auditor as a user runs it before sending
     assert run.code == 0, run.err
     assert "196 projektmapper, 2 forskellige data-ark revideret" in run.out
