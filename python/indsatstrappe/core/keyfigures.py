@@ -93,12 +93,27 @@ class _Context:
             drop=True)
 
     def reported_sets(self, codes: set[str]) -> pd.Series:
-        """(kommune_kode, aar) -> the frozenset of `codes` the municipality reports that year."""
+        """(kommune_kode, aar) -> which of `codes` the municipality reports that year, as a value equal for two
+        municipality-years exactly when their sets are: a bit per code (a code is reported once a year), or
+        the frozenset itself beyond 62 codes."""
         rows = self.reported[self.reported["kode"].isin(codes)]
-        return rows.groupby(["kommune_kode", "aar"])["kode"].agg(frozenset)
+        by = ["kommune_kode", "aar"]
+        if len(codes) > 62:
+            return rows.groupby(by)["kode"].agg(frozenset)
+        bit = {k: 1 << i for i, k in enumerate(sorted(codes))}
+        return rows.assign(bits=rows["kode"].map(bit).astype(np.int64)).groupby(by)["bits"].sum()
 
     @cached_property
-    def yearly_matrices(self) -> list[tuple[int, int, pd.DataFrame]]:
+    def yearly_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """kommune_kode, aar and the movement counts [fra, til] of each municipality-year, stacked
+        (movements.yearly_counts): a movement figure is then two sums over the stack."""
+        size = self.staircase.n_steps + 1
+        found = self._yearly_counts()
+        stack = np.array([c for _, _, c in found], dtype=np.int64).reshape(len(found), size, size)
+        return (np.array([k for k, _, _ in found], dtype=np.int64), np.array([y for _, y, _ in found], dtype=np.int64),
+                stack)
+
+    def _yearly_counts(self) -> list[tuple[int, int, np.ndarray]]:
         forloeb = self.inputs.forloeb
         eps = movements.prepare(forloeb, self.staircase)
         if eps.n_citizens == 0:
@@ -109,7 +124,7 @@ class _Context:
         own = forloeb[forloeb["trappe"] == self.staircase.key]
         starts = own.groupby("kommune_kode")["start"].min().dt.year.to_dict()
         years = list(range(first + 2, last + 1))
-        return [(k, y, m) for k, y, m in movements.yearly_matrices(eps, self.staircase, years)
+        return [(k, y, m) for k, y, m in movements.yearly_counts(eps, self.staircase, years)
                 if y >= starts.get(k, first) + 2]
 
     def on_steps(self, steps: set[int]) -> pd.DataFrame:
@@ -174,34 +189,39 @@ def _figure(row: pd.Series, ctx: _Context) -> pd.DataFrame:
         own = inputs.egne_tal[inputs.egne_tal["noegletal_id"] == row["id"]]
         return own[["kommune_kode", "aar", "taeller", "naevner"]]
     if kind == "bevaegelse":
-        if inputs.forloeb is None or inputs.forloeb.empty or not ctx.yearly_matrices:
+        if inputs.forloeb is None or inputs.forloeb.empty or not len(ctx.yearly_counts[0]):
             return empty
-        fra, til = (movements.parse_steps(part.split("=")[1]) for part in params.split(";"))
-        rows = [(k, y, *movements.movement_share(m, fra, til)) for k, y, m in ctx.yearly_matrices]
-        return pd.DataFrame(rows, columns=["kommune_kode", "aar", "taeller", "naevner"])
+        fra, til = (sorted(movements.parse_steps(part.split("=")[1])) for part in params.split(";"))
+        kommune, aar, counts = ctx.yearly_counts
+        started = counts[:, fra, :]  # as movements.movement_share: of those on `fra`, how many on `til`
+        return pd.DataFrame({"kommune_kode": kommune, "aar": aar, "taeller": started[:, :, til].sum(axis=(1, 2)),
+                             "naevner": started.sum(axis=(1, 2))})
     raise ValueError(kind)
 
 
 def compute(inputs: Inputs, staircases: dict[str, Staircase], trappe: str) -> pd.DataFrame:
     """Every key figure of a staircase for every municipality and year: VALUE_COLUMNS."""
-    parts = []
+    parts, ids, factors = [], [], []
     ctx = _Context(inputs, staircases[trappe])
-    for _, row in for_staircase(trappe).iterrows():
+    for row in for_staircase(trappe).to_dict("records"):  # plain rows: iterrows builds a Series per row
         fig = _figure(row, ctx)
         if fig.empty:
             continue
-        fig = fig.assign(noegletal_id=row["id"])
-        fig["taeller"] = fig["taeller"].astype(float)
-        fig["naevner"] = fig["naevner"].astype(float)
-        fig["vaerdi"] = np.where(fig["naevner"] > 0, row["faktor"] * fig["taeller"] / fig["naevner"].where(
-            fig["naevner"] > 0, 1), np.nan)
-        parts.append(fig[VALUE_COLUMNS])
+        parts.append(fig[["kommune_kode", "aar", "taeller", "naevner"]])
+        ids.append(row["id"])
+        factors.append(row["faktor"])
     if not parts:
         return pd.DataFrame(columns=VALUE_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)  # one frame, then every figure's value in one pass
+    lengths = [len(p) for p in parts]
+    out["noegletal_id"] = np.repeat(np.array(ids, dtype=object), lengths)
     out["kommune_kode"] = out["kommune_kode"].astype(int)
     out["aar"] = out["aar"].astype(int)
-    return out.sort_values(["noegletal_id", "kommune_kode", "aar"]).reset_index(drop=True)
+    out["taeller"] = out["taeller"].astype(float)
+    out["naevner"] = naevner = out["naevner"].astype(float)
+    factor = np.repeat(np.array(factors, dtype=float), lengths)
+    out["vaerdi"] = np.where(naevner > 0, factor * out["taeller"] / naevner.where(naevner > 0, 1), np.nan)
+    return out[VALUE_COLUMNS].sort_values(["noegletal_id", "kommune_kode", "aar"]).reset_index(drop=True)
 
 
 def group_values(values: pd.DataFrame, group: ComparisonGroup) -> pd.DataFrame:

@@ -80,8 +80,16 @@ def transition_matrix(episodes: Episodes, staircase: Staircase, fra: int, til: i
     return _matrix(steps_on(episodes, fra), steps_on(episodes, til), staircase.n_steps + 1)
 
 
-def _matrix(a: np.ndarray, b: np.ndarray, size: int) -> pd.DataFrame:
+def _counts(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Citizens by (step on the first day, step on the second) as a size x size array, with (0, 0) (on no step
+    either day: nobody on the staircase) set to 0."""
     counts = np.bincount(a.astype(np.int64) * size + b.astype(np.int64), minlength=size * size)
+    counts[0] = 0
+    return counts.reshape(size, size)
+
+
+def _matrix(a: np.ndarray, b: np.ndarray, size: int) -> pd.DataFrame:
+    counts = _counts(a, b, size).ravel()
     fra_trin, til_trin = np.divmod(np.arange(size * size), size)
     out = pd.DataFrame({"fra_trin": fra_trin, "til_trin": til_trin, "antal": counts})
     return out[(out["fra_trin"] != 0) | (out["til_trin"] != 0)].reset_index(drop=True)
@@ -116,12 +124,26 @@ def yearly_matrices(episodes: Episodes, staircase: Staircase, years: list[int]):
     """(kommune, year, matrix) from 31 December of the year before to 31 December of the year, for
     every municipality in the episodes."""
     size = staircase.n_steps + 1
+    for kommune, year, before, after in _yearly_steps(episodes, years):
+        yield kommune, year, _matrix(before, after, size)
+
+
+def yearly_counts(episodes: Episodes, staircase: Staircase, years: list[int]):
+    """yearly_matrices as (kommune, year, counts): the matrix as a size x size array of citizens by (fra, til),
+    for the key figures, which read hundreds of them."""
+    size = staircase.n_steps + 1
+    for kommune, year, before, after in _yearly_steps(episodes, years):
+        yield kommune, year, _counts(before, after, size)
+
+
+def _yearly_steps(episodes: Episodes, years: list[int]):
+    """(kommune, year, each citizen's step on 31 December before, and on 31 December of the year)."""
     for kommune in np.unique(episodes.kommune):
         local = episodes.subset(episodes.kommune == kommune)
         # each year's end is the next year's start: one pass over the episodes per day
         steps = {y: steps_on(local, day_number(f"{y}-12-31")) for y in [years[0] - 1, *years]} if years else {}
         for year in years:
-            yield int(kommune), year, _matrix(steps[year - 1], steps[year], size)
+            yield int(kommune), year, steps[year - 1], steps[year]
 
 
 def yearly_summaries(episodes: Episodes, staircase: Staircase, years: list[int]) -> pd.DataFrame:
