@@ -154,13 +154,9 @@ def gnumeric_templates(tmp_path_factory):
     """Gnumeric's recalculation of the committed templates (about 30 s for the Udgiftsmodel), started with
     test_templates as the audit is and collected by its last tests; skipped outside CI without Gnumeric,
     a failure under CI=true ('make test' installs it)."""
-    from helpers.gnumeric import Recalculation, ssconvert
+    from helpers.gnumeric import Recalculation, required_ssconvert
 
-    exe = ssconvert()
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Gnumeric (ssconvert) mangler under CI; 'make test' skal installere den.")
-        pytest.skip("Gnumeric (ssconvert) er ikke installeret; 'make test' installerer den.")
+    exe = required_ssconvert()
     scratch = tmp_path_factory.mktemp("gnumeric")
     checks = {p.name: Recalculation(exe, p, scratch / p.stem) for p in sorted((ROOT / "templates").glob("*.xls*"))}
     yield checks

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import demo_subset
 from helpers import formula_check
+from helpers.gnumeric import Recalculation, required_ssconvert
 from helpers.libreoffice import mismatches, recalculate
 from helpers.ooxml import Validation, formulas_stock_xlsxwriter_would_prefix
 from indsatstrappe.app import distribute
@@ -41,6 +42,18 @@ def sent(tmp_path_factory):
         check.stop()
 
 
+@pytest.fixture(scope="module")
+def gnumeric_sent(sent, tmp_path_factory):
+    """Gnumeric's recalculation of two distributed workbooks, started with the module's first test: the forms only
+    a distributed workbook has (hidden counts, masked steps, rows copied from the first workbook)."""
+    exe = required_ssconvert()
+    checks = {name: Recalculation(exe, sent[0] / name, tmp_path_factory.mktemp("gnumeric"))
+              for name in ("Udgiftsmodel_825_Laesoe.xlsx", "Noegletal_147_Frederiksberg.xlsx")}
+    yield checks
+    for check in checks.values():
+        check.stop()
+
+
 def data_sheet(path: Path) -> pd.DataFrame:
     ws = openpyxl.load_workbook(path, data_only=True)["Data"]
     rows = list(ws.iter_rows(values_only=True))
@@ -61,6 +74,7 @@ def test_unit_suppression_rules():
     assert out["vaerdi"].isna().tolist() == [True, False, True, True, True, False]
 
 
+@pytest.mark.usefixtures("gnumeric_sent")  # started here, in the background; checked below
 def test_files_manifest_and_zips(sent):
     out, result, foreign, _ = sent
     names = sorted(p.name for p in result.files)
@@ -186,6 +200,12 @@ def test_botilbud_sheet_shows_no_small_count_and_only_the_municipalitys_total_mo
     assert {ws.cell(r, 2).value for r in rows} == {"Alle botilbud"} and len(rows) == 6
     counts = [ws.cell(r, c).value for r in rows for c in range(4, 10)]
     assert not _small(counts).any() and any(isinstance(v, int | float) for v in counts)
+
+
+def test_gnumeric_gives_every_cached_value_of_distributed_workbooks(gnumeric_sent):
+    for name, check in gnumeric_sent.items():
+        differences = check.differences()
+        assert differences == [], f"{name}: {len(differences)} celler, fx {differences[:5]}"
 
 
 def test_distributed_workbooks_open_in_excel_without_repair(sent):

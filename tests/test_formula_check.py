@@ -36,6 +36,8 @@ FORMULAS = [
     "=SUMIF(B1:B8,\"1\",A1:A8)",
     "=COUNT(A1:D8)",
     "=MAX(A1:A8)-MIN(A1:A8)",
+    "=ABS(A4-A1)+ABS(-2)",
+    "=IF(ABS(0.1+0.2-0.3)<=1E-09*MAX(ABS(0.3),ABS(0.1+0.2)),\"same\",\"other\")",
     "=SUM(A1:A3,D1:D3,4)",
     "=MATCH(\"voksne|5.38.50||\",E1:E8,0)",
     "=MATCH(\"VOKSNE|5.38.50||\",E1:E8,0)",

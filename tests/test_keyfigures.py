@@ -108,3 +108,15 @@ def test_cli_contract(tmp_path, run_cli):
     assert set(df["kommune_kode"]) == {147}
     shown = run_cli("noegletal", "--trappe", "voksne", "--kommune", "147", "--gruppe", "region")
     assert "Region Hovedstaden" in shown.out and "Længerevarende botilbud" in shown.out
+
+
+def test_a_value_and_its_copy_with_one_digit_fewer_are_the_same():
+    """#32: a group of one holds the member's value as stored (16 digits) while the member's own is computed (17):
+    the words say "Som gruppen" and "uændret", as LibreOffice's = and Gnumeric's exact = with the tolerance do."""
+    own = 13 / 7
+    stored = float(f"{own:.16G}")
+    assert stored != own
+    assert keyfigures.compare(own, stored, "op") == "Som gruppen"
+    assert keyfigures.trend(own, stored) == "→ uændret"
+    assert keyfigures.compare(own, own * (1 + 1e-6), "op") == "Dårligere end gruppen"  # a real difference stays one
+    assert keyfigures.trend(2.0, 1.0) == "↑ stigende" and keyfigures.trend(1.0, 2.0) == "↓ faldende"

@@ -622,6 +622,11 @@ def f_n(v):
     return float(v) if isinstance(v, int | float) else 0.0
 
 
+def f_abs(v):
+    n = _number(v)
+    return n if isinstance(n, Err) else abs(n)
+
+
 def f_not(v):
     t = _truth(v)
     return t if isinstance(t, Err) else not t
@@ -634,8 +639,8 @@ FUNCTIONS: dict[str, Callable] = {
     "COUNTIF": lambda rng, crit: f_countifs(rng, crit), "MATCH": f_match, "INDEX": f_index,
     "SUMPRODUCT": f_sumproduct,
     **{name: _per_element(fn) for name, fn in (("NOT", f_not), ("ISNUMBER", f_isnumber), ("ISTEXT", f_istext),
-                                               ("N", f_n), ("SEARCH", f_search), ("LEFT", f_left), ("MID", f_mid),
-                                               ("SUBSTITUTE", f_substitute))},
+                                               ("N", f_n), ("ABS", f_abs), ("SEARCH", f_search), ("LEFT", f_left),
+                                               ("MID", f_mid), ("SUBSTITUTE", f_substitute))},
 }
 
 

@@ -19,6 +19,21 @@ def ssconvert() -> str | None:
     return shutil.which("ssconvert")
 
 
+def required_ssconvert() -> str:
+    """ssconvert, or the test is skipped with a reason outside CI and fails under CI=true ('make test' installs
+    Gnumeric, as it does LibreOffice)."""
+    import os
+
+    import pytest
+
+    exe = ssconvert()
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Gnumeric (ssconvert) mangler under CI; 'make test' skal installere den.")
+        pytest.skip("Gnumeric (ssconvert) er ikke installeret; 'make test' installerer den.")
+    return exe
+
+
 class Recalculation:
     """`ssconvert --recalc` running on a copy of `path` (read only as .xlsx; an .xlsm is copied under that
     name, its macros play no part in a formula)."""

@@ -316,7 +316,7 @@ def compare(own, group, direction: str) -> str:
     (op, ned or ingen); "–" where either number is missing."""
     if not (_known(own) and _known(group)):
         return MISSING
-    if own == group:
+    if same(own, group):
         return "Som gruppen"
     if direction == "ingen":
         return "Over gruppen" if own > group else "Under gruppen"
@@ -327,4 +327,15 @@ def trend(now, before) -> str:
     """The words for a figure's change from the year before; "–" where either number is missing."""
     if not (_known(now) and _known(before)):
         return MISSING
-    return "↑ stigende" if now > before else "↓ faldende" if now < before else "→ uændret"
+    if same(now, before):
+        return "→ uændret"
+    return "↑ stigende" if now > before else "↓ faldende"
+
+
+SAME = 1e-9  # relative: two values this close are one value (a stored value keeps 16 digits, a computed one 17)
+
+
+def same(a: float, b: float) -> bool:
+    """Equal as a reader sees it, and as every spreadsheet program decides it (LibreOffice's = forgives the last
+    bits, Gnumeric's does not): |a - b| <= SAME x the larger of |a| and |b|."""
+    return abs(a - b) <= SAME * max(abs(a), abs(b))

@@ -39,13 +39,19 @@ def comparison_formula(own: str, grp: str, direction: str) -> str:
     better = f'IF(({own}>{grp})=("{direction}"="op"),"Bedre end gruppen","Dårligere end gruppen")'
     if direction == "ingen":
         better = f'IF({own}>{grp},"Over gruppen","Under gruppen")'
-    return f'IF(OR(NOT(ISNUMBER({own})),NOT(ISNUMBER({grp}))),"{fx.MISSING}",IF({own}={grp},"Som gruppen",{better}))'
+    return (f'IF(OR(NOT(ISNUMBER({own})),NOT(ISNUMBER({grp}))),"{fx.MISSING}",IF({_same(own, grp)},"Som gruppen",'
+            f'{better}))')
 
 
 def trend_formula(now: str, before: str) -> str:
     """Twin of `keyfigures.trend` for two cells."""
-    return (f'IF(OR(NOT(ISNUMBER({now})),NOT(ISNUMBER({before}))),"{fx.MISSING}",IF({now}>{before},"↑ stigende",'
-            f'IF({now}<{before},"↓ faldende","→ uændret")))')
+    return (f'IF(OR(NOT(ISNUMBER({now})),NOT(ISNUMBER({before}))),"{fx.MISSING}",IF({_same(now, before)},'
+            f'"→ uændret",IF({now}>{before},"↑ stigende","↓ faldende")))')
+
+
+def _same(a: str, b: str) -> str:
+    """Twin of `keyfigures.same`."""
+    return f"ABS({a}-{b})<={keyfigures.SAME:.0E}*MAX(ABS({a}),ABS({b}))"
 
 
 def write(book: Book, table, sel, data, own_cell) -> Worksheet:
