@@ -35,6 +35,12 @@ class Run:
     peak_mb: float
 
 
+def old_commit_available(commit: str = OLD) -> bool:
+    """False in a shallow clone without the commit (then the comparison is left out of `make bench`)."""
+    return subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"],
+                          capture_output=True).returncode == 0
+
+
 @contextlib.contextmanager
 def old_checkout(commit: str = OLD) -> Iterator[Path]:
     """The package's source at `commit`, in a temporary git worktree (removed afterwards)."""
