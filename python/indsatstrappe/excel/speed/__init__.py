@@ -2,7 +2,8 @@
 XlsxWriter's private methods and attributes. Nothing but `distribute` uses it.
 
 - fastsheet: cells written as XML when they are put, and rows visited as they exist.
-- splice: the shared sheets written once, by the first municipality's build, and copied into the others.
+- splice: the shared sheets written once, by the first municipality's build, and copied into the others; so are
+  the row blocks no municipality changes (Book.fill_rows), cell by cell.
 - chartstamp: charts written from the first workbook's chart XML with this workbook's caches.
 
 `FastBook` is the entry point: a `scaffold.Book` with these parts. tests/test_speed.py builds both

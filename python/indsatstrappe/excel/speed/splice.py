@@ -2,7 +2,8 @@
 tenths of the cells, and the sheets no choice changes: *Definitioner*, *Fordelingsnøgle*, *Om*, *Lister*)
 are written once, by the first municipality's build, and copied into every other municipality's workbook:
 as compressed bytes, or, for a sheet whose print header names the municipality, as XML given the
-receiving workbook's own header.
+receiving workbook's own header. Rows of other sheets that no municipality changes (Book.fill_rows: the
+export area on *Regnskab*, Beregning's spare rule rows) are copied too, as each cell's XML.
 
 Copied sheet XML refers to shared strings and cell formats by number, so a workbook that receives it
 must number them as the first one did: `prime` registers the first workbook's strings and formats, in its
