@@ -1,12 +1,11 @@
 """The hidden *Data* and *Lister* sheets that native formulas read, and Python twins of those
 formulas so every formula cell can be written with its cached value.
 
-Data is wide: one row per (figure id, municipality), a municipality's rows together (its names and its
-population recur row after row, which deflate packs: a sixth fewer bytes than rows by id), one column per
-year for the numerator (T),
-the denominator (N) and the value (V = factor x T / N). Years are fixed when the workbook is built.
-A municipality-year without a denominator is left blank in T, N and V, so SUMIFS and COUNTIFS(N, ">0")
-see exactly the rows that have a value.
+Data is wide: one row per (figure id, municipality), one column per year for the numerator (T), the
+denominator (N) and the value (V = factor x T / N). A municipality's rows stand together: its names and its
+population recur row after row, which deflate packs (a sixth fewer bytes than rows by id). Years are fixed
+when the workbook is built. A municipality-year without a denominator is left blank in T, N and V, so SUMIFS
+and COUNTIFS(N, ">0") see exactly the rows that have a value.
 
 V is a number, not a formula: only we write the sheet (a build, `opdater`, or Lite's "Opdater data",
 which writes every row again), so no formula of the user's needs it to follow T and N, and 25,000
