@@ -60,22 +60,21 @@ def book_info(folder: DataFolder, title: str, kommune: int, years: list[int], bu
                     build_date=build_date or date.today(), sources=sources, notes=list(meta.bemaerkninger))
 
 
-def _with_population(counts: pd.DataFrame, befolkning: pd.DataFrame, staircase) -> pd.DataFrame:
-    """Step counts with the staircase's age group's population beside them (the per-1,000 denominator)."""
-    return counts.merge(distribution.age_group_population(befolkning, staircase), on=["kommune_kode", "aar"],
-                        how="left")
+def _step_counts(folder: DataFolder, staircase) -> pd.DataFrame:
+    """A staircase's reported step counts (distribution.reported_step_counts) with its age group's population
+    beside them (the per-1,000 denominator): what both workbooks start from."""
+    counts = distribution.reported_step_counts(folder.table("modtagere"), staircase)
+    return counts.merge(distribution.age_group_population(folder.table("befolkning"), staircase),
+                        on=["kommune_kode", "aar"], how="left")
 
 
 def noegletal_sources(folder: DataFolder) -> dict:
     """The core's results every Nøgletal workbook shows, unsuppressed: `noegletal_book.noegletal_data`'s
     arguments."""
-    befolkning = folder.table("befolkning")
-    modtagere = folder.table("modtagere")
     values, counts = [], []
     for trappe, staircase in folder.staircases.items():
         values.append(queries.key_figures(folder, trappe))
-        c = _with_population(distribution.reported_step_counts(modtagere, staircase), befolkning, staircase)
-        counts.append(c.assign(trappe=trappe))
+        counts.append(_step_counts(folder, staircase).assign(trappe=trappe))
     counts_df = pd.concat(counts, ignore_index=True)
     years = sorted(int(y) for y in counts_df["aar"].unique())
     return {"values": pd.concat(values, ignore_index=True), "counts": counts_df, "staircases": folder.staircases,
@@ -142,14 +141,13 @@ def udgiftsmodel_sources(folder: DataFolder) -> dict:
     """The core's results every Udgiftsmodel workbook shows, unsuppressed: `udgiftsmodel_book.udgiftsmodel_data`'s
     arguments."""
     befolkning = folder.table("befolkning")
-    modtagere = folder.table("modtagere")
     counts, expense_rows = [], []
     for key, staircase in folder.staircases.items():
         # a step not reported is 0 in the split key (as in expenses), said by `indberettet`; a withheld one stays
         # unknown (NaN): the workbook shows '–' and keeps a key over it off the steps, as for a hidden count
-        c = distribution.reported_step_counts(modtagere, staircase)
-        c = _with_population(c.assign(indberettet=c["antal"].notna() | c["skjult"],
-                                      antal=c["antal"].where(c["skjult"], c["antal"].fillna(0))), befolkning, staircase)
+        c = _step_counts(folder, staircase)
+        c = c.assign(indberettet=c["antal"].notna() | c["skjult"],
+                     antal=c["antal"].where(c["skjult"], c["antal"].fillna(0)))
         counts.append(c.assign(trappe=key))
         table = queries.expense_table_all(folder, key)
         pop = distribution.age_group_population(befolkning, staircase)
