@@ -115,8 +115,11 @@ def reported_steps(modtagere: pd.DataFrame, staircase: Staircase, codes: pd.Data
 
 
 def codes_on_steps(staircase: Staircase, steps: set[int]) -> list[str]:
-    step = staircase.step_map()
-    return [str(k) for k, t in step.items() if not pd.isna(t) and int(t) in steps]
+    key = ("codes_on_steps", frozenset(steps))  # asked for every figure of every workbook
+    if key not in staircase.memo:
+        step = staircase.step_map()
+        staircase.memo[key] = tuple(str(k) for k, t in step.items() if not pd.isna(t) and int(t) in steps)
+    return list(staircase.memo[key])
 
 
 def register_can_give(staircase: Staircase, step: int, year: int | None = None) -> bool:

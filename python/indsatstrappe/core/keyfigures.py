@@ -272,7 +272,10 @@ def figure_codes(fig: pd.Series | dict, staircase: Staircase) -> list[str]:
 
 def series_breaks(fig: pd.Series | dict, staircase: Staircase, years: list[int]) -> list[int]:
     """Years where the figure's register codes change (a code appears or ends): not comparable across."""
-    return coverage.series_breaks(figure_codes(fig, staircase), years)
+    key = ("series_breaks", fig["beregning"], fig["parametre"], tuple(years))  # asked in every workbook
+    if key not in staircase.memo:
+        staircase.memo[key] = tuple(coverage.series_breaks(figure_codes(fig, staircase), years))
+    return list(staircase.memo[key])
 
 
 def needs_own_data(fig: pd.Series | dict, staircase: Staircase, year: int | None = None) -> bool:

@@ -122,9 +122,12 @@ class DataTable:
 
     def largest(self, fid: str) -> float:
         """The largest value of a figure for any municipality and year (0 without any)."""
-        rows = self.keys["id"].to_numpy() == fid
-        values = self.v.to_numpy()[rows]
-        return float(np.nanmax(values)) if rows.any() and not np.isnan(values).all() else 0.0
+        key = ("largest", fid)  # the same in every workbook
+        if key not in self._memo:
+            rows = self.keys["id"].to_numpy() == fid
+            values = self.v.to_numpy()[rows]
+            self._memo[key] = float(np.nanmax(values)) if rows.any() and not np.isnan(values).all() else 0.0
+        return self._memo[key]
 
     def group_mean(self, fid: str, year: int, kind: str, name: str) -> float | None:
         return self._twins()[0].get((fid, year, kind == "region", name))

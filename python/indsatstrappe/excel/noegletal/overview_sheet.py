@@ -7,6 +7,7 @@ comparison words."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
@@ -99,6 +100,7 @@ def _figure_row(book: Book, ws: Worksheet, r: int, table: DataTable, fig: dict, 
     ws.write_url(r, 8, f"internal:{fx.quote_sheet(name)}!{fx.cell(top, 1)}", s.link, string=name)  # at the figure
 
 
+@cache
 def _theme_sheets() -> dict[tuple[str, str], str]:
     themes = pd.read_csv(packaged("temaer.csv"), dtype=str)
     return {(t, tema): ark for t, tema, ark in zip(themes["trappe"], themes["tema"], themes["ark"], strict=True)}
