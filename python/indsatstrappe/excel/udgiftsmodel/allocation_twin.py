@@ -6,12 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ...core import expenses
-from ...core.kontoplan import REFUND_DRANST
 from .. import formulas as fx
 from ..frontpage import Selection
 from ..scaffold import MAX_STEPS
 from .rule_cells import key_steps, steps_text
-from .udgiftsmodel_input import UdgiftsmodelInput, unreported_label
+from .udgiftsmodel_input import LineSums, UdgiftsmodelInput, line_sums, unreported_label
 
 
 class AllocationTwin:
@@ -22,20 +21,15 @@ class AllocationTwin:
         self.staircase = data.shared.staircases[trappe]
         rules = data.shared.rules
         self.rule_pos = {int(r): i + 1 for i, r in enumerate(rules["regel"])}  # rule number -> row position
-        lines = data.shared.matched_lines(trappe)
-        lines = lines[lines["kommune_kode"] == sel.kommune]
         if data.choices.uses_export:  # the pasted export replaces the data sheet for its year
-            lines = lines[lines["aar"] != data.choices.eget_aar]
-            pasted = expenses.match_rules(data.choices.export_lines(), rules, trappe)
-            lines = pd.concat([lines, pasted], ignore_index=True)
+            lines = data.shared.matched_lines(trappe)
+            lines = lines[(lines["kommune_kode"] == sel.kommune) & (lines["aar"] != data.choices.eget_aar)]
+            pasted = expenses.match_rules(data.choices.export_lines(), rules, trappe).assign(kommune_kode=sel.kommune)
+            sums = line_sums(pd.concat([lines, pasted], ignore_index=True)).get(sel.kommune, LineSums())
+        else:
+            sums = data.shared.line_sums_of(trappe, sel.kommune)
         # plain dicts, not pandas lookups: the twins are asked once per formula cell
-        amounts = lines.groupby(["regel", "aar"])["beloeb"].sum()
-        self.amount = {(int(r), int(y)): float(v) for (r, y), v in amounts.items()}
-        self.total = {int(y): float(v) for y, v in lines.groupby("aar")["beloeb"].sum().items()}
-        refunds = lines[lines["dranst"].astype(str) == REFUND_DRANST]
-        self.refund = {int(y): float(v) for y, v in refunds.groupby("aar")["beloeb"].sum().items()}
-        self.rule_refund = {(int(r), int(y)): float(v)
-                            for (r, y), v in refunds.groupby(["regel", "aar"])["beloeb"].sum().items()}
+        self.amount, self.total, self.refund, self.rule_refund = sums.amount, sums.total, sums.refund, sums.rule_refund
         c = data.shared.counts
         c = c[(c["trappe"] == trappe) & (c["kommune_kode"] == sel.kommune)]
         self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)

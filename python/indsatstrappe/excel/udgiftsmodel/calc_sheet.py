@@ -260,7 +260,7 @@ def _write_rules_header(book: Book, ws: Worksheet, model: AllocationTwin, lay: L
 def _write_rules(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
     """Per rule: the chosen municipality's sum per year, then its spread on the steps per year. The spare rows
     for the user's own rules hold nothing for any municipality (Book.fill_rows)."""
-    rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
+    rules = model.data.shared.rule_records
     for r in range(len(rules)):
         _write_rule(book, ws, model, lay, rules, r)
 

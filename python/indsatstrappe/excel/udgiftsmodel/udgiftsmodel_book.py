@@ -392,7 +392,7 @@ def _unplaced_sheet(book: Book, model: AllocationTwin, lay: Layout) -> None:
     for i, y in enumerate(lay.years):
         ws.write_number(top, 3 + i, y, s.header)
     ws.set_column(3, 3 + len(lay.years), 14)
-    rules = model.data.shared.rules.to_dict("records")  # plain rows: read once per formula cell
+    rules = model.data.shared.rule_records
     for r in range(lay.n_rules):
         row = top + 1 + r
         calc_row = lay.rules_top + r

@@ -5,13 +5,13 @@ this imports none of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from ...core import coverage, expenses
-from ...core.kontoplan import parse_account
+from ...core.kontoplan import REFUND_DRANST, parse_account
 from ...core.staircase import Staircase, default_staircases
 from ..datasheet import NOT_REPORTED, OWN_DATA, OWN_GROUP, DataTable
 
@@ -59,6 +59,19 @@ class UdgiftsmodelData:
         return self.lines.matched[trappe]
 
     @cached_property
+    def rule_records(self) -> list[dict]:
+        """The rules as plain rows (read once per formula cell; the same for every municipality)."""
+        return self.rules.to_dict("records")
+
+    @cached_property
+    def _line_sums(self) -> dict[str, dict[int, LineSums]]:
+        return {t: line_sums(self.matched_lines(t)) for t in self.lines.matched}
+
+    def line_sums_of(self, trappe: str, kommune: int) -> LineSums:
+        """A municipality's sums of its matched lines on an area (summed once for all municipalities)."""
+        return self._line_sums[trappe].get(kommune, LineSums())
+
+    @cached_property
     def nonnegative_expenses(self) -> bool:
         """No municipality has negative net money on a step or off the steps in any year (default rules)."""
         money = self.expense_rows[self.expense_rows["id"].str.startswith("udgift:")]["taeller"]
@@ -99,6 +112,35 @@ class UdgiftsmodelData:
 
     def account_sums(self) -> tuple[list[tuple[str, str, str]], dict[tuple, float]]:
         return self.lines.sums
+
+
+@dataclass
+class LineSums:
+    """A municipality's matched account lines summed: per (rule, year), per year, and dranst 2 (refunds) alike."""
+
+    amount: dict[tuple[int, int], float] = field(default_factory=dict)
+    total: dict[int, float] = field(default_factory=dict)
+    refund: dict[int, float] = field(default_factory=dict)
+    rule_refund: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+def line_sums(lines: pd.DataFrame) -> dict[int, LineSums]:
+    """Matched account lines (kommune_kode, aar, regel, dranst, beloeb) summed per municipality: one grouping for
+    all of them, each group's lines in their order, so a sum is the one its municipality's lines alone give."""
+    out: dict[int, LineSums] = {}
+
+    def of(k) -> LineSums:
+        return out.setdefault(int(k), LineSums())
+    refunds = lines[lines["dranst"].astype(str) == REFUND_DRANST]
+    for (k, r, y), v in lines.groupby(["kommune_kode", "regel", "aar"])["beloeb"].sum().items():
+        of(k).amount[(int(r), int(y))] = float(v)
+    for (k, y), v in lines.groupby(["kommune_kode", "aar"])["beloeb"].sum().items():
+        of(k).total[int(y)] = float(v)
+    for (k, y), v in refunds.groupby(["kommune_kode", "aar"])["beloeb"].sum().items():
+        of(k).refund[int(y)] = float(v)
+    for (k, r, y), v in refunds.groupby(["kommune_kode", "regel", "aar"])["beloeb"].sum().items():
+        of(k).rule_refund[(int(r), int(y))] = float(v)
+    return out
 
 
 @dataclass(frozen=True)
