@@ -202,11 +202,16 @@ class DataTable:
     def members_text(self, fid: str, year: int, group_type: str, group_name: str, region: str) -> str:
         """Twin of members_formula: "" when the group, the region and the country all have every member with a
         value; else "n/N · n/N · n/98" (group · region · country)."""
-        have, size = self._member_counts(), self._group_sizes()
-        g = (have.get((fid, year, group_type == "region", group_name), 0), size[(group_type == "region", group_name)])
-        r = (have.get((fid, year, True, region), 0), size[(True, region)])
-        c = (have.get((fid, year, None, None), 0), len(municipalities.codes()))
-        return "" if all(n == total for n, total in (g, r, c)) else " · ".join(f"{n}/{t}" for n, t in (g, r, c))
+        key = ("members_text", fid, year, group_type == "region", group_name, region)  # shared by a group's members
+        if key not in self._memo:
+            have, size = self._member_counts(), self._group_sizes()
+            g = (have.get((fid, year, group_type == "region", group_name), 0),
+                 size[(group_type == "region", group_name)])
+            r = (have.get((fid, year, True, region), 0), size[(True, region)])
+            c = (have.get((fid, year, None, None), 0), len(municipalities.codes()))
+            self._memo[key] = "" if all(n == total for n, total in (g, r, c)) else \
+                " · ".join(f"{n}/{t}" for n, t in (g, r, c))
+        return self._memo[key]
 
     def members_count(self, fid: str, year: int) -> int:
         """Twin of members_count_formula."""
