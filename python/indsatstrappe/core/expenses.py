@@ -127,10 +127,13 @@ def area_of(funktion: pd.Series) -> pd.Series:
 def match_rules(regnskab: pd.DataFrame, rules: pd.DataFrame, trappe: str) -> pd.DataFrame:
     """The area's account lines with the number of the most specific rule that matches (0: none)."""
     lines = regnskab[area_of(regnskab["funktion"]) == trappe].reset_index(drop=True)
-    lines = lines.assign(linje=np.arange(len(lines)))
+    # a line's rule depends on its account key alone: each distinct key is paired with the rules, not each line
+    key_cols = ["funktion", "gruppering", "dranst"]
+    keys = lines[key_cols].drop_duplicates().reset_index(drop=True)
+    keys = keys.assign(linje=np.arange(len(keys)))
     own = rules[rules["trappe"] == trappe]
-    # 5.28.21 -> 5.28, on the lines before they are paired with every rule
-    keyed = lines[["linje", "funktion", "gruppering", "dranst"]].assign(hoved=lines["funktion"].str.slice(0, 4))
+    # 5.28.21 -> 5.28, on the keys before they are paired with every rule
+    keyed = keys.assign(hoved=keys["funktion"].str.slice(0, 4))
     pairs = keyed.merge(
         own[["regel", "funktion", "gruppering", "dranst", "specificitet"]].rename(
             columns={"funktion": "r_funktion", "gruppering": "r_gruppering", "dranst": "r_dranst"}), how="cross")
@@ -138,8 +141,9 @@ def match_rules(regnskab: pd.DataFrame, rules: pd.DataFrame, trappe: str) -> pd.
         & ((pairs["r_gruppering"] == "") | (pairs["r_gruppering"] == pairs["gruppering"])) \
         & ((pairs["r_dranst"] == "") | (pairs["r_dranst"] == pairs["dranst"]))
     best = pairs[hit].sort_values(["linje", "specificitet"]).drop_duplicates("linje", keep="last")
-    lines["regel"] = lines["linje"].map(best.set_index("linje")["regel"]).fillna(0).astype(int)
-    return lines.drop(columns="linje")
+    keys["regel"] = keys["linje"].map(best.set_index("linje")["regel"]).fillna(0).astype(int)
+    lines["regel"] = lines[key_cols].merge(keys, on=key_cols, how="left")["regel"].to_numpy()
+    return lines
 
 
 def _split_oere(amount: np.ndarray, weights: np.ndarray, line: np.ndarray) -> np.ndarray:
