@@ -223,8 +223,9 @@ def _hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Stairc
 
 def _hidden_mask(frame: pd.DataFrame, ids: pd.Series, hidden: pd.DataFrame) -> np.ndarray:
     keys = set(zip(hidden["id"], hidden["kommune_kode"].astype(int), hidden["aar"].astype(int), strict=True))
-    return np.array([(i, int(k), int(y)) in keys for i, k, y in zip(ids, frame["kommune_kode"], frame["aar"],
-                                                                     strict=True)], dtype=bool)
+    # plain lists: iterating pandas' string arrays element by element is slow
+    return np.array([(i, int(k), int(y)) in keys for i, k, y in zip(ids.tolist(), frame["kommune_kode"].tolist(),
+                                                                     frame["aar"].tolist(), strict=True)], dtype=bool)
 
 
 def suppress_counts(counts: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
@@ -291,12 +292,12 @@ def suppress_expenses(rows: pd.DataFrame, counts: pd.DataFrame, rules: pd.DataFr
     distributed workbook, `counts` already suppressed: a step's money is hidden where it was split by a key
     with a hidden count (key_hidden_steps), and its unit cost also where its own count is hidden."""
     parts = rows["id"].str.split(":", expand=True)
-    keys = list(zip(parts[1], rows["kommune_kode"].astype(int), rows["aar"].astype(int),
-                    parts[2].astype(int), strict=True))
+    keys = list(zip(parts[1].tolist(), rows["kommune_kode"].astype(int).tolist(), rows["aar"].astype(int).tolist(),
+                    parts[2].astype(int).tolist(), strict=True))
     by_key = key_hidden_steps(counts, rules, matched)
     gone = counts[counts["antal"].isna()]
-    hidden_counts = set(zip(gone["trappe"], gone["kommune_kode"].astype(int), gone["aar"].astype(int),
-                            gone["trin"].astype(int), strict=True))
+    hidden_counts = set(zip(gone["trappe"].tolist(), gone["kommune_kode"].astype(int).tolist(),
+                            gone["aar"].astype(int).tolist(), gone["trin"].astype(int).tolist(), strict=True))
     money = np.array([key in by_key for key in keys])
     unit = (parts[0] == "enhedspris").to_numpy() & np.array([key in hidden_counts for key in keys])
     small = is_small(rows["naevner"]).fillna(False).to_numpy(dtype=bool)

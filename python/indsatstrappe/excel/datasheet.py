@@ -59,7 +59,8 @@ def hidden_markers(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     so no number of the hidden value's size stands in the sheet."""
     def present(df: pd.DataFrame) -> set[tuple]:
         ok = df[(df["naevner"] > 0) & df["taeller"].notna()]
-        return set(zip(ok["id"], ok["kommune_kode"].astype(int), ok["aar"].astype(int), strict=True))
+        return set(zip(ok["id"].tolist(), ok["kommune_kode"].astype(int).tolist(), ok["aar"].astype(int).tolist(),
+                       strict=True))
     gone = sorted(present(before) - present(after))
     return pd.DataFrame({"id": [f"{i}{HIDDEN_ID}" for i, _, _ in gone], "kommune_kode": [k for _, k, _ in gone],
                          "aar": [y for _, _, y in gone], "taeller": 0.0, "naevner": 1.0, "faktor": 1.0})
