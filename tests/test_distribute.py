@@ -75,6 +75,21 @@ def test_unit_suppression_rules():
 
 
 @pytest.mark.usefixtures("gnumeric_sent")  # started here, in the background; checked below
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_prepare_in_two_processes_gives_what_one_process_gives(method):
+    """The helper suppresses the Udgiftsmodel with its own and the other process's decisions: the same tables,
+    in the same order, as one process computes."""
+    alone = distribute.prepare(DataFolder())
+    split = distribute.prepare(DataFolder(), in_parallel=True, method=method)
+    for frame in ("values", "counts"):
+        pd.testing.assert_frame_equal(getattr(alone.noegletal, frame), getattr(split.noegletal, frame))
+    pd.testing.assert_frame_equal(alone.noegletal.table.long, split.noegletal.table.long)
+    for frame in ("counts", "expense_rows"):
+        pd.testing.assert_frame_equal(getattr(alone.udgiftsmodel, frame), getattr(split.udgiftsmodel, frame))
+    pd.testing.assert_frame_equal(alone.udgiftsmodel.table.long, split.udgiftsmodel.table.long)
+    assert split.udgiftsmodel.counts["antal"].isna().any()  # something was hidden: the comparison could fail
+
+
 def test_files_manifest_and_zips(sent):
     out, result, foreign, _ = sent
     names = sorted(p.name for p in result.files)

@@ -84,15 +84,18 @@ def start_method() -> str:
 
 def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False,
             method: str | None = None) -> Prepared:
-    """Everything every workbook shows, suppressed, computed once. `in_parallel`: the Udgiftsmodel's inputs and
-    the adults' secondary suppression in a helper process while this one gathers the Nøgletal's inputs and the
-    children's suppression (the larger), so both take about as long. A forked helper inherits the big tables
-    read here; a spawned one (Windows) reads them again. The results come back pickled (4 MB, 40 ms)."""
+    """Everything every workbook shows, suppressed, computed once. `in_parallel`: a helper process gathers the
+    Udgiftsmodel's inputs and does the children's secondary suppression (the larger) while this one gathers the
+    Nøgletal's inputs and does the adults'; then each suppresses its workbook's inputs with both decisions, the
+    helper the Udgiftsmodel's and this one the Nøgletal's, so the two take about as long at both steps. A
+    forked helper inherits the big tables read here; a spawned one (Windows) reads them again. The
+    Udgiftsmodel's inputs come back pickled (some MB, tens of ms)."""
     global _HELPER_FOLDER
     first = municipalities.codes()[0]
-    staircases = folder.staircases
-    split = {"voksne"} & set(staircases) if in_parallel else set()
+    staircases = list(folder.staircases)
     if in_parallel:
+        there = [t for t in staircases if t == "boern"] or staircases[:1]  # the helper's suppression
+        here = [t for t in staircases if t not in there]
         method = method or start_method()
         sent = folder.for_another_process()
         if method == "fork":
@@ -102,18 +105,20 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
             _HELPER_FOLDER, sent = folder, None
         context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            job = pool.submit(_udgiftsmodel_part, sent, tuple(split))
+            job = pool.submit(_helper_sources, sent, tuple(there))
             raw = workbooks.noegletal_sources(folder)
-            hidden = hidden_units(folder, raw["years"], tuple(set(staircases) - split))
-            u, hidden_there = job.result()
+            hidden_here = hidden_units(folder, raw["years"], tuple(here))
+            u_job = pool.submit(_helper_udgiftsmodel, hidden_here)  # the helper's next job, once it has its part
+            hidden = pd.concat([job.result(), hidden_here], ignore_index=True)
+            n = _noegletal_part(raw, hidden)
+            u = u_job.result()
         _HELPER_FOLDER = None
     else:
         raw = workbooks.noegletal_sources(folder)
-        u, hidden_there = _udgiftsmodel_part(folder, tuple(staircases))
-        hidden = hidden_there.iloc[:0]
-    hidden = pd.concat([hidden, hidden_there], ignore_index=True)
-    n = _noegletal_part(raw, hidden)
-    u = _suppressed_udgiftsmodel(u, hidden)
+        sources = _udgiftsmodel_sources(folder)
+        hidden = hidden_units(folder, raw["years"], tuple(staircases))
+        n = _noegletal_part(raw, hidden)
+        u = _suppressed_udgiftsmodel(sources, hidden)
     info_n = workbooks.book_info(folder, noegletal_book.TITLE, first, n.years, build_date)
     info_u = workbooks.book_info(folder, udgiftsmodel_book.TITLE, first, u.years, build_date)
     return Prepared(n, u, info_n, info_u)
@@ -143,13 +148,29 @@ def _noegletal_part(raw: dict, hidden: pd.DataFrame) -> noegletal_book.Noegletal
         beboere_note=MOVEMENTS_NOTE if beboere is not None else "", totals=totals, hidden=markers)
 
 
-def _udgiftsmodel_part(folder: DataFolder | None, trapper: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:
-    """The Udgiftsmodel's sources (unsuppressed) with their account lines, and the register units hidden on
-    `trapper`. `folder` None: the folder a forked helper inherited."""
-    folder = folder or _HELPER_FOLDER
+def _udgiftsmodel_sources(folder: DataFolder) -> dict:
+    """The Udgiftsmodel's sources (unsuppressed) with their account lines."""
     sources = workbooks.udgiftsmodel_sources(folder)
     sources["lines"] = udgiftsmodel_book.account_lines(sources["accounts"], sources["rules"])
-    return sources, hidden_units(folder, sources["years"], trapper)
+    return sources
+
+
+_HELPER: dict = {}  # in `prepare`'s helper process, between its two jobs: its sources and the units it hid
+
+
+def _helper_sources(folder: DataFolder | None, trapper: tuple[str, ...]) -> pd.DataFrame:
+    """The helper's first job: the Udgiftsmodel's sources, kept here for the second, and the register units
+    hidden on `trapper` (returned). `folder` None: the folder a forked helper inherited."""
+    folder = folder or _HELPER_FOLDER
+    _HELPER["sources"] = _udgiftsmodel_sources(folder)
+    _HELPER["hidden"] = hidden_units(folder, _HELPER["sources"]["years"], trapper)
+    return _HELPER["hidden"]
+
+
+def _helper_udgiftsmodel(hidden_elsewhere: pd.DataFrame) -> udgiftsmodel_book.UdgiftsmodelData:
+    """The helper's second job: its sources suppressed with its own decisions and the other process's."""
+    sources, hidden = _HELPER.pop("sources"), _HELPER.pop("hidden")
+    return _suppressed_udgiftsmodel(sources, pd.concat([hidden, hidden_elsewhere], ignore_index=True))
 
 
 def _suppressed_udgiftsmodel(sources: dict, hidden: pd.DataFrame) -> udgiftsmodel_book.UdgiftsmodelData:
