@@ -16,6 +16,8 @@ def is_number(token) -> bool:
     """A cached point that is a number (XlsxWriter hands cell values as numbers or text)."""
     if token is None:
         return False
+    if type(token) is float or type(token) is int:  # a formula's value (most points): no parsing
+        return True
     try:
         float(token)
     except ValueError:

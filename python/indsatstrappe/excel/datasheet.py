@@ -38,7 +38,7 @@ def _memoized(method):
     """A formula builder whose text is kept per arguments in the table's memo."""
     @wraps(method)
     def cached(self, *args, **kwargs):
-        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        key = (method.__name__, args, tuple(sorted(kwargs.items())) if kwargs else ())
         if key not in self._formulas:
             self._formulas[key] = method(self, *args, **kwargs)
         return self._formulas[key]
