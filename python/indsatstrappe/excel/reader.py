@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from ..core import keyfigures, municipalities
@@ -29,6 +28,8 @@ def _named_cell(book, name: str):
 def _open(path: Path, data_only: bool, kind: str = "en Nøgletal-projektmappe (.xlsx eller .xlsm)"):
     """The workbook read-only (the big hidden sheets are never loaded), closed afterwards so Windows lets a
     refresh replace the file."""
+    import openpyxl  # only when a workbook is read: every command would pay 0.1 s to import it
+
     try:
         book = openpyxl.load_workbook(path, data_only=data_only, read_only=True)
     except Exception:  # noqa: BLE001 - any failure means the file is not a workbook we can read

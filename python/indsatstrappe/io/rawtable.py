@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from ..core.errors import InputError
@@ -129,6 +128,7 @@ def read_xlsx_table(path: Path, sheet: str) -> RawTable:
     """A sheet's cells up to the header's last column: a stray cell far to the right (column XFD) would
     otherwise make every row 16,384 cells wide."""
     fil = f"{path.name}, ark '{sheet}'"
+    import openpyxl  # only when a workbook is read: every command would pay 0.1 s to import it
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[sheet]
