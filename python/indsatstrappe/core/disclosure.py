@@ -150,11 +150,10 @@ class _Problem:
 
     def segment(self, x: np.ndarray, d: np.ndarray) -> tuple[float, float]:
         """How far x may move along d and along -d while staying within the bounds and the floors."""
-        rows = np.vstack([np.eye(len(x)), -np.eye(len(x)), self.g]) if len(self.g) else \
-            np.vstack([np.eye(len(x)), -np.eye(len(x))])
+        # the constraints' rows are I, -I and g: their speeds along d are d, -d and g.d
         slack = np.concatenate([x - self.lower, self.upper - x, self.g @ x - self.h]) if len(self.g) else \
             np.concatenate([x - self.lower, self.upper - x])
-        speed = rows @ d
+        speed = np.concatenate([d, -d, self.g @ d]) if len(self.g) else np.concatenate([d, -d])
         forward = backward = np.inf
         down, up = speed < -1e-12, speed > 1e-12
         finite = np.isfinite(slack)
