@@ -360,10 +360,36 @@ def against_old_figures() -> list[Figure]:
     return figures
 
 
+def instruction_figures() -> list[Figure]:
+    """One distributed workbook's cost in instructions (benchmarks/instructions.py), now and at b070a89: a
+    figure that does not swing with the machine's speed."""
+    import against_old
+    import instructions
+
+    if not instructions.available():
+        print("(instruktioner pr. projektmappe er udeladt: valgrind findes ikke på maskinen)")
+        return []
+    counts = {}
+    if against_old.old_commit_available():
+        with against_old.old_checkout() as old:
+            counts[against_old.OLD] = instructions.per_workbook(old)
+    counts["nu"] = instructions.per_workbook(against_old.ROOT / "python")
+    figures = []
+    for label, c in counts.items():
+        change = ""
+        if label == "nu" and against_old.OLD in counts:
+            old = counts[against_old.OLD]
+            change = "; " + ", ".join(f"{kind} {(c[kind] / old[kind] - 1) * 100:+.0f} %" for kind in c) + \
+                f" mod {against_old.OLD}"
+        figures.append(Figure(f"instruktioner pr. udsendt projektmappe (cachegrind): {label}", 0.0, 0.0,
+                              f"Nøgletal {c['noegletal']:.0f} mio., Udgiftsmodel {c['udgiftsmodel']:.0f} mio.{change}"))
+    return figures
+
+
 def main() -> None:
     figures = (distribution_figures() + movement_figures() + keyfigure_figures() + udf_figures()
                + pair_breakdown_figures() + speed_part_figures() + speed_small_part_figures()
-               + distribution_run_figures() + spawn_run_figure() + against_old_figures())
+               + distribution_run_figures() + spawn_run_figure() + against_old_figures() + instruction_figures())
     report(figures, RESULTS)
 
 
