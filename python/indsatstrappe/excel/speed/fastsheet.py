@@ -124,13 +124,21 @@ class FastSheet(Sheet):
         table, info, spans = self.table, self.row_info, self.row_spans
         low, high = self.dim_rowmin, self.dim_rowmax
         rows = sorted(r for r in {*(r for r, cells in table.items() if cells), *info} if low <= r <= high)
+        # a row without settings of its own is <row r=".." spans=".."> (XlsxWriter's _write_row adds nothing
+        # else while the default height is the original and no Excel 2010 extension is asked for)
+        plain = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        write, cell_of = self.fh.write, self._write_cell
         for row in rows:
             cells = table.get(row)
             if cells:
-                self._write_row(row, spans.get(row // 16), info.get(row))
+                span, own = spans.get(row // 16), info.get(row)
+                if plain and not own:
+                    write(f'<row r="{row + 1}" spans="{span}">' if span else f'<row r="{row + 1}">')
+                else:
+                    self._write_row(row, span, own)
                 for col in sorted(cells):
-                    self._write_cell(row, col, cells[col])
-                self._xml_end_tag("row")
+                    cell_of(row, col, cells[col])
+                write("</row>")
             else:
                 self._write_empty_row(row, spans.get(row // 16), info[row])
 
@@ -171,9 +179,13 @@ class FastSheet(Sheet):
         if fmt is None:
             head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}"'
         else:
-            head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"'
+            xf = fmt.xf_index
+            head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{xf if xf is not None else fmt._get_xf_index()}"'
         if kind is CellFormulaTuple:
             value = cell.value
+            if type(value) is float or type(value) is int:  # most cached values: no type, nothing to escape
+                self.fh.write(f"{head}><f>{self._formula_xml(cell.formula)}</f><v>{value}</v></c>")
+                return
             kind_attr = ""
             if isinstance(value, bool):
                 kind_attr, value = ' t="b"', int(value)
