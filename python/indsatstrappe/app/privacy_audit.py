@@ -115,7 +115,7 @@ def reader_knowledge(modtagere: pd.DataFrame, staircases: dict[str, Staircase], 
     out = {}
     for trappe, staircase in staircases.items():
         lay = suppression.register_layout(staircase, trappe, tuple(years))
-        out[trappe] = knowledge.atom_bounds(modtagere, staircase, trappe, lay.atoms,
+        out[trappe] = knowledge.atom_bounds(modtagere, trappe, lay.atoms,
                                             suppression.code_atoms(staircase, trappe))
     return out
 

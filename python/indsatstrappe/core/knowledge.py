@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from . import coverage, municipalities
-from .staircase import Staircase
 
 SMALL = (1, 4)
 PUBLIC, SECRET, OWN, UNKNOWN = "offentlig", "skjult hos DST", "egne data", "ukendt"
@@ -64,7 +63,7 @@ def secret_bounds(modtagere: pd.DataFrame) -> pd.DataFrame:
     return out[out["status"] == SECRET][["kommune_kode", "aar", "trappe", "indsats", "lo", "hi"]]
 
 
-def atom_bounds(modtagere: pd.DataFrame, staircase: Staircase, trappe: str, atoms: tuple,
+def atom_bounds(modtagere: pd.DataFrame, trappe: str, atoms: tuple,
                 code_atoms: dict[str, tuple[int, frozenset[str]]]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Per municipality: lower and upper bounds on every atom (`atoms`: (year, step, signature) tuples) from
     what the reader knows. An atom without rows is 0 for all to see when all its codes are register codes

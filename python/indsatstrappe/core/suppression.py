@@ -203,7 +203,7 @@ def _hidden_register_units(modtagere: pd.DataFrame, staircases: dict[str, Stairc
         unused = unused_atoms(modtagere, staircase, trappe, years)
         table = disclosure.make_table(lay.forms, lay.form_unit, len(lay.units),
                                       np.array([a in unused for a in lay.atoms]), lay.denominators(), lay.floor)
-        bounds = knowledge.atom_bounds(modtagere, staircase, trappe, lay.atoms, code_atoms(staircase, trappe))
+        bounds = knowledge.atom_bounds(modtagere, trappe, lay.atoms, code_atoms(staircase, trappe))
         # the steps and totals are what the workbook is about: hide a key figure before them
         weights_step = np.array([2.0 if uid[0].startswith(trappe + ":") else 1.0 for uid in lay.units])
         for kommune, own in counts.groupby("kommune_kode"):
