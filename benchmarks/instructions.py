@@ -1,6 +1,6 @@
 """What one distributed workbook costs, counted in instructions: valgrind's cachegrind counts every instruction
-a process runs, so the figure is the same on a busy machine and an idle one, where seconds on this 2-core
-machine swing by a fifth between runs of the same code. Counted for the code of this checkout and of an older
+a process runs, so two runs of the same code agree within 3 % on a busy machine or an idle one, where seconds on
+this 2-core machine swing by a fifth. Counted for the code of this checkout and of an older
 commit (b070a89, #32's reference) alike: a worker's build of n workbooks of a kind after the first one's,
 minus a build of one, over n - 1."""
 
