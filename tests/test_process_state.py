@@ -1,11 +1,12 @@
 """#31.7: the library runs inside the user's Excel process (UDFs, ribbon), so what it changes for the whole process
 while it works (the VBA builder: the global random, the working folder, ms-ovba's compressor; the speed layer:
-XlsxWriter's ZipInfo) is put back afterwards, also when the work fails half-way."""
+XlsxWriter's zip compression) is put back afterwards, also when the work fails half-way."""
 
 from __future__ import annotations
 
 import os
 import random
+import zipfile
 
 import pytest
 import xlsxwriter.workbook
@@ -16,7 +17,7 @@ from indsatstrappe.excel.speed import splice
 
 
 def _state() -> tuple:
-    return random.getstate(), os.getcwd(), MsOvba.compress, xlsxwriter.workbook.ZipInfo
+    return random.getstate(), os.getcwd(), MsOvba.compress, xlsxwriter.workbook.ZIP_DEFLATED
 
 
 def test_building_a_vba_project_leaves_the_process_as_it_was():
@@ -35,9 +36,9 @@ def test_a_failing_vba_build_leaves_the_process_as_it_was():
     assert _state() == before
 
 
-def test_quick_deflate_puts_xlsxwriters_zipinfo_back_also_after_a_failure():
+def test_stored_parts_puts_xlsxwriters_compression_back_also_after_a_failure():
     before = _state()
-    with pytest.raises(RuntimeError), splice.quick_deflate():
-        assert xlsxwriter.workbook.ZipInfo is not before[3]
+    with pytest.raises(RuntimeError), splice.stored_parts():
+        assert xlsxwriter.workbook.ZIP_DEFLATED == zipfile.ZIP_STORED
         raise RuntimeError("a workbook that could not be closed")
     assert _state() == before

@@ -211,8 +211,7 @@ def build_one(kind: str, kommune: int, out: Path, shared: SharedSheets | None,
 def build_first(kind: str, kommune: int, out: Path) -> tuple[Path, SharedSheets]:
     """The first municipality's workbook in full; its shared sheets are copied into all the others."""
     target, book = build_one(kind, kommune, out, None)
-    # the Nøgletal's Data sheet is four fifths of its bytes: at zlib's best level every copy stays under 0.8 MB
-    return target, speed.capture(book, target.read_bytes(), smallest=kind == "noegletal")
+    return target, speed.capture(book)
 
 
 @dataclass(frozen=True, order=True)

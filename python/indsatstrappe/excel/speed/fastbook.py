@@ -20,7 +20,9 @@ class FastBook(Book):
 
     def __init__(self, path: Path, info: BookInfo, shared: SharedSheets | None = None):
         self.shared = shared
-        self._buffer = io.BytesIO() if shared is not None else None
+        self._buffer = io.BytesIO()
+        self.written: list[splice.Member] = []  # a first workbook's members as written (for `capture`)
+        self.plain: dict[str, bytes] = {}  # and its parts undeflated
         super().__init__(path, info)
         if shared is not None:
             splice.prime(self.wb, self.styles, shared)
@@ -28,8 +30,8 @@ class FastBook(Book):
         self.stamped_cells = 0  # cells copied from the first workbook's rows (fill_rows)
         self.row_blocks: list[tuple[str, int, int]] = []  # the row blocks this (first) workbook wrote
 
-    def _destination(self) -> str | io.BytesIO:
-        return self._buffer if self._buffer is not None else str(self.path)
+    def _destination(self) -> io.BytesIO:
+        return self._buffer
 
     def _new_chart(self, options: dict):
         recorder = chartstamp.new_chart(self.wb, options, defer=self.shared is not None and bool(self.shared.charts))
@@ -54,14 +56,19 @@ class FastBook(Book):
 
     def close(self) -> None:
         self.place_page_breaks()
-        if self.shared is None:
-            self.wb.close()
-        else:
+        if self.shared is not None:
             splice.account_for_copied_strings(self.wb, self.shared)
             self.stamped_charts = chartstamp.apply(self.wb, self.charts, self.shared.charts)
-            with splice.quick_deflate():
-                self.wb.close()
-            splice.write_spliced(self._buffer.getvalue(), self.shared, self.path)
+        with splice.stored_parts():
+            self.wb.close()
+        own = splice.read_members(self._buffer.getvalue())
+        self._buffer = None
+        if self.shared is not None:
+            splice.write_spliced(own, self.shared, self.path)
+        else:
+            shared_parts = splice.sheet_members(self.wb, self.shared_sheets).values()
+            self.written = splice.write_first(own, shared_parts, self.path)
+            self.plain = {m.name: m.data for m in own}
         self._release_cycles()
 
     def _release_cycles(self) -> None:
@@ -75,8 +82,7 @@ class FastBook(Book):
             vars(rec.chart).pop("_assemble_xml_file", None)
 
 
-def capture(book: FastBook, written: bytes, smallest: bool = False) -> SharedSheets:
-    """After the first workbook of a kind is closed: what the others need to copy its shared sheets
-    (`smallest`: deflated at the best level, see splice.capture)."""
-    return splice.capture(book.wb, book.styles, written, book.shared_sheets, book.charts, book.row_blocks,
-                          smallest)
+def capture(book: FastBook) -> SharedSheets:
+    """After the first workbook of a kind is closed: what the others need to copy its shared sheets."""
+    return splice.capture(book.wb, book.styles, book.written, book.plain, book.shared_sheets, book.charts,
+                          book.row_blocks)
