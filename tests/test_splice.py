@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indsatstrappe.app import distribute
-from indsatstrappe.excel.speed import splice
+from indsatstrappe.excel.speed import sharedstrings, splice
 
 FIRST, OTHER = 825, 147  # Læsø (the smallest) holds the shared copy; Frederiksberg receives it
 
@@ -66,3 +66,26 @@ def test_write_zip_round_trips_stored_members(tmp_path):
         assert z.namelist() == ["æ/b.txt", "a.xml"]
         assert z.read("æ/b.txt").decode() == "bøger"
         assert z.read("a.xml").startswith(b"<a>xxx")
+
+
+@pytest.mark.parametrize("primed", [["a", " lead", "x & y <z>"], ["not the first string"]])
+def test_the_string_table_with_primed_strings_is_the_one_xlsxwriter_writes(primed, tmp_path):
+    """The primed strings' XML, made once per process, and the workbook's own strings after it: the string table
+    XlsxWriter itself writes; a table that does not begin with the primed strings is written as XlsxWriter does."""
+    from xlsxwriter.workbook import Workbook
+
+    texts = ["a", " lead", "x & y <z>", "ctl\x01", "trail ", "a"]
+
+    def string_table(path: Path, primed: list[str] | None) -> bytes:
+        wb = Workbook(str(path), {"in_memory": True})
+        if primed is not None:
+            wb._get_packager = sharedstrings.packager_for(primed)
+        ws = wb.add_worksheet()
+        for row, text in enumerate(texts):
+            ws.write_string(row, 0, text)
+        wb.close()
+        return _parts(path)["xl/sharedStrings.xml"]
+
+    for _ in range(2):  # made, then taken from the process's store
+        assert string_table(tmp_path / "primed.xlsx", primed) == string_table(tmp_path / "plain.xlsx", None)
+    assert b"_x0001_" in string_table(tmp_path / "plain.xlsx", None)  # the escapes were exercised

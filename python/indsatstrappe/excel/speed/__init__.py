@@ -5,6 +5,8 @@ XlsxWriter's private methods and attributes. Nothing but `distribute` uses it.
 - splice: the shared sheets written once, by the first municipality's build, and copied into the others; so are
   the row blocks no municipality changes (Book.fill_rows), cell by cell.
 - chartstamp: charts written from the first workbook's chart XML with this workbook's caches.
+- sharedstrings: the string table's first part (the first workbook's strings, numbered as there) written once per
+  process.
 
 `FastBook` is the entry point: a `scaffold.Book` with these parts. tests/test_speed.py builds both
 workbooks with it and with the plain `Book` and compares every part.

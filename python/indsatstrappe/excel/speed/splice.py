@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.workbook import Workbook
 
 from ..styles import Styles
+from . import sharedstrings
 from .chartstamp import ChartTemplate, Recorder, template_of
 from .fastsheet import CellPutTuple
 
@@ -144,6 +145,7 @@ def prime(wb: Workbook, styles: Styles, shared: SharedSheets) -> None:
     for text in shared.strings:
         wb.str_table._get_shared_string_index(text)
     wb.str_table.count -= len(shared.strings)  # registered, not yet used by a cell
+    wb._get_packager = sharedstrings.packager_for(shared.strings)  # their XML made once per process
     for key in shared.format_keys:
         styles.fmt(**dict(key))._get_xf_index()
 
