@@ -84,12 +84,12 @@ def start_method() -> str:
 
 def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: bool = False,
             method: str | None = None) -> Prepared:
-    """Everything every workbook shows, suppressed, computed once. `in_parallel`: a helper process gathers the
-    Udgiftsmodel's inputs and does the children's secondary suppression (the larger) while this one gathers the
-    Nøgletal's inputs and does the adults'; then each suppresses its workbook's inputs with both decisions, the
-    helper the Udgiftsmodel's and this one the Nøgletal's, so the two take about as long at both steps. A
-    forked helper inherits the big tables read here; a spawned one (Windows) reads them again. The
-    Udgiftsmodel's inputs come back pickled (some MB, tens of ms)."""
+    """Everything every workbook shows, suppressed, computed once. `in_parallel`: a helper process does the
+    children's secondary suppression (the larger) and then gathers the Udgiftsmodel's inputs, while this one
+    gathers the Nøgletal's inputs and does the adults'; then each suppresses its workbook's inputs with both
+    decisions, the helper the Udgiftsmodel's and this one the Nøgletal's, so the two take about as long. A
+    forked helper inherits the register tables read here (the accounts it reads itself); a spawned one (Windows)
+    reads them again. The Udgiftsmodel's inputs come back pickled (some MB, tens of ms)."""
     global _HELPER_FOLDER
     first = municipalities.codes()[0]
     staircases = list(folder.staircases)
@@ -99,13 +99,14 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
         method = method or start_method()
         sent = folder.for_another_process()
         if method == "fork":
-            for name in ("modtagere", "befolkning", "regnskab"):
+            for name in ("modtagere", "befolkning"):  # what both processes read first
                 if folder.has(name):
                     folder.table(name)
             _HELPER_FOLDER, sent = folder, None
         context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            job = pool.submit(_helper_sources, sent, tuple(there))
+            job = pool.submit(_helper_hidden, sent, tuple(there))
+            pool.submit(_helper_sources)  # run by the helper once the above is returned, kept there
             raw = workbooks.noegletal_sources(folder)
             hidden_here = hidden_units(folder, raw["years"], tuple(here))
             u_job = pool.submit(_helper_udgiftsmodel, hidden_here)  # the helper's next job, once it has its part
@@ -155,20 +156,24 @@ def _udgiftsmodel_sources(folder: DataFolder) -> dict:
     return sources
 
 
-_HELPER: dict = {}  # in `prepare`'s helper process, between its two jobs: its sources and the units it hid
+_HELPER: dict = {}  # in `prepare`'s helper process, between its jobs: the folder, the units it hid, the sources
 
 
-def _helper_sources(folder: DataFolder | None, trapper: tuple[str, ...]) -> pd.DataFrame:
-    """The helper's first job: the Udgiftsmodel's sources, kept here for the second, and the register units
-    hidden on `trapper` (returned). `folder` None: the folder a forked helper inherited."""
-    folder = folder or _HELPER_FOLDER
-    _HELPER["sources"] = _udgiftsmodel_sources(folder)
-    _HELPER["hidden"] = hidden_units(folder, _HELPER["sources"]["years"], trapper)
+def _helper_hidden(folder: DataFolder | None, trapper: tuple[str, ...]) -> pd.DataFrame:
+    """The helper's first job: the register units hidden on `trapper` (returned at once, for the Nøgletal, and kept
+    here). `folder` None: the folder a forked helper inherited."""
+    folder = _HELPER["folder"] = folder or _HELPER_FOLDER
+    _HELPER["hidden"] = hidden_units(folder, workbooks.data_years(folder), trapper)
     return _HELPER["hidden"]
 
 
+def _helper_sources() -> None:
+    """The helper's second job (its one process runs jobs in the order given): the Udgiftsmodel's sources."""
+    _HELPER["sources"] = _udgiftsmodel_sources(_HELPER.pop("folder"))
+
+
 def _helper_udgiftsmodel(hidden_elsewhere: pd.DataFrame) -> udgiftsmodel_book.UdgiftsmodelData:
-    """The helper's second job: its sources suppressed with its own decisions and the other process's."""
+    """The helper's third job: its sources suppressed with its own decisions and the other process's."""
     sources, hidden = _HELPER.pop("sources"), _HELPER.pop("hidden")
     return _suppressed_udgiftsmodel(sources, pd.concat([hidden, hidden_elsewhere], ignore_index=True))
 

@@ -68,6 +68,13 @@ def _step_counts(folder: DataFolder, staircase) -> pd.DataFrame:
                         on=["kommune_kode", "aar"], how="left")
 
 
+def data_years(folder: DataFolder) -> list[int]:
+    """The years both workbooks' sources cover: those of the step counts (every year a staircase has rows in
+    the register data), found without counting."""
+    modtagere = folder.table("modtagere")
+    return sorted(int(y) for y in modtagere.loc[modtagere["trappe"].isin(list(folder.staircases)), "aar"].unique())
+
+
 def noegletal_sources(folder: DataFolder) -> dict:
     """The core's results every Nøgletal workbook shows, unsuppressed: `noegletal_book.noegletal_data`'s
     arguments."""
