@@ -13,18 +13,19 @@ non-streaming formats; BULK has no such limit). The message is shown to the user
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import InputError, Problem
 from . import dst
+
+if TYPE_CHECKING:
+    import urllib.error
 
 DEFAULT_URL = "https://api.statbank.dk/v1"
 
@@ -115,6 +116,10 @@ class StatBankClient:
         return Path(self.cache_dir) / f"{table}-{function}-{digest}.txt"
 
     def _post(self, url: str, data: bytes, table: str, check) -> str:
+        import http.client  # here, not at the top: every command imports this module, few go online
+        import urllib.error
+        import urllib.request
+
         wait = self.pause
         last = ""
         for attempt in range(self.retries + 1):
@@ -152,6 +157,8 @@ class StatBankClient:
 
 
 def _reason(exc: BaseException) -> str:
+    import http.client
+
     if isinstance(exc, http.client.IncompleteRead):
         return "forbindelsen blev afbrudt midt i svaret"
     if isinstance(exc, http.client.HTTPException):
