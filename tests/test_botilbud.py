@@ -310,3 +310,21 @@ def test_the_first_year_of_episodes_is_no_starting_point():
     every = got[got["botilbud"] == botilbud.ALL]
     assert every["aar"].tolist() == [2024]
     assert every[["beboere", "samme", "ude"]].iloc[0].tolist() == [2, 1, 1]  # a stays on 8, b leaves
+
+
+def test_rows_from_table_per_municipality_sorted_by_botilbud_and_year():
+    """The sheet's input rows of one municipality, from a table made once for all (udsend asks for each in turn);
+    another table is read anew."""
+    goals = list(botilbud.goals().index)
+    table = pd.DataFrame({"kommune_kode": [101, 101, 147, 101], "botilbud": ["B", "A", "C", "A"],
+                          "aar": [2022, 2023, 2022, 2022], "maal": [goals[0], goals[1], goals[0], goals[0]],
+                          "taeller": [3, 1, 1, 5], "naevner": [10, 2, 1, 6]})
+    empty = [None] * (2 * len(goals) - 2)
+    assert botilbud_sheet.rows_from_table(table, 101) == [["A", 2022, 5.0, 6.0, *empty], ["A", 2023, None, None, 1.0,
+                                                          2.0, *empty[2:]], ["B", 2022, 3.0, 10.0, *empty]]
+    assert botilbud_sheet.rows_from_table(table, 999) == []
+    rows = botilbud_sheet.rows_from_table(table, 147)
+    rows[0][0] = "changed by a caller"
+    assert botilbud_sheet.rows_from_table(table, 147)[0][0] == "C"
+    other = table.assign(botilbud="D")
+    assert [r[0] for r in botilbud_sheet.rows_from_table(other, 101)] == ["D", "D"]
