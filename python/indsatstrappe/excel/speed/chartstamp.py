@@ -178,10 +178,23 @@ def _str_cache(data: list) -> str:
     return f'<c:strCache><c:ptCount val="{len(data)}"/>{points}</c:strCache>'
 
 
+_TEXTS: dict[str, str] = {}  # a text point as written: the same texts (years read as text, names) in every workbook
+_TEXTS_MAX = 100_000
+
+
 def _value(token) -> str:
-    if isinstance(token, int | float):
+    kind = type(token)
+    if kind is float or kind is int:
         return str(token)
-    return str(XMLwriter._escape_control_characters(_escape(token)))
+    if kind is not str:
+        return str(token) if isinstance(token, int | float) else str(XMLwriter._escape_control_characters(
+            _escape(token)))
+    text = _TEXTS.get(token)
+    if text is None:
+        if len(_TEXTS) >= _TEXTS_MAX:
+            _TEXTS.clear()
+        text = _TEXTS[token] = XMLwriter._escape_control_characters(_escape(token))
+    return text
 
 
 def _writer(chart, xml: str):
