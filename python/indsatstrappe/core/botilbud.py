@@ -51,6 +51,12 @@ def goals() -> pd.DataFrame:
     return pd.read_csv(packaged("botilbudsmaal.csv"), dtype=str, keep_default_na=False).set_index("id", drop=False)
 
 
+@cache
+def goal_rows() -> tuple:
+    """`goals()` as named tuples (id, navn, ...), made once per process: every Nøgletal lists them."""
+    return tuple(goals().itertuples(index=False))
+
+
 def goal_values(rows: pd.DataFrame, kommune: int | None = None) -> pd.DataFrame:
     """GOAL_COLUMNS for each botilbud, year and goal, and an 'Alle botilbud' row per municipality, year
     and goal (sum of numerators over sum of denominators); rows without a denominator are left out."""

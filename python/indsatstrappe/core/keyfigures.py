@@ -42,6 +42,21 @@ def for_staircase(trappe: str) -> pd.DataFrame:
     return cat[cat["trappe"] == trappe].sort_values("nr")
 
 
+@cache
+def figure_records(trappe: str) -> tuple[dict, ...]:
+    """`for_staircase`'s rows as plain dicts, made once per process (every workbook reads them): not to be
+    changed by the caller."""
+    return tuple(for_staircase(trappe).to_dict("records"))
+
+
+@cache
+def own_data_figures() -> tuple[dict, ...]:
+    """The figures only the municipality's own data give (beregning egne_tal), by staircase and number, as plain
+    dicts made once per process: not to be changed by the caller."""
+    cat = catalogue()
+    return tuple(cat[cat["beregning"] == "egne_tal"].sort_values(["trappe", "nr"]).to_dict("records"))
+
+
 @dataclass(frozen=True)
 class Inputs:
     """The tables key figures are computed from; any but `befolkning` may be missing (None)."""

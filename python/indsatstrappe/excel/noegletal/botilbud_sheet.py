@@ -160,7 +160,7 @@ def write(book: Book, data: BotilbudInput, kommune_navn: str) -> Worksheet:
         ws.write_string(r + 1, col, h, s.header)
     ws.set_row(r + 1, 28)
     ws.merge_range(r + 1, 3, r + 1, 8, "Hvad der tælles (tæller af nævner)", s.header)
-    for i, goal in enumerate(goals.itertuples()):
+    for i, goal in enumerate(botilbud.goal_rows()):
         rr = r + 2 + i
         ws.write_string(rr, 1, goal.navn, s.wrap)
         ws.write_string(rr, 2, goal.id, s.text)
@@ -226,9 +226,9 @@ def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[lis
     head = r + 1
     ws.write_string(head, 1, "År", s.header)
     ws.write_string(head, 2, "Botilbud", s.header)
-    for i, goal in enumerate(goals.itertuples()):
+    for i, goal in enumerate(botilbud.goal_rows()):
         ws.write_string(head, 3 + i, f"{goal.id} {goal.navn}", s.header)
-    book.fit_row(ws, head, [(f"{g.id} {g.navn}", 11) for g in goals.itertuples()], font_pt=10, minimum=54)
+    book.fit_row(ws, head, [(f"{g.id} {g.navn}", 11) for g in botilbud.goal_rows()], font_pt=10, minimum=54)
     pct = s.number("pct")
     for k, year in enumerate(years):
         rr = head + 1 + k
@@ -247,7 +247,7 @@ def _summary(book: Book, ws: Worksheet, r: int, years: list[int], rows: list[lis
         return
     chart = book.add_chart({"type": "line"})
     last = head + len(years) - 1  # the spare year for next year's entries stays out of the chart until typed
-    for i, goal in enumerate(goals.itertuples()):
+    for i, goal in enumerate(botilbud.goal_rows()):
         chart.add_series({"name": f"{goal.id} {goal.navn}", "categories": [ws.name, head + 1, 1, last, 1],
                           "values": book.chart_source(ws, head + 1, 3 + i, [summary_share(rows, y, i)
                                                                              for y in years[:-1]], GAP_COL + i),
@@ -306,7 +306,7 @@ def _inputs(book: Book, ws: Worksheet, r: int, rows: list[list], capacity: int) 
     top, head = r + 1, r + 2
     ws.merge_range(top, 1, head, 1, "Botilbud", s.header)
     ws.merge_range(top, 2, head, 2, "År", s.header)
-    for i, goal in enumerate(goals.itertuples()):
+    for i, goal in enumerate(botilbud.goal_rows()):
         ws.merge_range(top, 3 + 3 * i, top, 5 + 3 * i, f"{goal.id} {goal.navn}", s.header)
         for j, h in enumerate(["Tæller", "Nævner", "Andel"]):
             ws.write_string(head, 3 + 3 * i + j, h, s.header)

@@ -18,6 +18,7 @@ from .. import formulas as fx
 from ..blocks import Rows
 from ..datasheet import COUNTRY, HIDDEN_ID, OWN_DATA, OWN_GROUP, DataTable, write_lists
 from ..frontpage import Choice, Selection, municipality_choices, write_front
+from ..per_key import rows_of
 from ..scaffold import TITLE_ROWS, Book, BookInfo, embed_vba
 from ..styles import GREY, LIGHT_GREY, MUNICIPALITY, SEGMENT_BORDER, STEP_COLOURS
 from . import botilbud_sheet, definitions_sheet, overview_sheet, principles_sheet, theme_layout
@@ -106,7 +107,7 @@ class NoegletalInput:
         kommune, d = self.own_kommune, self.data
         rows = self.choices.botilbud_rows if self.choices.botilbud_rows is not None else \
             botilbud_sheet.rows_from_table(d.botilbud, kommune)
-        moves = None if d.beboere is None else d.beboere[d.beboere["kommune_kode"] == kommune]
+        moves = None if d.beboere is None else rows_of(d.beboere, ("kommune_kode",), (kommune,))
         return botilbud_sheet.BotilbudInput(rows, moves, d.beboere_note)
 
 
@@ -123,10 +124,10 @@ def noegletal_input(data: NoegletalData, choices: NoegletalChoices) -> Noegletal
 
 def data_entries(data: NoegletalData, kommune: int) -> dict[tuple[str, int], tuple[float, float]]:
     """(id, year) -> (taeller, naevner) of a municipality's figures in the data."""
-    v = data.values[(data.values["kommune_kode"] == kommune) & data.values["taeller"].notna()
-                    & data.values["naevner"].notna()]
+    v = rows_of(data.values, ("kommune_kode",), (kommune,))
     return {(str(f), int(y)): (float(t), float(n)) for f, y, t, n in
-            zip(v["noegletal_id"], v["aar"], v["taeller"], v["naevner"], strict=True)}
+            zip(v["noegletal_id"].tolist(), v["aar"].tolist(), v["taeller"].tolist(), v["naevner"].tolist(),
+                strict=True) if not (pd.isna(t) or pd.isna(n))}
 
 
 def own_entry_conflicts(data: NoegletalData, kommune: int, typed: dict) -> list[tuple[str, int, tuple, tuple]]:
@@ -596,10 +597,8 @@ def _own_figures_sheet(book: Book, data: NoegletalInput) -> None:
     for j, h in enumerate(["id", "Nøgletal", "Enhed", "År", "Tæller", "Nævner", "Værdi"]):
         ws.write_string(head, 1 + j, h, s.header)
     book.freeze_header(ws, head)
-    cat = keyfigures.catalogue()
-    own = cat[cat["beregning"] == "egne_tal"].sort_values(["trappe", "nr"])
     rr = head + 1
-    for _, fig in own.iterrows():
+    for fig in keyfigures.own_data_figures():
         for y in years:
             fid = fig["id"]
             ws.write_string(rr, 1, fid, s.text)

@@ -56,7 +56,7 @@ def write(book: Book, table: DataTable, sel: Selection, data, own_cell: Callable
             year = f" {latest}" if label in ("Kommunen", "Gruppen", COUNTRY) else ""
             ws.write_string(head, 1 + j, label + year, s.header)
         r = head + 1
-        for fig in keyfigures.for_staircase(trappe).to_dict("records"):
+        for fig in keyfigures.figure_records(trappe):
             _figure_row(book, ws, r, table, fig, sel, data, own_cell, staircase, latest, before, sheets)
             r += 1
         r += 1

@@ -28,6 +28,11 @@ def principles() -> pd.DataFrame:
 
 
 @cache
+def _principle_rows() -> tuple:
+    return tuple(principles().itertuples())
+
+
+@cache
 def _figures() -> dict[str, dict]:
     """The catalogue's rows as plain dicts: read once per figure cell."""
     return {str(fid): row for fid, row in zip(keyfigures.catalogue().index,
@@ -71,7 +76,7 @@ def write(book: Book, table, sel, data, own_cell) -> Worksheet:
     ws.merge_range(TITLE_ROWS + 2, 1, TITLE_ROWS + 2, 6, note, s.note)
     book.fit_row(ws, TITLE_ROWS + 2, [(note, 58 + 3 * 14 + 2 * 22)], font_pt=10)
     r = TITLE_ROWS + 4
-    for p in principles().itertuples():
+    for p in _principle_rows():
         ws.merge_range(r, 1, r, 6, f"Princip {p.nr}. {p.princip}", s.h2)
         ws.merge_range(r + 1, 1, r + 1, 6, p.i_tal, s.note)
         head = r + 2

@@ -8,6 +8,7 @@ import pandas as pd
 from ...core import expenses
 from .. import formulas as fx
 from ..frontpage import Selection
+from ..per_key import rows_of
 from ..scaffold import MAX_STEPS
 from .rule_cells import key_steps, steps_text
 from .udgiftsmodel_input import LineSums, UdgiftsmodelInput, line_sums, unreported_label
@@ -30,8 +31,7 @@ class AllocationTwin:
             sums = data.shared.line_sums_of(trappe, sel.kommune)
         # plain dicts, not pandas lookups: the twins are asked once per formula cell
         self.amount, self.total, self.refund, self.rule_refund = sums.amount, sums.total, sums.refund, sums.rule_refund
-        c = data.shared.counts
-        c = c[(c["trappe"] == trappe) & (c["kommune_kode"] == sel.kommune)]
+        c = rows_of(data.shared.counts, ("trappe", "kommune_kode"), (trappe, sel.kommune))
         self.citizens = {(int(y), int(t)): float(a) for y, t, a in zip(c["aar"], c["trin"], c["antal"], strict=True)
                          if not pd.isna(a)}  # a hidden or missing count: a blank cell, 0 in the key's sum
         # a step the municipality has no count for: 0 in the key (as expenses), said in words, never hidden

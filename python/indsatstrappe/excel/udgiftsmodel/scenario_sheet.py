@@ -84,8 +84,10 @@ class ScenarioTwin:
         self.result = scenario.project(self.counts, prices, self.movements, base, HORIZON, model.staircase,
                                        inputs.prisstigning / 100, check=False)
         # one dict instead of a frame filter per formula cell
-        by_key = self.result.set_index(["aar", "trin"]).to_dict("index")
-        self._rows = {(int(a), t): row for (a, t), row in by_key.items()}
+        r = self.result
+        cols = [c for c in r.columns if c not in ("aar", "trin")]
+        self._rows = {(int(a), t): dict(zip(cols, values, strict=True)) for a, t, *values in
+                      zip(r["aar"].tolist(), r["trin"].tolist(), *(r[c].tolist() for c in cols), strict=True)}
 
     def moved(self, row: int, k: int) -> float:
         fra, til, andel, antal, over, first = (list(self.inputs.rows[row]) + [None] * 6)[:6] \
