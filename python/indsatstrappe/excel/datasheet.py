@@ -355,20 +355,13 @@ class DataTable:
         ids, kommuner = self.keys["id"].tolist(), self.keys["kommune_kode"].tolist()
         # Python floats, put as XlsxWriter writes them
         t, n, v = self.t.to_numpy().tolist(), self.n.to_numpy().tolist(), self.v.to_numpy().tolist()
-        ny = len(self.years)
         with_v = self.with_value()
         for i in range(len(ids)):
-            r = i + 1
-            ws.put_string(r, 0, ids[i])
-            ws.put_number(r, 1, kommuner[i])
-            ws.put_string(r, 2, self.gruppe[i])
-            ws.put_string(r, 3, self.region[i])
-            for j in range(ny):
-                if n[i][j] > 0:
-                    ws.put_number(r, 4 + j, t[i][j])
-                    ws.put_number(r, 4 + ny + j, n[i][j])
-                    if with_v[i]:
-                        ws.put_number(r, 4 + 2 * ny + j, v[i][j])
+            has = [x > 0 for x in n[i]]
+            ws.put_row(i + 1, 0, [ids[i], kommuner[i], self.gruppe[i], self.region[i]]
+                       + [x if h else None for x, h in zip(t[i], has, strict=True)]
+                       + [x if h else None for x, h in zip(n[i], has, strict=True)]
+                       + [x if h and with_v[i] else None for x, h in zip(v[i], has, strict=True)])
 
 
 def _num(value: float) -> str:

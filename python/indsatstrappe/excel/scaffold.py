@@ -158,6 +158,15 @@ class Sheet(Worksheet):
     def put_formula(self, row: int, col: int, formula: str, value: float | int) -> None:
         self.write_formula(row, col, formula, None, value)
 
+    def put_row(self, row: int, col: int, values: list) -> None:
+        """`values` from column `col` on, without a format: a text as put_string, a number as put_number, None no
+        cell."""
+        for j, value in enumerate(values):
+            if isinstance(value, str):
+                self.put_string(row, col + j, value)
+            elif value is not None:
+                self.put_number(row, col + j, value)
+
 
 class Book:
     """An XlsxWriter workbook with our styles and scaffolding; `close()` writes the file.

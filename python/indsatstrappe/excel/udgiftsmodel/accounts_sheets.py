@@ -120,10 +120,7 @@ def _write_account_cells(ws: Worksheet, s: Styles, data: UdgiftsmodelInput) -> N
     columns = zip(acc["kommune_kode"].tolist(), acc["aar"].tolist(), data.shared.key_numbers, acc["beloeb"].tolist(),
                   strict=True)
     for r, (kode, aar, number, beloeb) in enumerate(columns, start=1):
-        ws.put_number(r, 0, int(kode))
-        ws.put_number(r, 1, int(aar))
-        ws.put_number(r, 2, number)
-        ws.put_number(r, 3, float(beloeb))
+        ws.put_row(r, 0, [int(kode), int(aar), number, float(beloeb)])
 
 
 def accounts_sheet(book: Book, data: UdgiftsmodelInput, model: AllocationTwin, lay: Layout) -> None:
