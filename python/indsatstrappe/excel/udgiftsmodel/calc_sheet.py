@@ -4,6 +4,8 @@ placed or kept off the steps (a key with a hidden count). `Layout` says where ea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from xlsxwriter.worksheet import Worksheet
 
 from ...core.kontoplan import REFUND_DRANST
@@ -275,49 +277,73 @@ def _write_rule(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout, r
     """The r-th row of the rule table (a spare row beyond the rules)."""
     s, years, n = book.styles, lay.years, model.staircase.n_steps
     row = lay.rules_top + r
-    rule_ref = f"INDEX(R_key,{r + 1})"
-    ws.write_formula(row, 1, f"={rule_ref}&\"\"", s.text,
-                     rule_key(*(rules[r][k] for k in RULE_KEY))
-                     if r < len(rules) else "")
-    kind_text = str(rules[r]["fordeling"]) if r < len(rules) else ""
-    trin_text = steps_text(rules[r]["trin"]) if r < len(rules) else ""
-    ws.write_formula(row, lay.helper_col(0), "=" + as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""'),
-                     s.text, kind_text)
+    formulas = iter(_rule_formulas(lay, r))
+    rule = rules[r] if r < len(rules) else None
+    ws.write_formula(row, 1, next(formulas), s.text, rule_key(*(rule[k] for k in RULE_KEY)) if rule is not None else "")
+    kind_text = str(rule["fordeling"]) if rule is not None else ""
+    trin_text = steps_text(rule["trin"]) if rule is not None else ""
+    ws.write_formula(row, lay.helper_col(0), next(formulas), s.text, kind_text)
     # "2,3" and "2; 3" are read as "2;3", as the rules file is (expenses._steps)
-    ws.write_formula(row, lay.helper_col(1), f'=SUBSTITUTE(SUBSTITUTE(INDEX(R_trin,{r + 1})&"",",",";")," ","")',
-                     s.text, trin_text)
-    kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
+    ws.write_formula(row, lay.helper_col(1), next(formulas), s.text, trin_text)
     in_key = [t for t in range(1, MAX_STEPS + 1) if f";{t};" in f";{trin_text};"]  # as SEARCH finds them
     for t in range(1, MAX_STEPS + 1):
-        ws.write_formula(row, lay.flag_col(t), f'=IF(AND({t}<=AntalTrin,ISNUMBER(SEARCH(";{t};",";"&{steps}&";'
-                                               f'"))),1,0)', s.number("antal"), int(t in in_key and t <= n))
+        ws.write_formula(row, lay.flag_col(t), next(formulas), s.number("antal"), int(t in in_key and t <= n))
+    regel = int(rule["regel"]) if rule is not None else None
+    for i, y in enumerate(years):
+        ws.write_formula(row, lay.year_col(i), next(formulas), s.number("kr"),
+                         model.rule_amount(regel, y) if rule is not None else 0.0)
+        ws.write_formula(row, lay.helper_col(2 + i), next(formulas), s.number("antal"),
+                         sum(model.cit(y, t) for t in in_key if t <= n))
+        ws.write_formula(row, lay.helper_col(2 + len(years) + i), next(formulas), s.number("antal"),
+                         model.key_hidden(trin_text, y) if rule is not None else 0)
+        ws.write_formula(row, lay.helper_col(2 + 2 * len(years) + i), next(formulas), s.number("kr"),
+                         model.hidden_money(regel, kind_text, trin_text, y) if rule is not None else 0.0)
+        ws.write_formula(row, lay.helper_col(2 + 3 * len(years) + i), next(formulas), s.number("kr"),
+                         model.rule_refund_of(regel, y) if rule is not None else 0.0)
+        ws.write_formula(row, lay.helper_col(2 + 4 * len(years) + i), next(formulas), s.number("rate"),
+                         model.refund_share(regel, y) if rule is not None else 0.0)
+        for t in range(1, MAX_STEPS + 1):
+            ws.write_formula(row, lay.alloc_col(i, t), next(formulas), s.number("kr"),
+                             model.alloc(rule, t, y) if rule is not None else ("" if t > n else 0.0))
+
+
+_RULE_FORMULAS: dict[tuple, tuple[str, ...]] = {}  # the same text in every municipality's workbook: made once
+
+
+def _rule_formulas(lay: Layout, r: int) -> tuple[str, ...]:
+    """The formulas of the r-th rule row, in the order _write_rule writes them."""
+    key = (tuple(lay.years), lay.n_rules, lay.n_keys, r)
+    if key not in _RULE_FORMULAS:
+        if len(_RULE_FORMULAS) > 10_000:
+            _RULE_FORMULAS.clear()
+        _RULE_FORMULAS[key] = tuple(_rule_formula_texts(lay, r))
+    return _RULE_FORMULAS[key]
+
+
+def _rule_formula_texts(lay: Layout, r: int) -> Iterator[str]:
+    row = lay.rules_top + r
+    yield f"=INDEX(R_key,{r + 1})&\"\""
+    yield "=" + as_code("fordeling", f'INDEX(R_fordeling,{r + 1})&""')
+    yield f'=SUBSTITUTE(SUBSTITUTE(INDEX(R_trin,{r + 1})&"",",",";")," ","")'
+    kind, steps = fx.cell(row, lay.helper_col(0), True), fx.cell(row, lay.helper_col(1), True)
+    for t in range(1, MAX_STEPS + 1):
+        yield f'=IF(AND({t}<=AntalTrin,ISNUMBER(SEARCH(";{t};",";"&{steps}&";"))),1,0)'
     flags = f"{fx.cell(row, lay.flag_col(1), True)}:{fx.cell(row, lay.flag_col(MAX_STEPS), True)}"
+    years = lay.years
     for i, y in enumerate(years):
         own = f'AND({y}=EgetAar,COUNT(X_beloeb)>0)'
-        f = (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
-             f"SUMIFS({lay.key_column(i)},K_regel,{r + 1},K_trappe,TrappeKode))")
-        value = model.rule_amount(int(rules[r]["regel"]), y) if r < len(rules) else 0.0
+        yield (f"=IF({own},SUMIFS(X_beloeb,X_regel,{r + 1},X_trappe,TrappeKode),"
+               f"SUMIFS({lay.key_column(i)},K_regel,{r + 1},K_trappe,TrappeKode))")
         amount_ref = fx.cell(row, lay.year_col(i), True)
-        ws.write_formula(row, lay.year_col(i), f, s.number("kr"), value)
         cit_row = f"${fx.xl_col(2)}${lay.cit_top + i + 1}:${fx.xl_col(9)}${lay.cit_top + i + 1}"
-        ws.write_formula(row, lay.helper_col(2 + i),
-                         f'=SUMPRODUCT({flags},{cit_row})',
-                         s.number("antal"), sum(model.cit(y, t) for t in in_key if t <= n))
+        yield f'=SUMPRODUCT({flags},{cit_row})'
         key_total = fx.cell(row, lay.helper_col(2 + i), True)
-        ws.write_formula(row, lay.helper_col(2 + len(years) + i), f'=SUMPRODUCT({flags},--({cit_row}=""))',
-                         s.number("antal"), model.key_hidden(trin_text, y) if r < len(rules) else 0)
+        yield f'=SUMPRODUCT({flags},--({cit_row}=""))'
         key_hidden = fx.cell(row, lay.helper_col(2 + len(years) + i), True)
-        held = f'IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
-        ws.write_formula(row, lay.helper_col(2 + 2 * len(years) + i), "=" + held, s.number("kr"),
-                         model.hidden_money(int(rules[r]["regel"]), kind_text, trin_text, y)
-                         if r < len(rules) else 0.0)
-        regel = int(rules[r]["regel"]) if r < len(rules) else None
-        refund_col, share_col = lay.helper_col(2 + 3 * len(years) + i), lay.helper_col(2 + 4 * len(years) + i)
-        refund = fx.cell(row, refund_col, True)
-        ws.write_formula(row, refund_col, "=" + refund_formula(lay, i, r + 1), s.number("kr"),
-                         model.rule_refund_of(regel, y) if regel is not None else 0.0)
-        ws.write_formula(row, share_col, f"=IF({amount_ref}=0,0,{refund}/{amount_ref})", s.number("rate"),
-                         model.refund_share(regel, y) if regel is not None else 0.0)
+        yield f'=IF(AND({kind}="noegle",{key_hidden}>0),{amount_ref},0)'
+        refund = fx.cell(row, lay.helper_col(2 + 3 * len(years) + i), True)
+        yield "=" + refund_formula(lay, i, r + 1)
+        yield f"=IF({amount_ref}=0,0,{refund}/{amount_ref})"
         for t in range(1, MAX_STEPS + 1):
             cit = fx.cell(lay.cit_top + i, 1 + t, True)
             # a key with a hidden count splits nothing: its money is kept off the steps (the split
@@ -325,9 +351,7 @@ def _write_rule(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout, r
             share = (f'IF({kind}="trin",IF({steps}="{t}",1,0),IF({kind}="noegle",'
                      f'IF(AND({fx.cell(row, lay.flag_col(t), True)}=1,{key_hidden}=0),'
                      f'IFERROR({cit}/{key_total},0),0),0))')
-            cached = model.alloc(rules[r], t, y) if r < len(rules) else ("" if t > n else 0.0)
-            ws.write_formula(row, lay.alloc_col(i, t), f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")',
-                             s.number("kr"), cached)
+            yield f'=IF({t}<=AntalTrin,{amount_ref}*{share},"")'
 
 
 def _write_steps(book: Book, ws: Worksheet, model: AllocationTwin, lay: Layout) -> None:
