@@ -115,7 +115,19 @@ def project(base_counts: dict[int, float], costs: dict[int, float], movements: l
     'i_alt' row per year. A step without a unit cost (NaN or absent) or without a count has no expense
     (NaN, left out of the totals), never 0 kr. With `check`, a movement that takes more citizens from a step
     than stand there is refused (the workbook shows a warning instead)."""
+    rows = projection_rows(base_counts, costs, movements, base, horizon, staircase, price_rise, check)
+    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+SUMMED = OUTPUT_COLUMNS[4:]  # what a year's 'i_alt' row adds up
+
+
+def projection_rows(base_counts: dict[int, float], costs: dict[int, float], movements: list[Movement], base: int,
+                    horizon: int, staircase: Staircase, price_rise: float = 0.0, check: bool = True) -> list[tuple]:
+    """`project`'s rows as tuples in OUTPUT_COLUMNS' order: each year's steps, then its 'i_alt' row (the workbook's
+    twin reads them without a frame, once per municipality)."""
     steps = staircase.step_numbers
+    names = staircase.step_names()
     rows = []
     for k in range(1, horizon + 1):
         moved = {s: 0.0 for s in steps}
@@ -124,6 +136,7 @@ def project(base_counts: dict[int, float], costs: dict[int, float], movements: l
             moved[mv.fra] -= amount
             moved[mv.til] += amount
         factor = (1 + price_rise) ** k
+        year = []
         for s in steps:
             before = base_counts.get(s, 0.0)
             after = before + moved[s]
@@ -133,11 +146,28 @@ def project(base_counts: dict[int, float], costs: dict[int, float], movements: l
             price = float(costs.get(s, np.nan)) * factor
             cost_before = before * price if before != 0 else 0.0
             cost_after = after * price if after != 0 else 0.0
-            rows.append((base + k, s, staircase.step_names()[s], price, before, after, cost_before, cost_after,
+            year.append((base + k, s, names[s], price, before, after, cost_before, cost_after,
                          cost_after - cost_before))
-    out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
-    totals = out.groupby("aar", as_index=False)[["borgere_uden", "borgere_med", "udgift_uden", "udgift_med",
-                                                  "forskel"]].sum()
-    totals = totals.assign(trin=TOTAL, trin_navn="I alt", enhedspris=np.nan)[OUTPUT_COLUMNS]
-    out["trin"] = out["trin"].astype(object)
-    return pd.concat([out, totals], ignore_index=True).sort_values(["aar"], kind="stable").reset_index(drop=True)
+        totals = [_total(row[j] for row in year) for j in range(4, len(OUTPUT_COLUMNS))]
+        rows += [*year, (base + k, TOTAL, "I alt", np.nan, *totals)]
+    return rows
+
+
+def _total(values) -> float | int:
+    """The sum of the known values (NaN left out) as pandas' groupby sum gives it: whole counts exactly, other
+    numbers by compensated (Kahan) summation, so the 'i_alt' rows are what they were when pandas added them up
+    (tests/test_scenario.py compares)."""
+    values = list(values)
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in values):
+        return sum(int(v) for v in values)
+    total = compensation = 0.0
+    for value in values:
+        if value != value:  # NaN: unknown, left out
+            continue
+        y = value - compensation
+        t = total + y
+        compensation = t - total - y
+        if compensation != compensation:  # an infinite value: pandas keeps the infinity, not NaN
+            compensation = 0.0
+        total = t
+    return total

@@ -81,13 +81,10 @@ class ScenarioTwin:
             self.source[t] = "kommunen" if has_own else ("gruppen" if self.group[t] is not None else NO_PRICE)
         self.movements = movements_of(inputs.rows, self.n, self.known)
         prices = {t: (float("nan") if v == "" else v) for t, v in self.used.items()}
-        self.result = scenario.project(self.counts, prices, self.movements, base, HORIZON, model.staircase,
-                                       inputs.prisstigning / 100, check=False)
+        rows = scenario.projection_rows(self.counts, prices, self.movements, base, HORIZON, model.staircase,
+                                        inputs.prisstigning / 100, check=False)
         # one dict instead of a frame filter per formula cell
-        r = self.result
-        cols = [c for c in r.columns if c not in ("aar", "trin")]
-        self._rows = {(int(a), t): dict(zip(cols, values, strict=True)) for a, t, *values in
-                      zip(r["aar"].tolist(), r["trin"].tolist(), *(r[c].tolist() for c in cols), strict=True)}
+        self._rows = {(int(row[0]), row[1]): dict(zip(scenario.OUTPUT_COLUMNS, row, strict=True)) for row in rows}
 
     def moved(self, row: int, k: int) -> float:
         fra, til, andel, antal, over, first = (list(self.inputs.rows[row]) + [None] * 6)[:6] \
