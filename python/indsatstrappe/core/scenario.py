@@ -12,6 +12,7 @@ into current prices. No start-up costs are counted unless entered as a movement 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -154,20 +155,9 @@ def projection_rows(base_counts: dict[int, float], costs: dict[int, float], move
 
 
 def _total(values) -> float | int:
-    """The sum of the known values (NaN left out) as pandas' groupby sum gives it: whole counts exactly, other
-    numbers by compensated (Kahan) summation, so the 'i_alt' rows are what they were when pandas added them up
-    (tests/test_scenario.py compares)."""
-    values = list(values)
-    if all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in values):
-        return sum(int(v) for v in values)
-    total = compensation = 0.0
-    for value in values:
-        if value != value:  # NaN: unknown, left out
-            continue
-        y = value - compensation
-        t = total + y
-        compensation = t - total - y
-        if compensation != compensation:  # an infinite value: pandas keeps the infinity, not NaN
-            compensation = 0.0
-        total = t
-    return total
+    """The sum of the known values (NaN left out): whole counts exactly, other numbers correctly rounded
+    (math.fsum), so a year's 'i_alt' row does not depend on the order of its steps or on a library's summation."""
+    known = [v for v in values if v == v]
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in known):
+        return sum(int(v) for v in known)
+    return math.fsum(known)
