@@ -106,12 +106,13 @@ def prepare(folder: DataFolder, build_date: date | None = None, in_parallel: boo
         context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             job = pool.submit(_helper_hidden, sent, tuple(there))
-            pool.submit(_helper_sources)  # run by the helper once the above is returned, kept there
+            sources_job = pool.submit(_helper_sources)  # run by the helper once the above is returned, kept there
             raw = workbooks.noegletal_sources(folder)
             hidden_here = hidden_units(folder, raw["years"], tuple(here))
             u_job = pool.submit(_helper_udgiftsmodel, hidden_here)  # the helper's next job, once it has its part
             hidden = pd.concat([job.result(), hidden_here], ignore_index=True)
             n = _noegletal_part(raw, hidden)
+            sources_job.result()  # a bad row in the Udgiftsmodel's tables is said here, as the user's error
             u = u_job.result()
         _HELPER_FOLDER = None
     else:
