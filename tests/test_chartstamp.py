@@ -54,3 +54,17 @@ def test_a_chart_made_with_other_calls_is_written_by_xlsxwriter():
     assert n == 0
     assert _chart_xml(other) == _chart_xml(full)
     assert "Noget andet" in _chart_xml(other)
+
+
+def test_a_call_is_known_by_its_values_alone():
+    """The same values give the same key in every process, however the objects are shared; a 1, a 1.0 and a True
+    (and 0.0 and -0.0) are different calls, as XlsxWriter may write them differently."""
+    one, two = "ab" * 3, "".join(["ab"] * 3)
+    assert chartstamp.call_key("f", (one, one), {}) == chartstamp.call_key("f", (one, two), {})
+    keys = [chartstamp.call_key("f", (v,), {}) for v in (1, 1.0, True, 0.0, -0.0, "1", [1], (1,))]
+    assert len(set(keys)) == len(keys)
+
+    class Plain:
+        def __repr__(self) -> str:
+            return "Plain()"
+    assert chartstamp.call_key("f", (Plain(),), {}) == b"r" + repr(("f", (Plain(),), {})).encode()
