@@ -301,7 +301,7 @@ def speed_small_part_figures() -> list[Figure]:
         "alle dele": contextlib.nullcontext,
         "uden chartstamp (XlsxWriter skriver graferne)": lambda: mock.patch.object(distribute, "build_first",
                                                                                    without_charts),
-        "uden libdeflate (XlsxWriters zlib 6)": lambda: mock.patch.object(fastbook.splice, "stored_parts",
+        "uden libdeflate (XlsxWriters zlib 6)": lambda: mock.patch.object(fastbook.splice, "collected_parts",
                                                                           contextlib.nullcontext),
         "uden frigivelse af kredsløb": lambda: mock.patch.object(FastBook, "_release_cycles", lambda self: None),
     }

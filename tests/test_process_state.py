@@ -1,6 +1,6 @@
 """#31.7: the library runs inside the user's Excel process (UDFs, ribbon), so what it changes for the whole process
 while it works (the VBA builder: the global random, the working folder, ms-ovba's compressor; the speed layer:
-XlsxWriter's zip compression) is put back afterwards, also when the work fails half-way."""
+XlsxWriter's zip file) is put back afterwards, also when the work fails half-way."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from indsatstrappe.excel.speed import splice
 
 
 def _state() -> tuple:
-    return random.getstate(), os.getcwd(), MsOvba.compress, xlsxwriter.workbook.ZIP_DEFLATED
+    return random.getstate(), os.getcwd(), MsOvba.compress, xlsxwriter.workbook.ZipFile
 
 
 def test_building_a_vba_project_leaves_the_process_as_it_was():
@@ -36,9 +36,9 @@ def test_a_failing_vba_build_leaves_the_process_as_it_was():
     assert _state() == before
 
 
-def test_stored_parts_puts_xlsxwriters_compression_back_also_after_a_failure():
+def test_collected_parts_puts_xlsxwriters_zip_file_back_also_after_a_failure():
     before = _state()
-    with pytest.raises(RuntimeError), splice.stored_parts():
-        assert xlsxwriter.workbook.ZIP_DEFLATED == zipfile.ZIP_STORED
+    with pytest.raises(RuntimeError), splice.collected_parts():
+        assert xlsxwriter.workbook.ZipFile is not zipfile.ZipFile
         raise RuntimeError("a workbook that could not be closed")
     assert _state() == before

@@ -3,11 +3,14 @@ part, the workbook a full build with the same numbering writes; and the zip it i
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import pytest
+import xlsxwriter.workbook
 
 from indsatstrappe.app import distribute
 from indsatstrappe.excel.speed import sharedstrings, splice
@@ -89,3 +92,23 @@ def test_the_string_table_with_primed_strings_is_the_one_xlsxwriter_writes(prime
     for _ in range(2):  # made, then taken from the process's store
         assert string_table(tmp_path / "primed.xlsx", primed) == string_table(tmp_path / "plain.xlsx", None)
     assert b"_x0001_" in string_table(tmp_path / "plain.xlsx", None)  # the escapes were exercised
+
+
+def test_collected_parts_are_the_members_zipfile_would_store(tmp_path):
+    """XlsxWriter's parts taken as they are handed to the zip file: name, checksum, size, time, permissions and
+    bytes as zipfile stores them (read back from a stored zip of the same workbook)."""
+    from xlsxwriter.workbook import Workbook
+
+    def build(target) -> None:
+        wb = Workbook(target, {"in_memory": True})
+        wb.add_worksheet("Ark æ").write_string(0, 0, "bøger")
+        wb.close()
+
+    collected = splice.PartsBuffer()
+    with splice.collected_parts():
+        build(collected)
+    stored = io.BytesIO()
+    with mock.patch.object(xlsxwriter.workbook, "ZIP_DEFLATED", zipfile.ZIP_STORED):
+        build(stored)
+    assert collected.getvalue() == b"" and len(collected.members) > 5
+    assert collected.members == splice.read_members(stored.getvalue())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from ..scaffold import Book, BookInfo
@@ -20,7 +19,7 @@ class FastBook(Book):
 
     def __init__(self, path: Path, info: BookInfo, shared: SharedSheets | None = None):
         self.shared = shared
-        self._buffer = io.BytesIO()
+        self._buffer = splice.PartsBuffer()
         self.written: list[splice.Member] = []  # a first workbook's members as written (for `capture`)
         self.plain: dict[str, bytes] = {}  # and its parts undeflated
         super().__init__(path, info)
@@ -30,7 +29,7 @@ class FastBook(Book):
         self.stamped_cells = 0  # cells copied from the first workbook's rows (fill_rows)
         self.row_blocks: list[tuple[str, int, int]] = []  # the row blocks this (first) workbook wrote
 
-    def _destination(self) -> io.BytesIO:
+    def _destination(self) -> splice.PartsBuffer:
         return self._buffer
 
     def _new_chart(self, options: dict):
@@ -59,9 +58,9 @@ class FastBook(Book):
         if self.shared is not None:
             splice.account_for_copied_strings(self.wb, self.shared)
             self.stamped_charts = chartstamp.apply(self.wb, self.charts, self.shared.charts)
-        with splice.stored_parts():
+        with splice.collected_parts():
             self.wb.close()
-        own = splice.read_members(self._buffer.getvalue())
+        own = self._buffer.members or splice.read_members(self._buffer.getvalue())  # or zipped after all
         self._buffer = None
         if self.shared is not None:
             splice.write_spliced(own, self.shared, self.path)

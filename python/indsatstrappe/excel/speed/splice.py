@@ -17,6 +17,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -161,16 +162,45 @@ def account_for_copied_strings(wb: Workbook, shared: SharedSheets) -> None:
 SHARED_LEVEL, OWN_LEVEL = 7, 1
 
 
+class PartsBuffer(io.BytesIO):
+    """The file a FastBook's workbook is written to: while `collected_parts` is on, XlsxWriter's parts are kept
+    here as stored members instead of being zipped (no zip to write and read back)."""
+
+    def __init__(self):
+        super().__init__()
+        self.members: list[Member] = []
+
+
+class _PartCollector:
+    """Stands in for zipfile.ZipFile in Workbook._store_workbook: each part (a ZipInfo and its data, as XlsxWriter
+    hands it to writestr) becomes a stored member of the PartsBuffer, as zipfile would store it."""
+
+    def __init__(self, file, mode: str = "w", compression: int = zipfile.ZIP_STORED, allowZip64: bool = True):
+        if not isinstance(file, PartsBuffer):
+            raise TypeError("collected_parts writes only to a PartsBuffer")
+        self.members = file.members
+        self.compression = zipfile.ZIP_STORED  # what XlsxWriter copies into each part's ZipInfo
+
+    def writestr(self, info: zipfile.ZipInfo, data: bytes | str) -> None:
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        # zipfile gives a member without permissions ?rw------- (_open_to_write)
+        self.members.append(Member(info.filename, zlib.crc32(data), len(data), zipfile.ZIP_STORED, info.date_time,
+                                   info.external_attr or 0o600 << 16, data))
+
+    def close(self) -> None:
+        pass
+
+
 @contextmanager
-def stored_parts() -> Iterator[None]:
-    """While XlsxWriter closes a workbook: its parts stored in the zip, not deflated (`deflated` does that after,
-    at the level each part deserves, and faster than zlib)."""
-    original = xlsxwriter.workbook.ZIP_DEFLATED
-    xlsxwriter.workbook.ZIP_DEFLATED = zipfile.ZIP_STORED  # read by Workbook._store_workbook when it makes the zip
+def collected_parts() -> Iterator[None]:
+    """While XlsxWriter closes a workbook (to a PartsBuffer): its parts kept as they are, not zipped (`deflated`
+    deflates them after, at the level each part deserves, and faster than zlib)."""
+    original = xlsxwriter.workbook.ZipFile
+    xlsxwriter.workbook.ZipFile = _PartCollector  # read by Workbook._store_workbook when it makes the zip
     try:
         yield
     finally:
-        xlsxwriter.workbook.ZIP_DEFLATED = original
+        xlsxwriter.workbook.ZipFile = original
 
 
 def deflated(member: Member, level: int) -> Member:
