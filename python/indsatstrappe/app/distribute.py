@@ -248,7 +248,8 @@ def build_from(kind: str, kommune: int, out: Path, stored: Path) -> Written:
     """One workbook with the shared sheets copied from the first municipality's (read once per worker)."""
     if stored not in _PREPARED.shared:
         _PREPARED.shared[stored] = pickle.loads(stored.read_bytes())
-    return _written(build_one(kind, kommune, out, _PREPARED.shared[stored])[0])
+    target, book = build_one(kind, kommune, out, _PREPARED.shared[stored])
+    return Written(target, *book.digest)  # hashed as it was written
 
 
 @dataclass

@@ -22,6 +22,7 @@ class FastBook(Book):
         self._buffer = splice.PartsBuffer()
         self.written: list[splice.Member] = []  # a first workbook's members as written (for `capture`)
         self.plain: dict[str, bytes] = {}  # and its parts undeflated
+        self.digest: tuple[int, str] | None = None  # the file's size and SHA-256, once written
         super().__init__(path, info)
         if shared is not None:
             splice.prime(self.wb, self.styles, shared)
@@ -63,10 +64,10 @@ class FastBook(Book):
         own = self._buffer.members or splice.read_members(self._buffer.getvalue())  # or zipped after all
         self._buffer = None
         if self.shared is not None:
-            splice.write_spliced(own, self.shared, self.path)
+            self.digest = splice.write_spliced(own, self.shared, self.path)
         else:
             shared_parts = splice.sheet_members(self.wb, self.shared_sheets).values()
-            self.written = splice.write_first(own, shared_parts, self.path)
+            self.written, self.digest = splice.write_first(own, shared_parts, self.path)
             self.plain = {m.name: m.data for m in own}
         self._release_cycles()
 

@@ -13,6 +13,7 @@ the workbook a full build writes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -224,43 +225,50 @@ def read_members(zipped: bytes) -> list[Member]:
     return members
 
 
-def write_first(own: list[Member], shared_parts: Iterable[str], target: Path) -> list[Member]:
+def write_first(own: list[Member], shared_parts: Iterable[str], target: Path) -> tuple[list[Member], tuple[int, str]]:
     """Write the first workbook of a kind (its parts stored) to `target`: the parts every other workbook copies
-    deflated at SHARED_LEVEL, its own at OWN_LEVEL. Returns the members as written."""
+    deflated at SHARED_LEVEL, its own at OWN_LEVEL. Returns the members as written, and the file's size and
+    SHA-256."""
     shared_parts = set(shared_parts)
     members = [deflated(m, SHARED_LEVEL if m.name in shared_parts else OWN_LEVEL) for m in own]
-    write_zip(members, target)
-    return members
+    return members, write_zip(members, target)
 
 
-def write_spliced(own: list[Member], shared: SharedSheets, target: Path) -> None:
-    """Write `own` (a workbook's members, stored) to `target` with the shared sheets' members taken from `shared`."""
+def write_spliced(own: list[Member], shared: SharedSheets, target: Path) -> tuple[int, str]:
+    """Write `own` (a workbook's members, stored) to `target` with the shared sheets' members taken from `shared`.
+    Returns the file's size and SHA-256."""
     members = [shared.members.get(m.name) or deflated(m, OWN_LEVEL) for m in own]
     missing = set(shared.members) - {m.name for m in members}
     if missing:
         raise RuntimeError(f"the workbook lacks the shared parts {sorted(missing)}")
-    write_zip(members, target)
+    return write_zip(members, target)
 
 
-def write_zip(members: list[Member], target: Path) -> None:
-    """A plain zip (no zip64, no data descriptors) of already compressed members."""
+def write_zip(members: list[Member], target: Path) -> tuple[int, str]:
+    """A plain zip (no zip64, no data descriptors) of already compressed members. Returns its size and SHA-256
+    (what the manifest lists), taken as it is written instead of reading the file back."""
+    digest, size = hashlib.sha256(), 0
     central = []
     with open(target, "wb") as fh:
+        def write(data: bytes) -> None:
+            nonlocal size
+            fh.write(data)
+            digest.update(data)
+            size += len(data)
         for m in members:
-            offset = fh.tell()
+            offset = size
             name = m.name.encode("utf-8")
             flags = 0 if m.name.isascii() else 0x800  # bit 11: the name is UTF-8
             time, day = _dos_time(m.date_time)
-            fh.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, m.method, time, day, m.crc, len(m.data), m.size,
-                                 len(name), 0))
-            fh.write(name)
-            fh.write(m.data)
+            write(_LOCAL.pack(b"PK\x03\x04", 20, flags, m.method, time, day, m.crc, len(m.data), m.size,
+                              len(name), 0) + name)
+            write(m.data)
             central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, m.method, time, day, m.crc, len(m.data), m.size,
                                          len(name), 0, 0, 0, 0, m.external_attr, offset) + name)
-        start = fh.tell()
+        start = size
         directory = b"".join(central)
-        fh.write(directory)
-        fh.write(_END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0))
+        write(directory + _END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0))
+    return size, digest.hexdigest()
 
 
 def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
