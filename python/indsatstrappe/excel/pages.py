@@ -7,7 +7,7 @@ programs never need a break of their own; a test prints the workbooks with Libre
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 DEFAULT_ROW_PT = 15.0  # Calibri 11
 DEFAULT_COL_WIDTH = 8.43  # characters
@@ -77,8 +77,29 @@ def blocks(sheet: PrintedSheet) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
+_BREAKS: dict[tuple, list[int]] = {}  # a sheet's printed shape -> its breaks: most are alike in every municipality's
+
+
 def breaks(sheet: PrintedSheet) -> list[int]:
     """The rows that start a new page (XlsxWriter's set_h_pagebreaks), the builder's own ones included."""
+    key = tuple(_frozen(getattr(sheet, f.name)) for f in fields(sheet))
+    found = _BREAKS.get(key)
+    if found is None:
+        if len(_BREAKS) >= 10_000:
+            _BREAKS.clear()
+        found = _BREAKS[key] = _breaks(sheet)
+    return list(found)
+
+
+def _frozen(value):
+    if isinstance(value, dict):
+        return tuple(sorted(value.items()))
+    if isinstance(value, set):
+        return tuple(sorted(value))
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _breaks(sheet: PrintedSheet) -> list[int]:
     if sheet.area is None or sheet.one_page:
         return sorted(sheet.forced)
     first, _, last, _ = sheet.area
