@@ -68,7 +68,7 @@ class FastBook(Book):
         else:
             shared_parts = splice.sheet_members(self.wb, self.shared_sheets).values()
             self.written, self.digest = splice.write_first(own, shared_parts, self.path)
-            self.plain = {m.name: m.data for m in own}
+            self.plain = {m.name: splice.inflated(m) for m in own}
         self._release_cycles()
 
     def _release_cycles(self) -> None:

@@ -204,6 +204,11 @@ def collected_parts() -> Iterator[None]:
         xlsxwriter.workbook.ZipFile = original
 
 
+def inflated(member: Member) -> bytes:
+    """A member's bytes as they are in the workbook."""
+    return member.data if member.method == zipfile.ZIP_STORED else zlib.decompress(member.data, -15)
+
+
 def deflated(member: Member, level: int) -> Member:
     """A stored member deflated at libdeflate's `level` (the same raw deflate stream zip readers expect)."""
     import deflate  # not in xlwings Lite, which never writes a distributed workbook
