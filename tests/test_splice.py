@@ -127,3 +127,21 @@ def test_a_workbook_xlsxwriter_zips_itself_is_taken_over_alike(prepared, tmp_pat
     with mock.patch.object(splice, "collected_parts", contextlib.nullcontext):
         zipped = pair(tmp_path / "zlib")
     assert zipped == pair(tmp_path / "ours")
+
+
+def test_a_cell_written_beside_a_copied_row_is_refused(prepared, tmp_path):
+    """A copied row is written as one piece: a cell another builder put into it would land out of order, so the
+    workbook is refused instead of written wrong."""
+    from indsatstrappe.excel.speed import FastBook
+
+    _, shared = distribute.build_first("udgiftsmodel", FIRST, tmp_path / "first")
+    (sheet, first, _), _ = next(iter(shared.rows.items()))
+    fill_rows = FastBook.fill_rows
+
+    def and_one_more_cell(self, ws, first_row, last_row, cells):
+        fill_rows(self, ws, first_row, last_row, cells)
+        if ws.name == sheet:
+            ws.write_string(first, 0, "ekstra")
+
+    with mock.patch.object(FastBook, "fill_rows", and_one_more_cell), pytest.raises(RuntimeError, match="copied whole"):
+        distribute.build_one("udgiftsmodel", OTHER, tmp_path / "other", shared)

@@ -26,6 +26,7 @@ _column_name = cache(xl_col_to_name)
 
 # A cell whose XML is made when it is put (the big hidden sheets); `kind` names XlsxWriter's cell type.
 CellPutTuple = namedtuple("Put", "xml kind format")
+ROW_BLOCK = "RowBlock"  # its kind for a copied row's cells in one piece (splice.put_rows)
 
 
 def escape(data: object) -> object:
@@ -192,6 +193,9 @@ class FastSheet(Sheet):
     def _write_cell(self, row, col, cell):
         kind = type(cell)
         if kind is CellPutTuple:
+            if cell.kind == ROW_BLOCK and any(type(c) is not CellPutTuple or c.kind != ROW_BLOCK
+                                              for c in self.table[row].values()):
+                raise RuntimeError(f"{self.name}: a cell was written into row {row + 1}, which is copied whole")
             self.fh.write(cell.xml)
             return
         fmt = cell.format

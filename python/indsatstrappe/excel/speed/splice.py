@@ -31,7 +31,7 @@ from xlsxwriter.workbook import Workbook
 from ..styles import Styles
 from . import sharedstrings
 from .chartstamp import ChartTemplate, Recorder, template_of
-from .fastsheet import CellPutTuple
+from .fastsheet import ROW_BLOCK, CellPutTuple
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # local file header, 30 bytes
 _CENTRAL = struct.Struct("<4s6H3L5H2L")  # central directory entry, 46 bytes
@@ -123,7 +123,8 @@ def _cells_of_rows(xml: str, first: int, last: int) -> list[tuple[int, int, str,
 
 
 def put_rows(ws, wb: Workbook, cells: list[tuple[int, int, str, str]]) -> int:
-    """Put a row block's cells as the first workbook wrote them; its string cells count in the string
+    """Put a row block's cells as the first workbook wrote them, each row's cells as one piece of XML (a row of
+    a block holds nothing else: FastSheet refuses a cell beside it); its string cells count in the string
     table's total as if written. Returns how many cells were put."""
     if not cells:
         return 0
@@ -131,10 +132,32 @@ def put_rows(ws, wb: Workbook, cells: list[tuple[int, int, str, str]]) -> int:
     for row, col in ((min(rows), min(cols)), (max(rows), max(cols))):  # the sheet's extent, as each cell would
         ws._check_dimensions(row, col)
     table = ws.table
-    for row, col, xml, kind in cells:
-        table[row][col] = CellPutTuple(xml, kind, None)
+    for row, first, last, xml in _row_pieces(cells):
+        table[row][first] = CellPutTuple(xml, ROW_BLOCK, None)
+        if last != first:  # the row's last column, for its spans: nothing more to write
+            table[row][last] = CellPutTuple("", ROW_BLOCK, None)
     wb.str_table.count += sum(kind == "String" for _, _, _, kind in cells)
     return len(cells)
+
+
+_PIECES: dict[int, tuple[list, list]] = {}  # id of a block's cells -> (the cells, kept alive; its rows' pieces)
+
+
+def _row_pieces(cells: list[tuple[int, int, str, str]]) -> list[tuple[int, int, int, str]]:
+    """(row, first column, last column, the row's cells' XML in column order), made once per process."""
+    held = _PIECES.get(id(cells))
+    if held is None or held[0] is not cells:
+        if len(_PIECES) >= 16:
+            _PIECES.clear()
+        by_row: dict[int, list[tuple[int, str]]] = {}
+        for row, col, xml, _ in cells:
+            by_row.setdefault(row, []).append((col, xml))
+        pieces = []
+        for row, row_cells in sorted(by_row.items()):
+            row_cells.sort()
+            pieces.append((row, row_cells[0][0], row_cells[-1][0], "".join(xml for _, xml in row_cells)))
+        held = _PIECES[id(cells)] = (cells, pieces)
+    return held[1]
 
 
 def _is_string(cell) -> bool:
