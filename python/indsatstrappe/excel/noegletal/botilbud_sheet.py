@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from ...core import botilbud
 from ...core.errors import Problem
 from .. import formulas as fx
+from ..held import for_object
 from ..scaffold import TITLE_ROWS, Book
 from ..styles import GREY
 
@@ -48,17 +49,13 @@ def rows_from_table(table: pd.DataFrame | None, kommune: int) -> list[list]:
     return [list(cells) for cells in _rows_by_municipality(table).get(int(kommune), [])]
 
 
-_ROWS: dict[int, tuple[pd.DataFrame, dict[int, list[list]]]] = {}  # id of a table -> (the table, its rows)
+_ROWS: dict = {}
 
 
 def _rows_by_municipality(table: pd.DataFrame) -> dict[int, list[list]]:
     """Every municipality's rows, made in one pass over the table and kept for the process (udsend asks for
     each municipality's in turn; filtering and grouping the table each time took 2 % of a Nøgletal's build)."""
-    held = _ROWS.get(id(table))
-    if held is None or held[0] is not table:
-        _ROWS.clear()  # one table at a time: the one being distributed
-        held = _ROWS[id(table)] = (table, _all_rows(table))
-    return held[1]
+    return for_object(_ROWS, table, lambda: _all_rows(table), limit=2)
 
 
 def _all_rows(table: pd.DataFrame) -> dict[int, list[list]]:

@@ -9,8 +9,9 @@ import io
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 
-_XML: dict[int, tuple[list[str], str]] = {}  # id of a primed list -> (the list, kept alive; its <si> elements)
-_XML_MAX = 8  # a handful of kinds and builds per process
+from ..held import for_object
+
+_XML: dict = {}  # a primed list of strings -> its <si> elements
 
 
 def packager_for(primed: list[str]):
@@ -29,12 +30,7 @@ def si_elements(strings: list[str]) -> str:
 
 
 def _elements_of(primed: list[str]) -> str:
-    held = _XML.get(id(primed))
-    if held is None or held[0] is not primed:
-        if len(_XML) >= _XML_MAX:
-            _XML.clear()
-        held = _XML[id(primed)] = (primed, si_elements(primed))
-    return held[1]
+    return for_object(_XML, primed, lambda: si_elements(primed), limit=8)
 
 
 class _Strings(SharedStrings):

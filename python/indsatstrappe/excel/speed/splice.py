@@ -28,6 +28,7 @@ import xlsxwriter.workbook
 from xlsxwriter.utility import xl_cell_to_rowcol
 from xlsxwriter.workbook import Workbook
 
+from ..held import for_object
 from ..styles import Styles
 from . import sharedstrings
 from .chartstamp import ChartTemplate, Recorder, template_of
@@ -140,24 +141,23 @@ def put_rows(ws, wb: Workbook, cells: list[tuple[int, int, str, str]]) -> int:
     return len(cells)
 
 
-_PIECES: dict[int, tuple[list, list]] = {}  # id of a block's cells -> (the cells, kept alive; its rows' pieces)
+_PIECES: dict = {}
 
 
 def _row_pieces(cells: list[tuple[int, int, str, str]]) -> list[tuple[int, int, int, str]]:
     """(row, first column, last column, the row's cells' XML in column order), made once per process."""
-    held = _PIECES.get(id(cells))
-    if held is None or held[0] is not cells:
-        if len(_PIECES) >= 16:
-            _PIECES.clear()
-        by_row: dict[int, list[tuple[int, str]]] = {}
-        for row, col, xml, _ in cells:
-            by_row.setdefault(row, []).append((col, xml))
-        pieces = []
-        for row, row_cells in sorted(by_row.items()):
-            row_cells.sort()
-            pieces.append((row, row_cells[0][0], row_cells[-1][0], "".join(xml for _, xml in row_cells)))
-        held = _PIECES[id(cells)] = (cells, pieces)
-    return held[1]
+    return for_object(_PIECES, cells, lambda: _pieces_of(cells))
+
+
+def _pieces_of(cells: list[tuple[int, int, str, str]]) -> list[tuple[int, int, int, str]]:
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for row, col, xml, _ in cells:
+        by_row.setdefault(row, []).append((col, xml))
+    pieces = []
+    for row, row_cells in sorted(by_row.items()):
+        row_cells.sort()
+        pieces.append((row, row_cells[0][0], row_cells[-1][0], "".join(xml for _, xml in row_cells)))
+    return pieces
 
 
 def _is_string(cell) -> bool:
